@@ -1,0 +1,2 @@
+// Placeholder replaced by the CLI work below.
+console.log('venice-batch');

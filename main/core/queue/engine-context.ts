@@ -1,0 +1,39 @@
+/** What the engine's parts share: the store, the client, the limiter, the clock, and the event outlet. */
+import path from 'node:path';
+import type { VeniceClient } from '../venice/client';
+import type { RateLimiter } from './rate-limiter';
+import type { QueueStore } from './store';
+import type { PollPolicy } from './timing';
+
+export type EngineEvent =
+  | { type: 'row'; batchId: number; rowId: number; state: string; message: string }
+  | { type: 'batch'; batchId: number; status: string; reason: string | null }
+  | { type: 'balance'; balanceUsd: number }
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
+
+export type EngineClient = Pick<VeniceClient, 'queue' | 'retrieve' | 'complete' | 'downloadFromUrl' | 'quote'>;
+
+export interface EngineContext {
+  store: QueueStore;
+  client: EngineClient;
+  limiter: RateLimiter;
+  apiKey: () => Promise<string | undefined>;
+  pollPolicy: PollPolicy;
+  maxDownloadTries: number;
+  now: () => number;
+  random: () => number;
+  emit: (e: EngineEvent) => void;
+  /** Base folder for relative image paths in rows (the sheet's folder). */
+  baseDirOf: (batchId: number) => string | undefined;
+}
+
+/** Records the outcome of a request: the persistent log (limiter windows survive restarts) and the error budget. */
+export function noteRequest(ctx: EngineContext, route: string, ok: boolean): void {
+  ctx.store.logRequest(route, ok, ctx.now());
+  if (!ok) ctx.limiter.recordError();
+}
+
+/** Temp file for an attempt's clip, beside the final name so the last move is a same-disk rename. */
+export function tempClipPath(outputDir: string, attemptId: number): string {
+  return path.join(outputDir, `.venice-batch-${attemptId}.part.mp4`);
+}

@@ -1,0 +1,125 @@
+/**
+ * From a downloaded temp file to a done row: verify it, give it its final name (never overwriting), record it, and
+ * only then tell Venice it may delete its copy. Placeholders and wrong-length clips are paid for, so they are kept
+ * in a `rejected` folder, never deleted.
+ *
+ * Placement is ordered so a crash at any instant is recoverable without a duplicate or a lost clip:
+ *   1. the chosen final path is committed on the attempt;  2. the temp file is hard-linked to it;
+ *   3. the row is committed done;  4. the temp name is removed.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { durationSeconds } from '../venice/model-rules';
+import { verifyClip } from '../media/verify-clip';
+import { noteRequest, type EngineContext } from './engine-context';
+import { freeTarget, linkNoClobber, placeWithoutOverwrite, renderName } from './output-names';
+import type { AttemptRecord, BatchRecord, RowRecord } from './types';
+
+export const REJECTED_DIR = path.join('.venice-batch', 'rejected');
+
+export type FinishOutcome = 'done' | 'rejected' | 'redownload';
+
+function stemFor(ctx: EngineContext, batch: BatchRecord, row: RowRecord): string {
+  return renderName(batch.nameTemplate, {
+    row: row.rowIndex,
+    rowCount: ctx.store.countRows(batch.id),
+    name: row.name,
+    prompt: row.params.prompt,
+    take: row.take,
+    model: row.params.model,
+    extras: row.extras,
+  });
+}
+
+/** True when both paths name the same file (the hard link of step 2 was made before a crash). */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  try {
+    const [sa, sb] = await Promise.all([stat(a), stat(b)]);
+    return sa.ino === sb.ino && sa.dev === sb.dev;
+  } catch {
+    return false;
+  }
+}
+
+function emitRow(ctx: EngineContext, row: RowRecord, state: string, message: string): void {
+  ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state, message });
+}
+
+export async function finishClip(
+  ctx: EngineContext,
+  batch: BatchRecord,
+  row: RowRecord,
+  attempt: AttemptRecord,
+  tempPath: string,
+  expectedBytes: number | undefined,
+): Promise<FinishOutcome> {
+  const verdict = await verifyClip(tempPath, { durationSec: durationSeconds(row.params.duration), expectedBytes });
+
+  if (!verdict.ok && (verdict.reason === 'unreadable' || verdict.reason === 'size_mismatch' || verdict.reason === 'no_video')) {
+    // A damaged download of a clip Venice still holds: fetch it again.
+    await rm(tempPath, { force: true });
+    ctx.store.addEvent(row.batchId, row.id, 'download_damaged', verdict.message);
+    return 'redownload';
+  }
+
+  const stem = stemFor(ctx, batch, row);
+  if (!verdict.ok) {
+    const kept = await placeWithoutOverwrite(tempPath, path.join(batch.outputDir, REJECTED_DIR), `${stem}.${verdict.reason}`);
+    ctx.store.tx(() => {
+      ctx.store.patchAttempt(attempt.id, {
+        state: 'failed',
+        errorKind: verdict.reason,
+        errorMessage: verdict.message,
+        filePath: kept,
+        finishedAt: ctx.now(),
+        bytes: verdict.info?.sizeBytes ?? null,
+      });
+      ctx.store.transitionRow(row.id, 'verifying', 'failed', { errorKind: verdict.reason, errorMessage: verdict.message, filePath: kept });
+      ctx.store.addEvent(row.batchId, row.id, 'failed', verdict.message, { keptAt: kept });
+    });
+    emitRow(ctx, row, 'failed', verdict.message);
+    await completeRemote(ctx, attempt);
+    return 'rejected';
+  }
+
+  await mkdir(batch.outputDir, { recursive: true });
+  let finalPath = attempt.filePath;
+  for (let tries = 0; ; tries++) {
+    if (!finalPath || (existsSync(finalPath) && !(await sameFile(finalPath, tempPath)))) {
+      finalPath = freeTarget(batch.outputDir, stem);
+      ctx.store.patchAttempt(attempt.id, { filePath: finalPath }); // step 1
+    }
+    if ((await sameFile(finalPath, tempPath)) || (await linkNoClobber(tempPath, finalPath))) break; // step 2
+    if (tries > 20) throw new Error(`Could not name the clip for row ${row.rowIndex}`);
+    finalPath = null;
+  }
+  const placed = finalPath;
+  ctx.store.tx(() => {
+    // step 3
+    ctx.store.patchAttempt(attempt.id, { state: 'done', filePath: placed, bytes: verdict.info.sizeBytes, finishedAt: ctx.now() });
+    ctx.store.transitionRow(row.id, 'verifying', 'done', { filePath: placed, errorKind: null, errorMessage: null, nextActionAt: null });
+    ctx.store.addEvent(row.batchId, row.id, 'done', `Saved ${path.basename(placed)}`, {
+      bytes: verdict.info.sizeBytes,
+      durationSec: verdict.info.durationSec,
+    });
+  });
+  await rm(tempPath, { force: true }); // step 4
+  emitRow(ctx, row, 'done', `Saved ${path.basename(placed)}`);
+  await completeRemote(ctx, attempt);
+  return 'done';
+}
+
+/** /video/complete, best effort: the clip is safe locally; a failure only means Venice keeps its copy longer. */
+export async function completeRemote(ctx: EngineContext, attempt: AttemptRecord): Promise<void> {
+  if (!attempt.queueId || !ctx.limiter.tryAcquire('complete')) return;
+  try {
+    await ctx.client.complete({ model: attempt.model, queue_id: attempt.queueId });
+    noteRequest(ctx, 'complete', true);
+    ctx.store.patchAttempt(attempt.id, { remoteDeleted: true });
+  } catch (e) {
+    noteRequest(ctx, 'complete', false);
+    // 404: already gone (completed before a crash, or expired). Nothing left to delete.
+    if ((e as { kind?: string }).kind === 'not_found') ctx.store.patchAttempt(attempt.id, { remoteDeleted: true });
+  }
+}

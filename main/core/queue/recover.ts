@@ -1,0 +1,80 @@
+/**
+ * What the engine does first after any start, including after being killed: nothing paid for is re-sent, every
+ * job Venice holds is re-attached by its queue_id, half-finished downloads are resumed, stray temp files go.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { tempClipPath, type EngineContext } from './engine-context';
+
+const TEMP_PATTERN = /^\.venice-batch-(\d+)\.part\.mp4$/;
+
+export async function recoverAfterStart(ctx: EngineContext): Promise<{ inDoubt: number; reattached: number; resumed: number }> {
+  const { store } = ctx;
+  const at = ctx.now();
+  let inDoubt = 0;
+  let reattached = 0;
+  let resumed = 0;
+
+  // Committed as "about to send" but no answer recorded: the request may have left. The user decides.
+  for (const row of store.rowsInStates(['submitting'])) {
+    const message = 'The app stopped while this clip was being sent to Venice; it may have been charged. Re-submit or mark it lost.';
+    store.tx(() => {
+      if (row.currentAttemptId) store.patchAttempt(row.currentAttemptId, { state: 'in_doubt', errorKind: 'interrupted', errorMessage: message });
+      store.transitionRow(row.id, 'submitting', 'in_doubt', { errorKind: 'in_doubt', errorMessage: message });
+      store.addEvent(row.batchId, row.id, 'in_doubt', message);
+    });
+    inDoubt++;
+  }
+
+  // A download or verification cut short: the clip is still on Venice (complete is called only after the file is
+  // safe), so poll again, unless a verified temp file or its final name survived.
+  for (const row of store.rowsInStates(['downloading', 'verifying'])) {
+    const attempt = row.currentAttemptId ? store.getAttempt(row.currentAttemptId) : undefined;
+    const batch = store.getBatch(row.batchId);
+    if (!attempt || !batch) continue;
+    const temp = tempClipPath(batch.outputDir, attempt.id);
+    // Moved by a rename fallback (no hard links) before the database heard of it: bring it back to verify it.
+    if (row.state === 'verifying' && !existsSync(temp) && attempt.filePath && existsSync(attempt.filePath)) {
+      await rename(attempt.filePath, temp);
+    }
+    if (row.state === 'verifying' && existsSync(temp)) {
+      resumed++;
+      continue; // the engine finishes verification from the temp file
+    }
+    await rm(temp, { force: true });
+    store.tx(() => {
+      store.transitionRow(row.id, row.state, 'processing', { nextActionAt: at });
+      store.patchAttempt(attempt.id, { state: 'processing' });
+      store.addEvent(row.batchId, row.id, 'resumed', 'Fetching the clip again after a restart');
+    });
+    resumed++;
+  }
+
+  // Jobs on Venice: poll now.
+  for (const row of store.rowsInStates(['queued', 'processing'])) {
+    store.patchRow(row.id, { nextActionAt: at });
+    reattached++;
+  }
+
+  // Temp files of attempts that are no longer being fetched (done, failed, or unknown) are leftovers.
+  const activeTemps = new Set(
+    store.rowsInStates(['queued', 'processing', 'downloading', 'verifying']).map((r) => r.currentAttemptId),
+  );
+  for (const batch of store.listBatches()) {
+    let names: string[];
+    try {
+      names = await readdir(batch.outputDir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const m = TEMP_PATTERN.exec(name);
+      if (m && !activeTemps.has(Number(m[1]))) await rm(path.join(batch.outputDir, name), { force: true });
+    }
+  }
+
+  ctx.limiter.restore(store.recentRequests(at - 61_000));
+  store.pruneRequestLog(at - 10 * 60_000);
+  return { inDoubt, reattached, resumed };
+}

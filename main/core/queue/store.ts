@@ -1,0 +1,444 @@
+/**
+ * The on-disk batch queue: every state change of every row is a committed transaction here before its side effect
+ * happens elsewhere. The engine is the only writer; the UI and `status` read.
+ */
+import { durably, openDb, transaction, type Db } from './db';
+import { assertTransition, type JobState } from './job-states';
+import type {
+  AttemptRecord,
+  AttemptState,
+  BatchRecord,
+  BatchStatus,
+  NewBatch,
+  NewRow,
+  RowEvent,
+  RowRecord,
+} from './types';
+
+type SqlRow = Record<string, unknown>;
+type SqlValue = string | number | null;
+
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function toBatch(r: SqlRow): BatchRecord {
+  return {
+    id: Number(r.id),
+    name: String(r.name),
+    sourcePath: str(r.source_path),
+    sourceHash: str(r.source_hash),
+    settings: JSON.parse(String(r.settings_json)),
+    outputDir: String(r.output_dir),
+    nameTemplate: String(r.name_template),
+    budgetUsd: num(r.budget_usd),
+    baseUrl: String(r.base_url),
+    rehearsal: Number(r.rehearsal) === 1,
+    status: String(r.status) as BatchStatus,
+    pauseReason: str(r.pause_reason),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+function toRow(r: SqlRow): RowRecord {
+  return {
+    id: Number(r.id),
+    batchId: Number(r.batch_id),
+    rowIndex: Number(r.row_index),
+    position: Number(r.position),
+    take: Number(r.take),
+    params: JSON.parse(String(r.params_json)),
+    name: str(r.name),
+    extras: JSON.parse(String(r.extras_json)),
+    state: String(r.state) as JobState,
+    currentAttemptId: num(r.current_attempt_id),
+    quoteUsd: num(r.quote_usd),
+    errorKind: str(r.error_kind),
+    errorMessage: str(r.error_message),
+    suggestedPrompt: str(r.suggested_prompt),
+    filePath: str(r.file_path),
+    nextActionAt: num(r.next_action_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+function toAttempt(r: SqlRow): AttemptRecord {
+  return {
+    id: Number(r.id),
+    rowId: Number(r.row_id),
+    attemptNo: Number(r.attempt_no),
+    state: String(r.state) as AttemptState,
+    model: String(r.model),
+    queueId: str(r.queue_id),
+    downloadUrlEnc: str(r.download_url_enc),
+    quoteUsd: num(r.quote_usd),
+    charged: Number(r.charged) === 1,
+    submittedAt: num(r.submitted_at),
+    queuedAt: num(r.queued_at),
+    finishedAt: num(r.finished_at),
+    avgExecutionMs: num(r.avg_execution_ms),
+    executionMs: num(r.execution_ms),
+    polls: Number(r.polls),
+    downloadTries: Number(r.download_tries),
+    bytes: num(r.bytes),
+    filePath: str(r.file_path),
+    remoteDeleted: Number(r.remote_deleted) === 1,
+    errorKind: str(r.error_kind),
+    errorMessage: str(r.error_message),
+    requestId: str(r.request_id),
+  };
+}
+
+/** Row columns a transition may also set, in the store's camelCase. */
+export interface RowPatch {
+  currentAttemptId?: number | null;
+  quoteUsd?: number | null;
+  errorKind?: string | null;
+  errorMessage?: string | null;
+  suggestedPrompt?: string | null;
+  filePath?: string | null;
+  nextActionAt?: number | null;
+}
+
+export interface AttemptPatch {
+  state?: AttemptState;
+  queueId?: string | null;
+  downloadUrlEnc?: string | null;
+  charged?: boolean;
+  queuedAt?: number | null;
+  finishedAt?: number | null;
+  avgExecutionMs?: number | null;
+  executionMs?: number | null;
+  polls?: number;
+  downloadTries?: number;
+  bytes?: number | null;
+  filePath?: string | null;
+  remoteDeleted?: boolean;
+  errorKind?: string | null;
+  errorMessage?: string | null;
+  requestId?: string | null;
+}
+
+const ROW_COLUMNS: Record<keyof RowPatch, string> = {
+  currentAttemptId: 'current_attempt_id',
+  quoteUsd: 'quote_usd',
+  errorKind: 'error_kind',
+  errorMessage: 'error_message',
+  suggestedPrompt: 'suggested_prompt',
+  filePath: 'file_path',
+  nextActionAt: 'next_action_at',
+};
+
+const ATTEMPT_COLUMNS: Record<keyof AttemptPatch, string> = {
+  state: 'state',
+  queueId: 'queue_id',
+  downloadUrlEnc: 'download_url_enc',
+  charged: 'charged',
+  queuedAt: 'queued_at',
+  finishedAt: 'finished_at',
+  avgExecutionMs: 'avg_execution_ms',
+  executionMs: 'execution_ms',
+  polls: 'polls',
+  downloadTries: 'download_tries',
+  bytes: 'bytes',
+  filePath: 'file_path',
+  remoteDeleted: 'remote_deleted',
+  errorKind: 'error_kind',
+  errorMessage: 'error_message',
+  requestId: 'request_id',
+};
+
+function sqlValue(v: unknown): SqlValue {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return v as SqlValue;
+}
+
+function setClause<P extends object>(patch: P, columns: Record<keyof P, string>): { sql: string; values: SqlValue[] } {
+  const parts: string[] = [];
+  const values: SqlValue[] = [];
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    parts.push(`${columns[k as keyof P]} = ?`);
+    values.push(sqlValue(v));
+  }
+  return { sql: parts.join(', '), values };
+}
+
+export class QueueStore {
+  readonly db: Db;
+
+  constructor(
+    file: string,
+    private readonly now: () => number = Date.now,
+    opts: { readOnly?: boolean } = {},
+  ) {
+    this.db = openDb(file, opts);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  tx<T>(fn: () => T): T {
+    return transaction(this.db, fn);
+  }
+
+  // ---- batches ----
+
+  createBatch(batch: NewBatch, rows: NewRow[]): number {
+    const at = this.now();
+    return this.tx(() => {
+      const res = this.db
+        .prepare(
+          `INSERT INTO batches (name, source_path, source_hash, settings_json, output_dir, name_template, budget_usd,
+             base_url, rehearsal, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,'active',?,?)`,
+        )
+        .run(
+          batch.name,
+          batch.sourcePath ?? null,
+          batch.sourceHash ?? null,
+          JSON.stringify(batch.settings),
+          batch.outputDir,
+          batch.nameTemplate,
+          batch.budgetUsd ?? null,
+          batch.baseUrl,
+          batch.rehearsal ? 1 : 0,
+          at,
+          at,
+        );
+      const batchId = Number(res.lastInsertRowid);
+      const insert = this.db.prepare(
+        `INSERT INTO rows (batch_id, row_index, position, params_json, name, extras_json, state, quote_usd, updated_at)
+         VALUES (?,?,?,?,?,?,?,?,?)`,
+      );
+      for (const r of rows) {
+        insert.run(
+          batchId,
+          r.rowIndex,
+          r.rowIndex,
+          JSON.stringify(r.params),
+          r.name ?? null,
+          JSON.stringify(r.extras ?? {}),
+          r.state ?? 'ready',
+          r.quoteUsd ?? null,
+          at,
+        );
+      }
+      this.addEvent(batchId, null, 'batch_created', `Batch created with ${rows.length} rows`);
+      return batchId;
+    });
+  }
+
+  getBatch(id: number): BatchRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM batches WHERE id = ?').get(id) as SqlRow | undefined;
+    return r ? toBatch(r) : undefined;
+  }
+
+  listBatches(): BatchRecord[] {
+    return (this.db.prepare('SELECT * FROM batches ORDER BY id').all() as SqlRow[]).map(toBatch);
+  }
+
+  /** The batch a sheet was already imported as, so running the same command again resumes it. */
+  findBatchBySource(sourceHash: string, outputDir: string): BatchRecord | undefined {
+    const r = this.db
+      .prepare('SELECT * FROM batches WHERE source_hash = ? AND output_dir = ? ORDER BY id DESC LIMIT 1')
+      .get(sourceHash, outputDir) as SqlRow | undefined;
+    return r ? toBatch(r) : undefined;
+  }
+
+  setBatchStatus(id: number, status: BatchStatus, reason: string | null = null): void {
+    this.db
+      .prepare('UPDATE batches SET status = ?, pause_reason = ?, updated_at = ? WHERE id = ?')
+      .run(status, reason, this.now(), id);
+  }
+
+  setBatchSettings(id: number, patch: { concurrency?: number; budgetUsd?: number | null }): void {
+    const b = this.getBatch(id);
+    if (!b) return;
+    const settings = { ...b.settings, ...(patch.concurrency !== undefined ? { concurrency: patch.concurrency } : {}) };
+    this.db
+      .prepare('UPDATE batches SET settings_json = ?, budget_usd = ?, updated_at = ? WHERE id = ?')
+      .run(JSON.stringify(settings), patch.budgetUsd === undefined ? b.budgetUsd : patch.budgetUsd, this.now(), id);
+  }
+
+  // ---- rows ----
+
+  getRow(id: number): RowRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM rows WHERE id = ?').get(id) as SqlRow | undefined;
+    return r ? toRow(r) : undefined;
+  }
+
+  listRows(batchId: number): RowRecord[] {
+    return (this.db.prepare('SELECT * FROM rows WHERE batch_id = ? ORDER BY position, id').all(batchId) as SqlRow[]).map(toRow);
+  }
+
+  rowsInStates(states: readonly JobState[], batchId?: number): RowRecord[] {
+    const marks = states.map(() => '?').join(',');
+    const sql = `SELECT * FROM rows WHERE state IN (${marks})${batchId === undefined ? '' : ' AND batch_id = ?'} ORDER BY batch_id, position, id`;
+    const args: SqlValue[] = [...states, ...(batchId === undefined ? [] : [batchId])];
+    return (this.db.prepare(sql).all(...args) as SqlRow[]).map(toRow);
+  }
+
+  /** Rows in `states` that are due by `now` (no wait set, or its time has come), in submission order. */
+  dueRows(states: readonly JobState[], now: number, limit: number, batchId?: number): RowRecord[] {
+    const marks = states.map(() => '?').join(',');
+    const sql = `SELECT * FROM rows WHERE state IN (${marks}) AND (next_action_at IS NULL OR next_action_at <= ?)${
+      batchId === undefined ? '' : ' AND batch_id = ?'
+    } ORDER BY batch_id, position, id LIMIT ?`;
+    const args: SqlValue[] = [...states, now, ...(batchId === undefined ? [] : [batchId]), limit];
+    return (this.db.prepare(sql).all(...args) as SqlRow[]).map(toRow);
+  }
+
+  /** The earliest future time at which a row in `states` becomes due, if any. */
+  nextDueAt(states: readonly JobState[], now: number, batchId?: number): number | undefined {
+    const marks = states.map(() => '?').join(',');
+    const sql = `SELECT MIN(next_action_at) AS t FROM rows WHERE state IN (${marks}) AND next_action_at > ?${
+      batchId === undefined ? '' : ' AND batch_id = ?'
+    }`;
+    const r = this.db.prepare(sql).get(...states, now, ...(batchId === undefined ? [] : [batchId])) as SqlRow;
+    return r.t === null ? undefined : Number(r.t);
+  }
+
+  countRows(batchId: number): number {
+    const r = this.db.prepare('SELECT COUNT(*) AS n FROM rows WHERE batch_id = ?').get(batchId) as SqlRow;
+    return Number(r.n);
+  }
+
+  countByState(batchId: number): Partial<Record<JobState, number>> {
+    const rows = this.db.prepare('SELECT state, COUNT(*) AS n FROM rows WHERE batch_id = ? GROUP BY state').all(batchId) as SqlRow[];
+    return Object.fromEntries(rows.map((r) => [String(r.state), Number(r.n)]));
+  }
+
+  /**
+   * Moves a row to a new state (checked against the state machine) and applies the patch, in the caller's
+   * transaction if there is one. Throws if the row is not in `from` (a lost race must never be papered over).
+   */
+  transitionRow(rowId: number, from: JobState, to: JobState, patch: RowPatch = {}): void {
+    assertTransition(from, to);
+    const { sql, values } = setClause(patch, ROW_COLUMNS);
+    const res = this.db
+      .prepare(`UPDATE rows SET state = ?, updated_at = ?${sql ? `, ${sql}` : ''} WHERE id = ? AND state = ?`)
+      .run(to, this.now(), ...values, rowId, from);
+    if (Number(res.changes) !== 1) throw new Error(`Row ${rowId} was not in state ${from}`);
+  }
+
+  patchRow(rowId: number, patch: RowPatch): void {
+    const { sql, values } = setClause(patch, ROW_COLUMNS);
+    if (!sql) return;
+    this.db.prepare(`UPDATE rows SET ${sql}, updated_at = ? WHERE id = ?`).run(...values, this.now(), rowId);
+  }
+
+  setRowPosition(rowId: number, position: number): void {
+    this.db.prepare('UPDATE rows SET position = ?, updated_at = ? WHERE id = ?').run(position, this.now(), rowId);
+  }
+
+  // ---- attempts ----
+
+  /**
+   * Records, durably, that a paid request is about to leave: the attempt exists in `submitting` and the row points
+   * at it. Only after this returns may the request be sent; a crash from here on leaves the row in doubt.
+   */
+  beginSubmit(rowId: number, model: string, requestJson: string, quoteUsd: number | null): number {
+    return durably(this.db, () => {
+      const row = this.getRow(rowId);
+      if (!row) throw new Error(`Row ${rowId} does not exist`);
+      const n = this.db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE row_id = ?').get(rowId) as SqlRow;
+      const res = this.db
+        .prepare(
+          `INSERT INTO attempts (row_id, attempt_no, state, model, request_json, quote_usd, submitted_at)
+           VALUES (?,?,?,?,?,?,?)`,
+        )
+        .run(rowId, Number(n.n) + 1, 'submitting', model, requestJson, quoteUsd, this.now());
+      const attemptId = Number(res.lastInsertRowid);
+      this.transitionRow(rowId, row.state, 'submitting', {
+        currentAttemptId: attemptId,
+        errorKind: null,
+        errorMessage: null,
+        suggestedPrompt: null,
+      });
+      return attemptId;
+    });
+  }
+
+  getAttempt(id: number): AttemptRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM attempts WHERE id = ?').get(id) as SqlRow | undefined;
+    return r ? toAttempt(r) : undefined;
+  }
+
+  listAttempts(rowId: number): AttemptRecord[] {
+    return (this.db.prepare('SELECT * FROM attempts WHERE row_id = ? ORDER BY attempt_no').all(rowId) as SqlRow[]).map(toAttempt);
+  }
+
+  patchAttempt(id: number, patch: AttemptPatch): void {
+    const { sql, values } = setClause(patch, ATTEMPT_COLUMNS);
+    if (!sql) return;
+    this.db.prepare(`UPDATE attempts SET ${sql} WHERE id = ?`).run(...values, id);
+  }
+
+  /** Attempts finished locally whose copy on Venice has not been deleted yet (/video/complete still owed). */
+  attemptsOwingComplete(limit = 20): AttemptRecord[] {
+    return (
+      this.db
+        .prepare(`SELECT * FROM attempts WHERE state = 'done' AND remote_deleted = 0 AND queue_id IS NOT NULL ORDER BY id LIMIT ?`)
+        .all(limit) as SqlRow[]
+    ).map(toAttempt);
+  }
+
+  /** Money spent (confirmed charges, by quote) and money possibly spent (in doubt) for a batch, or all batches. */
+  spend(batchId?: number): { chargedUsd: number; inDoubtUsd: number } {
+    const where = batchId === undefined ? '' : 'WHERE r.batch_id = ?';
+    const args = batchId === undefined ? [] : [batchId];
+    const r = this.db
+      .prepare(
+        `SELECT COALESCE(SUM(CASE WHEN a.charged = 1 THEN a.quote_usd END), 0) AS charged,
+                COALESCE(SUM(CASE WHEN a.state = 'in_doubt' OR (a.state = 'submitting') THEN a.quote_usd END), 0) AS doubt
+         FROM attempts a JOIN rows r ON r.id = a.row_id ${where}`,
+      )
+      .get(...args) as SqlRow;
+    return { chargedUsd: Number(r.charged), inDoubtUsd: Number(r.doubt) };
+  }
+
+  // ---- events ----
+
+  addEvent(batchId: number, rowId: number | null, kind: string, message: string, data?: unknown): void {
+    this.db
+      .prepare('INSERT INTO events (batch_id, row_id, at, kind, message, data_json) VALUES (?,?,?,?,?,?)')
+      .run(batchId, rowId, this.now(), kind, message, data === undefined ? null : JSON.stringify(data));
+  }
+
+  rowEvents(rowId: number): RowEvent[] {
+    return (this.db.prepare('SELECT * FROM events WHERE row_id = ? ORDER BY id').all(rowId) as SqlRow[]).map((r) => ({
+      id: Number(r.id),
+      batchId: Number(r.batch_id),
+      rowId: num(r.row_id),
+      at: Number(r.at),
+      kind: String(r.kind),
+      message: String(r.message),
+      data: r.data_json ? JSON.parse(String(r.data_json)) : null,
+    }));
+  }
+
+  // ---- request log (lets the rate limiter resume its windows after a restart) ----
+
+  logRequest(route: string, ok: boolean, at: number = this.now()): void {
+    this.db.prepare('INSERT INTO request_log (at, route, ok) VALUES (?,?,?)').run(at, route, ok ? 1 : 0);
+  }
+
+  recentRequests(since: number): Array<{ at: number; route: string; ok: boolean }> {
+    return (this.db.prepare('SELECT at, route, ok FROM request_log WHERE at >= ? ORDER BY at').all(since) as SqlRow[]).map((r) => ({
+      at: Number(r.at),
+      route: String(r.route),
+      ok: Number(r.ok) === 1,
+    }));
+  }
+
+  pruneRequestLog(before: number): void {
+    this.db.prepare('DELETE FROM request_log WHERE at < ?').run(before);
+  }
+
+  integrityCheck(): string {
+    const r = this.db.prepare('PRAGMA integrity_check').get() as SqlRow;
+    return String(r.integrity_check);
+  }
+}

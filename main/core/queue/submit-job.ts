@@ -1,0 +1,147 @@
+/**
+ * Sends one row to /video/queue: the most careful code in the product. The order is fixed:
+ *   1. everything that can fail without money (image read, quote, budget) happens first;
+ *   2. the attempt is committed as `submitting` with synchronous=FULL;
+ *   3. the request leaves;
+ *   4. the answer (queue_id and the sealed download link) is committed in one transaction.
+ * Any failure that leaves the outcome unknown makes the row `in_doubt`, which nothing ever re-sends on its own.
+ */
+import { isVeniceError, type VeniceError } from '../venice/errors';
+import { buildQueueRequest, RowInputError, requestForHistory } from './build-request';
+import { noteRequest, type EngineContext } from './engine-context';
+import { nextPollDelayMs } from './timing';
+import type { RowRecord } from './types';
+import { sealUrl } from './url-vault';
+
+export type SubmitOutcome = 'queued' | 'in_doubt' | 'failed' | 'retry_later' | 'paused';
+
+/** Pauses every batch: a 402 or 401 concerns the key, not one batch. */
+export function pauseAll(ctx: EngineContext, reason: string): void {
+  for (const b of ctx.store.listBatches()) {
+    if (b.status === 'active') {
+      ctx.store.setBatchStatus(b.id, 'paused', reason);
+      ctx.store.addEvent(b.id, null, 'batch_paused', reason);
+      ctx.emit({ type: 'batch', batchId: b.id, status: 'paused', reason });
+    }
+  }
+}
+
+function failRowBeforeSending(ctx: EngineContext, row: RowRecord, column: string, message: string): SubmitOutcome {
+  ctx.store.tx(() => {
+    ctx.store.transitionRow(row.id, 'ready', 'submitting');
+    ctx.store.transitionRow(row.id, 'submitting', 'failed', { errorKind: `input:${column}`, errorMessage: message });
+    ctx.store.addEvent(row.batchId, row.id, 'failed', message);
+  });
+  ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state: 'failed', message });
+  return 'failed';
+}
+
+export async function submitJob(ctx: EngineContext, row: RowRecord): Promise<SubmitOutcome> {
+  let request;
+  try {
+    request = await buildQueueRequest(row.params, ctx.baseDirOf(row.batchId));
+  } catch (e) {
+    if (e instanceof RowInputError) return failRowBeforeSending(ctx, row, e.column, e.message);
+    throw e;
+  }
+
+  const attemptId = ctx.store.beginSubmit(row.id, request.model, requestForHistory(request), row.quoteUsd);
+  ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state: 'submitting', message: 'Sending to Venice' });
+
+  let result;
+  try {
+    result = await ctx.client.queue(request);
+  } catch (e) {
+    const err: VeniceError | undefined = isVeniceError(e) ? e : undefined;
+    noteRequest(ctx, 'queue', false);
+    return handleQueueError(ctx, row, attemptId, err, e);
+  }
+  noteRequest(ctx, 'queue', true);
+  if (result.meta.balanceUsd !== undefined) ctx.emit({ type: 'balance', balanceUsd: result.meta.balanceUsd });
+
+  const key = await ctx.apiKey();
+  const at = ctx.now();
+  ctx.store.tx(() => {
+    ctx.store.patchAttempt(attemptId, {
+      state: 'queued',
+      queueId: result.queueId,
+      // The link is a credential and Venice sends it once: sealed, never stored in clear, never dropped.
+      downloadUrlEnc: result.downloadUrl && key ? sealUrl(result.downloadUrl, key) : null,
+      charged: true,
+      queuedAt: at,
+      requestId: result.meta.requestId ?? null,
+    });
+    ctx.store.transitionRow(row.id, 'submitting', 'queued', { nextActionAt: at + nextPollDelayMs(undefined, undefined, ctx.pollPolicy) });
+    ctx.store.addEvent(row.batchId, row.id, 'queued', 'Queued on Venice', { queueId: result.queueId, quoteUsd: row.quoteUsd });
+  });
+  if (result.meta.deprecationWarning) {
+    ctx.emit({ type: 'notice', level: 'warning', message: `Model ${request.model}: ${result.meta.deprecationWarning}` });
+  }
+  ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state: 'queued', message: 'Queued on Venice' });
+  return 'queued';
+}
+
+function handleQueueError(ctx: EngineContext, row: RowRecord, attemptId: number, err: VeniceError | undefined, raw: unknown): SubmitOutcome {
+  const at = ctx.now();
+  const emitRow = (state: string, message: string) => ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state, message });
+
+  // Unknown outcome (no typed error means a bug between send and commit: be as careful as for a lost answer).
+  if (!err || err.mayHaveBeenCharged) {
+    const message = err
+      ? `${err.message}. Venice may have charged for this clip; it will not be sent again unless you choose to.`
+      : `Unexpected failure while sending (${(raw as Error)?.message ?? String(raw)}); the request may have been charged.`;
+    ctx.store.tx(() => {
+      ctx.store.patchAttempt(attemptId, { state: 'in_doubt', errorKind: err?.kind ?? 'internal', errorMessage: message, requestId: err?.requestId ?? null });
+      ctx.store.transitionRow(row.id, 'submitting', 'in_doubt', { errorKind: 'in_doubt', errorMessage: message });
+      ctx.store.addEvent(row.batchId, row.id, 'in_doubt', message);
+    });
+    emitRow('in_doubt', message);
+    return 'in_doubt';
+  }
+
+  // Refused before any charge: back to ready, later.
+  const refuse = (nextActionAt: number | null, note: string) => {
+    ctx.store.tx(() => {
+      ctx.store.patchAttempt(attemptId, { state: 'refused', errorKind: err.kind, errorMessage: err.message, requestId: err.requestId ?? null, finishedAt: at });
+      ctx.store.transitionRow(row.id, 'submitting', 'ready', { nextActionAt });
+      ctx.store.addEvent(row.batchId, row.id, 'refused', note, { kind: err.kind, status: err.status });
+    });
+    emitRow('ready', note);
+  };
+
+  switch (err.kind) {
+    case 'insufficient_balance':
+      refuse(null, err.message);
+      pauseAll(ctx, 'The Venice balance (or the key spend cap) ran out. Top up, then resume.');
+      return 'paused';
+    case 'unauthorized':
+      refuse(null, err.message);
+      pauseAll(ctx, 'Venice rejected the API key. Set a valid key, then resume.');
+      return 'paused';
+    case 'rate_limited':
+      if (err.resetAt) ctx.limiter.blockUntil('queue', err.resetAt);
+      refuse(err.resetAt ?? at + 5_000, 'Venice asked us to slow down; will send again shortly');
+      return 'retry_later';
+    default:
+      break;
+  }
+  if (err.retryable) {
+    refuse(at + 5_000 + Math.round(ctx.random() * 10_000), `${err.message}; will try again shortly`);
+    return 'retry_later';
+  }
+
+  // A definite refusal about this row: it needs the user (fix a field, change a prompt, give consent).
+  const fields = err.fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; ');
+  const message = fields ? `${err.message} (${fields})` : err.message;
+  ctx.store.tx(() => {
+    ctx.store.patchAttempt(attemptId, { state: 'failed', errorKind: err.kind, errorMessage: message, requestId: err.requestId ?? null, finishedAt: at });
+    ctx.store.transitionRow(row.id, 'submitting', 'failed', {
+      errorKind: err.kind,
+      errorMessage: message,
+      suggestedPrompt: err.suggestedPrompt ?? null,
+    });
+    ctx.store.addEvent(row.batchId, row.id, 'failed', message, { kind: err.kind, suggestedPrompt: err.suggestedPrompt, creditsRefunded: err.creditsRefunded });
+  });
+  emitRow('failed', message);
+  return 'failed';
+}
