@@ -1,2 +1,91 @@
-// Placeholder replaced by the CLI work below.
-console.log('venice-batch');
+#!/usr/bin/env node
+/**
+ * `venice-batch`: the headless CLI over the same core services as the desktop app. Shares the app's data folder,
+ * so a batch started here shows in the app and the other way round (one engine at a time).
+ */
+import { isSheetReadError } from './core/sheet';
+import { EngineBusyError } from './core/queue/engine-lock';
+import { isVeniceError } from './core/venice/errors';
+import { MediaToolsMissingError } from './core/media/ffmpeg-binaries';
+import { USAGE, UsageError, parse } from './cli/args';
+import { resolveCommand, retryCommand, statusCommand } from './cli/batch-commands';
+import { modelsCommand } from './cli/models-command';
+import { quoteCommand } from './cli/quote-command';
+import { runCommand } from './cli/run-command';
+import { openSession } from './cli/session';
+import { validateCommand } from './cli/validate-command';
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, sheet] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  const needsSheet = command === 'validate' || command === 'quote' || command === 'run';
+  if (needsSheet && !sheet) {
+    process.stderr.write(`${command} needs a sheet file\n\n${USAGE}\n`);
+    return 2;
+  }
+  const session = openSession();
+  try {
+    switch (command) {
+      case 'validate':
+        return await validateCommand(session, sheet as string, values, process.stdout);
+      case 'quote':
+        return await quoteCommand(session, sheet as string, values, process.stdout);
+      case 'run':
+        return await runCommand(session, sheet as string, values, { out: process.stdout, err: process.stderr, interactive: process.stdin.isTTY === true });
+      case 'status':
+        return statusCommand(session, values, process.stdout);
+      case 'retry':
+        return retryCommand(session, values, process.stdout);
+      case 'resolve':
+        return resolveCommand(session, values, process.stdout);
+      case 'models':
+        return await modelsCommand(session, values, process.stdout);
+      default:
+        process.stderr.write(`Unknown command "${command}"\n\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (e) {
+    if (isSheetReadError(e)) {
+      process.stderr.write(`Cannot read ${sheet}: ${e.message}\n`);
+      return 2;
+    }
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && needsSheet) {
+      process.stderr.write(`Cannot read ${sheet}: the file does not exist.\n`);
+      return 2;
+    }
+    if (e instanceof UsageError || e instanceof EngineBusyError || e instanceof MediaToolsMissingError) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    if (isVeniceError(e)) {
+      process.stderr.write(`Venice: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    await session.close();
+  }
+}
+
+// Run when executed directly (tsx main/cli.ts, or the built dist/main/cli.cjs).
+const invokedDirectly = process.argv[1] !== undefined && /cli\.(ts|cjs|js)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`Unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+      process.exit(2);
+    },
+  );
+}

@@ -13,8 +13,19 @@ export type EngineEvent =
 
 export type EngineClient = Pick<VeniceClient, 'queue' | 'retrieve' | 'complete' | 'downloadFromUrl' | 'quote'>;
 
+/** How the engine reaches one Venice endpoint (the real API, or the Rehearsal simulator). */
+export interface VeniceLink {
+  client: EngineClient;
+  apiKey: () => Promise<string | undefined>;
+}
+
+/**
+ * Everything one unit of work needs. There is one context per API endpoint a batch was queued on, each with its
+ * own client and rate limiter (limits are per key; Rehearsal must not eat the real key's budget).
+ */
 export interface EngineContext {
   store: QueueStore;
+  baseUrl: string;
   client: EngineClient;
   limiter: RateLimiter;
   apiKey: () => Promise<string | undefined>;
@@ -29,7 +40,7 @@ export interface EngineContext {
 
 /** Records the outcome of a request: the persistent log (limiter windows survive restarts) and the error budget. */
 export function noteRequest(ctx: EngineContext, route: string, ok: boolean): void {
-  ctx.store.logRequest(route, ok, ctx.now());
+  ctx.store.logRequest(ctx.baseUrl, route, ok, ctx.now());
   if (!ok) ctx.limiter.recordError();
 }
 

@@ -4,22 +4,23 @@
  * All state lives in the store; the loop itself can be killed at any instant and started again.
  */
 import { acquireEngineLock } from './engine-lock';
-import type { EngineClient, EngineContext, EngineEvent } from './engine-context';
+import type { EngineContext, EngineEvent, VeniceLink } from './engine-context';
 import { tempClipPath } from './engine-context';
 import { finishClip } from './finish-clip';
-import { REMOTE_STATES, TERMINAL_STATES, isCancellable, type JobState } from './job-states';
+import { REMOTE_STATES, TERMINAL_STATES, type JobState } from './job-states';
 import { pollJob } from './poll-job';
 import { RateLimiter, VENICE_LIMITS, type RateLimits } from './rate-limiter';
 import { recoverAfterStart } from './recover';
 import type { QueueStore } from './store';
 import { submitJob } from './submit-job';
+import * as actions from './user-actions';
 import { DEFAULT_POLL_POLICY, type PollPolicy } from './timing';
 import type { BatchRecord, RowRecord } from './types';
 
 export interface EngineOptions {
   store: QueueStore;
-  client: EngineClient;
-  apiKey: () => Promise<string | undefined>;
+  /** Opens the link to the endpoint a batch was queued on (its base URL, or the Rehearsal marker). */
+  connect: (baseUrl: string) => Promise<VeniceLink>;
   limits?: RateLimits;
   pollPolicy?: PollPolicy;
   /** Jobs in flight on Venice across all batches. */
@@ -36,8 +37,12 @@ export interface EngineOptions {
 
 const IN_FLIGHT: readonly JobState[] = ['submitting', 'queued', 'processing', 'downloading', 'verifying'];
 
+type SharedContext = Omit<EngineContext, 'baseUrl' | 'client' | 'limiter' | 'apiKey'>;
+
 export class Engine {
-  private readonly ctx: EngineContext;
+  private readonly shared: SharedContext;
+  /** One context per endpoint; `Promise` while connecting, `Error` when it failed (retried later). */
+  private readonly links = new Map<string, EngineContext | Promise<void> | { error: Error; at: number }>();
   private readonly maxInFlight: number;
   private readonly tickMs: number;
   private running = false;
@@ -53,11 +58,8 @@ export class Engine {
     this.maxInFlight = opts.maxInFlight ?? 20;
     this.tickMs = opts.tickMs ?? 250;
     if (opts.onEvent) this.listeners.add(opts.onEvent);
-    this.ctx = {
+    this.shared = {
       store: opts.store,
-      client: opts.client,
-      limiter: new RateLimiter(opts.limits ?? VENICE_LIMITS, now),
-      apiKey: opts.apiKey,
       pollPolicy: opts.pollPolicy ?? DEFAULT_POLL_POLICY,
       maxDownloadTries: opts.maxDownloadTries ?? 6,
       now,
@@ -73,8 +75,32 @@ export class Engine {
     return this.opts.store;
   }
 
-  get limiter(): RateLimiter {
-    return this.ctx.limiter;
+  /** The context for a batch's endpoint, or undefined while it is being opened. */
+  private contextFor(baseUrl: string): EngineContext | undefined {
+    const link = this.links.get(baseUrl);
+    if (link && 'client' in link) return link;
+    if (link instanceof Promise) return undefined;
+    if (link && 'error' in link && this.shared.now() - link.at < 30_000) return undefined;
+    const opening = this.opts
+      .connect(baseUrl)
+      .then((l) => {
+        const limiter = new RateLimiter(this.opts.limits ?? VENICE_LIMITS, this.shared.now);
+        limiter.restore(this.store.recentRequests(baseUrl, this.shared.now() - 61_000));
+        this.links.set(baseUrl, { ...this.shared, baseUrl, client: l.client, apiKey: l.apiKey, limiter });
+      })
+      .catch((e: Error) => {
+        this.links.set(baseUrl, { error: e, at: this.shared.now() });
+        this.shared.emit({ type: 'notice', level: 'error', message: `Could not reach ${baseUrl}: ${e.message}` });
+      })
+      .finally(() => this.poke());
+    this.links.set(baseUrl, opening);
+    return undefined;
+  }
+
+  /** The rate limiter of an endpoint already in use (for tests and the status view). */
+  limiterFor(baseUrl: string): RateLimiter | undefined {
+    const link = this.links.get(baseUrl);
+    return link && 'client' in link ? link.limiter : undefined;
   }
 
   subscribe(fn: (e: EngineEvent) => void): () => void {
@@ -85,9 +111,9 @@ export class Engine {
   /** Takes the lock, recovers from whatever the last run left, and starts the loop. */
   async start(): Promise<{ inDoubt: number; reattached: number; resumed: number }> {
     this.releaseLock = acquireEngineLock(this.store.db, this.opts.role ?? 'engine');
-    const recovered = await recoverAfterStart(this.ctx);
+    const recovered = await recoverAfterStart(this.shared);
     if (recovered.inDoubt > 0) {
-      this.ctx.emit({
+      this.shared.emit({
         type: 'notice',
         level: 'warning',
         message: `${recovered.inDoubt} clip(s) were being sent when the app stopped and may have been charged: review them before re-sending.`,
@@ -104,6 +130,7 @@ export class Engine {
     this.wake?.();
     await this.loopDone;
     await Promise.allSettled([...this.busy.values()]);
+    await Promise.allSettled([...this.links.values()].filter((l) => l instanceof Promise));
     this.releaseLock?.();
     this.releaseLock = undefined;
   }
@@ -115,13 +142,13 @@ export class Engine {
 
   private async loop(): Promise<void> {
     while (this.running) {
-      let nextDue = this.ctx.now() + this.tickMs;
+      let nextDue = this.shared.now() + this.tickMs;
       try {
         nextDue = Math.min(nextDue, this.dispatch());
       } catch (e) {
-        this.ctx.emit({ type: 'notice', level: 'error', message: `Scheduler error: ${(e as Error).message}` });
+        this.shared.emit({ type: 'notice', level: 'error', message: `Scheduler error: ${(e as Error).message}` });
       }
-      const wait = Math.max(10, Math.min(this.tickMs, nextDue - this.ctx.now()));
+      const wait = Math.max(10, Math.min(this.tickMs, nextDue - this.shared.now()));
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, wait);
         this.wake = () => {
@@ -135,40 +162,46 @@ export class Engine {
 
   /** One pass: start whatever is due. Returns when the next thing will be due. */
   private dispatch(): number {
-    const { store, limiter } = this.ctx;
-    const now = this.ctx.now();
+    const { store } = this.shared;
+    const now = this.shared.now();
     let nextDue = Number.POSITIVE_INFINITY;
+    const batches = new Map(store.listBatches().map((b) => [b.id, b]));
 
     // Finish verifications interrupted by a restart.
     for (const row of store.rowsInStates(['verifying'])) {
-      if (this.busy.has(row.id)) continue;
-      this.launch(row.id, () => this.resumeVerify(row));
+      const batch = batches.get(row.batchId);
+      const ctx = batch && this.contextFor(batch.baseUrl);
+      if (this.busy.has(row.id) || !batch || !ctx) continue;
+      this.launch(row.id, () => this.resumeVerify(ctx, batch, row));
     }
 
     // Poll paid jobs first: a clip already paid for outranks a new submission.
     const pollStates: JobState[] = ['queued', 'processing'];
     for (const row of store.dueRows(pollStates, now, this.maxInFlight + this.busy.size)) {
-      if (this.busy.has(row.id)) continue;
-      const wait = limiter.waitMs('retrieve');
+      const batch = batches.get(row.batchId);
+      const ctx = batch && this.contextFor(batch.baseUrl);
+      if (this.busy.has(row.id) || !batch || !ctx) continue;
+      const wait = ctx.limiter.waitMs('retrieve');
       if (wait > 0) {
         nextDue = Math.min(nextDue, now + wait);
-        break;
+        continue;
       }
-      const batch = store.getBatch(row.batchId);
       const attempt = row.currentAttemptId ? store.getAttempt(row.currentAttemptId) : undefined;
-      if (!batch || !attempt) continue;
-      limiter.tryAcquire('retrieve');
-      this.launch(row.id, () => pollJob(this.ctx, batch, row, attempt));
+      if (!attempt) continue;
+      ctx.limiter.tryAcquire('retrieve');
+      this.launch(row.id, () => pollJob(ctx, batch, row, attempt));
     }
     nextDue = Math.min(nextDue, store.nextDueAt(pollStates, now) ?? Number.POSITIVE_INFINITY);
 
     // Submit ready rows of active batches, within per-batch and overall concurrency and the budget.
     let inFlight = store.rowsInStates(IN_FLIGHT).length;
-    for (const batch of store.listBatches()) {
+    for (const batch of batches.values()) {
       if (batch.status !== 'active' || inFlight >= this.maxInFlight) continue;
       const counts = store.countByState(batch.id);
-      let batchInFlight = IN_FLIGHT.reduce((n, s) => n + (counts[s] ?? 0), 0);
       if (!counts.ready) continue;
+      const ctx = this.contextFor(batch.baseUrl);
+      if (!ctx) continue;
+      let batchInFlight = IN_FLIGHT.reduce((n, s) => n + (counts[s] ?? 0), 0);
       nextDue = Math.min(nextDue, store.nextDueAt(['ready'], now, batch.id) ?? Number.POSITIVE_INFINITY);
       const room = Math.min(this.maxInFlight - inFlight, batch.settings.concurrency - batchInFlight);
       if (room <= 0) continue;
@@ -176,13 +209,16 @@ export class Engine {
         if (inFlight >= this.maxInFlight || batchInFlight >= batch.settings.concurrency) break;
         if (this.busy.has(row.id)) continue;
         if (this.overBudget(batch, row)) break;
-        const wait = limiter.waitMs('queue');
-        if (wait > 0) return Math.min(nextDue, now + wait);
-        limiter.tryAcquire('queue');
+        const wait = ctx.limiter.waitMs('queue');
+        if (wait > 0) {
+          nextDue = Math.min(nextDue, now + wait);
+          break;
+        }
+        ctx.limiter.tryAcquire('queue');
         inFlight++;
         batchInFlight++;
         this.launch(row.id, async () => {
-          await submitJob(this.ctx, row);
+          await submitJob(ctx, row);
         });
       }
     }
@@ -196,16 +232,15 @@ export class Engine {
     const reason = `Budget reached: $${(chargedUsd + inDoubtUsd).toFixed(2)} of $${batch.budgetUsd.toFixed(2)} spent; the next clip would exceed it. Raise the budget to continue.`;
     this.store.setBatchStatus(batch.id, 'paused', reason);
     this.store.addEvent(batch.id, null, 'batch_paused', reason);
-    this.ctx.emit({ type: 'batch', batchId: batch.id, status: 'paused', reason });
+    this.shared.emit({ type: 'batch', batchId: batch.id, status: 'paused', reason });
     return true;
   }
 
-  private async resumeVerify(row: RowRecord): Promise<void> {
-    const batch = this.store.getBatch(row.batchId);
+  private async resumeVerify(ctx: EngineContext, batch: BatchRecord, row: RowRecord): Promise<void> {
     const attempt = row.currentAttemptId ? this.store.getAttempt(row.currentAttemptId) : undefined;
-    if (!batch || !attempt) return;
-    const outcome = await finishClip(this.ctx, batch, row, attempt, tempClipPath(batch.outputDir, attempt.id), undefined);
-    if (outcome === 'redownload') this.store.transitionRow(row.id, 'verifying', 'processing', { nextActionAt: this.ctx.now() });
+    if (!attempt) return;
+    const outcome = await finishClip(ctx, batch, row, attempt, tempClipPath(batch.outputDir, attempt.id), undefined);
+    if (outcome === 'redownload') this.store.transitionRow(row.id, 'verifying', 'processing', { nextActionAt: this.shared.now() });
   }
 
   private launch(rowId: number, work: () => Promise<void>): void {
@@ -214,7 +249,7 @@ export class Engine {
         await work();
       } catch (e) {
         this.store.addEvent(this.store.getRow(rowId)?.batchId ?? 0, rowId, 'error', `Internal error: ${(e as Error).message}`);
-        this.ctx.emit({ type: 'notice', level: 'error', message: `Row ${rowId}: ${(e as Error).message}` });
+        this.shared.emit({ type: 'notice', level: 'error', message: `Row ${rowId}: ${(e as Error).message}` });
       } finally {
         this.busy.delete(rowId);
         this.wake?.();
@@ -223,100 +258,46 @@ export class Engine {
     this.busy.set(rowId, p);
   }
 
-  // ---- user actions ----
+  // ---- user actions: written to the store (so the CLI can make them without an engine), then a nudge ----
 
-  pauseBatch(batchId: number, reason = 'Paused by you'): void {
-    this.store.setBatchStatus(batchId, 'paused', reason);
-    this.store.addEvent(batchId, null, 'batch_paused', reason);
-    this.ctx.emit({ type: 'batch', batchId, status: 'paused', reason });
+  pauseBatch(batchId: number, reason?: string): void {
+    actions.pauseBatch(this.store, batchId, reason);
+    this.shared.emit({ type: 'batch', batchId, status: 'paused', reason: reason ?? 'Paused by you' });
   }
 
   resumeBatch(batchId: number): void {
-    this.store.setBatchStatus(batchId, 'active', null);
-    this.store.addEvent(batchId, null, 'batch_resumed', 'Resumed');
-    this.ctx.emit({ type: 'batch', batchId, status: 'active', reason: null });
+    actions.resumeBatch(this.store, batchId);
+    this.shared.emit({ type: 'batch', batchId, status: 'active', reason: null });
     this.poke();
   }
 
-  /** Resumes every batch paused for the key or the balance (after a top-up or a new key). */
+  /** Resumes every paused batch (after a top-up or a new key). */
   resumeAll(): void {
     for (const b of this.store.listBatches()) if (b.status === 'paused') this.resumeBatch(b.id);
   }
 
-  /** Stops submitting the batch's pending rows. Jobs already paid for still finish and download. */
   cancelBatch(batchId: number): void {
-    this.store.tx(() => {
-      this.store.setBatchStatus(batchId, 'cancelled', 'Cancelled by you');
-      for (const row of this.store.rowsInStates(['draft', 'ready'], batchId)) this.store.transitionRow(row.id, row.state, 'cancelled');
-      this.store.addEvent(batchId, null, 'batch_cancelled', 'Cancelled: pending rows will not be sent; paid clips still download');
-    });
-    this.ctx.emit({ type: 'batch', batchId, status: 'cancelled', reason: 'Cancelled by you' });
+    actions.cancelBatch(this.store, batchId);
+    this.shared.emit({ type: 'batch', batchId, status: 'cancelled', reason: 'Cancelled by you' });
   }
 
   cancelRows(rowIds: number[]): number {
-    let n = 0;
-    this.store.tx(() => {
-      for (const id of rowIds) {
-        const row = this.store.getRow(id);
-        if (row && isCancellable(row.state) && !this.busy.has(id)) {
-          this.store.transitionRow(id, row.state, 'cancelled');
-          this.store.addEvent(row.batchId, id, 'cancelled', 'Cancelled by you');
-          n++;
-        }
-      }
-    });
-    return n;
+    return actions.cancelRows(this.store, rowIds.filter((id) => !this.busy.has(id)));
   }
 
-  /**
-   * Retries failed or cancelled rows. A row whose clip Venice still holds (a failed download) goes back to
-   * fetching the SAME paid job; any other row gets a new attempt (new charge), with its history kept.
-   */
   retryRows(rowIds: number[]): { refetch: number; resubmit: number } {
-    const out = { refetch: 0, resubmit: 0 };
-    this.store.tx(() => {
-      for (const id of rowIds) {
-        const row = this.store.getRow(id);
-        if (!row || (row.state !== 'failed' && row.state !== 'cancelled') || this.busy.has(id)) continue;
-        const attempt = row.currentAttemptId ? this.store.getAttempt(row.currentAttemptId) : undefined;
-        if (row.state === 'failed' && attempt?.queueId && row.errorKind === 'download_failed' && !attempt.remoteDeleted) {
-          this.store.transitionRow(id, 'failed', 'processing', { nextActionAt: this.ctx.now(), errorKind: null, errorMessage: null });
-          this.store.patchAttempt(attempt.id, { state: 'processing', downloadTries: 0 });
-          this.store.addEvent(row.batchId, id, 'retry', 'Fetching the paid clip again');
-          out.refetch++;
-        } else {
-          this.store.transitionRow(id, row.state, 'ready', { nextActionAt: null, errorKind: null, errorMessage: null });
-          this.store.addEvent(row.batchId, id, 'retry', 'Queued for a new attempt');
-          out.resubmit++;
-        }
-      }
-    });
+    const out = actions.retryRows(this.store, rowIds.filter((id) => !this.busy.has(id)), this.shared.now());
     this.poke();
     return out;
   }
 
-  /** The user's decision on an in-doubt row: send it again knowingly (may pay twice), or accept it as lost. */
   resolveInDoubt(rowId: number, decision: 'resubmit' | 'lost'): void {
-    const row = this.store.getRow(rowId);
-    if (!row || row.state !== 'in_doubt') throw new Error(`Row ${rowId} is not in doubt`);
-    this.store.tx(() => {
-      if (decision === 'resubmit') {
-        this.store.transitionRow(rowId, 'in_doubt', 'ready', { nextActionAt: null, errorKind: null, errorMessage: null });
-        this.store.addEvent(row.batchId, rowId, 'resolved', 'You chose to send it again (Venice may charge twice)');
-      } else {
-        if (row.currentAttemptId) this.store.patchAttempt(row.currentAttemptId, { state: 'lost' });
-        this.store.transitionRow(rowId, 'in_doubt', 'failed', { errorKind: 'marked_lost', errorMessage: 'Marked lost by you' });
-        this.store.addEvent(row.batchId, rowId, 'resolved', 'You marked it lost');
-      }
-    });
+    actions.resolveInDoubt(this.store, rowId, decision);
     this.poke();
   }
 
-  /** Moves a pending row in the submission order. */
   reorderRow(rowId: number, position: number): void {
-    const row = this.store.getRow(rowId);
-    if (!row || (row.state !== 'ready' && row.state !== 'draft')) throw new Error('Only rows not yet sent can be reordered');
-    this.store.setRowPosition(rowId, position);
+    actions.reorderRow(this.store, rowId, position);
   }
 
   /** True when no row of the batch will change without the user (everything done, failed, in doubt or paused). */

@@ -86,9 +86,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_batch ON events(batch_id, id);
 
   CREATE TABLE request_log (
-    at    INTEGER NOT NULL,
-    route TEXT NOT NULL,
-    ok    INTEGER NOT NULL
+    at       INTEGER NOT NULL,
+    base_url TEXT NOT NULL,
+    route    TEXT NOT NULL,
+    ok       INTEGER NOT NULL
   );
   CREATE INDEX request_log_at ON request_log(at);
 

@@ -24,6 +24,7 @@ export function slugFromPrompt(prompt: string, words = 6): string {
 export function sanitizeSegment(input: string): string {
   let s = input
     .normalize('NFC')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .replace(/[<>:"/\\|?*]/g, '-')
     .replace(/\s+/g, ' ')

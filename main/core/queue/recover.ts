@@ -9,7 +9,7 @@ import { tempClipPath, type EngineContext } from './engine-context';
 
 const TEMP_PATTERN = /^\.venice-batch-(\d+)\.part\.mp4$/;
 
-export async function recoverAfterStart(ctx: EngineContext): Promise<{ inDoubt: number; reattached: number; resumed: number }> {
+export async function recoverAfterStart(ctx: Omit<EngineContext, 'baseUrl' | 'client' | 'limiter' | 'apiKey'>): Promise<{ inDoubt: number; reattached: number; resumed: number }> {
   const { store } = ctx;
   const at = ctx.now();
   let inDoubt = 0;
@@ -74,7 +74,6 @@ export async function recoverAfterStart(ctx: EngineContext): Promise<{ inDoubt: 
     }
   }
 
-  ctx.limiter.restore(store.recentRequests(at - 61_000));
   store.pruneRequestLog(at - 10 * 60_000);
   return { inDoubt, reattached, resumed };
 }

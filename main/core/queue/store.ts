@@ -421,12 +421,15 @@ export class QueueStore {
 
   // ---- request log (lets the rate limiter resume its windows after a restart) ----
 
-  logRequest(route: string, ok: boolean, at: number = this.now()): void {
-    this.db.prepare('INSERT INTO request_log (at, route, ok) VALUES (?,?,?)').run(at, route, ok ? 1 : 0);
+  logRequest(baseUrl: string, route: string, ok: boolean, at: number = this.now()): void {
+    this.db.prepare('INSERT INTO request_log (at, base_url, route, ok) VALUES (?,?,?,?)').run(at, baseUrl, route, ok ? 1 : 0);
   }
 
-  recentRequests(since: number): Array<{ at: number; route: string; ok: boolean }> {
-    return (this.db.prepare('SELECT at, route, ok FROM request_log WHERE at >= ? ORDER BY at').all(since) as SqlRow[]).map((r) => ({
+  recentRequests(baseUrl: string, since: number): Array<{ at: number; route: string; ok: boolean }> {
+    const rows = this.db
+      .prepare('SELECT at, route, ok FROM request_log WHERE base_url = ? AND at >= ? ORDER BY at')
+      .all(baseUrl, since) as SqlRow[];
+    return rows.map((r) => ({
       at: Number(r.at),
       route: String(r.route),
       ok: Number(r.ok) === 1,

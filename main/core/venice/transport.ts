@@ -55,7 +55,6 @@ export function sendRequest(req: HttpRequest): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     let connected = false;
     let settled = false;
-    let connectTimer: NodeJS.Timeout | undefined;
     let responseTimer: NodeJS.Timeout | undefined;
     const clearTimers = () => {
       clearTimeout(connectTimer);
@@ -70,6 +69,10 @@ export function sendRequest(req: HttpRequest): Promise<HttpResponse> {
     };
 
     const request = mod.request(req.url, { method: req.method, headers, agent });
+    const connectTimer = setTimeout(
+      () => fail(new TransportError('Could not connect to Venice in time', 'ECONNECTTIMEOUT', connected ? 'maybe' : 'no', true)),
+      req.connectTimeoutMs,
+    );
 
     const onConnected = () => {
       connected = true;
@@ -85,10 +88,6 @@ export function sendRequest(req: HttpRequest): Promise<HttpResponse> {
       if (!socket.connecting) onConnected();
       else socket.once(ready, onConnected);
     });
-    connectTimer = setTimeout(
-      () => fail(new TransportError('Could not connect to Venice in time', 'ECONNECTTIMEOUT', 'no', true)),
-      req.connectTimeoutMs,
-    );
 
     request.on('response', (res) => {
       if (settled) {

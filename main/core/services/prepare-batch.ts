@@ -1,0 +1,54 @@
+/**
+ * From a sheet on disk to rows ready for the queue: validate every row against the live model catalog, resolve
+ * batch defaults, make audio explicit where it changes the price, and quote each row.
+ */
+import type { NewRow, RowParams } from '../queue/types';
+import type { BatchDefaults, RowValidation, SheetValidation } from '../sheet';
+import type { Catalog } from '../venice/catalog';
+import type { QuoteCache } from './quotes';
+import { quoteRequestFor } from './quotes';
+import { validateSheetFile, type SheetFile } from './sheet-file';
+
+export interface PreparedBatch {
+  validation: SheetValidation;
+  invalid: RowValidation[];
+  rows: NewRow[];
+  totalUsd: number;
+}
+
+export async function prepareBatch(
+  file: SheetFile,
+  catalog: Catalog,
+  defaults: BatchDefaults,
+  quotes: QuoteCache | undefined,
+): Promise<PreparedBatch> {
+  const validation = await validateSheetFile(file, catalog.byId, defaults);
+  const invalid = validation.rows.filter((r) => !r.valid);
+  const bySheetIndex = new Map(file.sheet.rows.map((r) => [r.index, r]));
+  const rows: NewRow[] = [];
+  for (const v of validation.rows) {
+    if (!v.valid || !v.resolved) continue;
+    const sheetRow = bySheetIndex.get(v.row);
+    const rules = catalog.byId.get(v.resolved.model);
+    const params: RowParams = { ...v.resolved };
+    if (params.audio === undefined && rules?.audio && rules.audioConfigurable) params.audio = true; // Venice's default, said out loud
+    rows.push({
+      rowIndex: v.row,
+      params,
+      name: sheetRow?.name ?? null,
+      extras: sheetRow?.extras ?? {},
+      quoteUsd: null,
+    });
+  }
+  let totalUsd = 0;
+  if (quotes) {
+    const prices = await quotes.priceAll(rows.map((r) => ({ params: r.params, rules: catalog.byId.get(r.params.model) })));
+    rows.forEach((r, i) => {
+      r.quoteUsd = prices[i] ?? null;
+      totalUsd += prices[i] ?? 0;
+    });
+  }
+  return { validation, invalid, rows, totalUsd: Math.round(totalUsd * 100) / 100 };
+}
+
+export { quoteRequestFor };

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { decodeBytes } from '../../main/core/sheet/decode';
+import { detectDelimiter, normaliseRecordBreaks, parseCsv } from '../../main/core/sheet/parse-csv';
+
+const fixtureText = (name: string) => decodeBytes(new Uint8Array(readFileSync(new URL(`../fixtures/sheets/${name}`, import.meta.url)))).text;
+
+describe('detectDelimiter', () => {
+  it.each([
+    [',', 'prompt,duration\na cat,5\n'],
+    [';', 'prompt;duration\na cat, a dog;5\n'],
+    ['\t', 'prompt\tduration\na cat, a dog; a bird\t5\n'],
+    ['|', 'prompt|duration\na cat, a dog\t;|5\n'],
+  ])('finds %j', (delimiter, text) => {
+    expect(detectDelimiter(text)).toBe(delimiter);
+  });
+
+  it('reads a ";" file whose prompts hold commas (European Excel quotes only what it must)', () => {
+    expect(detectDelimiter(fixtureText('excel-fr-windows1252-semicolon.csv'))).toBe(';');
+  });
+
+  it('is not fooled by delimiters inside quoted cells', () => {
+    expect(detectDelimiter('prompt;name\n"a, b, c, d";x\n"e, f, g, h";y\n')).toBe(';');
+  });
+
+  it('returns null for a single-column file, and parseCsv then assumes ","', () => {
+    expect(detectDelimiter('prompt\na cat\n')).toBeNull();
+    const r = parseCsv('prompt\na cat\nthe dog\n');
+    expect(r).toMatchObject({ delimiter: ',', delimiterGuessed: true, header: ['prompt'], rows: [['a cat'], ['the dog']] });
+  });
+});
+
+describe('parseCsv', () => {
+  it('reads quoted line breaks, commas and doubled quotes; keeps cells untrimmed', () => {
+    const r = parseCsv(fixtureText('quoted-multiline.csv'));
+    expect(r.delimiter).toBe(',');
+    expect(r.header).toEqual(['prompt', 'name', 'notes']);
+    expect(r.rows).toEqual([
+      ['First line\nsecond line, with a comma', 'multi', 'keep "quotes"'],
+      ['Windows break\r\ninside', 'crlf', ''],
+      ['  padded prompt  ', '  padded name  ', '  padded note  '],
+    ]);
+    expect(r.sourceRows).toEqual([2, 3, 4]);
+    expect(r.errors).toEqual([]);
+  });
+
+  it.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+    ['CR (old Mac Excel)', '\r'],
+  ])('reads %s record breaks', (_name, eol) => {
+    const r = parseCsv(['prompt,name', 'a,1', '"b\nc",2', ''].join(eol));
+    expect(r.rows).toEqual([['a', '1'], ['b\nc', '2']]);
+  });
+
+  it('reads a file whose record breaks are mixed, without touching breaks inside quotes', () => {
+    const r = parseCsv('prompt,name\r\na,1\nb,2\r"c\r\nd",3\r\n"e\rf",4');
+    expect(r.rows).toEqual([['a', '1'], ['b', '2'], ['c\r\nd', '3'], ['e\rf', '4']]);
+  });
+
+  it('skips fully empty lines (also ";;;" lines) but keeps spreadsheet row numbers', () => {
+    const r = parseCsv('\n\nprompt;name\n;\na;1\n\n  ;  \nb;2\n');
+    expect(r.headerRow).toBe(3);
+    expect(r.rows).toEqual([['a', '1'], ['b', '2']]);
+    expect(r.sourceRows).toEqual([5, 8]);
+  });
+
+  it('honours an explicit delimiter', () => {
+    expect(parseCsv('a;b,c\n1;2,3', { delimiter: ',' }).rows).toEqual([['1;2', '3']]);
+    expect(parseCsv('a;b,c\n1;2,3', { delimiter: ';' }).rows).toEqual([['1', '2,3']]);
+  });
+
+  it('reports an unclosed quote with the row where it starts', () => {
+    const r = parseCsv('prompt,name\na,1\n"never closed,2\nc,3\n');
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]!.sourceRow).toBe(3);
+    expect(r.errors[0]!.message).toMatch(/quoted cell starting on row 3 of the file is never closed/);
+  });
+
+  it('reports text after a closing quote', () => {
+    const r = parseCsv('prompt,name\n"a"b,1\nc,2\n');
+    expect(r.errors.some((e) => e.sourceRow === 2 && /text after its closing quote/.test(e.message))).toBe(true);
+  });
+});
+
+describe('normaliseRecordBreaks', () => {
+  it('only rewrites breaks outside quoted cells', () => {
+    expect(normaliseRecordBreaks('a,"x\r\ny"\r\nb,"z\rw"\r', ',')).toBe('a,"x\r\ny"\nb,"z\rw"\n');
+    expect(normaliseRecordBreaks('a;b"c\r\nd', ';')).toBe('a;b"c\nd'); // a quote inside a cell is literal
+  });
+});
