@@ -217,18 +217,33 @@ export class Engine {
         ctx.limiter.tryAcquire('queue');
         inFlight++;
         batchInFlight++;
+        this.launching.set(row.id, { batchId: batch.id, quoteUsd: row.quoteUsd ?? 0 });
         this.launch(row.id, async () => {
-          await submitJob(ctx, row);
+          try {
+            await submitJob(ctx, row);
+          } finally {
+            this.launching.delete(row.id);
+          }
         });
       }
     }
     return nextDue;
   }
 
+  /**
+   * Submissions launched but not yet recorded as `submitting` (their image is still being read): their quotes count
+   * against the budget too, or one pass could launch a whole batch past the cap.
+   */
+  private readonly launching = new Map<number, { batchId: number; quoteUsd: number }>();
+
   private overBudget(batch: BatchRecord, row: RowRecord): boolean {
     if (batch.budgetUsd === null) return false;
     const { chargedUsd, inDoubtUsd } = this.store.spend(batch.id);
-    if (chargedUsd + inDoubtUsd + (row.quoteUsd ?? 0) <= batch.budgetUsd + 1e-9) return false;
+    let reserved = 0;
+    for (const [rowId, l] of this.launching) {
+      if (l.batchId === batch.id && this.store.getRow(rowId)?.state === 'ready') reserved += l.quoteUsd;
+    }
+    if (chargedUsd + inDoubtUsd + reserved + (row.quoteUsd ?? 0) <= batch.budgetUsd + 1e-9) return false;
     const reason = `Budget reached: $${(chargedUsd + inDoubtUsd).toFixed(2)} of $${batch.budgetUsd.toFixed(2)} spent; the next clip would exceed it. Raise the budget to continue.`;
     this.store.setBatchStatus(batch.id, 'paused', reason);
     this.store.addEvent(batch.id, null, 'batch_paused', reason);

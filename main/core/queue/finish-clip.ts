@@ -65,7 +65,9 @@ export async function finishClip(
 
   const stem = stemFor(ctx, batch, row);
   if (!verdict.ok) {
-    const kept = await placeWithoutOverwrite(tempPath, path.join(batch.outputDir, REJECTED_DIR), `${stem}.${verdict.reason}`);
+    const rejectedDir = path.join(batch.outputDir, REJECTED_DIR);
+    await mkdir(rejectedDir, { recursive: true });
+    const kept = await placeWithoutOverwrite(tempPath, rejectedDir, `${stem}.${verdict.reason}`);
     ctx.store.tx(() => {
       ctx.store.patchAttempt(attempt.id, {
         state: 'failed',

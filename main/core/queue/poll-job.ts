@@ -3,6 +3,7 @@
  * finished clip to a temp file, and hand it to finishClip. Every failure here is about a clip already paid for, so
  * the rule is: keep trying while Venice still holds it, and say plainly when it is gone.
  */
+import { mkdir } from 'node:fs/promises';
 import { isVeniceError, type VeniceError } from '../venice/errors';
 import { noteRequest, tempClipPath, type EngineContext } from './engine-context';
 import { finishClip } from './finish-clip';
@@ -17,6 +18,7 @@ const failureStreak = new Map<number, number>();
 export async function pollJob(ctx: EngineContext, batch: BatchRecord, row: RowRecord, attempt: AttemptRecord): Promise<void> {
   if (!attempt.queueId) throw new Error(`Row ${row.id} has no queue id to poll`);
   const temp = tempClipPath(batch.outputDir, attempt.id);
+  await mkdir(batch.outputDir, { recursive: true });
   let state: JobState = row.state;
   const move = (to: JobState, patch: Parameters<typeof ctx.store.transitionRow>[3] = {}) => {
     ctx.store.transitionRow(row.id, state, to, patch);
@@ -63,7 +65,13 @@ export async function pollJob(ctx: EngineContext, batch: BatchRecord, row: RowRe
     }
   } catch (e) {
     if (!isVeniceError(e)) {
-      retryLater(ctx, row, attempt, () => state, move, `Unexpected problem while fetching the clip: ${(e as Error).message}`);
+      const message = `Problem while fetching the clip: ${(e as Error).message}`;
+      if ((failureStreak.get(attempt.id) ?? 0) >= ctx.maxDownloadTries) {
+        // Stop hammering; the clip stays on Venice and Retry fetches it again once the cause is fixed.
+        failDownload(ctx, row, attempt, () => state, move, `${message}. The clip is still on Venice: use Retry to fetch it again.`);
+        return;
+      }
+      retryLater(ctx, row, attempt, () => state, move, message);
       return;
     }
     if (e.route === 'retrieve' || e.route === 'complete') noteRequest(ctx, e.route, false);
@@ -86,6 +94,24 @@ async function downloadFromLink(ctx: EngineContext, attempt: AttemptRecord, temp
   onStart();
   const dl = await ctx.client.downloadFromUrl(openUrl(attempt.downloadUrlEnc, key), temp);
   return dl.expectedBytes;
+}
+
+function failDownload(
+  ctx: EngineContext,
+  row: RowRecord,
+  attempt: AttemptRecord,
+  state: () => JobState,
+  move: (to: JobState, patch?: Record<string, unknown>) => void,
+  message: string,
+): void {
+  ctx.store.tx(() => {
+    ctx.store.patchAttempt(attempt.id, { state: 'failed', errorKind: 'download_failed', errorMessage: message, finishedAt: ctx.now() });
+    if (state() !== 'processing' && state() !== 'queued') move('processing');
+    move('failed', { errorKind: 'download_failed', errorMessage: message, nextActionAt: null });
+    ctx.store.addEvent(row.batchId, row.id, 'failed', message);
+  });
+  failureStreak.delete(attempt.id);
+  ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state: 'failed', message });
 }
 
 function retryLater(
@@ -149,7 +175,7 @@ function handlePollError(
     case 'truncated': {
       const tries = (ctx.store.getAttempt(attempt.id)?.downloadTries ?? attempt.downloadTries);
       if (tries >= ctx.maxDownloadTries) {
-        fail('download_failed', `The clip download was cut off ${tries} times. It is still on Venice: use Retry to try again.`, 'failed');
+        failDownload(ctx, row, attempt, state, move, `The clip download was cut off ${tries} times. It is still on Venice: use Retry to fetch it again.`);
         return;
       }
       retryLater(ctx, row, attempt, state, move, e.message);

@@ -88,7 +88,7 @@ function handleQueueError(ctx: EngineContext, row: RowRecord, attemptId: number,
   // Unknown outcome (no typed error means a bug between send and commit: be as careful as for a lost answer).
   if (!err || err.mayHaveBeenCharged) {
     const message = err
-      ? `${err.message}. Venice may have charged for this clip; it will not be sent again unless you choose to.`
+      ? `${err.message}. It will not be sent again unless you choose to.`
       : `Unexpected failure while sending (${(raw as Error)?.message ?? String(raw)}); the request may have been charged.`;
     ctx.store.tx(() => {
       ctx.store.patchAttempt(attemptId, { state: 'in_doubt', errorKind: err?.kind ?? 'internal', errorMessage: message, requestId: err?.requestId ?? null });

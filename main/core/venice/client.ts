@@ -3,8 +3,7 @@
  * (Venice answers 400 to unknown fields), every answer is parsed against its schema, and every failure becomes a
  * VeniceError. Finished clips are streamed to a path the caller chooses, never held in memory.
  */
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { z } from 'zod';
@@ -30,6 +29,11 @@ import {
   type RetrieveRequest,
 } from './schemas';
 import { TransportError, readBodyText, sendRequest, type HttpResponse } from './transport';
+
+/** The clip could not be written locally (missing folder, full disk): not Venice's fault, and not a lost clip. */
+export class LocalFileError extends Error {
+  override readonly name = 'LocalFileError';
+}
 
 export const DEFAULT_BASE_URL = 'https://api.venice.ai/api/v1';
 
@@ -293,12 +297,32 @@ export class VeniceClient {
         cb(null, chunk);
       },
     });
+    // Open the file before reading the body, so a local problem (no folder, no permission) is not mistaken for
+    // a network one. Its own errors mid-write (a full disk) are reported as local too.
+    let file;
+    try {
+      file = await open(destPath, 'w');
+    } catch (e) {
+      http.body.destroy();
+      throw new LocalFileError(`Could not write the clip to ${destPath}: ${(e as Error).message}`);
+    }
+    const sink = file.createWriteStream();
+    // pipeline() forwards a network failure to the file stream too, so note which side failed first.
+    let networkFailed = false;
+    let localFailure: Error | undefined;
+    http.body.once('error', () => (networkFailed = true));
+    http.body.once('aborted', () => (networkFailed = true));
+    counter.once('error', () => (networkFailed = true));
+    sink.once('error', (e) => {
+      if (!networkFailed) localFailure = e;
+    });
     idleTimer = setTimeout(() => counter.destroy(new TransportError('The download stalled', 'ETIMEDOUT', 'maybe', true)), idleMs);
     try {
       // `aborted`/premature close on the response surfaces as an error from pipeline.
-      await pipeline(http.body, counter, createWriteStream(destPath, { flags: 'w' }));
+      await pipeline(http.body, counter, sink);
     } catch (e) {
       await rm(destPath, { force: true });
+      if (localFailure) throw new LocalFileError(`Could not write the clip to ${destPath}: ${localFailure.message}`);
       if (isVeniceError(e)) throw e;
       throw new VeniceError({
         kind: 'truncated',

@@ -1,0 +1,22 @@
+/**
+ * The offline Venice simulator: a real HTTP server speaking Venice's video API (strict validation, a billing
+ * ledger, rate limits and lockouts, real MP4s rendered by ffmpeg, injectable faults). Tests, `npm run demo`,
+ * `npm run sim` and the app's Rehearsal mode all run against it.
+ */
+export { startSimulator, DEFAULT_API_KEY } from './server';
+export { SIM_MODELS, type SimModelDef } from './models';
+export { FAULT_KINDS, SIM_ROUTES } from './types';
+export { FAULT_ROUTES } from './faults';
+export { DEFAULT_LIMITS } from './limits';
+export type {
+  FaultKind,
+  FaultSpec,
+  LedgerEntry,
+  SimJobStatus,
+  SimJobView,
+  SimLimits,
+  SimRoute,
+  SimStats,
+  Simulator,
+  SimulatorOptions,
+} from './types';

@@ -1,0 +1,141 @@
+/**
+ * Starts the simulator: loads saved state, opens the work directory, listens, and returns the in-process handle.
+ * The server tracks its sockets itself so close() can end hung requests too (a hung answer has no timer to clear:
+ * it is just an open socket), then kills renders and removes the work directory it created.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { handleAdmin, expireJob } from './admin';
+import { handleApi } from './api';
+import { SimCore } from './core';
+import { DEFAULT_LIMITS } from './limits';
+import { loadState } from './persist';
+import { randomSeed, seededRng } from './random';
+import { Renderer } from './render';
+import { handleShare } from './share';
+import { FAULT_KINDS, type SimulatorOptions, type Simulator } from './types';
+
+export const DEFAULT_API_KEY = 'sim-key';
+
+function checkOptions(opts: SimulatorOptions): void {
+  if (opts.apiKeys && opts.apiKeys.length === 0) throw new Error('apiKeys must hold at least one key');
+  if (opts.processingMs !== undefined && !(opts.processingMs >= 0)) throw new Error('processingMs must be 0 or more');
+  for (const [kind, rate] of Object.entries(opts.faultRates ?? {})) {
+    if (!FAULT_KINDS.includes(kind as never)) throw new Error(`Unknown fault kind ${kind}`);
+    if (!(typeof rate === 'number' && rate >= 0 && rate <= 1)) throw new Error(`The rate of ${kind} must be between 0 and 1`);
+  }
+}
+
+async function route(core: SimCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+  if (url.pathname.startsWith('/_sim/')) return handleAdmin(core, req, res, url);
+  const share = /^\/_share\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+  if (share?.[1]) return handleShare(core, req, res, share[1]);
+  return handleApi(core, req, res, url);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => {
+      server.off('listening', onListening);
+      reject(e);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  checkOptions(opts);
+  const host = opts.host ?? '127.0.0.1';
+  const saved = opts.statePath ? loadState(opts.statePath) : undefined;
+  const ownsWorkDir = opts.workDir === undefined;
+  const workDir = opts.workDir ?? (await mkdtemp(path.join(os.tmpdir(), 'venice-sim-')));
+  await mkdir(workDir, { recursive: true });
+
+  const renderer = new Renderer(workDir, opts.ffmpegPath);
+  const core = new SimCore({
+    apiKeys: opts.apiKeys ?? [DEFAULT_API_KEY],
+    processingMs: opts.processingMs ?? 3000,
+    limits: { ...DEFAULT_LIMITS, ...opts.limits },
+    faultRates: opts.faultRates ?? {},
+    rng: seededRng(opts.seed ?? randomSeed()),
+    renderer,
+    statePath: opts.statePath,
+    saved,
+    balanceUsd: opts.balanceUsd ?? 100,
+  });
+
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    route(core, req, res).catch((e: unknown) => {
+      // A bug or a client that vanished mid-request: answer if still possible, never take the server down.
+      if (!res.headersSent && !res.destroyed) {
+        console.error('venice simulator: internal error', e);
+        res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: 'Simulator internal error' }));
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  // With saved state, try the previous run's port first: download links handed out then point at it.
+  const preferred = opts.port ?? saved?.port ?? 0;
+  try {
+    await listen(server, preferred, host);
+  } catch (e) {
+    if (opts.port !== undefined || preferred === 0 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
+      if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
+      throw e;
+    }
+    await listen(server, 0, host);
+  }
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  core.origin = origin;
+  core.port = port;
+  core.resumeRenders();
+  core.save();
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      server.closeAllConnections();
+      await renderer.close();
+      await stopped;
+      if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
+    })());
+
+  return {
+    url: `${origin}/api/v1`,
+    origin,
+    injectFault: (spec) => core.faults.inject(spec),
+    setBalance: (usd) => {
+      core.ledger.setBalance(usd);
+      core.save();
+    },
+    balance: () => core.ledger.balance(),
+    ledger: () => core.ledger.list(),
+    jobs: () => core.jobs.all().map((j) => core.jobs.view(j)),
+    stats: () => structuredClone(core.stats),
+    expire: (queueId) => {
+      if (!expireJob(core, queueId)) throw new Error(`The simulator has no job ${queueId}`);
+    },
+    close,
+  };
+}
