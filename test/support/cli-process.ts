@@ -1,0 +1,49 @@
+/**
+ * Runs the real `venice-batch` CLI as its own process, so tests can kill it with SIGKILL like a crash or a power
+ * cut. The CLI is bundled once with esbuild (the same way `npm run build` does) so each start is quick.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { build } from 'esbuild';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BUNDLE = path.join(ROOT, 'dist', 'test-cli', 'cli.cjs');
+let built: Promise<string> | undefined;
+
+export function buildCli(): Promise<string> {
+  built ??= build({
+    entryPoints: [path.join(ROOT, 'main', 'cli.ts')],
+    outfile: BUNDLE,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    logLevel: 'warning',
+    external: ['electron', 'keytar', 'fluent-ffmpeg', 'exceljs'],
+  }).then(() => BUNDLE);
+  return built;
+}
+
+export interface CliRun {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+export async function startCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  const bundle = await buildCli();
+  const child = spawn(process.execPath, [bundle, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+export async function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<{ code: number | null; output: string }> {
+  const run = await startCli(args, env);
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), timeoutMs);
+  const code = await run.exited;
+  clearTimeout(timer);
+  return { code, output: run.output() };
+}
