@@ -72,7 +72,7 @@ describe('engine', () => {
     await h.engine.waitUntilSettled(batchId);
     const rows = h.store.listRows(batchId);
     expect(rows.map((r) => r.state)).toEqual(['in_doubt', 'done', 'done']);
-    expect(rows[0]?.errorMessage).toMatch(/may have reached Venice and been charged/);
+    expect(rows[0]?.errorMessage).toMatch(/may have charged for this clip/);
     // The lost request was charged by the simulator exactly once and not re-sent.
     expect([...chargesByPrompt(h).values()]).toEqual([1, 1, 1]);
     resolveInDoubt(h.store, rows[0]!.id, 'lost');

@@ -45,6 +45,7 @@ export async function startHarness(
     connect: async () => ({ client, apiKey }),
     pollPolicy: { floorMs: 150, ceilingMs: 1_000 },
     tickMs: 50,
+    retryBaseMs: 200,
     random: mulberry32(11),
     ...opts.engine,
   });

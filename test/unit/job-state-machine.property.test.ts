@@ -76,6 +76,7 @@ class Crash implements Cmd {
       store: r.store,
       pollPolicy: DEFAULT_POLL_POLICY,
       maxDownloadTries: 3,
+      retryBaseMs: 1_000,
       now: Date.now,
       random: Math.random,
       emit: () => undefined,

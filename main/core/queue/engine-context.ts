@@ -31,6 +31,8 @@ export interface EngineContext {
   apiKey: () => Promise<string | undefined>;
   pollPolicy: PollPolicy;
   maxDownloadTries: number;
+  /** Base of the full-jitter backoff after a transient failure (503 waits five times longer). */
+  retryBaseMs: number;
   now: () => number;
   random: () => number;
   emit: (e: EngineEvent) => void;

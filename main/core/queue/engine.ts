@@ -6,7 +6,7 @@
 import { acquireEngineLock } from './engine-lock';
 import type { EngineContext, EngineEvent, VeniceLink } from './engine-context';
 import { tempClipPath } from './engine-context';
-import { finishClip } from './finish-clip';
+import { completeRemote, finishClip } from './finish-clip';
 import { REMOTE_STATES, TERMINAL_STATES, type JobState } from './job-states';
 import { pollJob } from './poll-job';
 import { RateLimiter, VENICE_LIMITS, type RateLimits } from './rate-limiter';
@@ -26,6 +26,8 @@ export interface EngineOptions {
   /** Jobs in flight on Venice across all batches. */
   maxInFlight?: number;
   maxDownloadTries?: number;
+  /** Base of the backoff after transient failures; default 2 s. */
+  retryBaseMs?: number;
   /** How often the loop wakes when nothing is due sooner. */
   tickMs?: number;
   role?: string;
@@ -62,6 +64,7 @@ export class Engine {
       store: opts.store,
       pollPolicy: opts.pollPolicy ?? DEFAULT_POLL_POLICY,
       maxDownloadTries: opts.maxDownloadTries ?? 6,
+      retryBaseMs: opts.retryBaseMs ?? 2_000,
       now,
       random: opts.random ?? Math.random,
       emit: (e) => {
@@ -193,6 +196,19 @@ export class Engine {
     }
     nextDue = Math.min(nextDue, store.nextDueAt(pollStates, now) ?? Number.POSITIVE_INFINITY);
 
+    // Tell Venice it may delete clips we hold safely, where an earlier /video/complete failed. Best effort and
+    // after everything else: it costs nothing to leave them, but the user's clips should not linger on Venice.
+    for (const attempt of store.attemptsOwingComplete(2)) {
+      const key = -attempt.id;
+      const row = store.getRow(attempt.rowId);
+      const batch = row && batches.get(row.batchId);
+      const ctx = batch && this.contextFor(batch.baseUrl);
+      if (this.busy.has(key) || !ctx || ctx.limiter.waitMs('complete') > 0) continue;
+      if ((this.completeTriedAt.get(attempt.id) ?? 0) > now - 60_000) continue;
+      this.completeTriedAt.set(attempt.id, now);
+      this.launch(key, () => completeRemote(ctx, attempt));
+    }
+
     // Submit ready rows of active batches, within per-batch and overall concurrency and the budget.
     let inFlight = store.rowsInStates(IN_FLIGHT).length;
     for (const batch of batches.values()) {
@@ -234,6 +250,7 @@ export class Engine {
    * Submissions launched but not yet recorded as `submitting` (their image is still being read): their quotes count
    * against the budget too, or one pass could launch a whole batch past the cap.
    */
+  private readonly completeTriedAt = new Map<number, number>();
   private readonly launching = new Map<number, { batchId: number; quoteUsd: number }>();
 
   private overBudget(batch: BatchRecord, row: RowRecord): boolean {

@@ -61,7 +61,7 @@ export async function pollJob(ctx: EngineContext, batch: BatchRecord, row: RowRe
     const fresh = ctx.store.getAttempt(attempt.id) ?? attempt;
     const outcome = await finishClip(ctx, batch, { ...row, state }, fresh, temp, expectedBytes);
     if (outcome === 'redownload') {
-      move('processing', { nextActionAt: ctx.now() + backoffMs(1, { baseMs: 2_000 }, ctx.random) });
+      move('processing', { nextActionAt: ctx.now() + backoffMs(1, { baseMs: ctx.retryBaseMs }, ctx.random) });
     }
   } catch (e) {
     if (!isVeniceError(e)) {
@@ -125,7 +125,7 @@ function retryLater(
 ): void {
   const streak = (failureStreak.get(attempt.id) ?? 0) + 1;
   failureStreak.set(attempt.id, streak);
-  const wait = Math.max(opts.atLeastMs ?? 0, backoffMs(streak, { baseMs: opts.baseMs ?? 2_000, capMs: 300_000 }, ctx.random));
+  const wait = Math.max(opts.atLeastMs ?? 0, backoffMs(streak, { baseMs: opts.baseMs ?? ctx.retryBaseMs, minMs: Math.min(500, ctx.retryBaseMs), capMs: 300_000 }, ctx.random));
   const nextActionAt = ctx.now() + wait;
   ctx.store.tx(() => {
     if (state() === 'processing' || state() === 'queued') ctx.store.patchRow(row.id, { nextActionAt });
@@ -167,7 +167,7 @@ function handlePollError(
       retryLater(ctx, row, attempt, state, move, 'Venice asked us to slow down', { atLeastMs: e.resetAt ? e.resetAt - ctx.now() : 5_000 });
       return;
     case 'unavailable':
-      retryLater(ctx, row, attempt, state, move, 'Venice is at capacity; slowing down', { baseMs: 10_000 });
+      retryLater(ctx, row, attempt, state, move, 'Venice is at capacity; slowing down', { baseMs: ctx.retryBaseMs * 5 });
       return;
     case 'unauthorized':
       retryLater(ctx, row, attempt, state, move, e.message, { atLeastMs: 60_000 });

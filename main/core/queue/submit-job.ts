@@ -9,7 +9,7 @@
 import { isVeniceError, type VeniceError } from '../venice/errors';
 import { buildQueueRequest, RowInputError, requestForHistory } from './build-request';
 import { noteRequest, type EngineContext } from './engine-context';
-import { nextPollDelayMs } from './timing';
+import { backoffMs, nextPollDelayMs } from './timing';
 import type { RowRecord } from './types';
 import { sealUrl } from './url-vault';
 
@@ -88,8 +88,8 @@ function handleQueueError(ctx: EngineContext, row: RowRecord, attemptId: number,
   // Unknown outcome (no typed error means a bug between send and commit: be as careful as for a lost answer).
   if (!err || err.mayHaveBeenCharged) {
     const message = err
-      ? `${err.message}. It will not be sent again unless you choose to.`
-      : `Unexpected failure while sending (${(raw as Error)?.message ?? String(raw)}); the request may have been charged.`;
+      ? `Venice may have charged for this clip (${err.message}). It will not be sent again unless you choose to.`
+      : `Venice may have charged for this clip (unexpected failure while sending: ${(raw as Error)?.message ?? String(raw)}). It will not be sent again unless you choose to.`;
     ctx.store.tx(() => {
       ctx.store.patchAttempt(attemptId, { state: 'in_doubt', errorKind: err?.kind ?? 'internal', errorMessage: message, requestId: err?.requestId ?? null });
       ctx.store.transitionRow(row.id, 'submitting', 'in_doubt', { errorKind: 'in_doubt', errorMessage: message });
@@ -126,7 +126,7 @@ function handleQueueError(ctx: EngineContext, row: RowRecord, attemptId: number,
       break;
   }
   if (err.retryable) {
-    refuse(at + 5_000 + Math.round(ctx.random() * 10_000), `${err.message}; will try again shortly`);
+    refuse(at + backoffMs(2, { baseMs: ctx.retryBaseMs }, ctx.random), `${err.message}; will try again shortly`);
     return 'retry_later';
   }
 
