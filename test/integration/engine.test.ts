@@ -7,6 +7,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveInDoubt } from '../../main/core/queue/user-actions';
+import { VeniceClient } from '../../main/core/venice/client';
 import { Engine } from '../../main/core/queue/engine';
 import { startHarness, until, type Harness } from '../support/engine-harness';
 
@@ -170,4 +171,47 @@ describe('engine', () => {
     expect(states(h, batchId).filter((s) => s === 'done')).toHaveLength(3);
     expect(h.sim.ledger().filter((e) => e.kind === 'charge')).toHaveLength(3);
   });
+
+  it('stops and asks for a key when Venice rejects it, sending nothing more', async () => {
+    h = await startHarness();
+    const batchId = h.addBatch([{}, {}]);
+    const wrongKey = new Engine({
+      store: h.store,
+      connect: async () => ({ client: new VeniceClient({ baseUrl: h!.sim.url, apiKey: () => 'not-a-valid-key' }), apiKey: async () => 'not-a-valid-key' }),
+      tickMs: 50,
+    });
+    await wrongKey.start();
+    await until(() => h!.store.getBatch(batchId)?.status === 'paused', 'the batch to pause');
+    await wrongKey.stop();
+    expect(h.store.getBatch(batchId)?.pauseReason).toMatch(/API key/);
+    expect(states(h, batchId)).toEqual(['ready', 'ready']);
+    expect(h.sim.ledger()).toHaveLength(0);
+  });
+
+  it('keeps within the batch concurrency, submits in the chosen order, and cancels only what is not paid', async () => {
+    h = await startHarness({ sim: { processingMs: 800 } });
+    const batchId = h.addBatch([{}, {}, {}, {}, {}, {}], { concurrency: 2 });
+    const rows = h.store.listRows(batchId);
+    // Move row 6 to the front.
+    h.engine.reorderRow(rows[5]!.id, 0);
+    let maxInFlight = 0;
+    const submittedOrder: number[] = [];
+    h.engine.subscribe((e) => {
+      if (e.type === 'row' && e.state === 'submitting') submittedOrder.push(h!.store.getRow(e.rowId)!.rowIndex);
+      const n = h!.store.rowsInStates(['submitting', 'queued', 'processing', 'downloading', 'verifying'], batchId).length;
+      maxInFlight = Math.max(maxInFlight, n);
+    });
+    await h.engine.start();
+    await until(() => submittedOrder.length >= 2, 'two submissions');
+    h.engine.cancelBatch(batchId);
+    await h.engine.waitUntilSettled(batchId);
+    expect(submittedOrder.slice(0, 2)).toEqual([6, 1]);
+    expect(maxInFlight).toBeLessThanOrEqual(2);
+    const final = h.store.listRows(batchId);
+    // The two already paid for finished and downloaded; the rest were never sent.
+    expect(final.filter((r) => r.state === 'done').map((r) => r.rowIndex).sort()).toEqual([1, 6]);
+    expect(final.filter((r) => r.state === 'cancelled')).toHaveLength(4);
+    expect(h.sim.ledger().filter((e) => e.kind === 'charge')).toHaveLength(2);
+  });
 });
+
