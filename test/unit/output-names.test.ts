@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,5 +36,6 @@ describe('output names', () => {
     expect(readFileSync(path.join(dir, 'clip.mp4'), 'utf8')).toBe('existing');
     expect(readFileSync(placed, 'utf8')).toBe('new');
     expect(existsSync(temp)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,15 +1,19 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../main/core/queue/migrations';
 import { schemaVersion } from '../../main/core/queue/db';
 import { acquireEngineLock, EngineBusyError } from '../../main/core/queue/engine-lock';
 import { QueueStore } from '../../main/core/queue/store';
 import { resolveInDoubt, retryRows } from '../../main/core/queue/user-actions';
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function freshStore(): { store: QueueStore; file: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vb-store-'));
+  dirs.push(dir);
   const file = path.join(dir, 'queue.sqlite');
   return { store: new QueueStore(file), file };
 }

@@ -3,6 +3,7 @@
  * polls paid jobs when they are due, and finishes downloads. It holds the engine lock for as long as it runs.
  * All state lives in the store; the loop itself can be killed at any instant and started again.
  */
+import path from 'node:path';
 import { acquireEngineLock } from './engine-lock';
 import type { EngineContext, EngineEvent, VeniceLink } from './engine-context';
 import { tempClipPath } from './engine-context';
@@ -70,7 +71,11 @@ export class Engine {
       emit: (e) => {
         for (const l of this.listeners) l(e);
       },
-      baseDirOf: opts.baseDirOf ?? ((id) => this.opts.store.getBatch(id)?.sourcePath?.replace(/[\\/][^\\/]*$/, '') || undefined),
+      // Relative image paths in a sheet are relative to the sheet's own folder.
+      baseDirOf: opts.baseDirOf ?? ((id) => {
+        const source = this.opts.store.getBatch(id)?.sourcePath;
+        return source ? path.dirname(source) : undefined;
+      }),
     };
   }
 
