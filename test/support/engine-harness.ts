@@ -10,6 +10,7 @@ import { QueueStore } from '../../main/core/queue/store';
 import type { NewRow, RowParams } from '../../main/core/queue/types';
 import { VeniceClient } from '../../main/core/venice/client';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../main/core/venice/simulator';
+import { seededRng } from '../../main/core/venice/simulator/random';
 
 export const FAST_MODEL = 'sim-fast-text-to-video';
 export const SIM_KEY = 'sim-key';
@@ -46,7 +47,7 @@ export async function startHarness(
     pollPolicy: { floorMs: 150, ceilingMs: 1_000 },
     tickMs: 50,
     retryBaseMs: 200,
-    random: mulberry32(11),
+    random: seededRng(11),
     ...opts.engine,
   });
   return {
@@ -91,17 +92,8 @@ export async function startHarness(
   };
 }
 
-/** A small seeded PRNG so jitter is reproducible in tests. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulator's seeded PRNG, so jitter in tests is reproducible too. */
+export { seededRng as mulberry32 } from '../../main/core/venice/simulator/random';
 
 /** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */
 export async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {

@@ -1,4 +1,5 @@
 /** The records the queue store keeps, in the shapes the engine, the CLI and (later) the UI use. */
+import type { ResolvedRow } from '../sheet/validate';
 import type { JobState } from './job-states';
 
 /** Batch-wide defaults that rows can override, plus how the batch runs. */
@@ -32,17 +33,11 @@ export interface BatchRecord {
   updatedAt: number;
 }
 
-/** What a row asks Venice for, with batch defaults already applied. `image` is a local path or a URL. */
-export interface RowParams {
-  model: string;
-  prompt: string;
-  negative_prompt?: string;
-  duration: string;
-  resolution?: string;
-  aspect_ratio?: string;
-  audio?: boolean;
-  image?: string;
-}
+/**
+ * What a row asks Venice for, with batch defaults already applied (`image` is a local path or a URL): exactly what
+ * sheet validation resolves a valid row to.
+ */
+export type RowParams = ResolvedRow;
 
 export interface RowRecord {
   id: number;
