@@ -4,14 +4,17 @@ import { backoffMs, nextPollDelayMs } from '../../main/core/queue/timing';
 const policy = { floorMs: 5_000, ceilingMs: 60_000 };
 
 describe('nextPollDelayMs', () => {
-  it('waits half the remaining estimate, within floor and ceiling', () => {
-    expect(nextPollDelayMs(120_000, 0, policy)).toBe(60_000);
-    expect(nextPollDelayMs(120_000, 60_000, policy)).toBe(30_000);
-    expect(nextPollDelayMs(120_000, 110_000, policy)).toBe(5_000);
-    expect(nextPollDelayMs(600_000, 0, policy)).toBe(60_000);
+  it('sleeps through the quiet first 40% of the estimate', () => {
+    expect(nextPollDelayMs(120_000, 0, policy)).toBe(48_000);
+    expect(nextPollDelayMs(120_000, 30_000, policy)).toBe(18_000);
+    expect(nextPollDelayMs(600_000, 0, policy)).toBe(60_000); // ceiling
   });
-  it('polls at the floor once past the estimate or without one', () => {
-    expect(nextPollDelayMs(60_000, 90_000, policy)).toBe(5_000);
+  it('then polls at a tenth of the estimate, late jobs included, never below the floor', () => {
+    expect(nextPollDelayMs(120_000, 60_000, policy)).toBe(12_000);
+    expect(nextPollDelayMs(120_000, 200_000, policy)).toBe(12_000);
+    expect(nextPollDelayMs(20_000, 15_000, policy)).toBe(5_000);
+  });
+  it('polls at the floor without an estimate', () => {
     expect(nextPollDelayMs(undefined, undefined, policy)).toBe(5_000);
     expect(nextPollDelayMs(0, 0, policy)).toBe(5_000);
   });

@@ -208,7 +208,9 @@ export class Engine {
       const row = store.getRow(attempt.rowId);
       const batch = row && batches.get(row.batchId);
       const ctx = batch && this.contextFor(batch.baseUrl);
-      if (this.busy.has(key) || !ctx || ctx.limiter.waitMs('complete') > 0) continue;
+      // A row still being finished calls /video/complete itself; a second call would earn a 404 that counts
+      // toward Venice's error lockout (found by the batch benchmark).
+      if (this.busy.has(key) || this.busy.has(attempt.rowId) || !ctx || ctx.limiter.waitMs('complete') > 0) continue;
       if ((this.completeTriedAt.get(attempt.id) ?? 0) > now - 60_000) continue;
       this.completeTriedAt.set(attempt.id, now);
       this.launch(key, () => completeRemote(ctx, attempt));

@@ -11,10 +11,15 @@ export interface PollPolicy {
 
 export const DEFAULT_POLL_POLICY: PollPolicy = { floorMs: 5_000, ceilingMs: 60_000 };
 
+/** Before this share of Venice's estimate has passed, hardly any job is done (the estimate is a P80 of run time). */
+export const QUIET_SHARE = 0.4;
+/** After that, poll every this share of the estimate: the lag stays proportional to the job's own length. */
+export const STEP_SHARE = 0.1;
+
 /**
  * Venice's `average_execution_time` is a P80 estimate of the whole run; `execution_duration` is how long this job
- * has run. While well short of the estimate, wait half the remaining time (so polls thin out where nothing can
- * happen and close in as the estimate nears); past it, poll at the floor.
+ * has run. Sleep through the quiet first part of the estimate, then poll at a tenth of the estimate (late jobs
+ * too), always within the floor and the ceiling. The benchmark compares this with fixed pollers at equal lag.
  */
 export function nextPollDelayMs(
   averageExecutionMs: number | undefined,
@@ -22,8 +27,9 @@ export function nextPollDelayMs(
   policy: PollPolicy = DEFAULT_POLL_POLICY,
 ): number {
   if (averageExecutionMs === undefined || averageExecutionMs <= 0) return policy.floorMs;
-  const remaining = averageExecutionMs - (executionDurationMs ?? 0);
-  const wait = remaining > 0 ? remaining / 2 : policy.floorMs;
+  const elapsed = executionDurationMs ?? 0;
+  const quietUntil = averageExecutionMs * QUIET_SHARE;
+  const wait = elapsed < quietUntil ? quietUntil - elapsed : averageExecutionMs * STEP_SHARE;
   return Math.round(Math.min(policy.ceilingMs, Math.max(policy.floorMs, wait)));
 }
 

@@ -1,0 +1,72 @@
+/**
+ * `npm run bench [-- --quick] [-- <name>...]`: runs the benchmarks one after another (never in parallel: they
+ * would measure each other on a 2-core machine) and prints one table of ratios measured side by side in this run.
+ * Absolute numbers depend on the machine; the ratios are what to compare between runs. Never part of `npm test`.
+ */
+import os from 'node:os';
+import { benchBatchWallTime } from './batch-wall-time';
+import { benchDownloadMemory } from './download-memory';
+import { benchPollPolicy } from './poll-policy';
+import { benchStoreStartup } from './store-startup';
+import { failedRow, renderTable, type BenchRow } from './table';
+import { removeAllTempDirs } from './temp';
+
+interface Bench {
+  name: string;
+  title: string;
+  run: (opts: { quick: boolean }) => Promise<BenchRow[]>;
+}
+
+const BENCHES: Bench[] = [
+  { name: 'poll', title: 'Retrieve calls per job vs fixed pollers at equal detection lag (virtual time)', run: benchPollPolicy },
+  { name: 'batch', title: 'Wall time of a simulated batch at Venice limits vs the ideal bound', run: benchBatchWallTime },
+  { name: 'download', title: 'Peak memory downloading 1 GB vs 10 MB', run: benchDownloadMemory },
+  { name: 'store', title: 'Store open + engine start with 10,000 rows vs an empty store', run: benchStoreStartup },
+];
+
+function parseArgs(argv: string[]): { quick: boolean; selected: Bench[] } {
+  const quick = argv.includes('--quick');
+  const names = argv.filter((a) => !a.startsWith('--'));
+  const unknownFlags = argv.filter((a) => a.startsWith('--') && a !== '--quick');
+  const unknownNames = names.filter((n) => !BENCHES.some((b) => b.name === n));
+  if (unknownFlags.length || unknownNames.length) {
+    console.error(`Unknown ${[...unknownFlags, ...unknownNames].join(', ')}.`);
+    console.error(`Usage: npm run bench [-- --quick] [-- ${BENCHES.map((b) => b.name).join('|')} ...]`);
+    process.exit(2);
+  }
+  return { quick, selected: names.length ? BENCHES.filter((b) => names.includes(b.name)) : BENCHES };
+}
+
+async function main(): Promise<void> {
+  const { quick, selected } = parseArgs(process.argv.slice(2));
+  // Ctrl-C: remove temp folders (a 1 GB file, a big database) before leaving. Child processes exit on disconnect.
+  process.once('SIGINT', () => {
+    removeAllTempDirs();
+    process.exit(130);
+  });
+  console.log(
+    `venice-batch bench (${quick ? 'quick' : 'full'}): node ${process.version}, ${os.cpus().length} cpu(s), ` +
+      `${os.platform()} ${os.arch()}, ${new Date().toISOString()}`,
+  );
+  const started = Date.now();
+  const rows: BenchRow[] = [];
+  for (const bench of selected) {
+    console.log(`\n[${bench.name}] ${bench.title}`);
+    const t0 = Date.now();
+    try {
+      rows.push(...(await bench.run({ quick })));
+    } catch (e) {
+      console.error(e);
+      rows.push(failedRow(bench.name, e));
+    } finally {
+      removeAllTempDirs();
+    }
+    console.log(`  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  console.log(`\nResults (${quick ? 'quick' : 'full'} run, ${((Date.now() - started) / 1000).toFixed(0)} s):\n`);
+  console.log(renderTable(rows));
+  // Anything still holding the event loop (a keep-alive socket) must not keep a finished bench alive.
+  process.exit(rows.some((r) => r.measured === 'FAILED') ? 1 : 0);
+}
+
+void main();
