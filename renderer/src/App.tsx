@@ -1,8 +1,40 @@
+import { useEffect } from 'react';
+import { BatchList, BatchRows } from './components/Batches';
+import { Header } from './components/Header';
+import { ImportPanel } from './components/ImportPanel';
+import { Notices } from './components/Notices';
+import { SettingsPanel } from './components/SettingsPanel';
+import { useSettingsStore } from './state/settings';
+import { startApp } from './state/start';
+
 export function App() {
+  useEffect(() => {
+    void startApp();
+  }, []);
+  const rehearsal = useSettingsStore((s) => s.settings?.rehearsal);
   return (
-    <main className="app">
-      <h1>Venice Batch</h1>
-      <p>Import a spreadsheet of prompts, check the cost, and queue the whole batch overnight.</p>
-    </main>
+    <div className="app">
+      <Header />
+      {rehearsal && (
+        <div className="banner rehearsal" role="status">
+          Rehearsal mode: batches run on the built-in Venice simulator. Nothing is charged and the clips are placeholders. Turn it off in Settings to
+          generate for real.
+        </div>
+      )}
+      <Notices />
+      <main className="layout">
+        <div className="column">
+          <ImportPanel />
+          <section className="panel">
+            <h2>Batches</h2>
+            <BatchList />
+          </section>
+          <BatchRows />
+        </div>
+        <aside className="column narrow">
+          <SettingsPanel />
+        </aside>
+      </main>
+    </div>
   );
 }

@@ -1,0 +1,303 @@
+/**
+ * THE contract between the UI and main: every call the renderer can make and every event it can hear, each with a
+ * zod schema. main parses every input with these before a service sees it, and parses every output and event
+ * before it leaves, which drops any field a schema does not name. So no output can carry the API key or a
+ * pre-signed link: the key status has only set / source / last four characters, rows have no attempt records, and
+ * free text that may quote an error passes through `redact`.
+ *
+ * The preload and the renderer `import type` from this file only: no zod and no Node reach the page.
+ * Adding a call: a service in core/, a schema pair here, a line in handlers.ts. The transports do not change.
+ */
+import { z } from 'zod';
+import type { CallName, EventName } from './contract-names';
+import { JOB_STATES } from './core/queue/job-states';
+import { ERROR_CODES } from './core/services/app-errors';
+import { AbsolutePathSchema, NameTemplateSchema, SettingsPatchSchema, SettingsSchema } from './core/services/app-settings';
+import { CANONICAL_COLUMNS, DELIMITERS } from './core/sheet/types';
+import { redact } from './core/venice/redact';
+
+// ---- building blocks ----
+
+const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const Usd = z.number().finite();
+/** Free text that may quote an error from elsewhere: scrubbed of keys, bearer tokens and signed-URL queries. */
+const Text = z.string().transform((s) => redact(s));
+const NoInput = z.strictObject({}).optional();
+const JobState = z.enum(JOB_STATES);
+const Counts = z.partialRecord(JobState, z.number().int().nonnegative());
+const MAX_SHEET_BYTES = 20 * 1024 * 1024;
+
+export const BatchViewSchema = z.object({
+  id: Id,
+  name: z.string(),
+  status: z.enum(['active', 'paused', 'cancelled']),
+  phase: z.enum(['running', 'paused', 'finished', 'needs-attention', 'cancelled']),
+  pauseReason: Text.nullable(),
+  rehearsal: z.boolean(),
+  outputDir: z.string(),
+  nameTemplate: z.string(),
+  concurrency: z.number().int(),
+  budgetUsd: Usd.nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  total: z.number().int(),
+  counts: Counts,
+  quotedUsd: Usd,
+  spentUsd: Usd,
+  inDoubtUsd: Usd,
+});
+
+export const RowViewSchema = z.object({
+  id: Id,
+  batchId: Id,
+  row: z.number().int(),
+  position: z.number().int(),
+  take: z.number().int(),
+  name: z.string().nullable(),
+  prompt: z.string(),
+  model: z.string(),
+  duration: z.string(),
+  resolution: z.string().nullable(),
+  aspectRatio: z.string().nullable(),
+  audio: z.boolean().nullable(),
+  image: Text.nullable(),
+  state: JobState,
+  quoteUsd: Usd.nullable(),
+  errorKind: z.string().nullable(),
+  errorMessage: Text.nullable(),
+  suggestedPrompt: z.string().nullable(),
+  fileName: z.string().nullable(),
+  filePath: z.string().nullable(),
+  attempts: z.number().int(),
+  updatedAt: z.number(),
+});
+
+const Issue = z.object({ column: z.string().nullable(), message: Text });
+
+export const ImportPreviewSchema = z.object({
+  importId: z.string(),
+  fileName: z.string(),
+  rehearsal: z.boolean(),
+  format: z.string(),
+  encoding: z.string().nullable(),
+  delimiter: z.string().nullable(),
+  sheetNames: z.array(z.string()).nullable(),
+  sheetName: z.string().nullable(),
+  headers: z.array(z.string()),
+  mapping: z.record(z.string(), z.string()),
+  unmappedHeaders: z.array(z.string()),
+  warnings: z.array(z.object({ row: z.number().int().nullable(), message: Text })),
+  rows: z.array(
+    z.object({
+      row: z.number().int(),
+      sourceRow: z.number().int(),
+      prompt: z.string(),
+      name: z.string().nullable(),
+      valid: z.boolean(),
+      errors: z.array(Issue),
+      warnings: z.array(Issue),
+      model: z.string().nullable(),
+      duration: z.string().nullable(),
+      resolution: z.string().nullable(),
+      aspectRatio: z.string().nullable(),
+      audio: z.boolean().nullable(),
+      quoteUsd: Usd.nullable(),
+    }),
+  ),
+  summary: z.object({ total: z.number().int(), valid: z.number().int(), invalid: z.number().int() }),
+  totalUsd: Usd.nullable(),
+  quoteProblem: Text.nullable(),
+  catalogWarning: Text.nullable(),
+  existingBatchId: Id.nullable(),
+});
+
+export const KeyStatusSchema = z.object({
+  set: z.boolean(),
+  source: z.enum(['keychain', 'environment', 'none']),
+  /** Never more than four characters, whatever a service hands over. */
+  last4: z.string().max(4).nullable(),
+  keychainAvailable: z.boolean(),
+  problem: Text.nullable(),
+});
+
+export const AppInfoSchema = z.object({
+  version: z.string(),
+  mode: z.enum(['desktop', 'browser', 'test']),
+  platform: z.string(),
+  dataDir: z.string(),
+  engine: z.object({ state: z.enum(['running', 'busy', 'stopped']), message: Text.nullable() }),
+  media: z.object({ found: z.boolean(), source: z.enum(['setting', 'bundled', 'path']).nullable(), message: Text.nullable() }),
+});
+
+export const ModelViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  durations: z.array(z.string()),
+  resolutions: z.array(z.string()),
+  aspectRatios: z.array(z.string()).nullable(),
+  audio: z.boolean(),
+  audioConfigurable: z.boolean(),
+  promptLimit: z.number().int(),
+  requiresImage: z.boolean(),
+  deprecation: z.string().nullable(),
+  beta: z.boolean(),
+});
+
+const shortText = (max: number) => z.string().max(max, `At most ${max} characters.`);
+const Duration = z.string().regex(/^\d+(\.\d+)?s$/, 'A duration such as "5s".');
+
+const BatchDefaultsSchema = z.strictObject({
+  model: shortText(200).optional(),
+  duration: shortText(20).optional(),
+  resolution: shortText(20).optional(),
+  aspect_ratio: shortText(20).optional(),
+  audio: z.boolean().optional(),
+  negative_prompt: shortText(2500).optional(),
+});
+
+const ImportOptionsSchema = z.strictObject({
+  encoding: shortText(40).optional(),
+  delimiter: z.enum(DELIMITERS).optional(),
+  sheet: z.union([shortText(200), z.number().int().min(0).max(1000)]).optional(),
+  mapping: z.partialRecord(z.enum(CANONICAL_COLUMNS), shortText(200).nullable()).optional(),
+});
+
+const ImportSheetInput = z
+  .strictObject({
+    fileName: z.string().min(1).max(255),
+    /** The file's text (CSV/TSV pasted or read as text)... */
+    text: z.string().max(MAX_SHEET_BYTES, 'The sheet is larger than 20 MB.').optional(),
+    /** ...or its bytes in base64 (any format, XLSX included). Exactly one of the two. */
+    base64: z
+      .string()
+      .max(Math.ceil((MAX_SHEET_BYTES * 4) / 3) + 4, 'The sheet is larger than 20 MB.')
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The file data is not base64.')
+      .optional(),
+    options: ImportOptionsSchema.optional(),
+    defaults: BatchDefaultsSchema.optional(),
+    rehearsal: z.boolean().optional(),
+  })
+  .refine((v) => (v.text === undefined) !== (v.base64 === undefined), 'Send the sheet as either text or base64.')
+  .transform(({ text, base64, ...rest }) => ({
+    ...rest,
+    bytes: text !== undefined ? new TextEncoder().encode(text) : new Uint8Array(Buffer.from(base64 ?? '', 'base64')),
+  }));
+
+const BatchRef = z.strictObject({ batchId: Id });
+
+// ---- the calls ----
+
+export const calls = {
+  'app:info': { input: NoInput, output: AppInfoSchema },
+  'batch:list': { input: NoInput, output: z.array(BatchViewSchema) },
+  'batch:get': { input: BatchRef, output: z.object({ batch: BatchViewSchema, rows: z.array(RowViewSchema) }) },
+  'batch:importSheet': { input: ImportSheetInput, output: ImportPreviewSchema },
+  'batch:create': {
+    input: z.strictObject({
+      importId: z.uuid(),
+      name: shortText(200).optional(),
+      outputDir: AbsolutePathSchema.optional(),
+      nameTemplate: NameTemplateSchema.optional(),
+      concurrency: z.number().int().min(1).max(20).optional(),
+      budgetUsd: z.number().finite().positive().max(100_000).nullable().optional(),
+      confirmSpend: z.boolean().optional(),
+      allowDuplicate: z.boolean().optional(),
+    }),
+    output: BatchViewSchema,
+  },
+  'batch:pause': { input: BatchRef, output: BatchViewSchema },
+  'batch:resume': { input: BatchRef, output: BatchViewSchema },
+  'batch:cancel': { input: BatchRef, output: BatchViewSchema },
+  'rows:retry': {
+    input: z.strictObject({ rowIds: z.array(Id).min(1).max(10_000) }),
+    output: z.object({ refetch: z.number().int(), resubmit: z.number().int() }),
+  },
+  'rows:resolve': { input: z.strictObject({ rowId: Id, decision: z.enum(['resubmit', 'lost']) }), output: RowViewSchema },
+  'rows:reorder': { input: z.strictObject({ rowId: Id, position: z.number().int().min(0).max(1e9) }), output: RowViewSchema },
+  'quote:rows': {
+    input: z.strictObject({
+      rehearsal: z.boolean(),
+      rows: z
+        .array(
+          z.strictObject({
+            model: z.string().min(1).max(200),
+            duration: Duration,
+            resolution: shortText(20).optional(),
+            aspect_ratio: shortText(20).optional(),
+            audio: z.boolean().optional(),
+          }),
+        )
+        .min(1)
+        .max(10_000),
+    }),
+    output: z.object({ prices: z.array(Usd), totalUsd: Usd }),
+  },
+  'models:list': {
+    input: z.strictObject({ rehearsal: z.boolean(), refresh: z.boolean().optional() }),
+    output: z.object({ models: z.array(ModelViewSchema), fetchedAt: z.number(), stale: z.boolean(), warning: Text.nullable() }),
+  },
+  'settings:get': { input: NoInput, output: SettingsSchema },
+  'settings:set': { input: SettingsPatchSchema, output: SettingsSchema },
+  'secrets:status': { input: NoInput, output: KeyStatusSchema },
+  'secrets:setKey': {
+    input: z.strictObject({
+      key: z
+        .string()
+        .trim()
+        .min(1, 'Paste your Venice API key first.')
+        .max(512, 'That is too long to be a Venice API key.')
+        .regex(/^[\x21-\x7e]+$/, 'A Venice API key has no spaces or special characters: copy it again.'),
+    }),
+    output: KeyStatusSchema,
+  },
+  'secrets:clearKey': { input: NoInput, output: KeyStatusSchema },
+} satisfies Record<CallName, { input: z.ZodType; output: z.ZodType }>;
+
+// Every name in contract-names.ts has a schema pair, and no schema pair lacks a name.
+type _ExactlyTheNames = [keyof typeof calls] extends [CallName] ? ([CallName] extends [keyof typeof calls] ? true : never) : never;
+export const _callsCoverNames: _ExactlyTheNames = true;
+
+// ---- the events ----
+
+export const events = {
+  'row:changed': z.object({ batchId: Id, row: RowViewSchema, message: Text }),
+  'batch:changed': BatchViewSchema,
+  balance: z.object({ balanceUsd: Usd, rehearsal: z.boolean() }),
+  notice: z.object({
+    level: z.enum(['info', 'warning', 'error']),
+    message: Text,
+    kind: z.enum(['general', 'batch-finished', 'batch-needs-attention', 'batch-paused', 'batch-paused-balance', 'all-done', 'engine-busy']),
+    batchId: Id.nullable(),
+  }),
+} satisfies Record<EventName, z.ZodType>;
+
+// ---- the types the preload, the renderer and the transports share ----
+
+export type Calls = typeof calls;
+/** What the caller sends. */
+export type CallInput<N extends CallName> = z.input<Calls[N]['input']>;
+/** What a handler receives, after parsing. */
+export type ParsedInput<N extends CallName> = z.output<Calls[N]['input']>;
+/** What a handler may return (before the output schema strips and scrubs it). */
+export type HandlerOutput<N extends CallName> = z.input<Calls[N]['output']>;
+/** What the caller receives. */
+export type CallOutput<N extends CallName> = z.output<Calls[N]['output']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const ErrorInfoSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
+export type CallError = z.infer<typeof ErrorInfoSchema>;
+/** Every call answers with this envelope on every transport; a rejected promise means the transport itself failed. */
+export type CallResult<T> = { ok: true; value: T } | { ok: false; error: CallError };
+
+type Domain<N> = N extends `${infer D}:${string}` ? D : never;
+type CallArgs<N extends CallName> = undefined extends CallInput<N> ? [input?: CallInput<N>] : [input: CallInput<N>];
+
+/** The API the page sees, identical in the desktop app (window.venice) and in browser mode (an HTTP client). */
+export type Bridge = {
+  [D in Domain<CallName>]: {
+    [N in CallName as N extends `${D}:${infer V}` ? V : never]: (...args: CallArgs<N>) => Promise<CallResult<CallOutput<N>>>;
+  };
+} & {
+  on<E extends EventName>(event: E, fn: (payload: EventPayload<E>) => void): () => void;
+};

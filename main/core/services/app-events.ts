@@ -1,0 +1,135 @@
+/**
+ * The events the app's services publish (the transports forward them as the contract's events), and the watcher
+ * that turns engine events into them: a row's new state, a batch's new counts (coalesced), the balance of the
+ * endpoint a request went to, and notices, including the moments worth a desktop notification (a batch finished,
+ * needs attention, or paused; everything done).
+ */
+import type { EngineEvent } from '../queue/engine-context';
+import type { QueueStore } from '../queue/store';
+import { redact } from '../venice/redact';
+import { batchView, rowView, type BatchPhase, type BatchView, type RowView } from './views';
+
+export type NoticeKind =
+  | 'general'
+  | 'batch-finished'
+  | 'batch-needs-attention'
+  | 'batch-paused'
+  | 'batch-paused-balance'
+  | 'all-done'
+  | 'engine-busy';
+
+export interface Notice {
+  level: 'info' | 'warning' | 'error';
+  message: string;
+  kind: NoticeKind;
+  batchId: number | null;
+}
+
+export type AppEvent =
+  | { name: 'row:changed'; payload: { batchId: number; row: RowView; message: string } }
+  | { name: 'batch:changed'; payload: BatchView }
+  | { name: 'balance'; payload: { balanceUsd: number; rehearsal: boolean } }
+  | { name: 'notice'; payload: Notice };
+
+export type AppListener = (e: AppEvent) => void;
+
+const COALESCE_MS = 120;
+
+export class EventHub {
+  private readonly listeners = new Set<AppListener>();
+  private readonly pendingBatches = new Map<number, ReturnType<typeof setTimeout>>();
+  private readonly phases = new Map<number, BatchPhase>();
+  private closed = false;
+
+  constructor(private readonly store: () => QueueStore) {}
+
+  on(fn: AppListener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  emit(e: AppEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // A listener that throws (a closed window, a dropped connection) must not stop the others.
+      }
+    }
+  }
+
+  notice(level: Notice['level'], message: string, kind: NoticeKind = 'general', batchId: number | null = null): void {
+    this.emit({ name: 'notice', payload: { level, message: redact(message), kind, batchId } });
+  }
+
+  /** Remembers every batch's phase, so only changes from now on are announced. */
+  primePhases(): void {
+    const store = this.store();
+    for (const b of store.listBatches()) this.phases.set(b.id, batchView(store, b).phase);
+  }
+
+  fromEngine(e: EngineEvent): void {
+    if (this.closed) return;
+    const store = this.store();
+    if (e.type === 'row') {
+      const row = store.getRow(e.rowId);
+      if (row) this.emit({ name: 'row:changed', payload: { batchId: e.batchId, row: rowView(store, row), message: redact(e.message) } });
+      this.batchChangedSoon(e.batchId);
+    } else if (e.type === 'batch') {
+      this.batchChanged(e.batchId);
+    } else if (e.type === 'notice') {
+      this.notice(e.level, e.message);
+    }
+    // Engine `balance` events do not say which endpoint they came from: the services report balance themselves.
+  }
+
+  batchChangedSoon(batchId: number): void {
+    if (this.closed || this.pendingBatches.has(batchId)) return;
+    this.pendingBatches.set(
+      batchId,
+      setTimeout(() => {
+        this.pendingBatches.delete(batchId);
+        this.batchChanged(batchId);
+      }, COALESCE_MS),
+    );
+  }
+
+  batchChanged(batchId: number): void {
+    if (this.closed) return;
+    const store = this.store();
+    const batch = store.getBatch(batchId);
+    if (!batch) return;
+    const view = batchView(store, batch);
+    this.emit({ name: 'batch:changed', payload: view });
+    const before = this.phases.get(batchId);
+    this.phases.set(batchId, view.phase);
+    if (before === view.phase) return;
+    if (before === 'running' || before === undefined) this.announce(view);
+    if (view.phase !== 'running' && [...this.phases.values()].every((p) => p !== 'running') && before === 'running') {
+      this.notice('info', 'Every batch has finished.', 'all-done');
+    }
+  }
+
+  private announce(b: BatchView): void {
+    const label = `${b.rehearsal ? 'Rehearsal batch' : 'Batch'} "${b.name}"`;
+    const done = b.counts.done ?? 0;
+    if (b.phase === 'finished') this.notice('info', `${label} finished: ${done} of ${b.total} clips are ready.`, 'batch-finished', b.id);
+    if (b.phase === 'needs-attention') {
+      const failed = b.counts.failed ?? 0;
+      const doubt = b.counts.in_doubt ?? 0;
+      const parts = [failed ? `${failed} failed` : '', doubt ? `${doubt} in doubt` : ''].filter(Boolean).join(', ');
+      this.notice('warning', `${label} stopped with ${done} clips ready and ${parts}: open it to decide what to do.`, 'batch-needs-attention', b.id);
+    }
+    if (b.phase === 'paused' && b.pauseReason !== 'Paused by you') {
+      const balance = /balance|spend cap/i.test(b.pauseReason ?? '');
+      this.notice('warning', `${label} paused: ${b.pauseReason ?? 'by you'}`, balance ? 'batch-paused-balance' : 'batch-paused', b.id);
+    }
+  }
+
+  /** Stops publishing (the store is about to close): pending updates are dropped. */
+  close(): void {
+    this.closed = true;
+    for (const t of this.pendingBatches.values()) clearTimeout(t);
+    this.pendingBatches.clear();
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * The app's operations over one data folder: the queue store, the engine that runs it, the Venice endpoints (the
+ * real API and the Rehearsal simulator), the keychain, and settings. Every transport (Electron IPC, browser mode
+ * over HTTP, tests) calls these through the contract's handler table; nothing here knows which one is asking.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { useMediaBinaries, type MediaBinaries } from '../media/ffmpeg-binaries';
+import type { EngineClient } from '../queue/engine-context';
+import { Engine, type EngineOptions } from '../queue/engine';
+import { EngineBusyError } from '../queue/engine-lock';
+import { QueueStore } from '../queue/store';
+import { SecretStore, type KeyStatus } from '../secrets/secret-store';
+import { ModelCatalog, type Catalog } from '../venice/catalog';
+import type { ResponseMeta } from '../venice/response-meta';
+import { SettingsFile, type Settings, type SettingsPatch } from './app-settings';
+import { EventHub, type AppListener } from './app-events';
+import { UserError, describeError } from './app-errors';
+import { BatchOperations } from './batch-operations';
+import { checkKey } from './key-check';
+import { QuoteCache } from './quotes';
+import { REHEARSAL_BASE_URL, VeniceLinks } from './venice-connection';
+
+export interface AppServicesOptions {
+  dataDir: string;
+  mode: 'desktop' | 'browser' | 'test';
+  version: string;
+  env?: NodeJS.ProcessEnv;
+  secrets?: SecretStore;
+  /** Engine timings (tests and demos shrink them). */
+  engine?: Pick<EngineOptions, 'pollPolicy' | 'tickMs' | 'maxInFlight'>;
+  rehearsalProcessingMs?: number;
+  /** Where a packaged app keeps its own ffmpeg and ffprobe. */
+  bundledMediaDir?: string;
+  /** Settings defaults (tests point the output folder at a temp dir). */
+  settingsDefaults?: Settings;
+}
+
+export interface KeyStatusView {
+  set: boolean;
+  source: KeyStatus['source'];
+  last4: string | null;
+  keychainAvailable: boolean;
+  problem: string | null;
+}
+
+export interface AppInfo {
+  version: string;
+  mode: AppServicesOptions['mode'];
+  platform: string;
+  dataDir: string;
+  engine: { state: 'running' | 'busy' | 'stopped'; message: string | null };
+  media: { found: boolean; source: MediaBinaries['source'] | null; message: string | null };
+}
+
+export interface ModelView {
+  id: string;
+  name: string;
+  kind: string;
+  durations: string[];
+  resolutions: string[];
+  aspectRatios: string[] | null;
+  audio: boolean;
+  audioConfigurable: boolean;
+  promptLimit: number;
+  requiresImage: boolean;
+  deprecation: string | null;
+  beta: boolean;
+}
+
+export class AppServices {
+  readonly store: QueueStore;
+  readonly links: VeniceLinks;
+  readonly secrets: SecretStore;
+  readonly settings: SettingsFile;
+  readonly engine: Engine;
+  readonly events: EventHub;
+  readonly batches: BatchOperations;
+  private readonly quoteCaches = new Map<string, QuoteCache>();
+  private engineState: AppInfo['engine'] = { state: 'stopped', message: null };
+  private media: AppInfo['media'] = { found: false, source: null, message: null };
+  private unsubscribeEngine: (() => void) | undefined;
+
+  constructor(readonly opts: AppServicesOptions) {
+    const env = opts.env ?? process.env;
+    mkdirSync(opts.dataDir, { recursive: true });
+    this.store = new QueueStore(path.join(opts.dataDir, 'queue.sqlite'));
+    this.secrets = opts.secrets ?? new SecretStore(env);
+    this.links = new VeniceLinks({ dataDir: opts.dataDir, env, secrets: this.secrets, rehearsalProcessingMs: opts.rehearsalProcessingMs });
+    this.settings = new SettingsFile(opts.dataDir, opts.settingsDefaults);
+    this.events = new EventHub(() => this.store);
+    this.engine = new Engine({
+      store: this.store,
+      connect: async (baseUrl) => {
+        const link = await this.links.link(baseUrl);
+        return { apiKey: link.apiKey, client: this.reportingBalance(link.client, baseUrl === REHEARSAL_BASE_URL) };
+      },
+      role: opts.mode === 'desktop' ? 'Venice Batch app' : 'Venice Batch browser mode',
+      ...opts.engine,
+    });
+    this.batches = new BatchOperations(this);
+  }
+
+  /** Starts the engine (unless another process runs this queue) and finds ffmpeg. Never throws for either. */
+  async start(): Promise<void> {
+    try {
+      this.media = { found: true, source: useMediaBinaries({ settingDir: this.settings.get().ffmpegDir ?? undefined, bundledDir: this.opts.bundledMediaDir }).source, message: null };
+    } catch (e) {
+      this.media = { found: false, source: null, message: describeError(e).message };
+      this.events.notice('error', this.media.message ?? 'ffmpeg was not found.');
+    }
+    this.events.primePhases();
+    this.unsubscribeEngine = this.engine.subscribe((e) => this.events.fromEngine(e));
+    try {
+      await this.engine.start();
+      this.engineState = { state: 'running', message: null };
+    } catch (e) {
+      if (!(e instanceof EngineBusyError)) throw e;
+      this.engineState = { state: 'busy', message: `${e.message} Batches here are shown as that process runs them.` };
+      this.events.notice('warning', e.message, 'engine-busy');
+    }
+  }
+
+  async close(): Promise<void> {
+    // The engine first: work under way finishes (and announces itself) while the store is still open.
+    if (this.engineState.state === 'running') await this.engine.stop();
+    this.events.close();
+    this.engineState = { state: 'stopped', message: null };
+    this.unsubscribeEngine?.();
+    await this.links.close();
+    this.store.close();
+  }
+
+  on(fn: AppListener): () => void {
+    return this.events.on(fn);
+  }
+
+  info(): AppInfo {
+    return {
+      version: this.opts.version,
+      mode: this.opts.mode,
+      platform: process.platform,
+      dataDir: this.opts.dataDir,
+      engine: { ...this.engineState },
+      media: { ...this.media },
+    };
+  }
+
+  baseUrlFor(rehearsal: boolean): string {
+    return this.links.baseUrlFor(rehearsal);
+  }
+
+  async catalog(rehearsal: boolean, refresh = false): Promise<Catalog> {
+    const link = await this.links.link(this.baseUrlFor(rehearsal));
+    return new ModelCatalog(link.client, path.join(this.opts.dataDir, 'cache')).load({ refresh });
+  }
+
+  /** Quotes are free and the same for everyone: one cache per endpoint. Undefined when no key can price them. */
+  async quotes(rehearsal: boolean): Promise<QuoteCache | undefined> {
+    if (!rehearsal && !(await this.secrets.getKey())) return undefined;
+    const baseUrl = this.baseUrlFor(rehearsal);
+    let cache = this.quoteCaches.get(baseUrl);
+    if (!cache) {
+      const link = await this.links.link(baseUrl);
+      cache = new QuoteCache(link.client);
+      this.quoteCaches.set(baseUrl, cache);
+    }
+    return cache;
+  }
+
+  async listModels(input: { rehearsal: boolean; refresh?: boolean }): Promise<{ models: ModelView[]; fetchedAt: number; stale: boolean; warning: string | null }> {
+    const c = await this.catalog(input.rehearsal, input.refresh);
+    return {
+      models: c.models.map((m) => ({
+        id: m.id,
+        name: m.name,
+        kind: m.kind,
+        durations: m.durations,
+        resolutions: m.resolutions,
+        aspectRatios: m.aspectRatios,
+        audio: m.audio,
+        audioConfigurable: m.audioConfigurable,
+        promptLimit: m.promptLimit,
+        requiresImage: m.requiresImage,
+        deprecation: m.deprecation,
+        beta: m.beta,
+      })),
+      fetchedAt: c.fetchedAt,
+      stale: c.stale,
+      warning: c.warning ?? null,
+    };
+  }
+
+  getSettings(): Settings {
+    return this.settings.get();
+  }
+
+  setSettings(patch: SettingsPatch): Settings {
+    return this.settings.set(patch);
+  }
+
+  // ---- the API key: only ever reported as set / source / last four characters ----
+
+  async keyStatus(): Promise<KeyStatusView> {
+    const s = await this.secrets.status();
+    return { set: s.set, source: s.source, last4: s.last4 ?? null, keychainAvailable: s.keychainAvailable, problem: s.keychainProblem ?? null };
+  }
+
+  async setKey(input: { key: string }): Promise<KeyStatusView> {
+    const key = input.key.trim();
+    if (!key) throw new UserError('invalid', 'Paste your Venice API key first.');
+    const status = await this.secrets.status();
+    if (!status.keychainAvailable) throw new UserError('keychain_unavailable', status.keychainProblem ?? 'The system keychain is not available.');
+    await checkKey(this.baseUrlFor(false), key);
+    await this.secrets.setKey(key);
+    this.quoteCaches.delete(this.baseUrlFor(false));
+    return this.keyStatus();
+  }
+
+  async clearKey(): Promise<KeyStatusView> {
+    const status = await this.secrets.status();
+    if (!status.keychainAvailable) throw new UserError('keychain_unavailable', status.keychainProblem ?? 'The system keychain is not available.');
+    await this.secrets.clearKey();
+    return this.keyStatus();
+  }
+
+  // ---- for the desktop shell ----
+
+  /** Batches the engine is still working on (the shell keeps the machine awake and itself alive for them). */
+  runningBatchIds(): number[] {
+    return this.batches.list().filter((b) => b.phase === 'running').map((b) => b.id);
+  }
+
+  /** The clip of a done row, only if it is inside its batch's output folder. */
+  mediaFile(rowId: number): string | undefined {
+    const row = this.store.getRow(rowId);
+    const batch = row && this.store.getBatch(row.batchId);
+    if (!row?.filePath || !batch) return undefined;
+    const root = path.resolve(batch.outputDir) + path.sep;
+    const file = path.resolve(row.filePath);
+    return file.startsWith(root) && existsSync(file) ? file : undefined;
+  }
+
+  /** Wraps an endpoint's client so each answer's balance is published with the endpoint it belongs to. */
+  private reportingBalance(client: EngineClient, rehearsal: boolean): EngineClient {
+    const note = <T extends { meta: ResponseMeta }>(r: T): T => {
+      if (r.meta.balanceUsd !== undefined) this.events.emit({ name: 'balance', payload: { balanceUsd: r.meta.balanceUsd, rehearsal } });
+      return r;
+    };
+    return {
+      queue: (...a) => client.queue(...a).then(note),
+      retrieve: (...a) => client.retrieve(...a).then(note),
+      complete: (...a) => client.complete(...a).then(note),
+      quote: (...a) => client.quote(...a).then(note),
+      downloadFromUrl: (...a) => client.downloadFromUrl(...a),
+    };
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * What the user does with batches and rows: import a sheet into a preview, queue it, pause, resume, cancel,
+ * retry, decide about rows in doubt, reorder, price rows. Every decision goes through the engine (which writes it
+ * to the store before anything happens) and is announced as an event.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { sanitizeSegment } from '../queue/output-names';
+import type { RowParams } from '../queue/types';
+import type { BatchDefaults, ImportOptions } from '../sheet';
+import type { AppServices } from './app-services';
+import { UserError } from './app-errors';
+import { SheetImports, previewOf, type ImportPreview } from './sheet-imports';
+import { batchView, rowView, type BatchView, type RowView } from './views';
+
+export interface ImportSheetInput {
+  fileName: string;
+  bytes: Uint8Array;
+  options?: ImportOptions;
+  defaults?: BatchDefaults;
+  /** Default: the Rehearsal setting. */
+  rehearsal?: boolean;
+}
+
+export interface CreateBatchInput {
+  importId: string;
+  name?: string;
+  /** Default: a folder named after the sheet inside the output folder of Settings. */
+  outputDir?: string;
+  nameTemplate?: string;
+  concurrency?: number;
+  budgetUsd?: number | null;
+  /** Required for a batch that spends real money. */
+  confirmSpend?: boolean;
+  /** Queue a sheet again into the folder it already went to (every row is paid again). */
+  allowDuplicate?: boolean;
+}
+
+export type QuoteRowInput = Pick<RowParams, 'model' | 'duration' | 'resolution' | 'aspect_ratio' | 'audio'>;
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+
+export class BatchOperations {
+  private readonly imports: SheetImports;
+
+  constructor(private readonly app: AppServices) {
+    this.imports = new SheetImports(app.opts.dataDir);
+  }
+
+  private get store() {
+    return this.app.store;
+  }
+
+  private get engine() {
+    return this.app.engine;
+  }
+
+  list(): BatchView[] {
+    return this.store
+      .listBatches()
+      .reverse()
+      .map((b) => batchView(this.store, b));
+  }
+
+  get(batchId: number): { batch: BatchView; rows: RowView[] } {
+    const batch = this.store.getBatch(batchId);
+    if (!batch) throw new UserError('not_found', `There is no batch ${batchId}.`);
+    return { batch: batchView(this.store, batch), rows: this.store.listRows(batchId).map((r) => rowView(this.store, r)) };
+  }
+
+  async importSheet(input: ImportSheetInput): Promise<ImportPreview> {
+    const rehearsal = input.rehearsal ?? this.app.getSettings().rehearsal;
+    const catalog = await this.app.catalog(rehearsal);
+    const quotes = await this.app.quotes(rehearsal);
+    const entry = await this.imports.add({
+      fileName: input.fileName,
+      bytes: input.bytes,
+      options: input.options ?? {},
+      defaults: input.defaults ?? {},
+      rehearsal,
+      baseUrl: this.app.baseUrlFor(rehearsal),
+      catalog,
+      quotes,
+    });
+    if (!quotes && !rehearsal) entry.quoteProblem = 'Prices need a Venice API key: add yours in Settings, or use Rehearsal.';
+    const existing = this.store.findBatchBySource(entry.file.hash, this.defaultOutputDir(entry.fileName, rehearsal));
+    return previewOf(entry, catalog, existing?.id ?? null);
+  }
+
+  private defaultOutputDir(fileName: string, rehearsal: boolean): string {
+    const stem = sanitizeSegment(fileName.replace(/\.[^.]+$/, '')) || 'batch';
+    return path.join(this.app.getSettings().outputDir, rehearsal ? `${stem} (rehearsal)` : stem);
+  }
+
+  async create(input: CreateBatchInput): Promise<BatchView> {
+    const entry = this.imports.get(input.importId);
+    if (!entry) throw new UserError('not_found', 'This sheet preview has expired. Import the sheet again.');
+    const { prepared } = entry;
+    if (prepared.invalid.length > 0) {
+      throw new UserError('invalid', `${prepared.invalid.length} row(s) need fixing before this batch can run; nothing was queued.`);
+    }
+    if (prepared.rows.length === 0) throw new UserError('invalid', 'The sheet has no rows to generate.');
+    const settings = this.app.getSettings();
+    if (!entry.rehearsal) {
+      if (!(await this.app.secrets.getKey())) throw new UserError('needs_key', 'Add your Venice API key in Settings before queueing a real batch, or use Rehearsal.');
+      if (!entry.pricesComplete) throw new UserError('invalid', entry.quoteProblem ?? 'These rows could not be priced; import the sheet again.');
+      if (!input.confirmSpend) {
+        throw new UserError('confirm', `This batch spends real money: ${prepared.rows.length} clip(s), about ${usd(prepared.totalUsd)}. Confirm to queue it.`);
+      }
+    }
+    const outputDir = path.resolve(input.outputDir ?? this.defaultOutputDir(entry.fileName, entry.rehearsal));
+    const existing = this.store.findBatchBySource(entry.file.hash, outputDir);
+    if (existing && !input.allowDuplicate) {
+      throw new UserError(
+        'conflict',
+        `This sheet was already queued as batch ${existing.id} into ${outputDir}. Open that batch, or confirm to queue it again${entry.rehearsal ? '' : ' (every row is paid again)'}.`,
+      );
+    }
+    mkdirSync(outputDir, { recursive: true });
+    const sourcePath = this.imports.keepSource(entry);
+    const batchId = this.store.createBatch(
+      {
+        name: input.name?.trim() || entry.fileName,
+        sourcePath,
+        sourceHash: entry.file.hash,
+        settings: { ...entry.defaults, concurrency: input.concurrency ?? settings.concurrency },
+        outputDir,
+        nameTemplate: input.nameTemplate ?? settings.nameTemplate,
+        budgetUsd: input.budgetUsd ?? null,
+        baseUrl: entry.baseUrl,
+        rehearsal: entry.rehearsal,
+      },
+      prepared.rows,
+    );
+    this.imports.delete(entry.id);
+    this.engine.poke();
+    this.app.events.batchChanged(batchId);
+    return this.view(batchId);
+  }
+
+  private view(batchId: number): BatchView {
+    return this.get(batchId).batch;
+  }
+
+  private batchOrThrow(batchId: number) {
+    const b = this.store.getBatch(batchId);
+    if (!b) throw new UserError('not_found', `There is no batch ${batchId}.`);
+    return b;
+  }
+
+  pause(batchId: number): BatchView {
+    const b = this.batchOrThrow(batchId);
+    if (b.status === 'cancelled') throw new UserError('invalid', 'A cancelled batch cannot be paused.');
+    this.engine.pauseBatch(batchId);
+    return this.view(batchId);
+  }
+
+  resume(batchId: number): BatchView {
+    const b = this.batchOrThrow(batchId);
+    if (b.status === 'cancelled') throw new UserError('invalid', 'A cancelled batch cannot be resumed; retry its rows instead.');
+    this.engine.resumeBatch(batchId);
+    return this.view(batchId);
+  }
+
+  cancel(batchId: number): BatchView {
+    this.batchOrThrow(batchId);
+    this.engine.cancelBatch(batchId);
+    return this.view(batchId);
+  }
+
+  retry(rowIds: number[]): { refetch: number; resubmit: number } {
+    const out = this.engine.retryRows(rowIds);
+    for (const b of new Set(rowIds.map((id) => this.store.getRow(id)?.batchId))) if (b) this.app.events.batchChanged(b);
+    return out;
+  }
+
+  resolve(rowId: number, decision: 'resubmit' | 'lost'): RowView {
+    const row = this.store.getRow(rowId);
+    if (!row) throw new UserError('not_found', `There is no row ${rowId}.`);
+    if (row.state !== 'in_doubt') throw new UserError('invalid', `Row ${row.rowIndex} is not in doubt.`);
+    this.engine.resolveInDoubt(rowId, decision);
+    this.app.events.batchChanged(row.batchId);
+    return this.rowOrThrow(rowId);
+  }
+
+  reorder(rowId: number, position: number): RowView {
+    const row = this.rowOrThrow(rowId);
+    if (row.state !== 'ready' && row.state !== 'draft') throw new UserError('invalid', 'Only rows not yet sent can be moved.');
+    this.engine.reorderRow(rowId, position);
+    return this.rowOrThrow(rowId);
+  }
+
+  private rowOrThrow(rowId: number): RowView {
+    const row = this.store.getRow(rowId);
+    if (!row) throw new UserError('not_found', `There is no row ${rowId}.`);
+    return rowView(this.store, row);
+  }
+
+  async quoteRows(input: { rehearsal: boolean; rows: QuoteRowInput[] }): Promise<{ prices: number[]; totalUsd: number }> {
+    const quotes = await this.app.quotes(input.rehearsal);
+    if (!quotes) throw new UserError('needs_key', 'Prices need a Venice API key: add yours in Settings, or use Rehearsal.');
+    const catalog = await this.app.catalog(input.rehearsal);
+    const prices = await quotes.priceAll(input.rows.map((r) => ({ params: { ...r, prompt: '' }, rules: catalog.byId.get(r.model) })));
+    return { prices, totalUsd: Math.round(prices.reduce((a, b) => a + b, 0) * 100) / 100 };
+  }
+}

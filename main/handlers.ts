@@ -1,0 +1,85 @@
+/**
+ * The one handler table: contract call name -> service operation. Electron IPC (ipc.ts), browser mode (web.ts)
+ * and the tests all go through `dispatch`, which parses the input with the contract's schema, runs the handler,
+ * and parses the output (dropping anything the schema does not name, scrubbing free text) before it leaves.
+ */
+import type { z } from 'zod';
+import { EVENT_NAMES, isCallName, type CallName, type EventName } from './contract-names';
+import { calls, events, type CallResult, type EventPayload, type HandlerOutput, type ParsedInput } from './contract';
+import type { AppServices } from './core/services/app-services';
+import type { AppEvent } from './core/services/app-events';
+import { describeError } from './core/services/app-errors';
+import { redact } from './core/venice/redact';
+
+export type Handlers = { [N in CallName]: (input: ParsedInput<N>) => Promise<HandlerOutput<N>> | HandlerOutput<N> };
+
+export function createHandlers(app: AppServices): Handlers {
+  const b = app.batches;
+  return {
+    'app:info': () => app.info(),
+    'batch:list': () => b.list(),
+    'batch:get': ({ batchId }) => b.get(batchId),
+    'batch:importSheet': (input) => b.importSheet(input),
+    'batch:create': (input) => b.create(input),
+    'batch:pause': ({ batchId }) => b.pause(batchId),
+    'batch:resume': ({ batchId }) => b.resume(batchId),
+    'batch:cancel': ({ batchId }) => b.cancel(batchId),
+    'rows:retry': ({ rowIds }) => b.retry(rowIds),
+    'rows:resolve': ({ rowId, decision }) => b.resolve(rowId, decision),
+    'rows:reorder': ({ rowId, position }) => b.reorder(rowId, position),
+    'quote:rows': (input) => b.quoteRows(input),
+    'models:list': (input) => app.listModels(input),
+    'settings:get': () => app.getSettings(),
+    'settings:set': (patch) => app.setSettings(patch),
+    'secrets:status': () => app.keyStatus(),
+    'secrets:setKey': (input) => app.setKey(input),
+    'secrets:clearKey': () => app.clearKey(),
+  };
+}
+
+/** Input problems, by field, in the schema's own words (zod never quotes the value, so a key cannot leak here). */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+export type Logger = (message: string) => void;
+const defaultLog: Logger = (m) => console.error(m);
+
+export async function dispatch(handlers: Handlers, name: unknown, rawInput: unknown, log: Logger = defaultLog): Promise<CallResult<unknown>> {
+  if (!isCallName(name)) return { ok: false, error: { code: 'not_found', message: 'There is no such call.' } };
+  const schema = calls[name];
+  const parsed = schema.input.safeParse(rawInput);
+  if (!parsed.success) return { ok: false, error: { code: 'invalid_input', message: describeIssues(parsed.error) } };
+  let output: unknown;
+  try {
+    output = await (handlers[name] as (i: unknown) => unknown)(parsed.data);
+  } catch (e) {
+    const info = describeError(e);
+    if (info.code === 'internal') log(`${name} failed: ${redact((e as Error)?.stack ?? String(e))}`);
+    return { ok: false, error: info };
+  }
+  const checked = schema.output.safeParse(output);
+  if (!checked.success) {
+    log(`${name} returned a value outside the contract: ${describeIssues(checked.error)}`);
+    return { ok: false, error: { code: 'internal', message: 'Something went wrong inside the app. The details are in the log; try again.' } };
+  }
+  return { ok: true, value: checked.data };
+}
+
+/** An event as it may leave main: parsed (and so stripped and scrubbed) by its schema; undefined if it does not fit. */
+export function outgoingEvent<E extends EventName>(name: E, payload: unknown): EventPayload<E> | undefined {
+  const r = events[name].safeParse(payload);
+  return r.success ? (r.data as EventPayload<E>) : undefined;
+}
+
+/** Subscribes a transport's sender to every app event, each checked against the contract. */
+export function forwardEvents(app: AppServices, send: (name: EventName, payload: unknown) => void): () => void {
+  return app.on((e: AppEvent) => {
+    if (!(EVENT_NAMES as readonly string[]).includes(e.name)) return;
+    const payload = outgoingEvent(e.name, e.payload);
+    if (payload !== undefined) send(e.name, payload);
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * The page's one way to the app: `window.venice` in the desktop app (the preload), or, in browser mode, a small
+ * HTTP client with the same shape (POST /api/<call>, events streamed from /api/events). Both answer every call
+ * with the contract's envelope; `unwrap` turns a refusal into an Error with the app's own message.
+ */
+import type { Bridge, CallError, CallResult, EventPayload } from '../../main/contract';
+import { CALL_NAMES, splitCallName, type EventName } from '../../main/contract-names';
+
+declare global {
+  interface Window {
+    venice?: Bridge;
+  }
+}
+
+const TOKEN_HEADER = 'x-venice-token';
+const TOKEN_KEY = 'venice-batch-token';
+
+export class BridgeError extends Error {
+  readonly code: CallError['code'];
+  constructor(error: CallError) {
+    super(error.message);
+    this.code = error.code;
+  }
+}
+
+export function unwrap<T>(result: CallResult<T>): T {
+  if (result.ok) return result.value;
+  throw new BridgeError(result.error);
+}
+
+/** The per-run token of browser mode: read once from the address, then kept for this tab only. */
+function takeToken(): string {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+type Listener = (payload: unknown) => void;
+
+/** Server-sent events read with fetch (EventSource cannot send the token header); reconnects on its own. */
+function eventStream(token: string, onStatus: (connected: boolean) => void) {
+  const listeners = new Map<string, Set<Listener>>();
+  let started = false;
+
+  const dispatch = (block: string) => {
+    let name = 'message';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event:')) name = line.slice(6).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+    }
+    if (!data.length) return;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(data.join('\n'));
+    } catch {
+      return;
+    }
+    for (const fn of listeners.get(name) ?? []) fn(payload);
+  };
+
+  const run = async () => {
+    for (;;) {
+      try {
+        const res = await fetch('/api/events', { headers: { [TOKEN_HEADER]: token } });
+        if (!res.ok || !res.body) throw new Error(`events answered ${res.status}`);
+        onStatus(true);
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value.replace(/\r\n/g, '\n');
+          let cut;
+          while ((cut = buffer.indexOf('\n\n')) >= 0) {
+            dispatch(buffer.slice(0, cut));
+            buffer = buffer.slice(cut + 2);
+          }
+        }
+      } catch {
+        // fall through to the retry below
+      }
+      onStatus(false);
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  };
+
+  return {
+    on(event: string, fn: Listener): () => void {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event)!.add(fn);
+      if (!started) {
+        started = true;
+        void run();
+      }
+      return () => listeners.get(event)?.delete(fn);
+    },
+  };
+}
+
+export function httpBridge(token: string, onStatus: (connected: boolean) => void = () => undefined): Bridge {
+  const api: Record<string, Record<string, (input?: unknown) => Promise<unknown>>> = {};
+  for (const name of CALL_NAMES) {
+    const [domain, verb] = splitCallName(name);
+    (api[domain] ??= {})[verb] = async (input?: unknown) => {
+      const res = await fetch(`/api/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
+        body: input === undefined ? '' : JSON.stringify(input),
+      });
+      return res.json();
+    };
+  }
+  const events = eventStream(token, onStatus);
+  const on = <E extends EventName>(event: E, fn: (payload: EventPayload<E>) => void) => events.on(event, fn as Listener);
+  return Object.assign(api, { on }) as unknown as Bridge;
+}
+
+export type Transport = 'desktop' | 'browser';
+
+export function connect(onStatus?: (connected: boolean) => void): { bridge: Bridge; transport: Transport } {
+  if (window.venice) return { bridge: window.venice, transport: 'desktop' };
+  return { bridge: httpBridge(takeToken(), onStatus), transport: 'browser' };
+}

@@ -1,0 +1,93 @@
+import { PHASE_LABEL, STATE_LABEL, usd } from '../format';
+import { useBatchStore } from '../state/batches';
+
+function counts(c: Record<string, number | undefined>, total: number): string {
+  const done = c.done ?? 0;
+  const parts = [`${done}/${total} done`];
+  const working = (c.submitting ?? 0) + (c.queued ?? 0) + (c.processing ?? 0) + (c.downloading ?? 0) + (c.verifying ?? 0);
+  if (working) parts.push(`${working} in progress`);
+  if (c.failed) parts.push(`${c.failed} failed`);
+  if (c.in_doubt) parts.push(`${c.in_doubt} in doubt`);
+  return parts.join(' · ');
+}
+
+export function BatchList() {
+  const batches = useBatchStore((s) => s.batches);
+  const selectedId = useBatchStore((s) => s.selectedId);
+  const select = useBatchStore((s) => s.select);
+  const act = useBatchStore((s) => s.act);
+  if (!batches.length) return <p className="muted">No batches yet. Import a sheet to start one.</p>;
+  return (
+    <ul className="batches">
+      {batches.map((b) => (
+        <li key={b.id} className={b.id === selectedId ? 'selected' : ''} data-testid={`batch-${b.id}`}>
+          <button className="link title" onClick={() => void select(b.id)}>
+            {b.name}
+          </button>
+          {b.rehearsal && <span className="badge rehearsal">Rehearsal</span>}
+          <span className={`phase ${b.phase}`} data-testid="batch-phase">
+            {PHASE_LABEL[b.phase] ?? b.phase}
+          </span>
+          <span className="muted">{counts(b.counts, b.total)}</span>
+          <span className="muted">
+            {usd(b.spentUsd)} {b.rehearsal ? 'rehearsed' : 'spent'}
+            {b.inDoubtUsd > 0 && ` (+ up to ${usd(b.inDoubtUsd)} in doubt)`}
+          </span>
+          {b.pauseReason && b.status === 'paused' && <span className="warn">{b.pauseReason}</span>}
+          <span className="spacer" />
+          {b.status === 'active' && b.phase === 'running' && <button onClick={() => void act('pause', b.id)}>Pause</button>}
+          {b.status === 'paused' && <button onClick={() => void act('resume', b.id)}>Resume</button>}
+          {b.status !== 'cancelled' && b.phase !== 'finished' && <button onClick={() => void act('cancel', b.id)}>Cancel</button>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function BatchRows() {
+  const rows = useBatchStore((s) => s.rows);
+  const batch = useBatchStore((s) => s.batches.find((b) => b.id === s.selectedId));
+  const retryFailed = useBatchStore((s) => s.retryFailed);
+  if (!batch) return null;
+  const failed = rows.filter((r) => r.state === 'failed').length;
+  return (
+    <section className="panel">
+      <h2>
+        {batch.name} <span className="muted">→ {batch.outputDir}</span>
+      </h2>
+      {failed > 0 && (
+        <button onClick={() => void retryFailed()}>
+          Retry {failed} failed row(s){batch.rehearsal ? '' : ' (a new charge each, unless only the download failed)'}
+        </button>
+      )}
+      <table className="rows" data-testid="batch-rows">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>Prompt</th>
+            <th>Model</th>
+            <th>Length</th>
+            <th>Price</th>
+            <th>Status</th>
+            <th>Clip or problem</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id} data-testid={`row-${r.row}`}>
+              <td>{r.row}</td>
+              <td className="prompt">{r.name ? <strong>{r.name}: </strong> : null}{r.prompt}</td>
+              <td>{r.model}</td>
+              <td>{r.duration}</td>
+              <td>{usd(r.quoteUsd)}</td>
+              <td className={`state ${r.state}`} data-testid="row-status">
+                {STATE_LABEL[r.state] ?? r.state}
+              </td>
+              <td>{r.fileName ?? r.errorMessage ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

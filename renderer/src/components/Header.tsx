@@ -1,0 +1,32 @@
+import { useAppStore } from '../state/app';
+import { useSettingsStore } from '../state/settings';
+import { usd } from '../format';
+
+export function Header() {
+  const info = useAppStore((s) => s.info);
+  const connected = useAppStore((s) => s.connected);
+  const balance = useAppStore((s) => s.balance);
+  const settings = useSettingsStore((s) => s.settings);
+  const key = useSettingsStore((s) => s.key);
+  return (
+    <header className="header">
+      <h1>Venice Batch</h1>
+      {settings?.rehearsal && (
+        <span className="badge rehearsal" title="New batches run on the built-in simulator">
+          Rehearsal
+        </span>
+      )}
+      <span className="spacer" />
+      {balance && (
+        <span className="muted">
+          {balance.rehearsal ? 'Rehearsal balance' : 'Venice balance'}: {usd(balance.balanceUsd)}
+        </span>
+      )}
+      <span className={key?.set ? 'muted' : 'warn'} data-testid="key-status">
+        {key === undefined ? '' : key.set ? `API key …${key.last4 ?? ''} (${key.source === 'environment' ? 'from VENICE_API_KEY' : 'in the keychain'})` : 'No API key'}
+      </span>
+      {info && <span className="muted">{info.mode === 'browser' ? 'browser mode' : `v${info.version}`}</span>}
+      {!connected && <span className="warn">Reconnecting…</span>}
+    </header>
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * Starts browser mode the way `npm run web` does (tsx main/web.ts), over a fresh data folder in Rehearsal with
+ * fast simulated clips, and reads the address it prints.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface WebApp {
+  url: string;
+  dir: string;
+  clipsDir: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+export async function startWebApp(): Promise<WebApp> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vb-e2e-'));
+  const dataDir = path.join(dir, 'data');
+  const clipsDir = path.join(dir, 'clips');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ rehearsal: true, outputDir: clipsDir, concurrency: 3 }));
+  const child: ChildProcess = spawn(path.resolve('node_modules/.bin/tsx'), ['main/web.ts', '--port', '0'], {
+    env: {
+      ...process.env,
+      VENICE_BATCH_DATA: dataDir,
+      VENICE_API_KEY: '',
+      VENICE_BATCH_REHEARSAL_MS: '400',
+      VENICE_BATCH_POLL_FLOOR_MS: '200',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`browser mode did not start:\n${out}`)), 30_000);
+    const check = () => {
+      const m = /Open: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => reject(new Error(`browser mode exited (${code}):\n${out}`)));
+  });
+  return {
+    url,
+    dir,
+    clipsDir,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const SHEET = [
+  'Shot,Prompt,Model,Duration (s),Resolution,Audio',
+  'Opening,"Slow aerial push over a foggy harbour at dawn",sim-fast-text-to-video,1,480p,no',
+  'Market,"Handheld walk through a busy fish market",sim-fast-text-to-video,1,480p,no',
+  'Closing,"Boats returning at sunset, long shadows",sim-fast-text-to-video,1,480p,no',
+].join('\n');
