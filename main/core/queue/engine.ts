@@ -68,8 +68,15 @@ export class Engine {
       retryBaseMs: opts.retryBaseMs ?? 2_000,
       now,
       random: opts.random ?? Math.random,
+      // A listener's bug (the UI, the CLI's progress line) must never break a transition of the queue.
       emit: (e) => {
-        for (const l of this.listeners) l(e);
+        for (const l of this.listeners) {
+          try {
+            l(e);
+          } catch {
+            /* the listener's problem, not the queue's */
+          }
+        }
       },
       // Relative image paths in a sheet are relative to the sheet's own folder.
       baseDirOf: opts.baseDirOf ?? ((id) => {

@@ -45,6 +45,14 @@ export async function submitJob(ctx: EngineContext, row: RowRecord): Promise<Sub
     throw e;
   }
 
+  // The key seals the download link Venice may return; read it now so that nothing stands between the answer
+  // and the commit that records it (an await there is a window in which a paid queue_id could be lost).
+  const key = await ctx.apiKey();
+  if (!key) {
+    pauseAll(ctx, 'No Venice API key is set. Add one in Settings (or set VENICE_API_KEY), then resume.');
+    return 'paused';
+  }
+
   const attemptId = ctx.store.beginSubmit(row.id, request.model, requestForHistory(request), row.quoteUsd);
   ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state: 'submitting', message: 'Sending to Venice' });
 
@@ -53,20 +61,18 @@ export async function submitJob(ctx: EngineContext, row: RowRecord): Promise<Sub
     result = await ctx.client.queue(request);
   } catch (e) {
     const err: VeniceError | undefined = isVeniceError(e) ? e : undefined;
+    const outcome = handleQueueError(ctx, row, attemptId, err, e);
     noteRequest(ctx, 'queue', false);
-    return handleQueueError(ctx, row, attemptId, err, e);
+    return outcome;
   }
-  noteRequest(ctx, 'queue', true);
-  if (result.meta.balanceUsd !== undefined) ctx.emit({ type: 'balance', balanceUsd: result.meta.balanceUsd });
-
-  const key = await ctx.apiKey();
+  // Record the answer first: it is the only proof of what was paid for. Bookkeeping and listeners come after.
   const at = ctx.now();
   ctx.store.tx(() => {
     ctx.store.patchAttempt(attemptId, {
       state: 'queued',
       queueId: result.queueId,
       // The link is a credential and Venice sends it once: sealed, never stored in clear, never dropped.
-      downloadUrlEnc: result.downloadUrl && key ? sealUrl(result.downloadUrl, key) : null,
+      downloadUrlEnc: result.downloadUrl ? sealUrl(result.downloadUrl, key) : null,
       charged: true,
       queuedAt: at,
       requestId: result.meta.requestId ?? null,
@@ -74,6 +80,8 @@ export async function submitJob(ctx: EngineContext, row: RowRecord): Promise<Sub
     ctx.store.transitionRow(row.id, 'submitting', 'queued', { nextActionAt: at + nextPollDelayMs(undefined, undefined, ctx.pollPolicy) });
     ctx.store.addEvent(row.batchId, row.id, 'queued', 'Queued on Venice', { queueId: result.queueId, quoteUsd: row.quoteUsd });
   });
+  noteRequest(ctx, 'queue', true);
+  if (result.meta.balanceUsd !== undefined) ctx.emit({ type: 'balance', balanceUsd: result.meta.balanceUsd });
   if (result.meta.deprecationWarning) {
     ctx.emit({ type: 'notice', level: 'warning', message: `Model ${request.model}: ${result.meta.deprecationWarning}` });
   }
