@@ -7,6 +7,7 @@ import os from 'node:os';
 import { benchBatchWallTime } from './batch-wall-time';
 import { benchDownloadMemory } from './download-memory';
 import { benchPollPolicy } from './poll-policy';
+import { runExportBench } from './export-stitch';
 import { benchStoreStartup } from './store-startup';
 import { failedRow, renderTable, type BenchRow } from './table';
 import { removeAllTempDirs } from './temp';
@@ -22,6 +23,11 @@ const BENCHES: Bench[] = [
   { name: 'batch', title: 'Wall time of a simulated batch at Venice limits vs the ideal bound', run: benchBatchWallTime },
   { name: 'download', title: 'Peak memory downloading 1 GB vs 10 MB', run: benchDownloadMemory },
   { name: 'store', title: 'Store open + engine start with 10,000 rows vs an empty store', run: benchStoreStartup },
+  {
+    name: 'export',
+    title: 'Export: same-spec clips vs bare ffmpeg concat; mixed clips conformed vs a naive re-encode; an unchanged timeline again',
+    run: runExportBench,
+  },
 ];
 
 function parseArgs(argv: string[]): { quick: boolean; selected: Bench[] } {

@@ -14,8 +14,11 @@ import { quoteCommand } from './cli/quote-command';
 import { runCommand } from './cli/run-command';
 import { openSession } from './cli/session';
 import { validateCommand } from './cli/validate-command';
+import { exportCommand } from './cli/export-command';
 
 export async function main(argv: string[]): Promise<number> {
+  // `export` parses its own options (--preset, --transition, hand-off files): the shared parser is strict.
+  if (argv[0] === 'export') return exportCommand(argv.slice(1), { out: process.stdout, err: process.stderr });
   let parsed;
   try {
     parsed = parse(argv);

@@ -1,6 +1,7 @@
 /**
  * `npm run demo`: the whole pipeline headless against the offline simulator (Rehearsal), in a fresh folder:
- * a sample sheet is validated, quoted, queued, polled, downloaded and verified. Prints where the clips are.
+ * a sample sheet is validated, quoted, queued, polled, downloaded and verified, then stitched into one MP4 with
+ * crossfades, with an EDL, an FCPXML and a contact sheet for the editing suite.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -35,5 +36,14 @@ code = await main(['quote', sheet, '--rehearsal']);
 if (code !== 0) process.exit(code);
 console.log('\n$ venice-batch run shots.csv --out clips --rehearsal --template "{scene}-{row}-{name}"');
 code = await main(['run', sheet, '--out', out, '--rehearsal', '--concurrency', '3', '--template', '{scene}-{row}-{name}']);
-console.log(`\nDone. Clips: ${out}`);
+const stitched = path.join(root, 'stitched.mp4');
+if (code !== 2) {
+  console.log('\n$ venice-batch export clips --out stitched.mp4 --transition crossfade=0.5 --edl stitched.edl --fcpxml stitched.fcpxml --contact-sheet contact-sheet.png');
+  const exported = await main([
+    'export', out, '--out', stitched, '--transition', 'crossfade=0.5',
+    '--edl', path.join(root, 'stitched.edl'), '--fcpxml', path.join(root, 'stitched.fcpxml'), '--contact-sheet', path.join(root, 'contact-sheet.png'),
+  ]);
+  code = code || exported;
+}
+console.log(`\nDone. Clips: ${out}\nStitched: ${stitched}`);
 process.exit(code);

@@ -13,12 +13,16 @@ Usage:
   venice-batch retry [--batch N] [--rows 3,7]
   venice-batch resolve --rows 3,7 (--resubmit | --lost) [--batch N]
   venice-batch models [--json] [--rehearsal]
+  venice-batch export <dir|batch-id> --out <file.mp4> [--preset match|1080p|720p|vertical]
+                   [--transition cut|crossfade=0.5] [--music bed.mp3] [--edl file.edl] [--fcpxml file.fcpxml]
+                   [--contact-sheet file.png] [--overwrite] [--json]
 
 Sheets: CSV, TSV or XLSX with a header row; columns prompt, negative_prompt, model, duration, resolution,
 aspect_ratio, audio, image, name (usual variants such as "Prompt text" or "Duration (s)" are recognised).
 Key: the system keychain (set it in the app) or VENICE_API_KEY. API: VENICE_BASE_URL (default Venice's).
 Data: VENICE_BATCH_DATA (default the app's data folder). --rehearsal uses the built-in simulator: no money is spent.
-Exit codes: 0 all good, 1 some rows invalid/failed/in doubt, 2 could not run (unreadable sheet, bad arguments).`;
+Exit codes: 0 all good, 1 some rows invalid/failed/in doubt (export: the output failed verification),
+2 could not run (unreadable sheet, bad arguments), 130 interrupted.`;
 
 export const OPTIONS = {
   json: { type: 'boolean' },

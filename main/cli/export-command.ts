@@ -1,0 +1,202 @@
+/**
+ * `venice-batch export <dir|batch-id> --out <file.mp4>`: stitches finished clips into one verified video, and on
+ * request hands the same timeline to an editing suite (EDL, FCPXML) and prints a contact sheet. A folder gives its
+ * .mp4 files sorted by name; a batch id gives the batch's finished rows in row order, read from the shared queue.
+ * It parses its own options (the shared parser is strict and knows none of these), so main() hands it argv as is.
+ * Exit codes: 0 exported and verified, 1 the output failed verification, 2 could not run, 130 cancelled (Ctrl-C).
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from '../core/paths';
+import { QueueStore } from '../core/queue/store';
+import { writeContactSheet } from '../core/media/contact-sheet';
+import { writeEdl } from '../core/media/edl';
+import { ClipUnreadableError, ExportCancelledError, ExportVerificationError, FfmpegError, OutputExistsError, TimelineError, exportPlan, exportTimeline, planExport, probeTimeline, type ExportOptions, type ExportProgress } from '../core/media/export';
+import { MediaToolsMissingError } from '../core/media/ffmpeg-binaries';
+import { writeFcpxml } from '../core/media/fcpxml';
+import { outputTarget, prepareTarget } from '../core/media/place-output';
+import { isPresetName, PRESET_NAMES } from '../core/media/presets';
+import { parseTransition, withTransitionEverywhere, type Timeline } from '../core/media/timeline';
+import { timelineFromRows } from '../core/media/timeline-from-batch';
+import { timelineFromFolder } from '../core/media/timeline-from-folder';
+import { bar } from './format';
+
+export const EXPORT_USAGE = `  venice-batch export <dir|batch-id> --out <file.mp4> [--preset ${PRESET_NAMES.join('|')}]
+                   [--transition cut|crossfade=0.5] [--music bed.mp3] [--edl file.edl] [--fcpxml file.fcpxml]
+                   [--contact-sheet file.png] [--overwrite] [--json]`;
+
+const OPTIONS = {
+  out: { type: 'string', short: 'o' },
+  preset: { type: 'string' },
+  transition: { type: 'string' },
+  music: { type: 'string' },
+  edl: { type: 'string' },
+  fcpxml: { type: 'string' },
+  'contact-sheet': { type: 'string' },
+  overwrite: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface ExportCommandIo {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream & { isTTY?: boolean };
+  env?: NodeJS.ProcessEnv;
+  /** Cancels the export; without it, Ctrl-C (SIGINT) does. */
+  signal?: AbortSignal;
+}
+
+class ExportUsageError extends Error {}
+
+async function timelineFor(source: string, env: NodeJS.ProcessEnv): Promise<Timeline> {
+  if (existsSync(source) && statSync(source).isDirectory()) {
+    const t = await timelineFromFolder(source);
+    if (!t) throw new ExportUsageError(`${source} holds no .mp4 clips.`);
+    return t;
+  }
+  if (!/^\d+$/.test(source)) throw new ExportUsageError(`${source} is neither a folder of clips nor a batch number.`);
+  const file = path.join(defaultDataDir(env), 'queue.sqlite');
+  if (!existsSync(file)) throw new ExportUsageError(`There is no batch ${source}: no queue in ${path.dirname(file)}.`);
+  // Read-only: exporting never writes to the queue, and may run while the engine works on another batch.
+  const store = new QueueStore(file, Date.now, { readOnly: true });
+  try {
+    const id = Number(source);
+    if (!store.getBatch(id)) throw new ExportUsageError(`There is no batch ${source}.`);
+    const t = timelineFromRows(store.listRows(id));
+    if (!t) throw new ExportUsageError(`Batch ${source} has no finished clips yet.`);
+    return t;
+  } finally {
+    store.close();
+  }
+}
+
+function progressPrinter(err: ExportCommandIo['err']): (p: ExportProgress) => void {
+  let lastStep = -1;
+  let lastPhase = '';
+  return (p) => {
+    const f = p.fraction ?? 0;
+    const line = `export ${bar(f)} ${String(Math.round(f * 100)).padStart(3)}% ${p.seconds.toFixed(1)}/${p.totalSec.toFixed(1)} s ${p.phase}`;
+    if (err.isTTY) {
+      err.write(`\r${line}${p.phase === 'done' ? '\n' : ''}`);
+      return;
+    }
+    // In a log: a line per tenth and per phase, not one per ffmpeg progress tick.
+    const step = Math.floor(f * 10);
+    if (step !== lastStep || p.phase !== lastPhase) err.write(`${line}\n`);
+    lastStep = step;
+    lastPhase = p.phase;
+  };
+}
+
+export async function exportCommand(argv: string[], io: ExportCommandIo): Promise<number> {
+  const env = io.env ?? process.env;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    io.err.write(`${(e as Error).message}\n\nUsage:\n${EXPORT_USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out.write(`Usage:\n${EXPORT_USAGE}\n`);
+    return 0;
+  }
+  const source = positionals[0];
+  const usage = (msg: string) => {
+    io.err.write(`${msg}\n\nUsage:\n${EXPORT_USAGE}\n`);
+    return 2;
+  };
+  if (!source || positionals.length > 1) return usage('export takes one folder or batch number');
+  if (!values.out) return usage('export needs --out <file.mp4>');
+  const preset = values.preset ?? 'match';
+  if (!isPresetName(preset)) return usage(`--preset is one of ${PRESET_NAMES.join(', ')}`);
+  const transition = values.transition === undefined ? undefined : parseTransition(values.transition);
+  if (values.transition !== undefined && !transition) return usage('--transition takes cut or crossfade=SECONDS (for example crossfade=0.5)');
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  if (io.signal?.aborted) controller.abort();
+  else if (io.signal) io.signal.addEventListener('abort', onSigint, { once: true });
+  else process.once('SIGINT', onSigint);
+  const overwrite = values.overwrite === true;
+  try {
+    let timeline = await timelineFor(source, env);
+    // An export written into the clip folder is not a clip: without this, the next export would stitch it in too.
+    const target = outputTarget(values.out, '.mp4').target;
+    const clips = timeline.clips.filter((c) => path.resolve(c.file) !== target);
+    if (!clips.length) throw new ExportUsageError(`${source} holds no clips besides ${target}.`);
+    timeline = { ...timeline, clips };
+    if (transition) timeline = withTransitionEverywhere(timeline, transition);
+    if (values.music) timeline = { ...timeline, music: { file: path.resolve(values.music), volume: 0.5, fadeOutSec: 3 } };
+    // Refuse taken names before an export that may take minutes, not after (exportPlan checks --out itself, after
+    // asking its cache: re-exporting an unchanged timeline onto its own earlier output is not an overwrite).
+    if (values.edl) await prepareTarget(values.edl, '.edl', overwrite);
+    if (values.fcpxml) await prepareTarget(values.fcpxml, '.fcpxml', overwrite);
+    if (values['contact-sheet']) await prepareTarget(values['contact-sheet'], '.png', overwrite);
+
+    const log: string[] = [];
+    const options: ExportOptions = {
+      out: values.out,
+      preset,
+      overwrite,
+      signal: controller.signal,
+      cacheDir: path.join(defaultDataDir(env), 'cache', 'exports'),
+      onProgress: values.json ? undefined : progressPrinter(io.err),
+      onLog: (l) => log.push(l),
+    };
+    // The hand-off files need the probed plan; without them an unchanged timeline is served before any probing.
+    const handOff = values.edl !== undefined || values.fcpxml !== undefined || values['contact-sheet'] !== undefined;
+    const plan = handOff ? planExport(await probeTimeline(timeline, controller.signal), preset) : undefined;
+    const report = plan ? await exportPlan(plan, options) : await exportTimeline(timeline, options);
+    const extras: Record<string, string> = {};
+    if (plan && values.edl) extras.edl = await writeEdl(plan, values.edl, { overwrite });
+    if (plan && values.fcpxml) extras.fcpxml = await writeFcpxml(plan, values.fcpxml, { overwrite });
+    let sheet: Awaited<ReturnType<typeof writeContactSheet>> | undefined;
+    if (plan && values['contact-sheet']) {
+      sheet = await writeContactSheet(plan, values['contact-sheet'], { overwrite, signal: controller.signal });
+      extras.contactSheet = sheet.output;
+    }
+    if (values.json) {
+      io.out.write(`${JSON.stringify({ ...report, ...extras, log })}\n`);
+    } else {
+      const how = report.cached ? `${report.path}, reused unchanged export` : report.path === 'lossless' ? 'lossless, stream copy' : `conformed: ${report.reasons.join('; ')}`;
+      io.out.write(`Exported ${report.clipCount} clips (${how}) -> ${report.output}\n`);
+      io.out.write(
+        `  ${report.durationSec.toFixed(3)} s verified (expected ${report.expectedDurationSec.toFixed(3)} s), ` +
+          `${report.verification.width}x${report.verification.height} @ ${report.target.fps} fps, in ${(report.elapsedMs / 1000).toFixed(1)} s\n`,
+      );
+      io.out.write(`  ffmpeg: ${report.commandLine}\n`);
+      if (extras.edl) io.out.write(`EDL: ${extras.edl}\n`);
+      if (extras.fcpxml) io.out.write(`FCPXML: ${extras.fcpxml}\n`);
+      if (sheet) io.out.write(`Contact sheet: ${sheet.output} (${sheet.width}x${sheet.height})\n`);
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof ExportCancelledError) {
+      io.err.write('\nExport cancelled; nothing was written.\n');
+      return 130;
+    }
+    if (e instanceof ExportVerificationError) {
+      io.err.write(`\n${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof OutputExistsError) {
+      io.err.write(`${e.message} (--overwrite replaces it)\n`);
+      return 2;
+    }
+    if (e instanceof ExportUsageError || e instanceof TimelineError || e instanceof ClipUnreadableError || e instanceof MediaToolsMissingError) {
+      io.err.write(`${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof FfmpegError) {
+      io.err.write(`\n${e.message}\n  command: ${e.commandLine}\n`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    if (io.signal) io.signal.removeEventListener('abort', onSigint);
+    else process.removeListener('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * An export is only reported done once ffprobe agrees with the plan: it lasts the sum of the (trimmed) clips minus
+ * the crossfade overlaps, within 0.1 s, in the container and in each stream; it has the frame, codec and audio the
+ * path promised; and a conformed file really is constant frame rate (average rate = nominal rate).
+ */
+import ffmpeg from 'fluent-ffmpeg';
+import { useMediaBinaries } from './ffmpeg-binaries';
+import { fpsValue, type FrameRate } from './frame-rate';
+
+export const DURATION_TOLERANCE_SEC = 0.1;
+
+export interface ExportExpectation {
+  durationSec: number;
+  toleranceSec?: number;
+  width?: number;
+  height?: number;
+  videoCodec?: string;
+  /** Checked as constant: r_frame_rate and avg_frame_rate both equal to it. */
+  constantFps?: FrameRate;
+  audio: boolean;
+  /** 48 kHz stereo, for the conform path. */
+  audioFormat?: { sampleRate: number; channels: number };
+}
+
+export interface ExportVerification {
+  ok: boolean;
+  problems: string[];
+  durationSec: number;
+  videoDurationSec: number | undefined;
+  audioDurationSec: number | undefined;
+  width: number | undefined;
+  height: number | undefined;
+  videoCodec: string | undefined;
+  frameRate: string | undefined;
+  avgFrameRate: string | undefined;
+  audioCodec: string | undefined;
+  sampleRate: number | undefined;
+  channels: number | undefined;
+}
+
+export class ExportVerificationError extends Error {
+  override readonly name = 'ExportVerificationError';
+  constructor(readonly verification: ExportVerification) {
+    super(`The export did not pass its check: ${verification.problems.join('; ')}`);
+  }
+}
+
+function ratio(r: string | undefined): number | undefined {
+  if (!r) return undefined;
+  const [n, d] = r.split('/').map(Number);
+  return n && d ? n / d : undefined;
+}
+
+const num = (v: unknown): number | undefined => {
+  const n = Number(v);
+  return v === undefined || v === null || v === 'N/A' || !Number.isFinite(n) ? undefined : n;
+};
+
+export function ffprobeData(file: string): Promise<ffmpeg.FfprobeData> {
+  useMediaBinaries();
+  return new Promise((resolve, reject) =>
+    ffmpeg.ffprobe(file, (err, d) => (err ? reject(new Error(`ffprobe could not read ${file}: ${String(err.message).split('\n')[0]}`)) : resolve(d))),
+  );
+}
+
+export async function verifyExport(file: string, expect: ExportExpectation): Promise<ExportVerification> {
+  const data = await ffprobeData(file);
+  const v = data.streams.find((s) => s.codec_type === 'video');
+  const a = data.streams.find((s) => s.codec_type === 'audio');
+  const tol = expect.toleranceSec ?? DURATION_TOLERANCE_SEC;
+  const out: ExportVerification = {
+    ok: true,
+    problems: [],
+    durationSec: num(data.format.duration) ?? 0,
+    videoDurationSec: num(v?.duration),
+    audioDurationSec: num(a?.duration),
+    width: v?.width,
+    height: v?.height,
+    videoCodec: v?.codec_name,
+    frameRate: v?.r_frame_rate,
+    avgFrameRate: v?.avg_frame_rate,
+    audioCodec: a?.codec_name,
+    sampleRate: num(a?.sample_rate),
+    channels: a?.channels,
+  };
+  const p = out.problems;
+  const want = expect.durationSec;
+  const off = (label: string, got: number | undefined) => {
+    if (got !== undefined && Math.abs(got - want) > tol) p.push(`${label} lasts ${got.toFixed(3)} s, expected ${want.toFixed(3)} s (±${tol} s)`);
+  };
+  off('the file', out.durationSec);
+  if (!v) p.push('no video stream');
+  off('the video stream', out.videoDurationSec);
+  if (expect.audio && !a) p.push('no audio stream');
+  if (!expect.audio && a) p.push('an unexpected audio stream');
+  off('the audio stream', out.audioDurationSec);
+  if (expect.width !== undefined && (v?.width !== expect.width || v?.height !== expect.height)) {
+    p.push(`the frame is ${v?.width}x${v?.height}, expected ${expect.width}x${expect.height}`);
+  }
+  if (expect.videoCodec && v?.codec_name !== expect.videoCodec) p.push(`the video codec is ${v?.codec_name}, expected ${expect.videoCodec}`);
+  if (expect.constantFps) {
+    const fps = fpsValue(expect.constantFps);
+    const r = ratio(v?.r_frame_rate);
+    const avg = ratio(v?.avg_frame_rate);
+    if (r === undefined || Math.abs(r - fps) > 0.01 || avg === undefined || Math.abs(avg - fps) > 0.01) {
+      p.push(`the frame rate is ${v?.r_frame_rate} (average ${v?.avg_frame_rate}), expected a constant ${fps.toFixed(3)} fps`);
+    }
+  }
+  if (expect.audioFormat && a && (out.sampleRate !== expect.audioFormat.sampleRate || out.channels !== expect.audioFormat.channels)) {
+    p.push(`the audio is ${out.sampleRate} Hz ${out.channels} ch, expected ${expect.audioFormat.sampleRate} Hz ${expect.audioFormat.channels} ch`);
+  }
+  out.ok = p.length === 0;
+  return out;
+}
