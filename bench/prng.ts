@@ -1,16 +1,7 @@
 /** Seeded randomness, so every virtual-time bench repeats exactly from run to run. */
 
-/** mulberry32: tiny, fast, good enough for simulation (same generator the engine tests use for jitter). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the simulator's own seeded generator (the engine tests use it for jitter too). */
+export { seededRng as mulberry32 } from '../main/core/venice/simulator/random';
 
 /** A standard normal draw (Box-Muller); `1 - u` keeps log() away from 0. */
 export function gaussian(random: () => number): number {

@@ -1,15 +1,9 @@
 /** The records the queue store keeps, in the shapes the engine, the CLI and (later) the UI use. */
-import type { ResolvedRow } from '../sheet/validate';
+import type { BatchDefaults, ResolvedRow } from '../sheet/validate';
 import type { JobState } from './job-states';
 
-/** Batch-wide defaults that rows can override, plus how the batch runs. */
-export interface BatchSettings {
-  model?: string;
-  duration?: string;
-  resolution?: string;
-  aspect_ratio?: string;
-  audio?: boolean;
-  negative_prompt?: string;
+/** Batch-wide defaults that rows can override (the same the sheet validator applies), plus how the batch runs. */
+export interface BatchSettings extends BatchDefaults {
   /** Jobs of this batch in flight on Venice at once. */
   concurrency: number;
 }

@@ -3,6 +3,7 @@
  * real API and the Rehearsal simulator), the keychain, and settings. Every transport (Electron IPC, browser mode
  * over HTTP, tests) calls these through the contract's handler table; nothing here knows which one is asking.
  */
+import type { ModelRules } from '../venice/model-rules';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { useMediaBinaries, type MediaBinaries } from '../media/ffmpeg-binaries';
@@ -53,20 +54,8 @@ export interface AppInfo {
   media: { found: boolean; source: MediaBinaries['source'] | null; message: string | null };
 }
 
-export interface ModelView {
-  id: string;
-  name: string;
-  kind: string;
-  durations: string[];
-  resolutions: string[];
-  aspectRatios: string[] | null;
-  audio: boolean;
-  audioConfigurable: boolean;
-  promptLimit: number;
-  requiresImage: boolean;
-  deprecation: string | null;
-  beta: boolean;
-}
+/** A model as the UI sees it: the rules the catalog derives from Venice's constraints (video-to-video is not offered). */
+export type ModelView = Omit<ModelRules, 'requiresVideo'>;
 
 export class AppServices {
   readonly store: QueueStore;
