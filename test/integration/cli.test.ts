@@ -99,4 +99,31 @@ describe('venice-batch CLI', () => {
     expect(r.output).toMatch(/row 2, duration: Duration "9s" is not offered/);
     expect(r.output).toMatch(/nothing was queued/);
   });
+
+  it('resolve and retry: the decisions only a person may make', async () => {
+    const data = { ...env, VENICE_BATCH_DATA: path.join(dir, 'data-decisions') };
+    const file = sheet('decide.csv', 'prompt,duration\n"Lost answer",1s\n"Refused clip",1s\n"Fine clip",1s\n');
+    const args = ['run', file, '--out', path.join(dir, 'decide-out'), '--yes', '--model', 'sim-fast-text-to-video', '--audio', 'no', '--concurrency', '1'];
+    sim.injectFault({ kind: 'charge_then_drop', route: 'queue' });
+    sim.injectFault({ kind: 'content_policy_422', route: 'retrieve' });
+    const first = await runCli(args, data);
+    expect(first.code).toBe(1);
+    expect(first.output).toMatch(/row 1 in doubt/);
+    expect(first.output).toMatch(/venice-batch resolve --batch 1 --rows 1 --resubmit \| --lost/);
+    expect(first.output).toMatch(/row 2 failed: Venice refused the clip under its content policy/);
+    expect(first.output).toMatch(/suggested prompt:/);
+
+    expect((await runCli(['resolve', '--rows', '2', '--lost'], data)).output).toMatch(/not in doubt/);
+    expect((await runCli(['resolve', '--rows', '1'], data)).code).toBe(2);
+    const resolved = await runCli(['resolve', '--rows', '1', '--lost'], data);
+    expect(resolved.code, resolved.output).toBe(0);
+    const retried = await runCli(['retry', '--rows', '2'], data);
+    expect(retried.output).toMatch(/1 will be sent again \(a new charge each\)/);
+    const second = await runCli(args, data);
+    const status = JSON.parse((await runCli(['status', '--json'], data)).output);
+    expect(status.rows.map((r: { state: string }) => r.state)).toEqual(['failed', 'done', 'done']);
+    expect(status.rows[0].error).toBe('Marked lost by you');
+    expect(second.code).toBe(1);
+  });
 });
+
