@@ -18,7 +18,7 @@ export async function recoverAfterStart(ctx: Omit<EngineContext, 'baseUrl' | 'cl
 
   // Committed as "about to send" but no answer recorded: the request may have left. The user decides.
   for (const row of store.rowsInStates(['submitting'])) {
-    const message = 'The app stopped while this clip was being sent to Venice; it may have been charged. Re-submit or mark it lost.';
+    const message = 'Venice may have charged for this clip: the app stopped while it was being sent. Re-submit it or mark it lost.';
     store.tx(() => {
       if (row.currentAttemptId) store.patchAttempt(row.currentAttemptId, { state: 'in_doubt', errorKind: 'interrupted', errorMessage: message });
       store.transitionRow(row.id, 'submitting', 'in_doubt', { errorKind: 'in_doubt', errorMessage: message });
@@ -52,10 +52,7 @@ export async function recoverAfterStart(ctx: Omit<EngineContext, 'baseUrl' | 'cl
   }
 
   // Jobs on Venice: poll now.
-  for (const row of store.rowsInStates(['queued', 'processing'])) {
-    store.patchRow(row.id, { nextActionAt: at });
-    reattached++;
-  }
+  reattached = store.pollAllNow(at);
 
   // Temp files of attempts that are no longer being fetched (done, failed, or unknown) are leftovers.
   const activeTemps = new Set(

@@ -185,6 +185,14 @@ export class QueueStore {
     this.db.prepare(`UPDATE rows SET ${sql}, updated_at = ? WHERE id = ?`).run(...values, this.now(), rowId);
   }
 
+  /** Makes every job on Venice due now (after a restart), in one statement. Returns how many there are. */
+  pollAllNow(at: number): number {
+    const res = this.db
+      .prepare("UPDATE rows SET next_action_at = ?, updated_at = ? WHERE state IN ('queued', 'processing')")
+      .run(at, this.now());
+    return Number(res.changes);
+  }
+
   setRowPosition(rowId: number, position: number): void {
     this.db.prepare('UPDATE rows SET position = ?, updated_at = ? WHERE id = ?').run(position, this.now(), rowId);
   }
