@@ -13,7 +13,6 @@ export async function recoverAfterStart(ctx: Omit<EngineContext, 'baseUrl' | 'cl
   const { store } = ctx;
   const at = ctx.now();
   let inDoubt = 0;
-  let reattached = 0;
   let resumed = 0;
 
   // Committed as "about to send" but no answer recorded: the request may have left. The user decides.
@@ -52,7 +51,7 @@ export async function recoverAfterStart(ctx: Omit<EngineContext, 'baseUrl' | 'cl
   }
 
   // Jobs on Venice: poll now.
-  reattached = store.pollAllNow(at);
+  const reattached = store.pollAllNow(at);
 
   // Temp files of attempts that are no longer being fetched (done, failed, or unknown) are leftovers.
   const activeTemps = new Set(
