@@ -25,7 +25,8 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'electron', 'electron/*', '**/main/core/**', '!**/main/core/sheet/**'] }],
+      // The renderer may use the pure sheet module (instant validation); nothing else of core.
+      'no-restricted-imports': ['error', { patterns: ['node:*', 'electron', 'electron/*', '**/main/core/*', '!**/main/core/sheet', '**/main/core/*/**', '!**/main/core/sheet/**'] }],
     },
   },
 );

@@ -29,7 +29,7 @@ test('imports a CSV and runs it to the end in Rehearsal', async ({ page }) => {
   const bad = `${SHEET}\nToo long,"A whale breaching",sim-fast-text-to-video,99,480p,no`;
   await page.getByTestId('sheet-input').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
   await expect(page.getByText('1 need fixing')).toBeVisible();
-  await expect(page.locator('tr.invalid')).toContainText('Duration');
+  await expect(page.locator('.grid-row.invalid')).toContainText('Duration');
   await expect(page.getByRole('button', { name: /^Queue 3 clip\(s\)/ })).toBeDisabled();
   await page.screenshot({ path: 'test-results/e2e-browser-invalid-row.png', fullPage: true });
 

@@ -1,15 +1,23 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { usd } from '../format';
+import { useEditorStore, validationOf } from '../state/editor';
 import { useImportStore } from '../state/importer';
 import { useSettingsStore } from '../state/settings';
+import { BatchEditor } from './BatchEditor';
 
 export function ImportPanel() {
   const settings = useSettingsStore((s) => s.settings);
   const models = useSettingsStore((s) => s.models);
   const modelsWarning = useSettingsStore((s) => s.modelsWarning);
-  const { busy, preview, problem, read, queue, clear } = useImportStore();
-  const [model, setModel] = useState('');
-  const [file, setFile] = useState<File | undefined>();
+  const { busy, preview, problem, read, queue, clear, model, setModel } = useImportStore();
+  const rows = useEditorStore((s) => s.rows);
+  const mapping = useEditorStore((s) => s.mapping);
+  const edited = useEditorStore((s) => s.rows !== s.baseline);
+  const checks = useMemo(() => validationOf(rows, models, model ? { model } : {}, mapping), [rows, models, model, mapping]);
+  const summary = useMemo(() => {
+    const valid = checks.filter((c) => c.valid).length;
+    return { valid, invalid: checks.length - valid };
+  }, [checks]);
   const [confirmSpend, setConfirmSpend] = useState(false);
   const [allowDuplicate, setAllowDuplicate] = useState(false);
   // A new key remounts the file input, emptying it once its sheet is queued or discarded.
@@ -17,18 +25,16 @@ export function ImportPanel() {
   const rehearsal = settings?.rehearsal ?? true;
 
   const reset = () => {
-    setFile(undefined);
     setInputKey((k) => k + 1);
   };
 
-  const load = (f: File | undefined, m: string) => {
-    setFile(f);
+  const load = (f: File | undefined) => {
     setConfirmSpend(false);
     setAllowDuplicate(false);
-    if (f) void read(f, { model: m || undefined, rehearsal });
+    if (f) void read(f, { rehearsal });
   };
 
-  const ready = preview && preview.summary.invalid === 0 && preview.summary.valid > 0;
+  const ready = preview && summary.invalid === 0 && summary.valid > 0;
   const needsConfirm = preview && !preview.rehearsal;
   const canQueue = ready && !busy && (!needsConfirm || confirmSpend) && (!preview.existingBatchId || allowDuplicate);
 
@@ -44,12 +50,12 @@ export function ImportPanel() {
             type="file"
             accept=".csv,.tsv,.txt,.xlsx"
             data-testid="sheet-input"
-            onChange={(e) => load(e.target.files?.[0], model)}
+            onChange={(e) => load(e.target.files?.[0])}
           />
         </label>
         <label>
           Model for rows that name none{' '}
-          <select value={model} onChange={(e) => (setModel(e.target.value), load(file, e.target.value))} data-testid="model-select">
+          <select value={model} onChange={(e) => (setModel(e.target.value), setConfirmSpend(false))} data-testid="model-select">
             <option value="">(the sheet’s own)</option>
             {models.map((m) => (
               <option key={m.id} value={m.id}>
@@ -69,13 +75,18 @@ export function ImportPanel() {
       {preview && (
         <div className="preview">
           <p>
-            <strong>{preview.fileName}</strong>: {preview.summary.valid} row(s) ready
-            {preview.summary.invalid > 0 && <span className="error">, {preview.summary.invalid} need fixing</span>}
-            {preview.totalUsd !== null && (
-              <>
-                {' '}
-                · about {usd(preview.totalUsd)} {preview.rehearsal ? '(Rehearsal: nothing is charged)' : 'of real money'}
-              </>
+            <strong>{preview.fileName}</strong>
+            {edited && <span className="muted"> (edited)</span>}: <span data-testid="editor-summary">{summary.valid} row(s) ready
+            {summary.invalid > 0 && <span className="error">, {summary.invalid} need fixing</span>}</span>
+            {edited ? (
+              <> · {preview.rehearsal ? 'Rehearsal: nothing is charged' : 'edited rows are priced again before anything is spent'}</>
+            ) : (
+              preview.totalUsd !== null && (
+                <>
+                  {' '}
+                  · about {usd(preview.totalUsd)} {preview.rehearsal ? '(Rehearsal: nothing is charged)' : 'of real money'}
+                </>
+              )
             )}
           </p>
           {preview.quoteProblem && <p className="warn">{preview.quoteProblem}</p>}
@@ -86,30 +97,7 @@ export function ImportPanel() {
               {w.message}
             </p>
           ))}
-          <table className="rows">
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>Prompt</th>
-                <th>Model</th>
-                <th>Length</th>
-                <th>Price</th>
-                <th>Check</th>
-              </tr>
-            </thead>
-            <tbody>
-              {preview.rows.map((r) => (
-                <tr key={r.row} className={r.valid ? '' : 'invalid'}>
-                  <td>{r.row}</td>
-                  <td className="prompt">{r.name ? <strong>{r.name}: </strong> : null}{r.prompt}</td>
-                  <td>{r.model ?? '—'}</td>
-                  <td>{r.duration ?? '—'}</td>
-                  <td>{usd(r.quoteUsd)}</td>
-                  <td>{r.valid ? 'ok' : r.errors.map((e) => `${e.column ? `${e.column}: ` : ''}${e.message}`).join(' ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <BatchEditor rows={rows} checks={checks} defaultModel={model} />
           {preview.existingBatchId !== null && (
             <label className="confirm">
               <input type="checkbox" checked={allowDuplicate} onChange={(e) => setAllowDuplicate(e.target.checked)} /> This sheet was already queued
@@ -119,16 +107,21 @@ export function ImportPanel() {
           {needsConfirm && (
             <label className="confirm">
               <input type="checkbox" checked={confirmSpend} onChange={(e) => setConfirmSpend(e.target.checked)} /> I understand this spends about{' '}
-              {usd(preview.totalUsd)} of my Venice balance.
+              {usd(preview.totalUsd)} of my Venice balance{edited ? ' (priced before my edits: if they change the price, I confirm again)' : ''}.
             </label>
           )}
           <div className="controls">
             <button
               className="primary"
               disabled={!canQueue}
-              onClick={() => void queue({ confirmSpend, allowDuplicate }).then(() => (useImportStore.getState().preview ? undefined : reset()))}
+              onClick={() =>
+                void queue({ confirmSpend, allowDuplicate }).then((result) => {
+                  if (result === 'queued') reset();
+                  if (result === 'repriced') setConfirmSpend(false);
+                })
+              }
             >
-              {preview.rehearsal ? `Queue ${preview.summary.valid} clip(s) in Rehearsal` : `Queue ${preview.summary.valid} clip(s)`}
+              {preview.rehearsal ? `Queue ${summary.valid} clip(s) in Rehearsal` : `Queue ${summary.valid} clip(s)`}
             </button>
             <button onClick={() => (clear(), reset())}>Discard</button>
           </div>

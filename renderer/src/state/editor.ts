@@ -1,0 +1,99 @@
+/**
+ * The batch editor: the imported sheet's rows as the user edits them before queueing, with undo/redo. Rows are
+ * replaced, never mutated, so an undo step is just the previous array and validation is cached per row object.
+ */
+import { create } from 'zustand';
+import type { BatchDefaults, ColumnMapping, RowValidation } from '../editor/sheet';
+import { blankRow, cellText, checkRow, renumber, rulesOf, withCell, type EditRow, type Field, type ModelView } from '../editor/rows';
+
+const HISTORY = 200;
+
+interface EditorState {
+  rows: EditRow[];
+  /** The rows as the server last read them (the pending import): anything else must be sent again. */
+  baseline: EditRow[];
+  mapping: ColumnMapping;
+  past: EditRow[][];
+  future: EditRow[][];
+  nextKey: number;
+  load: (rows: EditRow[], mapping: ColumnMapping) => void;
+  /** The rows the server now holds (after the edited rows were sent): they are no longer "edited". */
+  markSent: () => void;
+  setCell: (key: number, field: Field, text: string) => void;
+  addRow: (afterKey?: number) => number;
+  duplicateRow: (key: number) => number | undefined;
+  deleteRow: (key: number) => void;
+  undo: () => void;
+  redo: () => void;
+  clear: () => void;
+}
+
+export const useEditorStore = create<EditorState>((set, get) => {
+  const commit = (rows: EditRow[]) => set((s) => ({ rows, past: [...s.past.slice(-HISTORY + 1), s.rows], future: [] }));
+  return {
+    rows: [],
+    baseline: [],
+    mapping: {},
+    past: [],
+    future: [],
+    nextKey: 1,
+    load: (rows, mapping) => set({ rows, baseline: rows, mapping, past: [], future: [], nextKey: Math.max(0, ...rows.map((r) => r.key)) + 1 }),
+    markSent: () => set((s) => ({ baseline: s.rows })),
+    setCell: (key, field, text) => {
+      const { rows } = get();
+      const i = rows.findIndex((r) => r.key === key);
+      if (i < 0) return;
+      const next = withCell(rows[i]!, field, text);
+      if (cellText(next, field) === cellText(rows[i]!, field)) return;
+      commit(rows.with(i, next));
+    },
+    addRow: (afterKey) => {
+      const { rows, nextKey } = get();
+      const at = afterKey === undefined ? rows.length : rows.findIndex((r) => r.key === afterKey) + 1;
+      set({ nextKey: nextKey + 1 });
+      commit(renumber(rows.toSpliced(at, 0, blankRow(nextKey, rows[at - 1]))));
+      return nextKey;
+    },
+    duplicateRow: (key) => {
+      const { rows, nextKey } = get();
+      const i = rows.findIndex((r) => r.key === key);
+      if (i < 0) return undefined;
+      set({ nextKey: nextKey + 1 });
+      commit(renumber(rows.toSpliced(i + 1, 0, { ...rows[i]!, key: nextKey })));
+      return nextKey;
+    },
+    deleteRow: (key) => {
+      const { rows } = get();
+      const i = rows.findIndex((r) => r.key === key);
+      if (i >= 0) commit(renumber(rows.toSpliced(i, 1)));
+    },
+    undo: () =>
+      set((s) => {
+        const prev = s.past.at(-1);
+        return prev ? { rows: prev, past: s.past.slice(0, -1), future: [s.rows, ...s.future] } : {};
+      }),
+    redo: () =>
+      set((s) => {
+        const [next, ...rest] = s.future;
+        return next ? { rows: next, past: [...s.past, s.rows], future: rest } : {};
+      }),
+    clear: () => set({ rows: [], baseline: [], mapping: {}, past: [], future: [] }),
+  };
+});
+
+/** Live validation of every row, cached per row object for one set of models and defaults. */
+let cache: { models: readonly ModelView[]; defaults: string; byRow: WeakMap<EditRow, RowValidation> } | undefined;
+
+export function validationOf(rows: readonly EditRow[], models: readonly ModelView[], defaults: BatchDefaults, mapping: ColumnMapping): RowValidation[] {
+  const key = JSON.stringify(defaults);
+  if (!cache || cache.models !== models || cache.defaults !== key) cache = { models, defaults: key, byRow: new WeakMap() };
+  const rules = rulesOf(models);
+  return rows.map((r) => {
+    let v = cache!.byRow.get(r);
+    if (!v) {
+      v = checkRow(r, rules, defaults, mapping);
+      cache!.byRow.set(r, v);
+    }
+    return v;
+  });
+}
