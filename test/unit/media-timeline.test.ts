@@ -3,6 +3,7 @@
  * durations as the sum of trimmed clips minus crossfade overlaps, counted in whole frames so fifty clips cannot drift.
  */
 import { describe, expect, it } from 'vitest';
+import { captionText } from '../../main/core/media/contact-sheet';
 import { frameRateFrom, framesToSec, toFrames } from '../../main/core/media/frame-rate';
 import { parseTimeline, parseTransition, withTransitionEverywhere } from '../../main/core/media/timeline';
 import { TimelineError, layoutDurationSec, layoutTimeline } from '../../main/core/media/timeline-layout';
@@ -132,5 +133,12 @@ describe('timeline from a batch', () => {
 
   it('is undefined when nothing finished', () => {
     expect(timelineFromRows([row({ state: 'failed', filePath: null })])).toBeUndefined();
+  });
+});
+
+describe('contact sheet captions', () => {
+  it('say position, name without extension or control characters, and trimmed length', () => {
+    expect(captionText(3, 'S02-003-Lighthouse.mp4', 5)).toBe('3  S02-003-Lighthouse · 5.0 s');
+    expect(captionText(12, 'line\nbreak\t.MOV', 2.25)).toBe('12  line break · 2.3 s');
   });
 });
