@@ -52,8 +52,8 @@ function captionFilter(labelFile: string, th: number): string {
 
 /** "3  Opening · 3.0 s": position, clip label (control characters removed) and trimmed length. */
 export function captionText(position: number, label: string, seconds: number): string {
-  // eslint-disable-next-line no-control-regex -- control characters would print as boxes
   const clean = label
+    // eslint-disable-next-line no-control-regex -- control characters would print as boxes
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .replace(/\.(mp4|mov|m4v|webm|mkv)$/i, '')
     .trim();
