@@ -9,7 +9,6 @@ import path from 'node:path';
 import { Engine } from '../main/core/queue/engine';
 import { recoverAfterStart } from '../main/core/queue/recover';
 import { QueueStore } from '../main/core/queue/store';
-import { DEFAULT_POLL_POLICY } from '../main/core/queue/timing';
 import type { NewRow } from '../main/core/queue/types';
 import { median } from './prng';
 import { fmt, type BenchRow } from './table';
@@ -133,17 +132,8 @@ async function recoveryOnly(template: string, dir: string): Promise<number> {
   copyFileSync(template, file);
   const store = new QueueStore(file);
   const t0 = performance.now();
-  // The engine's defaults, spelled out: recovery only reads the store, the clock and the output folders.
-  const ctx: Parameters<typeof recoverAfterStart>[0] = {
-    store,
-    pollPolicy: DEFAULT_POLL_POLICY,
-    maxDownloadTries: 6,
-    retryBaseMs: 2_000,
-    now: Date.now,
-    random: Math.random,
-    emit: () => undefined,
-    baseDirOf: () => undefined,
-  };
+  // Recovery reads only the store, the clock and the output folders.
+  const ctx: Parameters<typeof recoverAfterStart>[0] = { store, now: Date.now };
   await recoverAfterStart(ctx);
   const ms = performance.now() - t0;
   store.close();

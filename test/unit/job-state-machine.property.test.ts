@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { canTransition, JOB_STATES, type JobState } from '../../main/core/queue/job-states';
 import { recoverAfterStart } from '../../main/core/queue/recover';
 import { QueueStore } from '../../main/core/queue/store';
-import { DEFAULT_POLL_POLICY } from '../../main/core/queue/timing';
 import { resolveInDoubt, retryRows } from '../../main/core/queue/user-actions';
 
 interface Model {
@@ -72,16 +71,7 @@ class Submit implements Cmd {
 class Crash implements Cmd {
   check = () => true;
   async run(m: Model, r: Real) {
-    await recoverAfterStart({
-      store: r.store,
-      pollPolicy: DEFAULT_POLL_POLICY,
-      maxDownloadTries: 3,
-      retryBaseMs: 1_000,
-      now: Date.now,
-      random: Math.random,
-      emit: () => undefined,
-      baseDirOf: () => undefined,
-    });
+    await recoverAfterStart({ store: r.store, now: Date.now });
     if (m.state === 'submitting') m.state = 'in_doubt';
     else if (m.state === 'downloading' || m.state === 'verifying') m.state = 'processing';
     expect(real(r).state).toBe(m.state);

@@ -33,6 +33,8 @@ export interface EngineContext {
   maxDownloadTries: number;
   /** Base of the full-jitter backoff after a transient failure (503 waits five times longer). */
   retryBaseMs: number;
+  /** Consecutive transient failures per attempt, for backoff. In memory: a restart starting afresh is fine. */
+  failureStreak: Map<number, number>;
   now: () => number;
   random: () => number;
   emit: (e: EngineEvent) => void;

@@ -66,6 +66,7 @@ export class Engine {
       pollPolicy: opts.pollPolicy ?? DEFAULT_POLL_POLICY,
       maxDownloadTries: opts.maxDownloadTries ?? 6,
       retryBaseMs: opts.retryBaseMs ?? 2_000,
+      failureStreak: new Map(),
       now,
       random: opts.random ?? Math.random,
       // A listener's bug (the UI, the CLI's progress line) must never break a transition of the queue.

@@ -12,8 +12,6 @@ import { backoffMs, nextPollDelayMs } from './timing';
 import type { AttemptRecord, BatchRecord, RowRecord } from './types';
 import { openUrl } from './url-vault';
 
-/** Consecutive transient failures per attempt, for backoff. In memory: a restart starting afresh is fine. */
-const failureStreak = new Map<number, number>();
 
 export async function pollJob(ctx: EngineContext, batch: BatchRecord, row: RowRecord, attempt: AttemptRecord): Promise<void> {
   if (!attempt.queueId) throw new Error(`Row ${row.id} has no queue id to poll`);
@@ -43,7 +41,7 @@ export async function pollJob(ctx: EngineContext, batch: BatchRecord, row: RowRe
         });
         move('processing', { nextActionAt: ctx.now() + delay });
       });
-      failureStreak.delete(attempt.id);
+      ctx.failureStreak.delete(attempt.id);
       if (row.state === 'queued') ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state: 'processing', message: 'Generating' });
       return;
     }
@@ -57,7 +55,7 @@ export async function pollJob(ctx: EngineContext, batch: BatchRecord, row: RowRe
       ctx.store.patchAttempt(attempt.id, { state: 'verifying' });
       move('verifying');
     });
-    failureStreak.delete(attempt.id);
+    ctx.failureStreak.delete(attempt.id);
     const fresh = ctx.store.getAttempt(attempt.id) ?? attempt;
     const outcome = await finishClip(ctx, batch, { ...row, state }, fresh, temp, expectedBytes);
     if (outcome === 'redownload') {
@@ -66,7 +64,7 @@ export async function pollJob(ctx: EngineContext, batch: BatchRecord, row: RowRe
   } catch (e) {
     if (!isVeniceError(e)) {
       const message = `Problem while fetching the clip: ${(e as Error).message}`;
-      if ((failureStreak.get(attempt.id) ?? 0) >= ctx.maxDownloadTries) {
+      if ((ctx.failureStreak.get(attempt.id) ?? 0) >= ctx.maxDownloadTries) {
         // Stop hammering; the clip stays on Venice and Retry fetches it again once the cause is fixed.
         failDownload(ctx, row, attempt, () => state, move, `${message}. The clip is still on Venice: use Retry to fetch it again.`);
         return;
@@ -110,7 +108,7 @@ function failDownload(
     move('failed', { errorKind: 'download_failed', errorMessage: message, nextActionAt: null });
     ctx.store.addEvent(row.batchId, row.id, 'failed', message);
   });
-  failureStreak.delete(attempt.id);
+  ctx.failureStreak.delete(attempt.id);
   ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state: 'failed', message });
 }
 
@@ -123,8 +121,8 @@ function retryLater(
   message: string,
   opts: { atLeastMs?: number; baseMs?: number } = {},
 ): void {
-  const streak = (failureStreak.get(attempt.id) ?? 0) + 1;
-  failureStreak.set(attempt.id, streak);
+  const streak = (ctx.failureStreak.get(attempt.id) ?? 0) + 1;
+  ctx.failureStreak.set(attempt.id, streak);
   const wait = Math.max(opts.atLeastMs ?? 0, backoffMs(streak, { baseMs: opts.baseMs ?? ctx.retryBaseMs, minMs: Math.min(500, ctx.retryBaseMs), capMs: 300_000 }, ctx.random));
   const nextActionAt = ctx.now() + wait;
   ctx.store.tx(() => {
@@ -148,7 +146,7 @@ function handlePollError(
       move('failed', { errorKind: kind, errorMessage: message, suggestedPrompt: extra.suggestedPrompt ?? null, nextActionAt: null });
       ctx.store.addEvent(row.batchId, row.id, 'failed', message, { kind: e.kind, creditsRefunded: e.creditsRefunded });
     });
-    failureStreak.delete(attempt.id);
+    ctx.failureStreak.delete(attempt.id);
     ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state: 'failed', message });
   };
 

@@ -9,7 +9,8 @@ import { tempClipPath, type EngineContext } from './engine-context';
 
 const TEMP_PATTERN = /^\.venice-batch-(\d+)\.part\.mp4$/;
 
-export async function recoverAfterStart(ctx: Omit<EngineContext, 'baseUrl' | 'client' | 'limiter' | 'apiKey'>): Promise<{ inDoubt: number; reattached: number; resumed: number }> {
+/** Recovery needs only the store and the clock. */
+export async function recoverAfterStart(ctx: Pick<EngineContext, 'store' | 'now'>): Promise<{ inDoubt: number; reattached: number; resumed: number }> {
   const { store } = ctx;
   const at = ctx.now();
   let inDoubt = 0;
