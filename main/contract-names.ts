@@ -15,6 +15,8 @@ export const CALL_NAMES = [
   'rows:retry',
   'rows:resolve',
   'rows:reorder',
+  'rows:history',
+  'rows:useSuggestedPrompt',
   'quote:rows',
   'models:list',
   'settings:get',

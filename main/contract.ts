@@ -69,7 +69,33 @@ export const RowViewSchema = z.object({
   fileName: z.string().nullable(),
   filePath: z.string().nullable(),
   attempts: z.number().int(),
+  /** Venice's estimate of the current attempt's run time and how long it has run (for the ETA), when known. */
+  estimateMs: z.number().nonnegative().nullable().default(null),
+  runMs: z.number().nonnegative().nullable().default(null),
   updatedAt: z.number(),
+});
+
+/** A row's attempts and log, for its history. No download link, request body or queue id: see row-history.ts. */
+export const RowHistorySchema = z.object({
+  rowId: Id,
+  attempts: z.array(
+    z.object({
+      attemptNo: z.number().int(),
+      state: z.string(),
+      model: z.string(),
+      quoteUsd: Usd.nullable(),
+      charged: z.boolean(),
+      submittedAt: z.number().nullable(),
+      finishedAt: z.number().nullable(),
+      estimateMs: z.number().nullable(),
+      runMs: z.number().nullable(),
+      bytes: z.number().nullable(),
+      fileName: z.string().nullable(),
+      errorKind: z.string().nullable(),
+      errorMessage: Text.nullable(),
+    }),
+  ),
+  events: z.array(z.object({ at: z.number(), kind: z.string(), message: Text })),
 });
 
 const Issue = z.object({ column: z.string().nullable(), message: Text });
@@ -214,6 +240,8 @@ export const calls = {
     output: z.object({ refetch: z.number().int(), resubmit: z.number().int() }),
   },
   'rows:resolve': { input: z.strictObject({ rowId: Id, decision: z.enum(['resubmit', 'lost']) }), output: RowViewSchema },
+  'rows:useSuggestedPrompt': { input: z.strictObject({ rowId: Id }), output: RowViewSchema },
+  'rows:history': { input: z.strictObject({ rowId: Id }), output: RowHistorySchema },
   'rows:reorder': { input: z.strictObject({ rowId: Id, position: z.number().int().min(0).max(1e9) }), output: RowViewSchema },
   'quote:rows': {
     input: z.strictObject({

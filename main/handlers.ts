@@ -9,6 +9,8 @@ import { calls, events, type CallResult, type EventPayload, type HandlerOutput, 
 import type { AppServices } from './core/services/app-services';
 import type { AppEvent } from './core/services/app-events';
 import { describeError } from './core/services/app-errors';
+import { rowHistory } from './core/services/row-history';
+import { useSuggestedPrompt } from './core/services/suggested-prompt';
 import { redact } from './core/venice/redact';
 
 export type Handlers = { [N in CallName]: (input: ParsedInput<N>) => Promise<HandlerOutput<N>> | HandlerOutput<N> };
@@ -27,6 +29,8 @@ export function createHandlers(app: AppServices): Handlers {
     'rows:retry': ({ rowIds }) => b.retry(rowIds),
     'rows:resolve': ({ rowId, decision }) => b.resolve(rowId, decision),
     'rows:reorder': ({ rowId, position }) => b.reorder(rowId, position),
+    'rows:history': ({ rowId }) => rowHistory(app.store, rowId),
+    'rows:useSuggestedPrompt': ({ rowId }) => useSuggestedPrompt(app, rowId),
     'quote:rows': (input) => b.quoteRows(input),
     'models:list': (input) => app.listModels(input),
     'settings:get': () => app.getSettings(),

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { BatchList, BatchRows } from './components/Batches';
+import { BatchList } from './components/Batches';
+import { BatchRows } from './components/BatchRows';
 import { Header } from './components/Header';
 import { ImportPanel } from './components/ImportPanel';
 import { Notices } from './components/Notices';

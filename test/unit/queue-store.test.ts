@@ -111,4 +111,17 @@ describe('QueueStore', () => {
     release();
     expect(other.db.prepare('SELECT COUNT(*) AS n FROM engine_lock').get()).toEqual({ n: 0 });
   });
+
+  it('changes a row\'s parameters only while no paid job depends on them', () => {
+    const { store } = freshStore();
+    const batchId = addBatch(store, 1);
+    const [row] = store.listRows(batchId);
+    store.setRowParams(row!.id, { ...row!.params, prompt: 'softer prompt' });
+    expect(store.getRow(row!.id)?.params.prompt).toBe('softer prompt');
+    const a = store.beginSubmit(row!.id, 'm', '{}', 0.5);
+    store.patchAttempt(a, { state: 'queued', charged: true });
+    store.transitionRow(row!.id, 'submitting', 'queued');
+    expect(() => store.setRowParams(row!.id, { ...row!.params, prompt: 'changed after paying' })).toThrow(/cannot be changed/);
+  });
 });
+

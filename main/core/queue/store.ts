@@ -185,6 +185,17 @@ export class QueueStore {
     this.db.prepare(`UPDATE rows SET ${sql}, updated_at = ? WHERE id = ?`).run(...values, this.now(), rowId);
   }
 
+  /**
+   * Changes what a row asks for. Only before it is sent, or after it failed or was cancelled: a row with a paid
+   * job on Venice keeps the parameters it was paid for.
+   */
+  setRowParams(rowId: number, params: RowRecord['params']): void {
+    const res = this.db
+      .prepare("UPDATE rows SET params_json = ?, updated_at = ? WHERE id = ? AND state IN ('draft', 'ready', 'failed', 'cancelled')")
+      .run(JSON.stringify(params), this.now(), rowId);
+    if (Number(res.changes) !== 1) throw new Error(`Row ${rowId} cannot be changed in its current state`);
+  }
+
   /** Makes every job on Venice due now (after a restart), in one statement. Returns how many there are. */
   pollAllNow(at: number): number {
     const res = this.db

@@ -118,7 +118,7 @@ export class EventHub {
       const failed = b.counts.failed ?? 0;
       const doubt = b.counts.in_doubt ?? 0;
       const parts = [failed ? `${failed} failed` : '', doubt ? `${doubt} in doubt` : ''].filter(Boolean).join(', ');
-      this.notice('warning', `${label} stopped with ${done} clips ready and ${parts}: open it to decide what to do.`, 'batch-needs-attention', b.id);
+      this.notice('warning', `${label} stopped with ${done} ${done === 1 ? 'clip' : 'clips'} ready and ${parts}: open it to decide what to do.`, 'batch-needs-attention', b.id);
     }
     if (b.phase === 'paused' && b.pauseReason !== 'Paused by you') {
       const balance = /balance|spend cap/i.test(b.pauseReason ?? '');

@@ -58,6 +58,9 @@ export interface RowView {
   fileName: string | null;
   filePath: string | null;
   attempts: number;
+  /** Venice's own estimate (P80) of the current attempt's run time, and how long it has run so far, when known. */
+  estimateMs: number | null;
+  runMs: number | null;
   updatedAt: number;
 }
 
@@ -102,6 +105,7 @@ export function batchView(store: QueueStore, batch: BatchRecord): BatchView {
 export function rowView(store: QueueStore, row: RowRecord): RowView {
   const attempts = store.db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE row_id = ?').get(row.id) as { n: number };
   const p = row.params;
+  const current = row.currentAttemptId ? store.getAttempt(row.currentAttemptId) : undefined;
   return {
     id: row.id,
     batchId: row.batchId,
@@ -124,6 +128,8 @@ export function rowView(store: QueueStore, row: RowRecord): RowView {
     fileName: row.filePath ? path.basename(row.filePath) : null,
     filePath: row.filePath,
     attempts: Number(attempts.n),
+    estimateMs: current?.avgExecutionMs ?? null,
+    runMs: current?.executionMs ?? null,
     updatedAt: row.updatedAt,
   };
 }

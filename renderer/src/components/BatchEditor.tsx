@@ -11,7 +11,7 @@ import { useEditorStore } from '../state/editor';
 import { useSettingsStore } from '../state/settings';
 import { CellEditor } from './CellEditor';
 
-export const ROW_HEIGHT = 44;
+export const ROW_HEIGHT = 30;
 
 interface Props {
   rows: EditRow[];

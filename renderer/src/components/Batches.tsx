@@ -1,4 +1,4 @@
-import { PHASE_LABEL, STATE_LABEL, usd } from '../format';
+import { PHASE_LABEL, usd } from '../format';
 import { useBatchStore } from '../state/batches';
 
 function counts(c: Record<string, number | undefined>, total: number): string {
@@ -35,59 +35,10 @@ export function BatchList() {
           </span>
           {b.pauseReason && b.status === 'paused' && <span className="warn">{b.pauseReason}</span>}
           <span className="spacer" />
-          {b.status === 'active' && b.phase === 'running' && <button onClick={() => void act('pause', b.id)}>Pause</button>}
-          {b.status === 'paused' && <button onClick={() => void act('resume', b.id)}>Resume</button>}
-          {b.status !== 'cancelled' && b.phase !== 'finished' && <button onClick={() => void act('cancel', b.id)}>Cancel</button>}
+          {b.status === 'active' && b.phase === 'running' && <button aria-label={`Pause ${b.name}`} onClick={() => void act('pause', b.id)}>Pause</button>}
+          {b.status === 'paused' && <button aria-label={`Resume ${b.name}`} onClick={() => void act('resume', b.id)}>Resume</button>}
         </li>
       ))}
     </ul>
-  );
-}
-
-export function BatchRows() {
-  const rows = useBatchStore((s) => s.rows);
-  const batch = useBatchStore((s) => s.batches.find((b) => b.id === s.selectedId));
-  const retryFailed = useBatchStore((s) => s.retryFailed);
-  if (!batch) return null;
-  const failed = rows.filter((r) => r.state === 'failed').length;
-  return (
-    <section className="panel">
-      <h2>
-        {batch.name} <span className="muted">→ {batch.outputDir}</span>
-      </h2>
-      {failed > 0 && (
-        <button onClick={() => void retryFailed()}>
-          Retry {failed} failed row(s){batch.rehearsal ? '' : ' (a new charge each, unless only the download failed)'}
-        </button>
-      )}
-      <table className="rows" data-testid="batch-rows">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>Prompt</th>
-            <th>Model</th>
-            <th>Length</th>
-            <th>Price</th>
-            <th>Status</th>
-            <th>Clip or problem</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.id} data-testid={`row-${r.row}`}>
-              <td>{r.row}</td>
-              <td className="prompt">{r.name ? <strong>{r.name}: </strong> : null}{r.prompt}</td>
-              <td>{r.model}</td>
-              <td>{r.duration}</td>
-              <td>{usd(r.quoteUsd)}</td>
-              <td className={`state ${r.state}`} data-testid="row-status">
-                {STATE_LABEL[r.state] ?? r.state}
-              </td>
-              <td>{r.fileName ?? r.errorMessage ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
   );
 }

@@ -4,9 +4,11 @@ import type { CallOutput } from '../../../main/contract';
 import { unwrap } from '../bridge';
 import { reportError } from './app';
 import { bridge } from './bridge';
+import { newerOf } from './progress';
 
 export type BatchView = CallOutput<'batch:get'>['batch'];
 export type RowView = CallOutput<'batch:get'>['rows'][number];
+export type RowHistory = CallOutput<'rows:history'>;
 
 interface BatchState {
   batches: BatchView[];
@@ -18,12 +20,38 @@ interface BatchState {
   upsertRow: (r: RowView) => void;
   act: (verb: 'pause' | 'resume' | 'cancel', id: number) => Promise<void>;
   retryFailed: () => Promise<void>;
+  /** Retries the given failed rows (one button per row, or all failed at once). */
+  retryRows: (ids: number[]) => Promise<void>;
+  /** The user's decision on an in-doubt row: send it again (may charge twice) or accept it as lost. */
+  resolve: (rowId: number, decision: 'resubmit' | 'lost') => Promise<void>;
+  /** A row refused under the content policy takes the prompt Venice suggested and is sent again. */
+  useSuggestedPrompt: (rowId: number) => Promise<void>;
+  /** The row whose history is open (one at a time), and that history, refreshed as the row changes. */
+  historyRowId: number | undefined;
+  history: RowHistory | undefined;
+  toggleHistory: (rowId: number) => Promise<void>;
+  loadHistory: (rowId: number) => Promise<void>;
 }
 
 export const useBatchStore = create<BatchState>((set, get) => ({
   batches: [],
   selectedId: undefined,
   rows: [],
+  historyRowId: undefined,
+  history: undefined,
+  toggleHistory: async (rowId) => {
+    if (get().historyRowId === rowId) return set({ historyRowId: undefined, history: undefined });
+    set({ historyRowId: rowId, history: undefined });
+    await get().loadHistory(rowId);
+  },
+  loadHistory: async (rowId) => {
+    try {
+      const history = unwrap(await bridge.rows.history({ rowId }));
+      if (get().historyRowId === rowId) set({ history });
+    } catch (e) {
+      reportError(e);
+    }
+  },
   load: async () => {
     try {
       const batches = unwrap(await bridge.batch.list());
@@ -37,10 +65,12 @@ export const useBatchStore = create<BatchState>((set, get) => ({
     }
   },
   select: async (id) => {
+    if (id !== get().selectedId) set({ historyRowId: undefined, history: undefined });
     set({ selectedId: id });
     try {
       const { batch, rows } = unwrap(await bridge.batch.get({ batchId: id }));
-      if (get().selectedId === id) set({ rows });
+      // A row:changed event may have landed while this answer was on its way: keep whichever view is newer.
+      if (get().selectedId === id) set((s) => ({ rows: newerOf(rows, s.rows) }));
       get().upsertBatch(batch);
     } catch (e) {
       reportError(e);
@@ -54,7 +84,8 @@ export const useBatchStore = create<BatchState>((set, get) => ({
       batches[i] = b;
       return { batches };
     }),
-  upsertRow: (r) =>
+  upsertRow: (r) => {
+    if (r.id === get().historyRowId) void get().loadHistory(r.id);
     set((s) => {
       if (r.batchId !== s.selectedId) return {};
       const i = s.rows.findIndex((x) => x.id === r.id);
@@ -62,7 +93,8 @@ export const useBatchStore = create<BatchState>((set, get) => ({
       const rows = s.rows.slice();
       rows[i] = r;
       return { rows };
-    }),
+    });
+  },
   act: async (verb, id) => {
     try {
       get().upsertBatch(unwrap(await bridge.batch[verb]({ batchId: id })));
@@ -74,6 +106,23 @@ export const useBatchStore = create<BatchState>((set, get) => ({
     const ids = get()
       .rows.filter((r) => r.state === 'failed')
       .map((r) => r.id);
+    await get().retryRows(ids);
+  },
+  useSuggestedPrompt: async (rowId) => {
+    try {
+      get().upsertRow(unwrap(await bridge.rows.useSuggestedPrompt({ rowId })));
+    } catch (e) {
+      reportError(e);
+    }
+  },
+  resolve: async (rowId, decision) => {
+    try {
+      get().upsertRow(unwrap(await bridge.rows.resolve({ rowId, decision })));
+    } catch (e) {
+      reportError(e);
+    }
+  },
+  retryRows: async (ids) => {
     if (!ids.length) return;
     try {
       unwrap(await bridge.rows.retry({ rowIds: ids }));

@@ -1,0 +1,72 @@
+/** One row's history, under the row: every attempt (state, cost, run time, file or error) and the row's log. */
+import { usd } from '../format';
+import { useBatchStore } from '../state/batches';
+
+const time = (ms: number | null): string => (ms === null ? '—' : new Date(ms).toLocaleTimeString());
+const secs = (ms: number | null): string | null => (ms === null ? null : ms < 1000 ? 'under 1 s' : `${Math.round(ms / 1000)} s`);
+
+const ATTEMPT_LABEL: Record<string, string> = {
+  submitting: 'sending',
+  queued: 'queued',
+  processing: 'generating',
+  downloading: 'downloading',
+  verifying: 'checking',
+  done: 'done',
+  in_doubt: 'in doubt',
+  failed: 'failed',
+  refused: 'refused',
+  lost: 'marked lost',
+};
+
+export function RowHistoryView({ row }: { row: number }) {
+  const history = useBatchStore((s) => s.history);
+  if (!history) return <p className="muted">Loading the history…</p>;
+  return (
+    <div className="history" data-testid="row-history" aria-label={`History of row ${row}`}>
+      {history.attempts.length === 0 ? (
+        <p className="muted">Not sent yet.</p>
+      ) : (
+        <table className="history-table">
+          <thead>
+            <tr>
+              <th>Try</th>
+              <th>Result</th>
+              <th>Cost</th>
+              <th>Sent</th>
+              <th>Finished</th>
+              <th>Run time</th>
+              <th>File or error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.attempts.map((a) => (
+              <tr key={a.attemptNo}>
+                <td>{a.attemptNo}</td>
+                <td className={`state ${a.state}`}>{ATTEMPT_LABEL[a.state] ?? a.state}</td>
+                <td>
+                  {usd(a.quoteUsd)} {a.charged ? 'charged' : a.state === 'in_doubt' ? 'maybe charged' : 'not charged'}
+                </td>
+                <td>{time(a.submittedAt)}</td>
+                <td>{time(a.finishedAt)}</td>
+                <td>
+                  {secs(a.runMs) ?? '—'}
+                  {a.estimateMs !== null && <span className="muted"> (Venice expected {secs(a.estimateMs)})</span>}
+                </td>
+                <td title={a.fileName ?? a.errorMessage ?? ''}>{a.fileName ?? a.errorMessage ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {history.events.length > 0 && (
+        <ol className="history-log">
+          {history.events.map((e, i) => (
+            <li key={i}>
+              <span className="muted">{time(e.at)}</span> {e.message}
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
