@@ -1,22 +1,12 @@
 /** One row's history, under the row: every attempt (state, cost, run time, file or error) and the row's log. */
-import { usd } from '../format';
+import { STATE_LABEL, usd } from '../format';
 import { useBatchStore } from '../state/batches';
 
 const time = (ms: number | null): string => (ms === null ? '—' : new Date(ms).toLocaleTimeString());
 const secs = (ms: number | null): string | null => (ms === null ? null : ms < 1000 ? 'under 1 s' : `${Math.round(ms / 1000)} s`);
 
-const ATTEMPT_LABEL: Record<string, string> = {
-  submitting: 'sending',
-  queued: 'queued',
-  processing: 'generating',
-  downloading: 'downloading',
-  verifying: 'checking',
-  done: 'done',
-  in_doubt: 'in doubt',
-  failed: 'failed',
-  refused: 'refused',
-  lost: 'marked lost',
-};
+/** Attempt states read like row states, plus the two only attempts have. */
+const ATTEMPT_LABEL: Record<string, string> = { ...STATE_LABEL, refused: 'refused', lost: 'marked lost' };
 
 export function RowHistoryView({ row }: { row: number }) {
   const history = useBatchStore((s) => s.history);
