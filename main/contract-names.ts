@@ -14,6 +14,7 @@ export const CALL_NAMES = [
   'batch:cancel',
   'rows:retry',
   'rows:resolve',
+  'rows:skip',
   'rows:reorder',
   'rows:history',
   'rows:useSuggestedPrompt',

@@ -240,6 +240,11 @@ export const calls = {
     output: z.object({ refetch: z.number().int(), resubmit: z.number().int() }),
   },
   'rows:resolve': { input: z.strictObject({ rowId: Id, decision: z.enum(['resubmit', 'lost']) }), output: RowViewSchema },
+  /** Rows not yet sent are skipped (never sent); rows already paid for are left to finish. */
+  'rows:skip': {
+    input: z.strictObject({ rowIds: z.array(Id).min(1).max(10_000) }),
+    output: z.object({ skipped: z.number().int() }),
+  },
   'rows:useSuggestedPrompt': { input: z.strictObject({ rowId: Id }), output: RowViewSchema },
   'rows:history': { input: z.strictObject({ rowId: Id }), output: RowHistorySchema },
   'rows:reorder': { input: z.strictObject({ rowId: Id, position: z.number().int().min(0).max(1e9) }), output: RowViewSchema },

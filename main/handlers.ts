@@ -28,6 +28,7 @@ export function createHandlers(app: AppServices): Handlers {
     'batch:cancel': ({ batchId }) => b.cancel(batchId),
     'rows:retry': ({ rowIds }) => b.retry(rowIds),
     'rows:resolve': ({ rowId, decision }) => b.resolve(rowId, decision),
+    'rows:skip': ({ rowIds }) => b.skip(rowIds),
     'rows:reorder': ({ rowId, position }) => b.reorder(rowId, position),
     'rows:history': ({ rowId }) => rowHistory(app.store, rowId),
     'rows:useSuggestedPrompt': ({ rowId }) => useSuggestedPrompt(app, rowId),

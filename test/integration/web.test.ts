@@ -81,9 +81,9 @@ function listen(): { events: Array<{ name: string; data: any }>; stop: () => voi
   return { events, stop: () => ctrl.abort(), opened };
 }
 
-async function until(check: () => boolean, what: string, ms = 30_000): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 30_000): Promise<void> {
   const start = Date.now();
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() - start > ms) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -208,4 +208,30 @@ describe('browser mode', () => {
     expect(refused.error?.message).toMatch(/Settings/);
     expect((await call('batch:list')).value.every((b: { rehearsal: boolean }) => b.rehearsal)).toBe(true);
   });
+
+  it('skips rows not yet sent, never a paid one, and can send a skipped row after all', async () => {
+    const csv = 'prompt\nSkip test one\nSkip test two\nSkip test three\nSkip test four\n';
+    const preview = await call('batch:importSheet', {
+      fileName: 'skip.csv',
+      text: csv,
+      rehearsal: true,
+      defaults: { model: 'sim-fast-text-to-video', duration: '1s', audio: false },
+    });
+    const created = await call('batch:create', { importId: preview.value.importId, concurrency: 1 });
+    const batchId = created.value.id as number;
+    const rows = (await call('batch:get', { batchId })).value.rows as Array<{ id: number; row: number }>;
+    const skipped = await call('rows:skip', { rowIds: [rows[2]!.id, rows[3]!.id] });
+    expect(skipped).toEqual({ ok: true, value: { skipped: 2 } });
+    const states = async () => ((await call('batch:get', { batchId })).value.rows as Array<{ state: string }>).map((r) => r.state);
+    await until(async () => (await states()).slice(0, 2).every((x) => x === 'done'), 'the two rows not skipped');
+    let got = await call('batch:get', { batchId });
+    expect(got.value.rows.map((r: { state: string }) => r.state)).toEqual(['done', 'done', 'cancelled', 'cancelled']);
+    // A row already done cannot be skipped.
+    expect((await call('rows:skip', { rowIds: [rows[0]!.id] })).value).toEqual({ skipped: 0 });
+    expect((await call('rows:retry', { rowIds: [rows[3]!.id] })).value).toEqual({ refetch: 0, resubmit: 1 });
+    await until(async () => (await call('batch:get', { batchId })).value.rows[3].state === 'done', 'the row sent after all');
+    got = await call('batch:get', { batchId });
+    expect(got.value.rows.map((r: { state: string }) => r.state)).toEqual(['done', 'done', 'cancelled', 'done']);
+  });
 });
+

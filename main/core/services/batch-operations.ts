@@ -174,6 +174,13 @@ export class BatchOperations {
     return out;
   }
 
+  /** Skips rows not yet sent. Rows already sent are left alone: a paid clip is always followed to the end. */
+  skip(rowIds: number[]): { skipped: number } {
+    const skipped = this.engine.cancelRows(rowIds);
+    for (const b of new Set(rowIds.map((id) => this.store.getRow(id)?.batchId))) if (b) this.app.events.batchChanged(b);
+    return { skipped };
+  }
+
   resolve(rowId: number, decision: 'resubmit' | 'lost'): RowView {
     const row = this.store.getRow(rowId);
     if (!row) throw new UserError('not_found', `There is no row ${rowId}.`);

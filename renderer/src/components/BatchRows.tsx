@@ -10,6 +10,19 @@ function RowActions({ row, rehearsal }: { row: RowView; rehearsal: boolean }) {
   const retryRows = useBatchStore((s) => s.retryRows);
   const resolve = useBatchStore((s) => s.resolve);
   const useSuggested = useBatchStore((s) => s.useSuggestedPrompt);
+  const skipRows = useBatchStore((s) => s.skipRows);
+  if (row.state === 'ready' || row.state === 'draft')
+    return (
+      <button className="small" aria-label={`Skip row ${row.row}: it will not be sent`} onClick={() => void skipRows([row.id])}>
+        Skip
+      </button>
+    );
+  if (row.state === 'cancelled')
+    return (
+      <button className="small" aria-label={`Send row ${row.row} after all`} onClick={() => void retryRows([row.id])}>
+        Send after all
+      </button>
+    );
   if (row.state === 'failed' && row.errorKind !== 'marked_lost')
     return (
       <>

@@ -22,6 +22,7 @@ interface BatchState {
   retryFailed: () => Promise<void>;
   /** Retries the given failed rows (one button per row, or all failed at once). */
   retryRows: (ids: number[]) => Promise<void>;
+  skipRows: (ids: number[]) => Promise<void>;
   /** The user's decision on an in-doubt row: send it again (may charge twice) or accept it as lost. */
   resolve: (rowId: number, decision: 'resubmit' | 'lost') => Promise<void>;
   /** A row refused under the content policy takes the prompt Venice suggested and is sent again. */
@@ -126,6 +127,16 @@ export const useBatchStore = create<BatchState>((set, get) => ({
     if (!ids.length) return;
     try {
       unwrap(await bridge.rows.retry({ rowIds: ids }));
+      const id = get().selectedId;
+      if (id !== undefined) await get().select(id);
+    } catch (e) {
+      reportError(e);
+    }
+  },
+  skipRows: async (ids) => {
+    if (!ids.length) return;
+    try {
+      unwrap(await bridge.rows.skip({ rowIds: ids }));
       const id = get().selectedId;
       if (id !== undefined) await get().select(id);
     } catch (e) {
