@@ -170,14 +170,19 @@ export class BatchOperations {
 
   retry(rowIds: number[]): { refetch: number; resubmit: number } {
     const out = this.engine.retryRows(rowIds);
-    for (const b of new Set(rowIds.map((id) => this.store.getRow(id)?.batchId))) if (b) this.app.events.batchChanged(b);
+    this.announceBatchesOf(rowIds);
     return out;
+  }
+
+  /** Tells the UI that the batches holding these rows changed. */
+  private announceBatchesOf(rowIds: number[]): void {
+    for (const b of new Set(rowIds.map((id) => this.store.getRow(id)?.batchId))) if (b) this.app.events.batchChanged(b);
   }
 
   /** Skips rows not yet sent. Rows already sent are left alone: a paid clip is always followed to the end. */
   skip(rowIds: number[]): { skipped: number } {
     const skipped = this.engine.cancelRows(rowIds);
-    for (const b of new Set(rowIds.map((id) => this.store.getRow(id)?.batchId))) if (b) this.app.events.batchChanged(b);
+    this.announceBatchesOf(rowIds);
     return { skipped };
   }
 

@@ -6,7 +6,6 @@ import type { NewRow, RowParams } from '../queue/types';
 import type { BatchDefaults, RowValidation, SheetValidation } from '../sheet';
 import type { Catalog } from '../venice/catalog';
 import type { QuoteCache } from './quotes';
-import { quoteRequestFor } from './quotes';
 import { validateSheetFile, type SheetFile } from './sheet-file';
 
 export interface PreparedBatch {
@@ -50,5 +49,3 @@ export async function prepareBatch(
   }
   return { validation, invalid, rows, totalUsd: Math.round(totalUsd * 100) / 100 };
 }
-
-export { quoteRequestFor };

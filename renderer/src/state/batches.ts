@@ -123,24 +123,18 @@ export const useBatchStore = create<BatchState>((set, get) => ({
       reportError(e);
     }
   },
-  retryRows: async (ids) => {
-    if (!ids.length) return;
-    try {
-      unwrap(await bridge.rows.retry({ rowIds: ids }));
-      const id = get().selectedId;
-      if (id !== undefined) await get().select(id);
-    } catch (e) {
-      reportError(e);
-    }
-  },
-  skipRows: async (ids) => {
-    if (!ids.length) return;
-    try {
-      unwrap(await bridge.rows.skip({ rowIds: ids }));
-      const id = get().selectedId;
-      if (id !== undefined) await get().select(id);
-    } catch (e) {
-      reportError(e);
-    }
-  },
+  retryRows: (ids) => changeRows(get, ids, async (rowIds) => unwrap(await bridge.rows.retry({ rowIds }))),
+  skipRows: (ids) => changeRows(get, ids, async (rowIds) => unwrap(await bridge.rows.skip({ rowIds }))),
 }));
+
+/** Sends a change for many rows, then reloads the open batch so every row shows its new state. */
+async function changeRows(get: () => BatchState, ids: number[], send: (rowIds: number[]) => Promise<unknown>): Promise<void> {
+  if (!ids.length) return;
+  try {
+    await send(ids);
+    const id = get().selectedId;
+    if (id !== undefined) await get().select(id);
+  } catch (e) {
+    reportError(e);
+  }
+}
