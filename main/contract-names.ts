@@ -25,10 +25,17 @@ export const CALL_NAMES = [
   'secrets:status',
   'secrets:setKey',
   'secrets:clearKey',
+  'timeline:get',
+  'timeline:save',
+  'timeline:setMusic',
+  'export:start',
+  'export:cancel',
+  'export:status',
+  'export:handoff',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
-export const EVENT_NAMES = ['row:changed', 'batch:changed', 'balance', 'notice'] as const;
+export const EVENT_NAMES = ['row:changed', 'batch:changed', 'balance', 'notice', 'export:progress'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** `batch:importSheet` -> ['batch', 'importSheet']: the bridge groups calls by domain (`venice.batch.importSheet`). */

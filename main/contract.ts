@@ -13,6 +13,8 @@ import type { CallName, EventName } from './contract-names';
 import { JOB_STATES } from './core/queue/job-states';
 import { ERROR_CODES } from './core/services/app-errors';
 import { AbsolutePathSchema, NameTemplateSchema, SettingsPatchSchema, SettingsSchema } from './core/services/app-settings';
+import { PRESET_NAMES } from './core/media/presets';
+import { MAX_CROSSFADE_SEC } from './core/media/timeline';
 import { CANONICAL_COLUMNS, DELIMITERS } from './core/sheet/types';
 import { redact } from './core/venice/redact';
 
@@ -210,6 +212,104 @@ const ImportSheetInput = z
     bytes: text !== undefined ? new TextEncoder().encode(text) : new Uint8Array(Buffer.from(base64 ?? '', 'base64')),
   }));
 
+
+// ---- the timeline and its export ----
+
+const TransitionView = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('cut') }),
+  z.object({ kind: z.literal('crossfade'), durationSec: z.number().positive().max(MAX_CROSSFADE_SEC) }),
+]);
+
+/** A finished clip the timeline can use: one per done row (takes of one sheet row share `row`). */
+export const BinClipSchema = z.object({
+  rowId: Id,
+  /** The sheet row it came from (takes of one row share it) and which take it is. */
+  row: z.number().int(),
+  take: z.number().int(),
+  label: z.string(),
+  fileName: z.string(),
+  durationSec: z.number().nonnegative().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  fps: z.string().nullable(),
+  hasAudio: z.boolean().nullable(),
+  /** Set when the file is missing or unreadable: the clip cannot go on the timeline. */
+  problem: Text.nullable(),
+});
+
+/** A clip on the timeline: which finished row, its trims, and the transition that leads into it. */
+export const TimelineClipViewSchema = z.object({
+  rowId: Id,
+  inSec: z.number().min(0),
+  /** null = to the end of the clip. */
+  outSec: z.number().positive().nullable(),
+  transitionIn: TransitionView,
+});
+
+export const MusicViewSchema = z.object({
+  /** The file's name only (it lives in the batch folder's music/ folder). */
+  fileName: z.string(),
+  durationSec: z.number().nonnegative().nullable(),
+  volume: z.number().min(0).max(2),
+  fadeOutSec: z.number().min(0).max(30),
+});
+
+export const TimelineViewSchema = z.object({
+  batchId: Id,
+  /** False while the timeline is the default one (every finished clip in row order, first take of each row). */
+  saved: z.boolean(),
+  updatedAt: z.number().nullable(),
+  clips: z.array(TimelineClipViewSchema),
+  music: MusicViewSchema.nullable(),
+  bin: z.array(BinClipSchema),
+  /** Things the editor should know, e.g. a saved clip whose row is no longer done was dropped. */
+  problems: z.array(Text),
+});
+
+export const ExportJobViewSchema = z.object({
+  jobId: z.string(),
+  batchId: Id,
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  phase: z.enum(['probe', 'render', 'verify', 'done']),
+  /** 0..1 of the render when known. */
+  fraction: z.number().min(0).max(1).nullable(),
+  seconds: z.number().nonnegative(),
+  totalSec: z.number().nonnegative(),
+  etaSec: z.number().nonnegative().nullable(),
+  preset: z.enum(PRESET_NAMES),
+  /** The output's file name, and where it is once done. */
+  fileName: z.string(),
+  output: z.string().nullable(),
+  path: z.enum(['lossless', 'conform']).nullable(),
+  cached: z.boolean(),
+  reasons: z.array(Text),
+  durationSec: z.number().nullable(),
+  message: Text.nullable(),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+});
+
+const TimelineSaveInput = z.strictObject({
+  batchId: Id,
+  clips: z.array(
+    z.strictObject({
+      rowId: Id,
+      inSec: z.number().min(0).max(86_400),
+      outSec: z.number().positive().max(86_400).nullable(),
+      transitionIn: TransitionView,
+    }),
+  ).max(10_000),
+  /** Volume and fade of the music bed already added (null removes it); the file itself comes by timeline:setMusic. */
+  music: z.strictObject({ volume: z.number().min(0).max(2), fadeOutSec: z.number().min(0).max(30) }).nullable(),
+});
+/** A file name for the batch folder: no path, no separators. */
+const PlainFileName = z
+  .string()
+  .trim()
+  .min(1, 'Give the file a name.')
+  .max(200, 'At most 200 characters.')
+  .refine((n) => !/[\\/\x00]/.test(n) && n !== '.' && n !== '..', 'Just a file name, without folders.');
+
 const BatchRef = z.strictObject({ batchId: Id });
 
 // ---- the calls ----
@@ -285,6 +385,31 @@ export const calls = {
     output: KeyStatusSchema,
   },
   'secrets:clearKey': { input: NoInput, output: KeyStatusSchema },
+  /** The batch's timeline (the saved one, or the default) and its bin of finished clips. */
+  'timeline:get': { input: BatchRef, output: TimelineViewSchema },
+  'timeline:save': { input: TimelineSaveInput, output: TimelineViewSchema },
+  /** Adds (or replaces) the music bed: the file is copied into the batch folder's music/ folder. */
+  'timeline:setMusic': {
+    input: z.strictObject({
+      batchId: Id,
+      fileName: PlainFileName,
+      base64: z
+        .string()
+        .max(Math.ceil((24 * 1024 * 1024 * 4) / 3) + 4, 'The music file is larger than 24 MB: use an MP3 or a shorter WAV.')
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The file data is not base64.'),
+    }),
+    output: TimelineViewSchema,
+  },
+  /** Renders the saved timeline into the batch folder; progress arrives as `export:progress` events. */
+  'export:start': {
+    input: z.strictObject({ batchId: Id, preset: z.enum(PRESET_NAMES), fileName: PlainFileName, overwrite: z.boolean().optional() }),
+    output: ExportJobViewSchema,
+  },
+  'export:cancel': { input: z.strictObject({ jobId: z.string().min(1).max(100) }), output: ExportJobViewSchema },
+  /** The batch's latest export (running or finished), so a reloaded window picks up where it was. */
+  'export:status': { input: BatchRef, output: ExportJobViewSchema.nullable() },
+  /** CMX 3600 EDL, FCPXML and a contact sheet PNG of the saved timeline, written into the batch folder. */
+  'export:handoff': { input: BatchRef, output: z.object({ files: z.array(z.object({ kind: z.enum(['edl', 'fcpxml', 'contact-sheet']), fileName: z.string(), path: z.string() })) }) },
 } satisfies Record<CallName, { input: z.ZodType; output: z.ZodType }>;
 
 // Every name in contract-names.ts has a schema pair, and no schema pair lacks a name.
@@ -297,6 +422,7 @@ export const events = {
   'row:changed': z.object({ batchId: Id, row: RowViewSchema, message: Text }),
   'batch:changed': BatchViewSchema,
   balance: z.object({ balanceUsd: Usd, rehearsal: z.boolean() }),
+  'export:progress': ExportJobViewSchema,
   notice: z.object({
     level: z.enum(['info', 'warning', 'error']),
     message: Text,

@@ -13,6 +13,10 @@ import { rowHistory } from './core/services/row-history';
 import { useSuggestedPrompt } from './core/services/suggested-prompt';
 import { redact } from './core/venice/redact';
 
+const notYet = (): never => {
+  throw new Error('not yet');
+};
+
 export type Handlers = { [N in CallName]: (input: ParsedInput<N>) => Promise<HandlerOutput<N>> | HandlerOutput<N> };
 
 export function createHandlers(app: AppServices): Handlers {
@@ -39,6 +43,14 @@ export function createHandlers(app: AppServices): Handlers {
     'secrets:status': () => app.keyStatus(),
     'secrets:setKey': (input) => app.setKey(input),
     'secrets:clearKey': () => app.clearKey(),
+    // TEMPORARY while the timeline service is written (session 2): replaced before commit.
+    'timeline:get': () => notYet(),
+    'timeline:save': () => notYet(),
+    'timeline:setMusic': () => notYet(),
+    'export:start': () => notYet(),
+    'export:cancel': () => notYet(),
+    'export:status': () => notYet(),
+    'export:handoff': () => notYet(),
   };
 }
 
