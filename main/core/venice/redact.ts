@@ -18,12 +18,3 @@ export function redact(text: string): string {
   out = out.replace(/(https?:\/\/[^\s?"']+)\?[^\s"']*/gi, '$1?[redacted]');
   return out;
 }
-
-/** A URL safe to show: the host only. Used wherever a pre-signed download link must be mentioned at all. */
-export function describeUrl(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'an invalid URL';
-  }
-}

@@ -42,7 +42,7 @@ export function RowHistoryView({ row }: { row: number }) {
                   {secs(a.runMs) ?? '—'}
                   {a.estimateMs !== null && <span className="muted"> (Venice expected {secs(a.estimateMs)})</span>}
                 </td>
-                <td title={a.fileName ?? a.errorMessage ?? ''}>{a.fileName ?? a.errorMessage ?? ''}</td>
+                <td className="history-detail">{a.fileName ?? a.errorMessage ?? ''}</td>
               </tr>
             ))}
           </tbody>
