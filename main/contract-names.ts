@@ -32,10 +32,13 @@ export const CALL_NAMES = [
   'export:cancel',
   'export:status',
   'export:handoff',
+  'mapping:list',
+  'mapping:save',
+  'mapping:delete',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
-export const EVENT_NAMES = ['row:changed', 'batch:changed', 'balance', 'notice', 'export:progress'] as const;
+export const EVENT_NAMES = ['row:changed', 'batch:changed', 'balance', 'notice', 'export:progress', 'menu:command'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** `batch:importSheet` -> ['batch', 'importSheet']: the bridge groups calls by domain (`venice.batch.importSheet`). */

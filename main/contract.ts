@@ -308,9 +308,15 @@ const PlainFileName = z
   .trim()
   .min(1, 'Give the file a name.')
   .max(200, 'At most 200 characters.')
-  .refine((n) => !/[\\/\x00]/.test(n) && n !== '.' && n !== '..', 'Just a file name, without folders.');
+  .refine((n) => !/[\\/]/.test(n) && !n.includes('\u0000') && n !== '.' && n !== '..', 'Just a file name, without folders.');
 
 const BatchRef = z.strictObject({ batchId: Id });
+
+const ProfileMapping = z.partialRecord(z.enum(CANONICAL_COLUMNS), z.string().min(1).max(200));
+export const MappingProfilesSchema = z.object({
+  profiles: z.array(z.object({ name: z.string(), mapping: ProfileMapping, updatedAt: z.number() })),
+  warning: Text.nullable(),
+});
 
 // ---- the calls ----
 
@@ -410,6 +416,10 @@ export const calls = {
   'export:status': { input: BatchRef, output: ExportJobViewSchema.nullable() },
   /** CMX 3600 EDL, FCPXML and a contact sheet PNG of the saved timeline, written into the batch folder. */
   'export:handoff': { input: BatchRef, output: z.object({ files: z.array(z.object({ kind: z.enum(['edl', 'fcpxml', 'contact-sheet']), fileName: z.string(), path: z.string() })) }) },
+  /** Saved column-mapping profiles (canonical column -> the sheet's header text). */
+  'mapping:list': { input: NoInput, output: MappingProfilesSchema },
+  'mapping:save': { input: z.strictObject({ name: z.string().trim().min(1, 'Give the profile a name.').max(100, 'At most 100 characters.'), mapping: ProfileMapping }), output: MappingProfilesSchema },
+  'mapping:delete': { input: z.strictObject({ name: z.string().trim().min(1).max(100) }), output: MappingProfilesSchema },
 } satisfies Record<CallName, { input: z.ZodType; output: z.ZodType }>;
 
 // Every name in contract-names.ts has a schema pair, and no schema pair lacks a name.
@@ -423,6 +433,8 @@ export const events = {
   'batch:changed': BatchViewSchema,
   balance: z.object({ balanceUsd: Usd, rehearsal: z.boolean() }),
   'export:progress': ExportJobViewSchema,
+  /** A command from the desktop menu for the page (browser mode never sends it). */
+  'menu:command': z.object({ command: z.enum(['open-sheet']) }),
   notice: z.object({
     level: z.enum(['info', 'warning', 'error']),
     message: Text,

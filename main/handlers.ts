@@ -9,6 +9,7 @@ import { calls, events, type CallResult, type EventPayload, type HandlerOutput, 
 import type { AppServices } from './core/services/app-services';
 import type { AppEvent } from './core/services/app-events';
 import { describeError } from './core/services/app-errors';
+import { MappingProfiles } from './core/services/mapping-profiles';
 import { rowHistory } from './core/services/row-history';
 import { useSuggestedPrompt } from './core/services/suggested-prompt';
 import { redact } from './core/venice/redact';
@@ -21,6 +22,7 @@ export type Handlers = { [N in CallName]: (input: ParsedInput<N>) => Promise<Han
 
 export function createHandlers(app: AppServices): Handlers {
   const b = app.batches;
+  const profiles = new MappingProfiles(app.opts.dataDir);
   return {
     'app:info': () => app.info(),
     'batch:list': () => b.list(),
@@ -51,6 +53,9 @@ export function createHandlers(app: AppServices): Handlers {
     'export:cancel': () => notYet(),
     'export:status': () => notYet(),
     'export:handoff': () => notYet(),
+    'mapping:list': () => profiles.list(),
+    'mapping:save': ({ name, mapping }) => profiles.save(name, mapping),
+    'mapping:delete': ({ name }) => profiles.delete(name),
   };
 }
 

@@ -1,28 +1,62 @@
-/** A sheet being imported: its preview (validation and prices) until it is queued. */
+/**
+ * A sheet being imported: how it is read (encoding, delimiter, sheet, column mapping), the batch defaults and budget,
+ * its preview (validation and prices) until it is queued, and the saved mapping profiles.
+ */
 import { create } from 'zustand';
-import type { CallOutput } from '../../../main/contract';
-import { importSheet } from '../editor/sheet';
+import type { CallInput, CallOutput } from '../../../main/contract';
+import { importSheet, isSheetReadError, type BatchDefaults, type ColumnMapping, type ImportedSheet } from '../editor/sheet';
 import { editedCsv, type EditRow } from '../editor/rows';
+import { overrideOf, profileToApply, type SavedProfile } from '../import/mapping';
 import { reportError } from './app';
 import { useBatchStore } from './batches';
 import { bridge } from './bridge';
 import { useEditorStore } from './editor';
 
 type Preview = CallOutput<'batch:importSheet'>;
+export type ReadOptions = NonNullable<CallInput<'batch:importSheet'>['options']>;
+
+/** What the preview bar and the mapping show: from the preview, or from the page's own read when main refused it. */
+export interface SheetInfo {
+  format: string;
+  encoding: string | null;
+  delimiter: string | null;
+  sheetNames: string[] | null;
+  sheetName: string | null;
+  headers: string[];
+  mapping: ColumnMapping;
+}
 
 interface ImportState {
   busy: boolean;
   preview: Preview | undefined;
-  /** The batch-default model the pending import was read with. */
-  modelAtImport: string;
+  info: SheetInfo | undefined;
+  file: { name: string; bytes: Uint8Array } | undefined;
+  rehearsal: boolean;
+  /** How the file is read now: empty means "detect everything". */
+  options: ReadOptions;
+  /** The profile applied to this sheet by itself (shown so the user knows why the mapping is what it is). */
+  appliedProfile: string | undefined;
+  /** The defaults (and the mapping) the pending import in main was read with: a change means "send again". */
+  sentKey: string;
   problem: string | undefined;
-  /** The model for rows that name none (a batch default): applies to the edited rows without reading the file again. */
-  model: string;
-  setModel: (model: string) => void;
+  /** Batch defaults: rows whose own cell is empty take these. */
+  defaults: BatchDefaults;
+  setDefaults: (patch: Partial<BatchDefaults>) => void;
+  /** Stop the batch if its spend would pass this many dollars; null = no cap. */
+  budgetUsd: number | null;
+  setBudget: (usd: number | null) => void;
+  profiles: SavedProfile[];
+  profilesWarning: string | null;
+  loadProfiles: () => Promise<void>;
+  saveProfile: (name: string) => Promise<string | undefined>;
+  deleteProfile: (name: string) => Promise<void>;
   read: (file: File, opts: { rehearsal: boolean }) => Promise<void>;
+  /** Reads the same file again with changed options (encoding, delimiter, sheet, mapping). */
+  reread: (patch: Partial<ReadOptions>) => Promise<void>;
   /**
-   * Queues the rows as edited. Unedited rows go by the pending import; edited ones are first sent again as CSV (main
-   * re-reads and re-validates them). With real money, a changed price stops there so the user confirms it again.
+   * Queues the rows as edited. Unedited rows go by the pending import; edited ones (or changed defaults) are first
+   * sent again as CSV (main re-reads and re-validates them). With real money, a changed price stops there so the user
+   * confirms it again.
    */
   queue: (opts: { confirmSpend: boolean; allowDuplicate: boolean }) => Promise<'queued' | 'repriced' | 'refused'>;
   clear: () => void;
@@ -34,19 +68,37 @@ function base64Of(bytes: Uint8Array): string {
   return btoa(text);
 }
 
-/** The same reader main uses, run in the page so every cell can be edited; the preview's rows if it fails. */
-async function editableRows(bytes: Uint8Array, fileName: string, preview: Preview): Promise<{ rows: EditRow[]; mapping: Record<string, string> }> {
+/** Drops empty defaults so "(none)" choices are not sent as empty strings the validator would reject. */
+function cleanDefaults(d: BatchDefaults): BatchDefaults {
+  const out: BatchDefaults = {};
+  for (const [k, v] of Object.entries(d) as Array<[keyof BatchDefaults, unknown]>) {
+    if (v !== undefined && v !== '') (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+const keyOf = (defaults: BatchDefaults, mapping: ColumnMapping) => JSON.stringify([cleanDefaults(defaults), overrideOf(mapping)]);
+
+/** The page's own read (the same reader main uses), so cells can be edited and a refused sheet can still be mapped. */
+async function readHere(bytes: Uint8Array, fileName: string, options: ReadOptions): Promise<{ sheet?: ImportedSheet; headers?: string[] }> {
   try {
-    const sheet = await importSheet(bytes, { fileName });
-    return { rows: sheet.rows.map((r) => ({ ...r, key: r.index })), mapping: sheet.mapping };
-  } catch {
-    const rows = preview.rows.map((r) => {
-      const raw = { prompt: r.prompt, ...(r.name ? { name: r.name } : {}), ...(r.model ? { model: r.model } : {}), ...(r.duration ? { duration: r.duration } : {}) };
-      return { key: r.row, index: r.row, sourceRow: r.sourceRow, prompt: r.prompt, extras: {}, raw, ...(r.name ? { name: r.name } : {}), ...(r.model ? { model: r.model } : {}), ...(r.duration ? { duration: r.duration } : {}) };
-    });
-    return { rows, mapping: preview.mapping };
+    return { sheet: await importSheet(bytes, { fileName, ...options }) };
+  } catch (e) {
+    return isSheetReadError(e) && e.details.headers ? { headers: e.details.headers } : {};
   }
 }
+
+function rowsOf(sheet: ImportedSheet | undefined, preview: Preview): { rows: EditRow[]; mapping: ColumnMapping } {
+  if (sheet) return { rows: sheet.rows.map((r) => ({ ...r, key: r.index })), mapping: sheet.mapping };
+  const rows = preview.rows.map((r) => {
+    const raw = { prompt: r.prompt, ...(r.name ? { name: r.name } : {}), ...(r.model ? { model: r.model } : {}), ...(r.duration ? { duration: r.duration } : {}) };
+    return { key: r.row, index: r.row, sourceRow: r.sourceRow, prompt: r.prompt, extras: {}, raw, ...(r.name ? { name: r.name } : {}), ...(r.model ? { model: r.model } : {}), ...(r.duration ? { duration: r.duration } : {}) };
+  });
+  return { rows, mapping: preview.mapping };
+}
+
+/** True when the defaults or the mapping changed since main last read the sheet: its prices may be out of date. */
+export const defaultsChanged = (s: Pick<ImportState, 'defaults' | 'sentKey'>, mapping: ColumnMapping) => keyOf(s.defaults, mapping) !== s.sentKey;
 
 const edited = () => {
   const e = useEditorStore.getState();
@@ -58,29 +110,101 @@ const csvName = (fileName: string) => `${fileName.replace(/\.[a-z0-9]+$/i, '')}.
 export const useImportStore = create<ImportState>((set, get) => ({
   busy: false,
   preview: undefined,
-  modelAtImport: '',
+  info: undefined,
+  file: undefined,
+  rehearsal: true,
+  options: {},
+  appliedProfile: undefined,
+  sentKey: '',
   problem: undefined,
-  model: '',
-  setModel: (model) => set({ model }),
+  defaults: {},
+  setDefaults: (patch) => set({ defaults: { ...get().defaults, ...patch } }),
+  budgetUsd: null,
+  setBudget: (budgetUsd) => set({ budgetUsd }),
+  profiles: [],
+  profilesWarning: null,
+  loadProfiles: async () => {
+    const r = await bridge.mapping.list();
+    if (r.ok) set({ profiles: r.value.profiles, profilesWarning: r.value.warning });
+  },
+  saveProfile: async (name) => {
+    const mapping = get().info?.mapping ?? {};
+    const r = await bridge.mapping.save({ name, mapping });
+    if (!r.ok) return r.error.message;
+    set({ profiles: r.value.profiles, profilesWarning: r.value.warning, appliedProfile: name.trim() });
+    return undefined;
+  },
+  deleteProfile: async (name) => {
+    const r = await bridge.mapping.delete({ name });
+    if (r.ok) set({ profiles: r.value.profiles, profilesWarning: r.value.warning });
+  },
   read: async (file, { rehearsal }) => {
-    set({ busy: true, problem: undefined, preview: undefined });
+    set({ file: undefined, options: {}, appliedProfile: undefined, rehearsal });
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await file.arrayBuffer());
+    } catch (e) {
+      set({ problem: `The file could not be read: ${(e as Error).message}` });
+      return;
+    }
+    set({ file: { name: file.name, bytes } });
+    await get().loadProfiles().catch(() => undefined);
+    await get().reread({});
+  },
+  reread: async (patch) => {
+    const file = get().file;
+    if (!file) return;
+    let options: ReadOptions = { ...get().options, ...patch };
+    for (const k of Object.keys(options) as Array<keyof ReadOptions>) if (options[k] === undefined) delete options[k];
+    set({ busy: true, problem: undefined, preview: undefined, options });
     useEditorStore.getState().clear();
     try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const model = get().model;
+      let here = await readHere(file.bytes, file.name, options);
+      // A saved profile that fits this sheet's headers, alone, is applied unless the user has chosen a mapping.
+      const headers = here.sheet?.headers ?? here.headers;
+      if (options.mapping === undefined && headers) {
+        const profile = profileToApply(get().profiles, headers, here.sheet?.mapping ?? {});
+        if (profile) {
+          options = { ...options, mapping: overrideOf(profile.mapping) };
+          set({ options, appliedProfile: profile.name });
+          here = await readHere(file.bytes, file.name, options);
+        }
+      }
+      const defaults = cleanDefaults(get().defaults);
       const r = await bridge.batch.importSheet({
         fileName: file.name,
-        base64: base64Of(bytes),
-        rehearsal,
-        ...(model ? { defaults: { model } } : {}),
+        base64: base64Of(file.bytes),
+        rehearsal: get().rehearsal,
+        ...(Object.keys(options).length ? { options } : {}),
+        ...(Object.keys(defaults).length ? { defaults } : {}),
       });
       if (!r.ok) {
-        set({ problem: r.error.message });
+        const h = here.sheet?.headers ?? here.headers;
+        const xlsx = /\.xlsx$/i.test(file.name);
+        set({
+          problem: r.error.message,
+          info: h
+            ? {
+                format: xlsx ? 'xlsx' : 'csv',
+                encoding: xlsx ? null : (options.encoding ?? null),
+                delimiter: xlsx ? null : (options.delimiter ?? null),
+                sheetNames: null,
+                sheetName: null,
+                headers: h,
+                mapping: here.sheet?.mapping ?? mappingFromOptions(options),
+              }
+            : undefined,
+        });
         return;
       }
-      const { rows, mapping } = await editableRows(bytes, file.name, r.value);
+      const p = r.value;
+      const { rows, mapping } = rowsOf(here.sheet, p);
       useEditorStore.getState().load(rows, mapping);
-      set({ preview: r.value, modelAtImport: model });
+      set({
+        preview: p,
+        info: { format: p.format, encoding: p.encoding, delimiter: p.delimiter, sheetNames: p.sheetNames, sheetName: p.sheetName, headers: p.headers, mapping: p.mapping },
+        sentKey: keyOf(defaults, mapping),
+      });
     } catch (e) {
       set({ problem: (e as Error).message });
     } finally {
@@ -92,11 +216,18 @@ export const useImportStore = create<ImportState>((set, get) => ({
     if (!preview) return 'refused';
     set({ busy: true, problem: undefined });
     try {
-      const model = get().model;
-      if (edited() || model !== get().modelAtImport) {
-        const editor = useEditorStore.getState();
+      const defaults = cleanDefaults(get().defaults);
+      const editor = useEditorStore.getState();
+      if (edited() || keyOf(defaults, editor.mapping) !== get().sentKey) {
         const text = editedCsv(editor.rows, editor.mapping);
-        const r = await bridge.batch.importSheet({ fileName: csvName(preview.fileName), text, rehearsal: preview.rehearsal, ...(model ? { defaults: { model } } : {}) });
+        // The CSV keeps the sheet's own headers, so the mapping goes with it (a "Beschreibung" column is not guessed).
+        const r = await bridge.batch.importSheet({
+          fileName: csvName(preview.fileName),
+          text,
+          rehearsal: preview.rehearsal,
+          options: { mapping: overrideOf(editor.mapping) },
+          ...(Object.keys(defaults).length ? { defaults } : {}),
+        });
         if (!r.ok) {
           set({ problem: r.error.message });
           return 'refused';
@@ -104,7 +235,7 @@ export const useImportStore = create<ImportState>((set, get) => ({
         const before = preview;
         preview = r.value;
         editor.markSent();
-        set({ preview, modelAtImport: model });
+        set({ preview, sentKey: keyOf(defaults, editor.mapping) });
         if (preview.summary.invalid > 0) {
           set({ problem: 'Some rows still need fixing: see the Check column.' });
           return 'refused';
@@ -114,12 +245,13 @@ export const useImportStore = create<ImportState>((set, get) => ({
           return 'repriced';
         }
       }
-      const r = await bridge.batch.create({ importId: preview.importId, confirmSpend, allowDuplicate });
+      const budgetUsd = get().budgetUsd;
+      const r = await bridge.batch.create({ importId: preview.importId, confirmSpend, allowDuplicate, ...(budgetUsd !== null ? { budgetUsd } : {}) });
       if (!r.ok) {
         set({ problem: r.error.message });
         return 'refused';
       }
-      set({ preview: undefined });
+      set({ preview: undefined, info: undefined, file: undefined });
       useEditorStore.getState().clear();
       useBatchStore.getState().upsertBatch(r.value);
       await useBatchStore.getState().select(r.value.id);
@@ -131,6 +263,11 @@ export const useImportStore = create<ImportState>((set, get) => ({
       set({ busy: false });
     }
   },
-  clear: () => (set({ preview: undefined, problem: undefined }), useEditorStore.getState().clear()),
+  clear: () => (set({ preview: undefined, problem: undefined, info: undefined, file: undefined, options: {}, appliedProfile: undefined }), useEditorStore.getState().clear()),
 }));
 
+function mappingFromOptions(options: ReadOptions): ColumnMapping {
+  const out: ColumnMapping = {};
+  for (const [k, v] of Object.entries(options.mapping ?? {})) if (typeof v === 'string' && v) out[k as keyof ColumnMapping] = v;
+  return out;
+}
