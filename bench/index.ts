@@ -9,6 +9,8 @@ import { benchDownloadMemory } from './download-memory';
 import { benchPollPolicy } from './poll-policy';
 import { runExportBench } from './export-stitch';
 import { benchStoreStartup } from './store-startup';
+import { benchSheetParse } from './sheet-parse';
+import { benchTableDom } from './table-dom';
 import { failedRow, renderTable, type BenchRow } from './table';
 import { removeAllTempDirs } from './temp';
 
@@ -28,6 +30,8 @@ const BENCHES: Bench[] = [
     title: 'Export: same-spec clips vs bare ffmpeg concat; mixed clips conformed vs a naive re-encode; an unchanged timeline again',
     run: runExportBench,
   },
+  { name: 'parse', title: 'Import + validate a 10,000-row sheet vs bare Papa Parse on the same bytes', run: benchSheetParse },
+  { name: 'dom', title: 'Row elements in the DOM while the editor shows a 10,000-row sheet (real Chromium, browser mode)', run: benchTableDom },
 ];
 
 function parseArgs(argv: string[]): { quick: boolean; selected: Bench[] } {

@@ -35,6 +35,7 @@ export const CALL_NAMES = [
   'mapping:list',
   'mapping:save',
   'mapping:delete',
+  'batch:resultsSheet',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

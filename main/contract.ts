@@ -182,6 +182,8 @@ const BatchDefaultsSchema = z.strictObject({
   aspect_ratio: shortText(20).optional(),
   audio: z.boolean().optional(),
   negative_prompt: shortText(2500).optional(),
+  /** Versions of every row whose takes cell is empty. */
+  takes: z.number().int('Takes per row must be a whole number.').min(1, 'Takes per row must be at least 1.').max(10, 'At most 10 takes per row.').optional(),
 });
 
 const ImportOptionsSchema = z.strictObject({
@@ -420,6 +422,8 @@ export const calls = {
   'mapping:list': { input: NoInput, output: MappingProfilesSchema },
   'mapping:save': { input: z.strictObject({ name: z.string().trim().min(1, 'Give the profile a name.').max(100, 'At most 100 characters.'), mapping: ProfileMapping }), output: MappingProfilesSchema },
   'mapping:delete': { input: z.strictObject({ name: z.string().trim().min(1).max(100) }), output: MappingProfilesSchema },
+  /** The batch's results as CSV text (formula-escaped, no download links) for the page to save. */
+  'batch:resultsSheet': { input: BatchRef, output: z.object({ fileName: z.string(), csv: z.string() }) },
 } satisfies Record<CallName, { input: z.ZodType; output: z.ZodType }>;
 
 // Every name in contract-names.ts has a schema pair, and no schema pair lacks a name.

@@ -10,13 +10,11 @@ import type { AppServices } from './core/services/app-services';
 import type { AppEvent } from './core/services/app-events';
 import { describeError } from './core/services/app-errors';
 import { MappingProfiles } from './core/services/mapping-profiles';
+import { setMusic } from './core/services/music-bed';
 import { rowHistory } from './core/services/row-history';
+import { resultsSheet } from './core/services/results-sheet';
 import { useSuggestedPrompt } from './core/services/suggested-prompt';
 import { redact } from './core/venice/redact';
-
-const notYet = (): never => {
-  throw new Error('not yet');
-};
 
 export type Handlers = { [N in CallName]: (input: ParsedInput<N>) => Promise<HandlerOutput<N>> | HandlerOutput<N> };
 
@@ -45,17 +43,20 @@ export function createHandlers(app: AppServices): Handlers {
     'secrets:status': () => app.keyStatus(),
     'secrets:setKey': (input) => app.setKey(input),
     'secrets:clearKey': () => app.clearKey(),
-    // TEMPORARY while the timeline service is written (session 2): replaced before commit.
-    'timeline:get': () => notYet(),
-    'timeline:save': () => notYet(),
-    'timeline:setMusic': () => notYet(),
-    'export:start': () => notYet(),
-    'export:cancel': () => notYet(),
-    'export:status': () => notYet(),
-    'export:handoff': () => notYet(),
+    'timeline:get': ({ batchId }) => app.timelines.get(batchId),
+    'timeline:save': (input) => app.timelines.save(input),
+    'timeline:setMusic': async (input) => {
+      await setMusic(app.store, app.timelines.timelines, input);
+      return app.timelines.get(input.batchId);
+    },
+    'export:start': (input) => app.exports.start(input),
+    'export:cancel': ({ jobId }) => app.exports.cancel(jobId),
+    'export:status': ({ batchId }) => app.exports.status(batchId),
+    'export:handoff': ({ batchId }) => app.exports.handoff(batchId),
     'mapping:list': () => profiles.list(),
     'mapping:save': ({ name, mapping }) => profiles.save(name, mapping),
     'mapping:delete': ({ name }) => profiles.delete(name),
+    'batch:resultsSheet': ({ batchId }) => resultsSheet(app.store, batchId),
   };
 }
 

@@ -45,7 +45,11 @@ async function start(): Promise<void> {
   });
   await services.start();
   hardenSession(session.defaultSession);
-  serveApp(session.defaultSession.protocol, RENDERER_DIR, (rowId) => services?.mediaFile(rowId));
+  serveApp(session.defaultSession.protocol, RENDERER_DIR, {
+    mediaFile: (rowId) => services?.mediaFile(rowId),
+    thumbnailFile: async (rowId) => services?.thumbnailFile(rowId),
+    musicFile: (batchId) => services?.musicFile(batchId),
+  });
   registerIpc({ ipcMain, handlers: createHandlers(services), isAppUrl, log: (m) => console.error(m) });
   sendEvents(services, () => win?.webContents, isAppUrl);
   Menu.setApplicationMenu(buildMenu());

@@ -17,6 +17,7 @@ import { isCallName } from './contract-names';
 import { defaultDataDir } from './core/paths';
 import { AppServices } from './core/services/app-services';
 import { createHandlers, dispatch, forwardEvents, type Handlers } from './handlers';
+import { serveMedia, sessionCookie } from './web-media';
 
 export const TOKEN_HEADER = 'x-venice-token';
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -147,6 +148,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     // DNS rebinding: a hostile page under another name resolving to 127.0.0.1 still sends its own Host.
     if (!allowedHosts().has(String(req.headers.host ?? ''))) return refuse(res, 421, 'This server answers only to 127.0.0.1.');
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (url.pathname.startsWith('/media/')) return serveMedia(opts.app, token, req, res, url.pathname);
     if (!url.pathname.startsWith('/api/')) return serveStatic(req, res, url.pathname);
 
     const origin = req.headers.origin;
@@ -160,6 +162,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       return openEvents(res);
     }
     if (req.method !== 'POST') return refuse(res, 405, 'Calls are made with POST.');
+    if (url.pathname === '/api/session') {
+      // Media elements cannot send the token header: this cookie (proof of the token, not the token) stands in.
+      return send(res, 200, { ok: true, value: null }, { 'set-cookie': sessionCookie(token) });
+    }
     const body = await readJson(req);
     if (!body.ok) return refuse(res, body.status, body.message);
     const name = decodeURIComponent(url.pathname.slice('/api/'.length));

@@ -9,7 +9,7 @@ Usage:
   venice-batch run <sheet> --out <dir> [--concurrency N] [--budget USD] [--rehearsal] [--yes]
                    [--model ID] [--duration 5s] [--resolution 720p] [--aspect-ratio 16:9] [--audio yes|no]
                    [--template "{row}-{name}-{take}"]
-  venice-batch status [--batch N] [--json]
+  venice-batch status [--batch N] [--json] [--csv results.csv]
   venice-batch retry [--batch N] [--rows 3,7]
   venice-batch resolve --rows 3,7 (--resubmit | --lost) [--batch N]
   venice-batch models [--json] [--rehearsal]
@@ -18,7 +18,7 @@ Usage:
                    [--contact-sheet file.png] [--overwrite] [--json]
 
 Sheets: CSV, TSV or XLSX with a header row; columns prompt, negative_prompt, model, duration, resolution,
-aspect_ratio, audio, image, name (usual variants such as "Prompt text" or "Duration (s)" are recognised).
+aspect_ratio, audio, image, name, takes (usual variants such as "Prompt text" or "Duration (s)" are recognised).
 Key: the system keychain (set it in the app) or VENICE_API_KEY. API: VENICE_BASE_URL (default Venice's).
 Data: VENICE_BATCH_DATA (default the app's data folder). --rehearsal uses the built-in simulator: no money is spent.
 Exit codes: 0 all good, 1 some rows invalid/failed/in doubt (export: the output failed verification),
@@ -43,6 +43,7 @@ export const OPTIONS = {
   resubmit: { type: 'boolean' },
   lost: { type: 'boolean' },
   sheet: { type: 'string' },
+  csv: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 

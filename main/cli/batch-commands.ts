@@ -1,7 +1,10 @@
 /** `status`, `retry` and `resolve`: look at a batch and make the decisions only a person may make. */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { liveLockOwner } from '../core/queue/engine-lock';
 import type { BatchRecord, RowRecord } from '../core/queue/types';
 import { resolveInDoubt, retryRows } from '../core/queue/user-actions';
+import { resultsSheet } from '../core/services/results-sheet';
 import { UsageError, intOption, rowList, type CliValues } from './args';
 import { usd } from './format';
 import { printSummary } from './summary';
@@ -28,6 +31,14 @@ function rowsByIndex(session: CliSession, batch: BatchRecord, indexes: number[] 
 export function statusCommand(session: CliSession, values: CliValues, out: NodeJS.WritableStream): number {
   const batch = pickBatch(session, values);
   const rows = session.store.listRows(batch.id);
+  if (values.csv !== undefined) {
+    // The same results sheet as the app's "Export results": formula-escaped, no download links.
+    writeFileSync(path.resolve(values.csv), resultsSheet(session.store, batch.id).csv);
+    if (!values.json) {
+      out.write(`Wrote the results of batch ${batch.id} (${rows.length} rows) to ${path.resolve(values.csv)}\n`);
+      return 0;
+    }
+  }
   if (values.json) {
     const spend = session.store.spend(batch.id);
     out.write(

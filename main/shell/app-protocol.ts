@@ -1,7 +1,7 @@
 /**
  * `app://venice/...`: the app's own origin. The page, its scripts and styles come from the built renderer folder,
  * and `app://venice/media/<rowId>` serves a finished clip, found by row id and only if it lies inside its batch's
- * output folder. Nothing else on disk is reachable, and file:// is never used.
+ * output folder (`/media/<rowId>/thumb` its JPEG thumbnail, `/media/music/<batchId>` the batch's music bed). Nothing else on disk is reachable, and file:// is never used.
  */
 import { net, protocol, type Protocol } from 'electron';
 import path from 'node:path';
@@ -19,21 +19,42 @@ export function registerAppScheme(): void {
 
 const notFound = () => new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
 
-export function serveApp(p: Protocol, rendererDir: string, mediaFile: (rowId: number) => string | undefined): void {
+export interface MediaLookups {
+  mediaFile: (rowId: number) => string | undefined;
+  thumbnailFile: (rowId: number) => Promise<string | undefined>;
+  musicFile: (batchId: number) => string | undefined;
+}
+
+/** A file on disk as a response, passing a Range request through (so the player can seek). */
+async function fileResponse(req: Request, file: string, type: string, cacheControl: string): Promise<Response> {
+  const range = req.headers.get('range');
+  const res = await net.fetch(pathToFileURL(file).toString(), range ? { headers: { range } } : {});
+  const headers = new Headers(res.headers);
+  headers.set('content-type', type);
+  headers.set('cache-control', cacheControl);
+  headers.set('x-content-type-options', 'nosniff');
+  return new Response(res.body, { status: res.status, headers });
+}
+
+export function serveApp(p: Protocol, rendererDir: string, lookups: MediaLookups): void {
   const root = path.resolve(rendererDir);
   p.handle(APP_SCHEME, async (req) => {
     const url = new URL(req.url);
     if (url.host !== APP_HOST || (req.method !== 'GET' && req.method !== 'HEAD')) return notFound();
-    const media = /^\/media\/(\d+)$/.exec(url.pathname);
+    const media = /^\/media\/(\d{1,15})$/.exec(url.pathname);
     if (media) {
-      const file = mediaFile(Number(media[1]));
-      if (!file) return notFound();
-      const range = req.headers.get('range');
-      const res = await net.fetch(pathToFileURL(file).toString(), range ? { headers: { range } } : {});
-      const headers = new Headers(res.headers);
-      headers.set('content-type', 'video/mp4');
-      headers.set('x-content-type-options', 'nosniff');
-      return new Response(res.body, { status: res.status, headers });
+      const file = lookups.mediaFile(Number(media[1]));
+      return file ? fileResponse(req, file, 'video/mp4', 'no-store') : notFound();
+    }
+    const thumb = /^\/media\/(\d{1,15})\/thumb$/.exec(url.pathname);
+    if (thumb) {
+      const file = await lookups.thumbnailFile(Number(thumb[1]));
+      return file ? fileResponse(req, file, 'image/jpeg', 'private, max-age=3600') : notFound();
+    }
+    const music = /^\/media\/music\/(\d{1,15})$/.exec(url.pathname);
+    if (music) {
+      const file = lookups.musicFile(Number(music[1]));
+      return file ? fileResponse(req, file, /\.wav$/i.test(file) ? 'audio/wav' : 'audio/mpeg', 'no-store') : notFound();
     }
     let rel: string;
     try {

@@ -5,12 +5,15 @@ import { Header } from './components/Header';
 import { ImportPanel } from './components/ImportPanel';
 import { Notices } from './components/Notices';
 import { SettingsPanel } from './components/SettingsPanel';
+import { TimelinePanel } from './components/TimelinePanel';
 import { useSettingsStore } from './state/settings';
 import { startApp } from './state/start';
+import { watchTimeline } from './state/timeline';
 
 export function App() {
   useEffect(() => {
     void startApp();
+    watchTimeline();
   }, []);
   const rehearsal = useSettingsStore((s) => s.settings?.rehearsal);
   return (
@@ -31,6 +34,7 @@ export function App() {
             <BatchList />
           </section>
           <BatchRows />
+          <TimelinePanel />
         </div>
         <aside className="column narrow">
           <SettingsPanel />

@@ -105,10 +105,14 @@ function eventStream(token: string, onStatus: (connected: boolean) => void) {
 }
 
 export function httpBridge(token: string, onStatus: (connected: boolean) => void = () => undefined): Bridge {
+  // <video>/<img> cannot send the token header: this sets the HttpOnly cookie /media/* asks for instead. Calls wait
+  // for it, so no media URL reaches the page before the cookie is in place.
+  const session = fetch('/api/session', { method: 'POST', headers: { [TOKEN_HEADER]: token } }).catch(() => undefined);
   const api: Record<string, Record<string, (input?: unknown) => Promise<unknown>>> = {};
   for (const name of CALL_NAMES) {
     const [domain, verb] = splitCallName(name);
     (api[domain] ??= {})[verb] = async (input?: unknown) => {
+      await session;
       const res = await fetch(`/api/${name}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { importSheet } from '../../main/core/sheet';
-import { checkRow, editedCsv, rulesOf, suggestFix, withCell, type EditRow, type ModelView } from '../../renderer/src/editor/rows';
+import { cellText, checkRow, defaultText, editedCsv, rulesOf, suggestFix, withCell, type EditRow, type ModelView } from '../../renderer/src/editor/rows';
 import { useEditorStore, validationOf } from '../../renderer/src/state/editor';
 
 const model = (over: Partial<ModelView> = {}): ModelView => ({
@@ -67,6 +67,21 @@ describe('cells', () => {
     const noModel = withCell(row(1), 'model', '');
     expect(checkRow(noModel, rules, {}).valid).toBe(false);
     expect(checkRow(noModel, rules, { model: 'fast' }).valid).toBe(true);
+  });
+
+  it('edits takes, checks it with the sheet rules, and shows the batch default for an empty cell', () => {
+    const three = withCell(row(1), 'takes', ' 3 ');
+    expect(cellText(three, 'takes')).toBe('3');
+    expect(checkRow(three, rules, {}).takes).toBe(3);
+    const bad = withCell(row(1), 'takes', '12');
+    expect(checkRow(bad, rules, {}).errors[0]).toMatchObject({ field: 'takes' });
+    expect(checkRow(withCell(three, 'takes', ''), rules, { takes: 4 }).takes).toBe(4);
+    expect(defaultText('takes', {})).toBe('1');
+    expect(defaultText('takes', { takes: 4 })).toBe('4');
+    expect(defaultText('model', { model: 'fast' })).toBe('fast');
+    expect(defaultText('audio', { audio: false })).toBe('no');
+    expect(defaultText('resolution', {})).toBe('');
+    expect(defaultText('prompt', { model: 'fast' })).toBe('');
   });
 
   it('catches a prompt longer than the model accepts', () => {

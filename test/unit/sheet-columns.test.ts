@@ -13,6 +13,7 @@ describe('matchHeader', () => {
     ['audio', ['Audio', 'Sound', 'With audio', 'with_audio']],
     ['image', ['Image', 'Image URL', 'image_url', 'Image path', 'Start image', 'Reference image', 'Image (URL or path)']],
     ['name', ['Name', 'Title', 'Shot', 'Shot #', 'Clip name', 'Filename', 'File name']],
+    ['takes', ['Takes', 'TAKES', 'Variants', 'Number of takes', 'number_of_takes', 'Takes per row', 'Number of variants']],
   ])('maps variants of %s', (column, variants) => {
     for (const v of variants) expect([v, matchHeader(v)]).toEqual([v, column]);
   });

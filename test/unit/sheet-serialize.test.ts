@@ -61,12 +61,12 @@ describe('rowsToCsv / rowsToTable', () => {
 describe('templateCsv', () => {
   it('has the canonical headers and two example rows that import cleanly', async () => {
     const text = templateCsv();
-    expect(text.startsWith('\uFEFFprompt,negative_prompt,model,duration,resolution,aspect_ratio,audio,image,name\r\n')).toBe(true);
+    expect(text.startsWith('\uFEFFprompt,negative_prompt,model,duration,resolution,aspect_ratio,audio,image,name,takes\r\n')).toBe(true);
     const sheet = await importSheet(new TextEncoder().encode(text), { fileName: 'template.csv' });
     expect(sheet.unmappedHeaders).toEqual([]);
-    expect(Object.keys(sheet.mapping)).toHaveLength(9);
+    expect(Object.keys(sheet.mapping)).toHaveLength(10);
     expect(sheet.rows).toHaveLength(2);
-    expect(sheet.rows[0]).toMatchObject({ duration: '5s', resolution: '720p', aspect_ratio: '16:9', audio: true, name: 'forest-dawn' });
+    expect(sheet.rows[0]).toMatchObject({ duration: '5s', resolution: '720p', aspect_ratio: '16:9', audio: true, name: 'forest-dawn', takes: '2' });
     expect(sheet.rows[1]).toMatchObject({ audio: false, image: 'https://example.com/portrait.jpg' });
     expect(sheet.errors).toEqual([]);
     expect(templateCsv({ model: 'm-t2v', imageModel: 'm-i2v', bom: false }).split('\r\n')[2]).toContain(',m-i2v,');

@@ -250,3 +250,38 @@ describe('validateSheet', () => {
     expect(result.rows[1]?.errors[0]?.message).toMatch(/never closed/);
   });
 });
+
+describe('takes', () => {
+  const d: BatchDefaults = { model: 'sim-wan-2.5' };
+  it('is 1 by default, the batch default where the cell is empty, and the cell where filled', () => {
+    expect(validateRow(row(), WAN, d).takes).toBe(1);
+    expect(validateRow(row(), WAN, { ...d, takes: 4 }).takes).toBe(4);
+    expect(validateRow(row({ takes: '3' }), WAN, { ...d, takes: 4 }).takes).toBe(3);
+    expect(validateRow(row({ takes: '10' }), WAN, d).takes).toBe(10);
+    // takes never reaches Venice: it is not part of the request
+    expect(validateRow(row({ takes: '3' }), WAN, d).resolved).not.toHaveProperty('takes');
+  });
+
+  it.each(['0', '11', '2.5', 'two', '-1', '1e1'])('refuses "%s" with a plain message naming the column', (cell) => {
+    const r = validateRow(row({ takes: cell }), WAN, d, { columns: { takes: 'Variants' } });
+    expect(r.valid).toBe(false);
+    expect(r.takes).toBeUndefined();
+    expect(r.errors).toEqual([
+      {
+        field: 'takes',
+        column: 'Variants',
+        message: `Takes "${cell}" is not a whole number from 1 to 10: write how many versions of this row to generate, or leave it empty for 1.`,
+      },
+    ]);
+  });
+
+  it('refuses a batch default outside 1-10', () => {
+    expect(messages(validateRow(row(), WAN, { ...d, takes: 12 }))).toEqual(['Takes per row (the batch default) must be a whole number from 1 to 10.']);
+  });
+
+  it('reads a Takes column from a sheet', async () => {
+    const sheet = await importSheet(new TextEncoder().encode('Prompt,Number of takes\nA cat,3\nA dog,\n'), { fileName: 'takes.csv' });
+    const result = await validateSheet(sheet, { rulesById: RULES, defaults: { model: 'sim-wan-2.5', duration: '5s', takes: 2 } });
+    expect(result.rows.map((r) => r.takes)).toEqual([3, 2]);
+  });
+});

@@ -101,4 +101,22 @@ export const MIGRATIONS: readonly string[] = [
     started_at INTEGER NOT NULL
   );
   `,
+  // 2: the editor's timeline per batch (JSON that names rows by id, never by path) and the batch's music bed.
+  `
+  CREATE TABLE timelines (
+    batch_id   INTEGER PRIMARY KEY REFERENCES batches(id) ON DELETE CASCADE,
+    json       TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE music_beds (
+    batch_id     INTEGER PRIMARY KEY REFERENCES batches(id) ON DELETE CASCADE,
+    file_path    TEXT NOT NULL,
+    file_name    TEXT NOT NULL,
+    duration_sec REAL,
+    volume       REAL NOT NULL DEFAULT 0.5,
+    fade_out_sec REAL NOT NULL DEFAULT 3,
+    updated_at   INTEGER NOT NULL
+  );
+  `,
 ];

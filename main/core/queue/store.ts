@@ -65,13 +65,14 @@ export class QueueStore {
         );
       const batchId = Number(res.lastInsertRowid);
       const insert = this.db.prepare(
-        `INSERT INTO rows (batch_id, row_index, position, params_json, name, extras_json, state, quote_usd, updated_at)
-         VALUES (?,?,?,?,?,?,?,?,?)`,
+        `INSERT INTO rows (batch_id, row_index, take, position, params_json, name, extras_json, state, quote_usd, updated_at)
+         VALUES (?,?,?,?,?,?,?,?,?,?)`,
       );
       for (const r of rows) {
         insert.run(
           batchId,
           r.rowIndex,
+          r.take ?? 1,
           r.rowIndex,
           JSON.stringify(r.params),
           r.name ?? null,

@@ -94,6 +94,8 @@ export interface RowEvent {
 
 export interface NewRow {
   rowIndex: number;
+  /** Which take of its sheet row this is (1-based). Default 1. */
+  take?: number;
   params: RowParams;
   name?: string | null;
   extras?: Record<string, string>;

@@ -7,6 +7,7 @@
 import type { EngineEvent } from '../queue/engine-context';
 import type { QueueStore } from '../queue/store';
 import { redact } from '../venice/redact';
+import type { ExportJobView } from './export-jobs';
 import { batchView, rowView, type BatchPhase, type BatchView, type RowView } from './views';
 
 export type NoticeKind =
@@ -29,7 +30,8 @@ export type AppEvent =
   | { name: 'row:changed'; payload: { batchId: number; row: RowView; message: string } }
   | { name: 'batch:changed'; payload: BatchView }
   | { name: 'balance'; payload: { balanceUsd: number; rehearsal: boolean } }
-  | { name: 'notice'; payload: Notice };
+  | { name: 'notice'; payload: Notice }
+  | { name: 'export:progress'; payload: ExportJobView };
 
 export type AppListener = (e: AppEvent) => void;
 
@@ -56,6 +58,11 @@ export class EventHub {
         // A listener that throws (a closed window, a dropped connection) must not stop the others.
       }
     }
+  }
+
+  /** An export's state; dropped once the hub is closed (the store is going away). */
+  exportProgress(job: ExportJobView): void {
+    if (!this.closed) this.emit({ name: 'export:progress', payload: job });
   }
 
   notice(level: Notice['level'], message: string, kind: NoticeKind = 'general', batchId: number | null = null): void {

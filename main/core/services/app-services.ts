@@ -7,6 +7,7 @@ import type { ModelRules } from '../venice/model-rules';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { useMediaBinaries, type MediaBinaries } from '../media/ffmpeg-binaries';
+import { thumbnailFor } from '../media/thumbnail';
 import type { EngineClient } from '../queue/engine-context';
 import { Engine, type EngineOptions } from '../queue/engine';
 import { EngineBusyError } from '../queue/engine-lock';
@@ -21,6 +22,8 @@ import { BatchOperations } from './batch-operations';
 import { checkKey } from './key-check';
 import { QuoteCache } from './quotes';
 import { REHEARSAL_BASE_URL, VeniceLinks } from './venice-connection';
+import { ExportJobs } from './export-jobs';
+import { TimelineService } from './timeline-service';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -65,6 +68,8 @@ export class AppServices {
   readonly engine: Engine;
   readonly events: EventHub;
   readonly batches: BatchOperations;
+  readonly timelines: TimelineService;
+  readonly exports: ExportJobs;
   private readonly quoteCaches = new Map<string, QuoteCache>();
   private engineState: AppInfo['engine'] = { state: 'stopped', message: null };
   private media: AppInfo['media'] = { found: false, source: null, message: null };
@@ -88,6 +93,15 @@ export class AppServices {
       ...opts.engine,
     });
     this.batches = new BatchOperations(this);
+    this.timelines = new TimelineService(this.store, (rowId) => this.mediaFile(rowId));
+    this.exports = new ExportJobs({
+      store: this.store,
+      timelines: this.timelines,
+      mediaFile: (rowId) => this.mediaFile(rowId),
+      musicFile: (batchId) => this.musicFile(batchId),
+      dataDir: opts.dataDir,
+      emit: (job) => this.events.exportProgress(job),
+    });
   }
 
   /** Starts the engine (unless another process runs this queue) and finds ffmpeg. Never throws for either. */
@@ -98,6 +112,8 @@ export class AppServices {
       this.media = { found: false, source: null, message: describeError(e).message };
       this.events.notice('error', this.media.message ?? 'ffmpeg was not found.');
     }
+    // A killed export leaves its work folder (copies of clips) behind: nothing else ever removes it.
+    await this.exports.sweep().catch(() => undefined);
     this.events.primePhases();
     this.unsubscribeEngine = this.engine.subscribe((e) => this.events.fromEngine(e));
     try {
@@ -111,6 +127,8 @@ export class AppServices {
   }
 
   async close(): Promise<void> {
+    // Running exports stop first, and their cancelled state is still announced, while the store is open.
+    await this.exports.close();
     // The engine first: work under way finishes (and announces itself) while the store is still open.
     if (this.engineState.state === 'running') await this.engine.stop();
     this.events.close();
@@ -227,6 +245,24 @@ export class AppServices {
     if (!row?.filePath || !batch) return undefined;
     const root = path.resolve(batch.outputDir) + path.sep;
     const file = path.resolve(row.filePath);
+    return file.startsWith(root) && existsSync(file) ? file : undefined;
+  }
+
+  /** A JPEG frame of a done row's clip (made once per file version, cached in the data folder); undefined without a clip. */
+  async thumbnailFile(rowId: number): Promise<string | undefined> {
+    const file = this.mediaFile(rowId);
+    if (!file) return undefined;
+    const info = await this.timelines.probes.probe(file).catch(() => undefined);
+    return thumbnailFor({ file, key: `row-${rowId}`, durationSec: info?.durationSec ?? null, cacheDir: path.join(this.opts.dataDir, 'cache', 'thumbs') }).catch(() => undefined);
+  }
+
+  /** The batch's music bed, only if it is inside the batch's output folder. */
+  musicFile(batchId: number): string | undefined {
+    const batch = this.store.getBatch(batchId);
+    const music = batch && this.timelines.timelines.getMusic(batchId);
+    if (!batch || !music) return undefined;
+    const root = path.resolve(batch.outputDir) + path.sep;
+    const file = path.resolve(music.filePath);
     return file.startsWith(root) && existsSync(file) ? file : undefined;
   }
 

@@ -31,13 +31,18 @@ export async function prepareBatch(
     const rules = catalog.byId.get(v.resolved.model);
     const params: RowParams = { ...v.resolved };
     if (params.audio === undefined && rules?.audio && rules.audioConfigurable) params.audio = true; // Venice's default, said out loud
-    rows.push({
-      rowIndex: v.row,
-      params,
-      name: sheetRow?.name ?? null,
-      extras: sheetRow?.extras ?? {},
-      quoteUsd: null,
-    });
+    // One queue row per take: same request, its own clip and its own charge. The file-name template's {take}
+    // keeps their files apart (and a name clash gets " (2)" anyway, see output-names.ts).
+    for (let take = 1; take <= (v.takes ?? 1); take++) {
+      rows.push({
+        rowIndex: v.row,
+        take,
+        params: { ...params },
+        name: sheetRow?.name ?? null,
+        extras: sheetRow?.extras ?? {},
+        quoteUsd: null,
+      });
+    }
   }
   let totalUsd = 0;
   if (quotes) {

@@ -15,6 +15,8 @@ const ALIASES: Record<CanonicalColumn, readonly string[]> = {
   aspect_ratio: ['aspectratio', 'aspect', 'ratio', 'ar'],
   audio: ['audio', 'sound', 'withaudio', 'withsound'],
   image: ['image', 'imageurl', 'imagepath', 'imagefile', 'startimage', 'referenceimage', 'refimage', 'inputimage', 'startframe', 'firstframe'],
+  // Not "take": in a shot list that is the take's own number, not how many to make.
+  takes: ['takes', 'variants', 'numberoftakes', 'numberofvariants', 'takecount', 'takesperrow', 'variantcount'],
   name: ['name', 'title', 'shot', 'shotname', 'clip', 'clipname', 'filename', 'outputname'],
 };
 

@@ -24,6 +24,7 @@ export {
 export {
   validateRow,
   validateSheet,
+  MAX_TAKES,
   unknownModelMessage,
   type BatchDefaults,
   type ResolvedRow,

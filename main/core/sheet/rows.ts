@@ -18,7 +18,7 @@ export function buildRows(table: RawTable, plan: ColumnPlan): { rows: SheetRow[]
     const row: SheetRow = { index, sourceRow, prompt: cell('prompt'), extras: {}, raw };
     if (row.prompt !== '') raw.prompt = row.prompt;
 
-    for (const column of ['negative_prompt', 'model', 'duration', 'resolution', 'aspect_ratio', 'audio', 'image', 'name'] as const) {
+    for (const column of ['negative_prompt', 'model', 'duration', 'resolution', 'aspect_ratio', 'audio', 'image', 'name', 'takes'] as const) {
       const text = cell(column);
       if (text === '') continue;
       raw[column] = text;

@@ -94,6 +94,7 @@ export function templateCsv(opts: CsvWriteOptions & { model?: string; imageModel
       'yes',
       '',
       'forest-dawn',
+      '2',
     ],
     [
       'The woman in the photo turns to the camera and smiles; her hair moves in a light breeze',
@@ -105,6 +106,7 @@ export function templateCsv(opts: CsvWriteOptions & { model?: string; imageModel
       'no',
       'https://example.com/portrait.jpg',
       'portrait-smile',
+      '',
     ],
   ];
   return toCsv([header, ...rows], opts);

@@ -13,6 +13,8 @@ export const CANONICAL_COLUMNS = [
   'audio',
   'image',
   'name',
+  /** How many versions (takes) of the row to generate, 1-10. */
+  'takes',
 ] as const;
 export type CanonicalColumn = (typeof CANONICAL_COLUMNS)[number];
 
@@ -59,6 +61,8 @@ export interface SheetRow {
   audio?: boolean;
   image?: string;
   name?: string;
+  /** The takes cell as written (checked by validateRow: a whole number from 1 to 10). */
+  takes?: string;
   /** Cells of unmapped columns, keyed by their header text. Usable in an output-name template. */
   extras: Record<string, string>;
   /** Trimmed cell text of the mapped columns as the user wrote it (before normalisation), for messages. */

@@ -24,7 +24,12 @@ export interface BatchDefaults {
   aspect_ratio?: string;
   audio?: boolean;
   negative_prompt?: string;
+  /** Takes per row (1-10) where the takes cell is empty. Default 1. */
+  takes?: number;
 }
+
+/** The most takes (versions) of one row a sheet may ask for. */
+export const MAX_TAKES = 10;
 
 export interface RowIssue {
   /** The canonical field, or null for a problem with the row as a whole (e.g. a CSV quoting error). */
@@ -54,6 +59,8 @@ export interface RowValidation {
   warnings: RowIssue[];
   /** Present only when the row is valid. */
   resolved?: ResolvedRow;
+  /** How many takes of the row to generate (1-10); present only when the row is valid. */
+  takes?: number;
 }
 
 export interface SheetValidation {
@@ -181,8 +188,21 @@ export function validateRow(
     error('image', 'This model turns a still image into video: add an image (a file path or an https URL).');
   }
 
+  // Takes: how many versions of this row to generate, each its own clip (and its own cost)
+  const takesText = nonEmpty(row.takes);
+  let takes = defaults.takes ?? 1;
+  if (takesText !== undefined) {
+    const n = /^\d+$/.test(takesText) ? Number(takesText) : NaN;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_TAKES) {
+      error('takes', `Takes "${takesText}" is not a whole number from 1 to ${MAX_TAKES}: write how many versions of this row to generate, or leave it empty for ${defaults.takes ?? 1}.`);
+    } else takes = n;
+  } else if (!Number.isInteger(takes) || takes < 1 || takes > MAX_TAKES) {
+    error('takes', `Takes per row${DEFAULT_NOTE} must be a whole number from 1 to ${MAX_TAKES}.`);
+  }
+
   const valid = errors.length === 0;
   const result: RowValidation = { row: row.index, valid, errors, warnings };
+  if (valid) result.takes = takes;
   if (valid && model.value !== undefined && duration.value !== undefined) {
     const resolved: ResolvedRow = { model: model.value, prompt, duration: duration.value };
     if (negative.value !== undefined) resolved.negative_prompt = negative.value;

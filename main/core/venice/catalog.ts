@@ -4,6 +4,7 @@
  * base URL so Rehearsal (the simulator) and the real API never mix.
  */
 import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -87,7 +88,9 @@ export class ModelCatalog {
 
   private async writeCache(models: VeniceModel[], fetchedAt: number): Promise<void> {
     await mkdir(this.cacheDir, { recursive: true });
-    const tmp = `${this.cachePath}.${process.pid}.tmp`;
+    // Unique per write: two loads in one process (the page asks for models while an import prices rows) must not
+    // rename each other's temp file away.
+    const tmp = `${this.cachePath}.${process.pid}.${randomUUID()}.tmp`;
     await writeFile(tmp, JSON.stringify({ version: 1, baseUrl: this.client.baseUrl, fetchedAt, models }));
     await rename(tmp, this.cachePath);
   }

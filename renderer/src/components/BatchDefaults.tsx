@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { MAX_TAKES } from '../editor/sheet';
 import { useImportStore } from '../state/importer';
 import { useSettingsStore } from '../state/settings';
 
@@ -63,6 +64,20 @@ export function BatchDefaults() {
             </select>
           </label>
         )}
+        <label title="Each take is its own clip, generated and charged separately; pick the best one on the timeline">
+          Takes per row{' '}
+          <select
+            data-testid="default-takes"
+            value={defaults.takes ?? 1}
+            onChange={(e) => setDefaults({ takes: Number(e.target.value) === 1 ? undefined : Number(e.target.value) })}
+          >
+            {Array.from({ length: MAX_TAKES }, (_, i) => i + 1).map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       <label className="block">
         Negative prompt{' '}

@@ -1,13 +1,24 @@
 /**
  * The imported sheet as an editable, virtualized grid: only the rows in view are in the DOM, every cell is checked
  * live against the chosen model, and everything works from the keyboard (arrows, Enter/F2 or typing to edit,
- * Enter/Tab to keep, Escape to cancel, Delete to empty a cell, Ctrl+Z / Ctrl+Shift+Z, Ctrl+D duplicate, Ctrl+Delete delete, Ctrl+Enter add).
+ * Enter/Tab to keep, Escape to cancel, Delete to empty a cell, Ctrl+Z / Ctrl+Shift+Z, Ctrl+Enter add).
+ * Rows can be selected (click, Shift+click, Ctrl/Cmd+click, Shift+Up/Down, Ctrl/Cmd+A) and then filled down
+ * (Ctrl+D), duplicated (Ctrl+Shift+D), deleted (Ctrl+Delete) or moved (Alt+Up/Down, or by the drag handle);
+ * each is one undo step. The grid has one keyboard listener; only the rows in view have click handlers.
  */
+import { DndContext, KeyboardSensor, PointerSensor, closestCenter, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
+import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { CSS } from '@dnd-kit/utilities';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { RowValidation } from '../editor/sheet';
-import { cellText, FIELD_LABELS, FIELDS, rulesOf, suggestFix, type EditRow, type Field } from '../editor/rows';
+import type { BatchDefaults, RowValidation } from '../editor/sheet';
+import { clickSelect, EMPTY_SELECTION, selectAll, targetKeys, type Selection } from '../editor/selection';
+import { cellText, defaultText, FIELD_LABELS, FIELDS, rulesOf, suggestFix, type EditRow, type Field } from '../editor/rows';
+import { usd } from '../format';
+import { useRowQuotes } from '../editor/useRowQuotes';
+import type { RowPrice } from '../editor/quotes';
 import { useEditorStore } from '../state/editor';
+import { useImportStore } from '../state/importer';
 import { useSettingsStore } from '../state/settings';
 import { CellEditor } from './CellEditor';
 
@@ -16,14 +27,51 @@ export const ROW_HEIGHT = 30;
 interface Props {
   rows: EditRow[];
   checks: RowValidation[];
-  defaultModel: string;
+  /** The batch defaults empty cells stand for. Without it, the import's own (state/importer.ts). */
+  defaults?: BatchDefaults;
 }
 
 type Editing = { key: number; field: Field; draft: string };
 
-export function BatchEditor({ rows, checks, defaultModel }: Props) {
+/** A row's price for all its takes, or why there is none. */
+function PriceCell({ price }: { price: RowPrice }) {
+  const text = price.kind === 'price' ? usd(price.usd) : price.kind === 'pending' ? '…' : price.kind === 'problem' ? 'no price' : '—';
+  const title =
+    price.kind === 'problem' ? price.message : price.kind === 'invalid' ? 'Priced once the row is ready' : price.kind === 'pending' ? 'Asking Venice for the price' : 'Every take of this row';
+  return (
+    <div role="gridcell" className={`cell price${price.kind === 'problem' ? ' warn' : ''}`} title={title} data-testid="row-price">
+      {text}
+    </div>
+  );
+}
+
+/** The grip a row is dragged by (dnd-kit); only the rows in view have one. */
+function DragHandle({ rowKey, label }: { rowKey: number; label: string }) {
+  const { attributes, listeners, setNodeRef, transform, isDragging } = useSortable({ id: rowKey });
+  return (
+    <span
+      ref={setNodeRef}
+      className={`drag-handle${isDragging ? ' dragging' : ''}`}
+      style={{ transform: CSS.Translate.toString(transform) }}
+      aria-label={`Move ${label}`}
+      data-testid="drag-handle"
+      {...attributes}
+      {...listeners}
+    >
+      ⠿
+    </span>
+  );
+}
+
+export function BatchEditor({ rows, checks, defaults: given }: Props) {
   const models = useSettingsStore((s) => s.models);
-  const { setCell, addRow, duplicateRow, deleteRow, undo, redo } = useEditorStore.getState();
+  const { setCell, addRow, undo, redo, fillDown, deleteRows, duplicateRows, moveRows, moveRowsTo } = useEditorStore.getState();
+  const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
+  const rehearsal = useSettingsStore((s) => s.settings?.rehearsal ?? true);
+  const { cache: prices } = useRowQuotes(checks, rehearsal);
+  const total = prices.total(checks, rehearsal);
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
+  const rowKeys = useMemo(() => rows.map((row) => row.key), [rows]);
   const canUndo = useEditorStore((s) => s.past.length > 0);
   const canRedo = useEditorStore((s) => s.future.length > 0);
   const [active, setActive] = useState({ r: 0, c: 1 });
@@ -32,7 +80,9 @@ export function BatchEditor({ rows, checks, defaultModel }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
   const rules = useMemo(() => rulesOf(models), [models]);
-  const defaults = useMemo(() => (defaultModel ? { model: defaultModel } : {}), [defaultModel]);
+  const importDefaults = useImportStore((s) => s.defaults);
+  const defaults = given ?? importDefaults;
+  const defaultModel = defaults.model ?? '';
 
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
 
@@ -40,10 +90,45 @@ export function BatchEditor({ rows, checks, defaultModel }: Props) {
   const activeRow = rows[r];
   const activeCheck = checks[r];
   const focusGrid = () => gridRef.current?.focus();
-  const moveTo = (nr: number, nc: number) => {
+  const moveTo = (nr: number, nc: number, keepSelection = false) => {
     const row = Math.max(0, Math.min(rows.length - 1, nr));
     setActive({ r: row, c: Math.max(0, Math.min(FIELDS.length - 1, nc)) });
+    if (!keepSelection) setSelection(EMPTY_SELECTION);
     virtualizer.scrollToIndex(row);
+  };
+  /** The rows a selection command acts on: the selection, or the active row alone. */
+  const targets = () => targetKeys(selection, activeRow?.key);
+  const isSelected = (key: number) => (selection.keys.size > 0 ? selection.keys.has(key) : key === activeRow?.key);
+  const extendTo = (nr: number) => {
+    const row = Math.max(0, Math.min(rows.length - 1, nr));
+    const base = selection.anchor === undefined ? { keys: new Set<number>(), anchor: activeRow?.key } : selection;
+    setSelection(clickSelect(rows, base, row, { shift: true }));
+    moveTo(row, active.c, true);
+  };
+  /** Moves the selected rows one place; the active cell follows its row. */
+  const moveSelection = (delta: -1 | 1) => {
+    const keys = targets();
+    if (selection.keys.size === 0 && activeRow) setSelection({ keys, anchor: activeRow.key });
+    moveRows(keys, delta);
+    const now = useEditorStore.getState().rows.findIndex((row) => row.key === activeRow?.key);
+    if (now >= 0) moveTo(now, active.c, true);
+  };
+  const duplicateSelection = () => {
+    const added = duplicateRows(targets());
+    if (added.length) setSelection({ keys: new Set(added), anchor: added[0] });
+  };
+  const deleteSelection = () => {
+    deleteRows(targets());
+    setSelection(EMPTY_SELECTION);
+  };
+  const onDragEnd = (e: DragEndEvent) => {
+    const from = Number(e.active.id);
+    if (!e.over) return;
+    const keys = selection.keys.has(from) ? selection.keys : new Set([from]);
+    moveRowsTo(keys, Number(e.over.id));
+    const now = useEditorStore.getState().rows.findIndex((row) => row.key === from);
+    if (now >= 0) setActive({ r: now, c: active.c });
+    focusGrid();
   };
   const startEdit = (row: number, c: number, draft?: string) => {
     const target = rows[row];
@@ -79,9 +164,18 @@ export function BatchEditor({ rows, checks, defaultModel }: Props) {
     if (mod && key === 'z' && e.shiftKey) redo();
     else if (mod && key === 'z') undo();
     else if (mod && key === 'y') redo();
-    else if (mod && key === 'd' && activeRow) duplicateRow(activeRow.key);
-    else if (mod && e.key === 'Delete' && activeRow) deleteRow(activeRow.key);
+    else if (mod && key === 'a') setSelection(selectAll(rows));
+    else if (mod && key === 'd' && e.shiftKey && activeRow) duplicateSelection();
+    // Ctrl+D fills down a selection of two or more rows; on one row it duplicates it (there is nothing below to fill).
+    else if (mod && key === 'd' && activeRow && selection.keys.size > 1) fillDown(selection.keys, FIELDS[active.c]!);
+    else if (mod && key === 'd' && activeRow) duplicateSelection();
+    else if (mod && (e.key === 'Delete' || e.key === 'Backspace') && activeRow) deleteSelection();
     else if (mod && e.key === 'Enter') addBelow();
+    else if (e.altKey && e.key === 'ArrowUp') moveSelection(-1);
+    else if (e.altKey && e.key === 'ArrowDown') moveSelection(1);
+    else if (e.shiftKey && e.key === 'ArrowUp') extendTo(r - 1);
+    else if (e.shiftKey && e.key === 'ArrowDown') extendTo(r + 1);
+    else if (e.key === 'Escape' && selection.keys.size > 0) setSelection(EMPTY_SELECTION);
     else if (e.key === 'ArrowDown') moveTo(r + 1, active.c);
     else if (e.key === 'ArrowUp') moveTo(r - 1, active.c);
     else if (e.key === 'ArrowRight') moveTo(r, active.c + 1);
@@ -101,11 +195,14 @@ export function BatchEditor({ rows, checks, defaultModel }: Props) {
         <button onClick={addBelow} title="Ctrl+Enter">
           Add row
         </button>
-        <button disabled={!activeRow} onClick={act(() => activeRow && duplicateRow(activeRow.key))} title="Ctrl+D">
-          Duplicate row
+        <button disabled={!activeRow} onClick={act(duplicateSelection)} title="Ctrl+Shift+D">
+          {selection.keys.size > 1 ? `Duplicate ${selection.keys.size} rows` : 'Duplicate row'}
         </button>
-        <button disabled={!activeRow} onClick={act(() => activeRow && deleteRow(activeRow.key))} title="Ctrl+Delete">
-          Delete row
+        <button disabled={!activeRow} onClick={act(deleteSelection)} title="Ctrl+Delete">
+          {selection.keys.size > 1 ? `Delete ${selection.keys.size} rows` : 'Delete row'}
+        </button>
+        <button disabled={selection.keys.size < 2} onClick={act(() => fillDown(selection.keys, FIELDS[active.c]!))} title="Ctrl+D" data-testid="fill-down">
+          Fill down {FIELD_LABELS[FIELDS[active.c]!]}
         </button>
         <button disabled={!canUndo} onClick={act(undo)} title="Ctrl+Z">
           Undo
@@ -113,7 +210,13 @@ export function BatchEditor({ rows, checks, defaultModel }: Props) {
         <button disabled={!canRedo} onClick={act(redo)} title="Ctrl+Shift+Z">
           Redo
         </button>
-        <span className="muted hint">Arrows move · Enter or typing edits · Esc cancels · Delete empties</span>
+        <span className="muted" data-testid="editor-total" title="Every take of every ready row, at Venice's current prices">
+          {total.usd > 0 || total.complete ? `Total ${usd(total.usd)}${total.complete ? '' : ' so far'}` : 'Pricing…'}
+        </span>
+        <span className="muted hint" data-testid="editor-keys">
+          Arrows move · Enter or typing edits · Esc cancels · Delete empties · Shift+click or Shift+↑↓ selects rows, Ctrl/⌘+click adds one, Ctrl/⌘+A all ·
+          Ctrl/⌘+D fills down · Alt+↑↓ or drag ⠿ moves rows · Ctrl/⌘+Z undoes
+        </span>
       </div>
       <div
         className="grid"
@@ -133,8 +236,11 @@ export function BatchEditor({ rows, checks, defaultModel }: Props) {
               {FIELD_LABELS[f]}
             </div>
           ))}
+          <div role="columnheader">Price</div>
           <div role="columnheader">Check</div>
         </div>
+        <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
+        <SortableContext items={rowKeys} strategy={verticalListSortingStrategy}>
         <div className="grid-scroll" ref={scrollRef} style={{ height: Math.min(440, rows.length * ROW_HEIGHT + 2) }}>
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((item) => {
@@ -148,11 +254,21 @@ export function BatchEditor({ rows, checks, defaultModel }: Props) {
                   key={row.key}
                   role="row"
                   aria-rowindex={item.index + 2}
-                  className={`grid-row${check?.valid ? '' : ' invalid'}${item.index === r ? ' current' : ''}`}
+                  aria-selected={isSelected(row.key)}
+                  className={`grid-row${check?.valid ? '' : ' invalid'}${item.index === r ? ' current' : ''}${selection.keys.has(row.key) ? ' selected' : ''}`}
                   style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
                   data-testid={`edit-row-${item.index + 1}`}
                 >
-                  <div role="rowheader" className="num">
+                  <div
+                    role="rowheader"
+                    className="num"
+                    onClick={(e) => {
+                      setSelection(clickSelect(rows, selection, item.index, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey }));
+                      setActive({ r: item.index, c: active.c });
+                      focusGrid();
+                    }}
+                  >
+                    <DragHandle rowKey={row.key} label={`row ${item.index + 1}`} />
                     {item.index + 1}
                   </div>
                   {FIELDS.map((field, c) => {
@@ -168,8 +284,11 @@ export function BatchEditor({ rows, checks, defaultModel }: Props) {
                         className={`cell ${field}${isActive ? ' active' : ''}${bad.has(field) ? ' bad' : ''}`}
                         data-testid={`cell-${item.index + 1}-${field}`}
                         title={cellText(row, field)}
-                        onClick={() => {
+                        onClick={(e) => {
                           if (isEditing) return;
+                          const toggle = e.ctrlKey || e.metaKey;
+                          if (e.shiftKey || toggle) setSelection(clickSelect(rows, selection.anchor === undefined ? { keys: new Set(activeRow ? [activeRow.key] : []), anchor: activeRow?.key } : selection, item.index, { shift: e.shiftKey, toggle }));
+                          else setSelection(EMPTY_SELECTION);
                           setActive({ r: item.index, c });
                           focusGrid();
                         }}
@@ -186,11 +305,16 @@ export function BatchEditor({ rows, checks, defaultModel }: Props) {
                             onDone={finishEdit}
                           />
                         ) : (
-                          cellText(row, field) || <span className="muted">{field === 'model' && defaultModel ? defaultModel : ''}</span>
+                          cellText(row, field) || (
+                            <span className="default" title="The batch default (the cell is empty)">
+                              {defaultText(field, defaults)}
+                            </span>
+                          )
                         )}
                       </div>
                     );
                   })}
+                  <PriceCell price={prices.priceOf(check, rehearsal)} />
                   <div role="gridcell" className={`cell check${check?.valid ? ' ok' : ''}`} data-testid="row-check" title={check?.errors.map((e) => e.message).join('\n')}>
                     {check?.valid ? (
                       'ready'
@@ -210,6 +334,8 @@ export function BatchEditor({ rows, checks, defaultModel }: Props) {
             })}
           </div>
         </div>
+        </SortableContext>
+        </DndContext>
       </div>
       {activeRow && activeCheck && (activeCheck.errors.length > 0 || activeCheck.warnings.length > 0) && (
         <div className="row-detail" data-testid="row-detail" aria-live="polite">

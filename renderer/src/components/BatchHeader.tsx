@@ -1,7 +1,10 @@
 /** The open batch while it runs: progress bar, counts per state, spend, balance, ETA, and Pause / Resume / Cancel. */
 import { useState } from 'react';
 import { PHASE_LABEL, usd } from '../format';
-import { useAppStore } from '../state/app';
+import { downloadText } from '../editor/download';
+import { unwrap } from '../bridge';
+import { reportError, useAppStore } from '../state/app';
+import { bridge } from '../state/bridge';
 import { useBatchStore } from '../state/batches';
 import { batchProgress, duration } from '../state/progress';
 
@@ -11,7 +14,19 @@ export function BatchHeader() {
   const act = useBatchStore((s) => s.act);
   const balance = useAppStore((s) => s.balance);
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const [exporting, setExporting] = useState(false);
   if (!batch) return null;
+  const exportResults = async () => {
+    setExporting(true);
+    try {
+      const { fileName, csv } = unwrap(await bridge.batch.resultsSheet({ batchId: batch.id }));
+      downloadText(fileName, csv);
+    } catch (e) {
+      reportError(e);
+    } finally {
+      setExporting(false);
+    }
+  };
   const p = batchProgress(batch, rows, Date.now());
   const parts = [
     p.working && `${p.working} in progress`,
@@ -34,6 +49,14 @@ export function BatchHeader() {
           → {batch.outputDir}
         </span>
         <span className="spacer" />
+        <button
+          onClick={() => void exportResults()}
+          disabled={exporting}
+          title="A spreadsheet of every row: its prompt, status, cost, file and queue id"
+          data-testid="export-results"
+        >
+          {exporting ? 'Exporting…' : 'Export results'}
+        </button>
         {canPause && <button onClick={() => void act('pause', batch.id)}>Pause</button>}
         {batch.status === 'paused' && <button onClick={() => void act('resume', batch.id)}>Resume</button>}
         {canCancel && !confirmCancel && (

@@ -15,6 +15,7 @@ interface Props {
 function choices(field: Field, model: ModelView | undefined, models: ModelView[]): string[] {
   if (field === 'model') return models.map((m) => m.id);
   if (field === 'audio') return ['yes', 'no'];
+  if (field === 'takes') return Array.from({ length: 10 }, (_, i) => String(i + 1));
   if (!model) return [];
   if (field === 'duration') return model.durations;
   if (field === 'resolution') return model.resolutions;

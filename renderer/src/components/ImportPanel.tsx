@@ -125,7 +125,7 @@ export function ImportPanel() {
               {w.message}
             </p>
           ))}
-          <BatchEditor rows={rows} checks={checks} defaultModel={defaults.model ?? ''} />
+          <BatchEditor rows={rows} checks={checks} defaults={defaults} />
           <div className="controls">
             <label>
               Stop if spend would pass ${' '}

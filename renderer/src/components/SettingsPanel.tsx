@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { EXTERNAL_LINKS } from '../../../main/contract-names';
+import { useAppStore } from '../state/app';
 import { useSettingsStore } from '../state/settings';
+import { SettingsFields } from './SettingsFields';
 
 export function SettingsPanel() {
   const settings = useSettingsStore((s) => s.settings);
@@ -11,6 +13,7 @@ export function SettingsPanel() {
   const [draft, setDraft] = useState('');
   const [keyProblem, setKeyProblem] = useState<string | undefined>();
   const [checking, setChecking] = useState(false);
+  const mode = useAppStore((s) => s.info?.mode);
   if (!settings) return null;
 
   const submitKey = async () => {
@@ -29,10 +32,7 @@ export function SettingsPanel() {
         <input type="checkbox" checked={settings.rehearsal} onChange={(e) => void update({ rehearsal: e.target.checked })} data-testid="rehearsal-toggle" />{' '}
         Rehearsal: new batches run on the built-in simulator. Nothing is charged; clips are placeholders.
       </label>
-      <p className="muted">
-        Clips go to <code>{settings.outputDir}</code>, one folder per batch, named <code>{settings.nameTemplate}</code>. {settings.concurrency} clips at
-        a time.
-      </p>
+      <SettingsFields settings={settings} desktop={mode === 'desktop'} />
       <h3>Venice API key</h3>
       {key?.set ? (
         <p>

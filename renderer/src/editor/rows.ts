@@ -27,7 +27,7 @@ export interface EditRow extends SheetRow {
   key: number;
 }
 
-export const FIELDS = ['name', 'prompt', 'model', 'duration', 'resolution', 'aspect_ratio', 'audio'] as const;
+export const FIELDS = ['name', 'prompt', 'model', 'duration', 'resolution', 'aspect_ratio', 'audio', 'takes'] as const;
 export type Field = (typeof FIELDS)[number];
 
 export const FIELD_LABELS: Record<Field, string> = {
@@ -38,6 +38,7 @@ export const FIELD_LABELS: Record<Field, string> = {
   resolution: 'Resolution',
   aspect_ratio: 'Aspect',
   audio: 'Audio',
+  takes: 'Takes',
 };
 
 export function rulesOf(models: readonly ModelView[]): Map<string, Rules> {
@@ -48,6 +49,26 @@ export function rulesOf(models: readonly ModelView[]): Map<string, Rules> {
 export function cellText(row: SheetRow, field: Field): string {
   if (field === 'audio') return row.audio === undefined ? (row.raw.audio ?? '') : row.audio ? 'yes' : 'no';
   return row[field] ?? '';
+}
+
+/**
+ * What an empty cell stands for: the batch default, shown faded so the user sees what the row will really ask for.
+ * '' where nothing applies (the model's own default).
+ */
+export function defaultText(field: Field, defaults: BatchDefaults): string {
+  switch (field) {
+    case 'model':
+    case 'duration':
+    case 'resolution':
+    case 'aspect_ratio':
+      return defaults[field] ?? '';
+    case 'audio':
+      return defaults.audio === undefined ? '' : defaults.audio ? 'yes' : 'no';
+    case 'takes':
+      return String(defaults.takes ?? 1);
+    default:
+      return '';
+  }
 }
 
 /** A copy of the row with one cell changed; an empty cell means "use the batch default". */
@@ -77,7 +98,7 @@ const NORMALISE = { duration: normaliseDuration, resolution: normaliseResolution
 export function settingsOf(row: SheetRow | undefined): Partial<SheetRow> {
   if (!row) return {};
   const out: Partial<SheetRow> = { raw: {} };
-  for (const f of ['model', 'duration', 'resolution', 'aspect_ratio', 'negative_prompt'] as const) {
+  for (const f of ['model', 'duration', 'resolution', 'aspect_ratio', 'negative_prompt', 'takes'] as const) {
     if (row[f] !== undefined) (out as Record<string, unknown>)[f] = row[f];
     if (row.raw[f] !== undefined) out.raw![f] = row.raw[f];
   }

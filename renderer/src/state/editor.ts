@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { BatchDefaults, ColumnMapping, RowValidation } from '../editor/sheet';
 import { blankRow, cellText, checkRow, renumber, rulesOf, withCell, type EditRow, type Field, type ModelView } from '../editor/rows';
+import { deleteRows, duplicateRows, fillDown, moveRows, moveRowsTo } from '../editor/selection';
 
 const HISTORY = 200;
 
@@ -23,6 +24,13 @@ interface EditorState {
   addRow: (afterKey?: number) => number;
   duplicateRow: (key: number) => number | undefined;
   deleteRow: (key: number) => void;
+  /** Selection edits, each one undo step (nothing recorded when nothing changes). */
+  fillDown: (keys: ReadonlySet<number>, field: Field) => void;
+  deleteRows: (keys: ReadonlySet<number>) => void;
+  /** Returns the copies' keys. */
+  duplicateRows: (keys: ReadonlySet<number>) => number[];
+  moveRows: (keys: ReadonlySet<number>, delta: -1 | 1) => void;
+  moveRowsTo: (keys: ReadonlySet<number>, overKey: number) => void;
   undo: () => void;
   redo: () => void;
   clear: () => void;
@@ -30,6 +38,10 @@ interface EditorState {
 
 export const useEditorStore = create<EditorState>((set, get) => {
   const commit = (rows: EditRow[]) => set((s) => ({ rows, past: [...s.past.slice(-HISTORY + 1), s.rows], future: [] }));
+  /** Commits a selection edit's result unless it is the same array (nothing changed: no undo step). */
+  const commitIfChanged = (next: readonly EditRow[]) => {
+    if (next !== get().rows) commit(next as EditRow[]);
+  };
   return {
     rows: [],
     baseline: [],
@@ -67,6 +79,17 @@ export const useEditorStore = create<EditorState>((set, get) => {
       const i = rows.findIndex((r) => r.key === key);
       if (i >= 0) commit(renumber(rows.toSpliced(i, 1)));
     },
+    fillDown: (keys, field) => commitIfChanged(fillDown(get().rows, keys, field)),
+    deleteRows: (keys) => commitIfChanged(deleteRows(get().rows, keys)),
+    duplicateRows: (keys) => {
+      const { rows, nextKey } = get();
+      const r = duplicateRows(rows, keys, nextKey);
+      if (r.added.length) set({ nextKey: nextKey + r.added.length });
+      commitIfChanged(r.rows);
+      return r.added;
+    },
+    moveRows: (keys, delta) => commitIfChanged(moveRows(get().rows, keys, delta)),
+    moveRowsTo: (keys, overKey) => commitIfChanged(moveRowsTo(get().rows, keys, overKey)),
     undo: () =>
       set((s) => {
         const prev = s.past.at(-1);

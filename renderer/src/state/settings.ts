@@ -16,6 +16,8 @@ interface SettingsState {
   modelsWarning: string | null;
   load: () => Promise<void>;
   update: (patch: CallInput<'settings:set'>) => Promise<void>;
+  /** Like update, but hands a refusal back (in the app's words, without the field name) for the form to show. */
+  save: (patch: CallInput<'settings:set'>) => Promise<string | undefined>;
   loadModels: (rehearsal: boolean) => Promise<void>;
   /** Resolves to an error message, or undefined when the key was checked and saved. */
   saveKey: (key: string) => Promise<string | undefined>;
@@ -45,6 +47,12 @@ export const useSettingsStore = create<SettingsState>((set, get) => ({
     } catch (e) {
       reportError(e);
     }
+  },
+  save: async (patch) => {
+    const r = await bridge.settings.set(patch);
+    if (!r.ok) return r.error.message.replace(/^\w+: /, '');
+    set({ settings: r.value });
+    return undefined;
   },
   loadModels: async (rehearsal) => {
     const r = await bridge.models.list({ rehearsal });

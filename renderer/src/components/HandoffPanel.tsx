@@ -1,0 +1,28 @@
+/** Files for the editing suite: an EDL and an FCPXML referencing the downloaded clips, and a contact sheet. */
+import { useTimelineStore } from '../state/timeline';
+
+const KIND = { edl: 'CMX 3600 EDL (Premiere, Resolve)', fcpxml: 'FCPXML (Final Cut, Resolve)', 'contact-sheet': 'Contact sheet (PNG)' } as const;
+
+export function HandoffPanel() {
+  const files = useTimelineStore((s) => s.handoff);
+  const write = useTimelineStore((s) => s.writeHandoff);
+  const busy = useTimelineStore((s) => s.busy);
+  const empty = useTimelineStore((s) => s.clips.length === 0);
+  return (
+    <section className="handoff" aria-label="Hand-off to an editing suite">
+      <h3>Hand-off to an editing suite</h3>
+      <button onClick={() => void write()} disabled={busy || empty}>
+        Write EDL, FCPXML and contact sheet
+      </button>
+      {files.length > 0 && (
+        <ul className="handoff-files">
+          {files.map((f) => (
+            <li key={f.kind}>
+              {KIND[f.kind]}: <strong>{f.fileName}</strong> <span className="muted path">{f.path}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

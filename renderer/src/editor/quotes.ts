@@ -1,0 +1,87 @@
+/**
+ * Per-row prices while editing. Prices depend only on the parameter set (model, duration, resolution, aspect,
+ * audio), so the page keeps one price per set and asks main (quote:rows) only for sets it has not seen: editing a
+ * prompt costs no call, and 10,000 rows of the same settings cost one. Pure: the hook in useRowQuotes.ts drives it.
+ */
+import type { RowValidation } from './sheet';
+
+export interface QuoteParams {
+  model: string;
+  duration: string;
+  resolution?: string;
+  aspect_ratio?: string;
+  audio?: boolean;
+}
+
+/** What a row's Price cell shows. */
+export type RowPrice = { kind: 'price'; usd: number } | { kind: 'pending' } | { kind: 'invalid' } | { kind: 'problem'; message: string };
+
+export function paramsOf(check: RowValidation | undefined): QuoteParams | undefined {
+  const r = check?.valid ? check.resolved : undefined;
+  if (!r) return undefined;
+  const p: QuoteParams = { model: r.model, duration: r.duration };
+  if (r.resolution !== undefined) p.resolution = r.resolution;
+  if (r.aspect_ratio !== undefined) p.aspect_ratio = r.aspect_ratio;
+  if (r.audio !== undefined) p.audio = r.audio;
+  return p;
+}
+
+export const quoteKey = (p: QuoteParams, rehearsal: boolean) =>
+  [rehearsal ? 'r' : 'l', p.model, p.duration, p.resolution ?? '', p.aspect_ratio ?? '', p.audio === undefined ? '' : p.audio ? '1' : '0'].join('|');
+
+export class PriceCache {
+  private prices = new Map<string, number>();
+  private problems = new Map<string, string>();
+
+  /** Parameter sets of valid rows with no price and no problem yet, each once. */
+  missing(checks: readonly (RowValidation | undefined)[], rehearsal: boolean): QuoteParams[] {
+    const out = new Map<string, QuoteParams>();
+    for (const c of checks) {
+      const p = paramsOf(c);
+      if (!p) continue;
+      const k = quoteKey(p, rehearsal);
+      if (!this.prices.has(k) && !this.problems.has(k) && !out.has(k)) out.set(k, p);
+    }
+    return [...out.values()];
+  }
+
+  store(params: readonly QuoteParams[], prices: readonly number[], rehearsal: boolean): void {
+    params.forEach((p, i) => {
+      const price = prices[i];
+      if (price !== undefined) this.prices.set(quoteKey(p, rehearsal), price);
+    });
+  }
+
+  /** A refused quote call: every set it asked about shows the reason (and is asked again after `forget`). */
+  fail(params: readonly QuoteParams[], message: string, rehearsal: boolean): void {
+    for (const p of params) this.problems.set(quoteKey(p, rehearsal), message);
+  }
+
+  forgetProblems(): void {
+    this.problems.clear();
+  }
+
+  /** One row's price for all its takes. */
+  priceOf(check: RowValidation | undefined, rehearsal: boolean): RowPrice {
+    const p = paramsOf(check);
+    if (!p) return { kind: 'invalid' };
+    const k = quoteKey(p, rehearsal);
+    const problem = this.problems.get(k);
+    if (problem !== undefined) return { kind: 'problem', message: problem };
+    const each = this.prices.get(k);
+    if (each === undefined) return { kind: 'pending' };
+    return { kind: 'price', usd: Math.round(each * (check?.takes ?? 1) * 100) / 100 };
+  }
+
+  /** The total of the priced valid rows, and whether every valid row is priced. */
+  total(checks: readonly (RowValidation | undefined)[], rehearsal: boolean): { usd: number; complete: boolean } {
+    let usd = 0;
+    let complete = true;
+    for (const c of checks) {
+      const price = this.priceOf(c, rehearsal);
+      if (price.kind === 'price') usd += price.usd;
+      else if (price.kind !== 'invalid') complete = false;
+    }
+    return { usd: Math.round(usd * 100) / 100, complete };
+  }
+}

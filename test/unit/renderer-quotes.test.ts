@@ -1,0 +1,54 @@
+/** The editor's price cache: one quote per parameter set, only valid rows, takes counted, problems kept per set. */
+import { describe, expect, it } from 'vitest';
+import type { RowValidation } from '../../main/core/sheet';
+import { PriceCache, quoteKey } from '../../renderer/src/editor/quotes';
+
+const ok = (row: number, over: Partial<NonNullable<RowValidation['resolved']>> = {}, takes = 1): RowValidation => ({
+  row,
+  valid: true,
+  errors: [],
+  warnings: [],
+  takes,
+  resolved: { model: 'fast', prompt: `p${row}`, duration: '5s', resolution: '480p', ...over },
+});
+const bad = (row: number): RowValidation => ({ row, valid: false, errors: [{ field: 'prompt', column: 'prompt', message: 'Prompt is empty.' }], warnings: [] });
+
+describe('PriceCache', () => {
+  it('asks once per parameter set of the valid rows, whatever the prompts', () => {
+    const cache = new PriceCache();
+    const checks = [ok(1), ok(2), ok(3, { duration: '10s' }), bad(4), ok(5, { audio: true })];
+    const missing = cache.missing(checks, true);
+    expect(missing).toEqual([
+      { model: 'fast', duration: '5s', resolution: '480p' },
+      { model: 'fast', duration: '10s', resolution: '480p' },
+      { model: 'fast', duration: '5s', resolution: '480p', audio: true },
+    ]);
+    cache.store(missing, [0.1, 0.2, 0.15], true);
+    expect(cache.missing(checks, true)).toEqual([]);
+    // Rehearsal and real prices are different sets.
+    expect(cache.missing(checks, false)).toHaveLength(3);
+    expect(cache.priceOf(checks[0], true)).toEqual({ kind: 'price', usd: 0.1 });
+    expect(cache.priceOf(checks[3], true)).toEqual({ kind: 'invalid' });
+    expect(cache.total(checks, true)).toEqual({ usd: 0.55, complete: true });
+  });
+
+  it('counts every take, and says a row is pending until its set is priced', () => {
+    const cache = new PriceCache();
+    const three = ok(1, {}, 3);
+    expect(cache.priceOf(three, true)).toEqual({ kind: 'pending' });
+    expect(cache.total([three], true)).toEqual({ usd: 0, complete: false });
+    cache.store(cache.missing([three], true), [0.25], true);
+    expect(cache.priceOf(three, true)).toEqual({ kind: 'price', usd: 0.75 });
+  });
+
+  it('keeps a refused quote\'s reason on the rows it concerns until forgotten', () => {
+    const cache = new PriceCache();
+    const checks = [ok(1)];
+    cache.fail(cache.missing(checks, false), 'Prices need a Venice API key.', false);
+    expect(cache.priceOf(checks[0], false)).toEqual({ kind: 'problem', message: 'Prices need a Venice API key.' });
+    expect(cache.missing(checks, false)).toEqual([]);
+    cache.forgetProblems();
+    expect(cache.missing(checks, false)).toHaveLength(1);
+    expect(quoteKey({ model: 'm', duration: '5s' }, true)).not.toBe(quoteKey({ model: 'm', duration: '5s', audio: false }, true));
+  });
+});
