@@ -15,6 +15,7 @@ import { AppServices } from '../../main/core/services/app-services';
 import { defaultSettings } from '../../main/core/services/app-settings';
 import { SecretStore } from '../../main/core/secrets/secret-store';
 import { startSimulator, type Simulator } from '../../main/core/venice/simulator';
+import { until } from '../support/app-batch';
 
 let dir: string;
 let app: AppServices;
@@ -22,14 +23,6 @@ let handlers: Handlers;
 let realVenice: Simulator;
 
 const call = (name: string, input?: unknown): Promise<any> => dispatch(handlers, name, input, () => undefined);
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 30_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > ms) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 beforeAll(async () => {
   realVenice = await startSimulator({ apiKeys: ['real-key'], processingMs: 200 });
@@ -65,7 +58,7 @@ describe('results sheet', () => {
     const created = await call('batch:create', { importId: preview.value.importId, concurrency: 2 });
     expect(created.ok).toBe(true);
     const batchId = created.value.id as number;
-    await until(async () => (await call('batch:get', { batchId })).value.batch.phase === 'finished', 'the batch to finish');
+    await until(async () => (await call('batch:get', { batchId })).value.batch.phase === 'finished', 'the batch to finish', 30_000);
 
     const res = await call('batch:resultsSheet', { batchId });
     expect(res.ok).toBe(true);
@@ -112,7 +105,7 @@ describe('takes', () => {
     expect(created.value.total).toBe(6);
     expect(created.value.quotedUsd).toBeCloseTo(three.value.totalUsd, 2);
     const batchId = created.value.id as number;
-    await until(async () => (await call('batch:get', { batchId })).value.batch.phase === 'finished', 'the batch to finish');
+    await until(async () => (await call('batch:get', { batchId })).value.batch.phase === 'finished', 'the batch to finish', 30_000);
     const { rows } = (await call('batch:get', { batchId })).value;
     expect(rows.map((r: any) => [r.row, r.take, r.prompt])).toEqual([
       [1, 1, 'Boats at dawn'],

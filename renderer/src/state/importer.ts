@@ -16,15 +16,7 @@ type Preview = CallOutput<'batch:importSheet'>;
 export type ReadOptions = NonNullable<CallInput<'batch:importSheet'>['options']>;
 
 /** What the preview bar and the mapping show: from the preview, or from the page's own read when main refused it. */
-export interface SheetInfo {
-  format: string;
-  encoding: string | null;
-  delimiter: string | null;
-  sheetNames: string[] | null;
-  sheetName: string | null;
-  headers: string[];
-  mapping: ColumnMapping;
-}
+export type SheetInfo = Pick<Preview, 'format' | 'encoding' | 'delimiter' | 'sheetNames' | 'sheetName' | 'headers'> & { mapping: ColumnMapping };
 
 interface ImportState {
   busy: boolean;
