@@ -258,6 +258,13 @@ export const MusicViewSchema = z.object({
 
 export const TimelineViewSchema = z.object({
   batchId: Id,
+/** A note at a moment of the timeline (seconds on the record side), carried into the hand-off files. */
+export const MarkerViewSchema = z.strictObject({
+  id: z.string().min(1).max(100),
+  at: z.number().min(0).max(86_400),
+  note: z.string().max(2000),
+});
+
   /** False while the timeline is the default one (every finished clip in row order, first take of each row). */
   saved: z.boolean(),
   updatedAt: z.number().nullable(),
@@ -265,6 +272,7 @@ export const TimelineViewSchema = z.object({
   music: MusicViewSchema.nullable(),
   bin: z.array(BinClipSchema),
   /** Things the editor should know, e.g. a saved clip whose row is no longer done was dropped. */
+  markers: z.array(MarkerViewSchema),
   problems: z.array(Text),
 });
 
@@ -305,6 +313,8 @@ const TimelineSaveInput = z.strictObject({
   music: z.strictObject({ volume: z.number().min(0).max(2), fadeOutSec: z.number().min(0).max(30) }).nullable(),
 });
 /** A file name for the batch folder: no path, no separators. */
+  /** The timeline's markers; left out, the saved ones are kept. */
+  markers: z.array(MarkerViewSchema).max(1000).optional(),
 const PlainFileName = z
   .string()
   .trim()

@@ -12,8 +12,16 @@ export interface SavedTimelineClip {
   transitionIn: { kind: 'cut' } | { kind: 'crossfade'; durationSec: number };
 }
 
+/** A note at a moment of the timeline (seconds on the record side); the hand-off files carry them. */
+export interface SavedMarker {
+  id: string;
+  at: number;
+  note: string;
+}
+
 export interface SavedTimeline {
   clips: SavedTimelineClip[];
+  markers: SavedMarker[];
   updatedAt: number;
 }
 
@@ -35,15 +43,15 @@ export class TimelineStore {
   getTimeline(batchId: number): SavedTimeline | undefined {
     const r = this.db.prepare('SELECT json, updated_at FROM timelines WHERE batch_id = ?').get(batchId) as { json: string; updated_at: number } | undefined;
     if (!r) return undefined;
-    const parsed = JSON.parse(r.json) as { clips?: SavedTimelineClip[] };
-    return { clips: Array.isArray(parsed.clips) ? parsed.clips : [], updatedAt: r.updated_at };
+    const parsed = JSON.parse(r.json) as { clips?: SavedTimelineClip[]; markers?: SavedMarker[] };
+    return { clips: Array.isArray(parsed.clips) ? parsed.clips : [], markers: Array.isArray(parsed.markers) ? parsed.markers : [], updatedAt: r.updated_at };
   }
 
-  saveTimeline(batchId: number, clips: readonly SavedTimelineClip[]): number {
+  saveTimeline(batchId: number, clips: readonly SavedTimelineClip[], markers: readonly SavedMarker[] = []): number {
     const at = this.now();
     this.db
       .prepare('INSERT INTO timelines (batch_id, json, updated_at) VALUES (?, ?, ?) ON CONFLICT(batch_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at')
-      .run(batchId, JSON.stringify({ version: 1, clips }), at);
+      .run(batchId, JSON.stringify({ version: 1, clips, markers }), at);
     return at;
   }
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { MediaInfo } from '../media/probe';
 import { ProbeCache } from '../media/probe-cache';
 import type { QueueStore } from '../queue/store';
-import { TimelineStore, type SavedTimelineClip } from '../queue/timeline-store';
+import { TimelineStore, type SavedMarker, type SavedTimelineClip } from '../queue/timeline-store';
 import type { RowRecord } from '../queue/types';
 import { UserError } from './app-errors';
 
@@ -32,6 +32,7 @@ export interface TimelineView {
   updatedAt: number | null;
   clips: SavedTimelineClip[];
   music: { fileName: string; durationSec: number | null; volume: number; fadeOutSec: number } | null;
+  markers: SavedMarker[];
   bin: BinClip[];
   problems: string[];
 }
@@ -40,6 +41,8 @@ export interface TimelineSaveInput {
   batchId: number;
   clips: SavedTimelineClip[];
   music: { volume: number; fadeOutSec: number } | null;
+  /** Left out (an older caller), the saved markers are kept. */
+  markers?: SavedMarker[];
 }
 
 /** How far past a probed duration a trim may reach (container durations round). */
@@ -140,6 +143,7 @@ export class TimelineService {
       updatedAt: saved?.updatedAt ?? null,
       clips,
       music: m ? { fileName: m.fileName, durationSec: m.durationSec, volume: m.volume, fadeOutSec: m.fadeOutSec } : null,
+      markers: saved?.markers ?? [],
       bin,
       problems,
     };
@@ -177,12 +181,27 @@ export class TimelineService {
     });
     const music = this.timelines.getMusic(input.batchId);
     if (input.music && !music) throw new UserError('invalid', 'Add a music file before setting its volume and fade.');
+    const markers = input.markers === undefined ? (this.timelines.getTimeline(input.batchId)?.markers ?? []) : checkMarkers(input.markers);
     const clips = input.clips.map((c, i) => ({ rowId: c.rowId, inSec: c.inSec, outSec: c.outSec, transitionIn: i === 0 ? ({ kind: 'cut' } as const) : c.transitionIn }));
-    this.timelines.saveTimeline(input.batchId, clips);
+    this.timelines.saveTimeline(input.batchId, clips, markers);
     if (input.music) this.timelines.setMusicMix(input.batchId, input.music.volume, input.music.fadeOutSec);
     else if (music) this.timelines.clearMusic(input.batchId);
     return this.get(input.batchId);
   }
+}
+
+/**
+ * Markers in time order, each id once, the note without surrounding blanks. A marker past the end of the sequence
+ * is kept (a ripple edit may have moved the end before it; the editor sees it and decides): the hand-off skips it.
+ */
+function checkMarkers(markers: readonly SavedMarker[]): SavedMarker[] {
+  const ids = new Set<string>();
+  for (const m of markers) {
+    if (ids.has(m.id)) throw new UserError('invalid', `Two markers share the id "${m.id}": each marker needs its own.`);
+    ids.add(m.id);
+    if (!Number.isFinite(m.at) || m.at < 0) throw new UserError('invalid', `The marker "${m.note || m.id}" is not at a time on the timeline.`);
+  }
+  return [...markers].map((m) => ({ id: m.id, at: m.at, note: m.note.trim() })).sort((a, b) => a.at - b.at);
 }
 
 function withInfo(base: BinClip, info: MediaInfo): BinClip {
