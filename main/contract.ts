@@ -105,6 +105,8 @@ const Issue = z.object({ column: z.string().nullable(), message: Text });
 export const ImportPreviewSchema = z.object({
   importId: z.string(),
   fileName: z.string(),
+  /** What the batch will be called: the sheet's name without extension, plus its tab in a workbook of several. */
+  title: z.string(),
   rehearsal: z.boolean(),
   format: z.string(),
   encoding: z.string().nullable(),

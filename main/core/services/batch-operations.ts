@@ -10,6 +10,7 @@ import type { RowParams } from '../queue/types';
 import type { BatchDefaults, ImportOptions } from '../sheet';
 import type { AppServices } from './app-services';
 import { UserError } from './app-errors';
+import { batchTitle } from './batch-name';
 import { SheetImports, previewOf, type ImportPreview } from './sheet-imports';
 import { batchView, rowView, type BatchView, type RowView } from './views';
 
@@ -40,6 +41,8 @@ export type QuoteRowInput = Pick<RowParams, 'model' | 'duration' | 'resolution' 
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
+const titleOf = (entry: { fileName: string; file: { sheet: { sheetNames?: string[] | null; sheetName?: string | null } } }) => batchTitle(entry.fileName, entry.file.sheet);
+
 export class BatchOperations {
   private readonly imports: SheetImports;
 
@@ -68,7 +71,7 @@ export class BatchOperations {
     return { batch: batchView(this.store, batch), rows: this.store.listRows(batchId).map((r) => rowView(this.store, r)) };
   }
 
-  async importSheet(input: ImportSheetInput): Promise<ImportPreview> {
+  async importSheet(input: ImportSheetInput): Promise<ImportPreview & { title: string }> {
     const rehearsal = input.rehearsal ?? this.app.getSettings().rehearsal;
     const catalog = await this.app.catalog(rehearsal);
     const quotes = await this.app.quotes(rehearsal);
@@ -83,12 +86,14 @@ export class BatchOperations {
       quotes,
     });
     if (!quotes && !rehearsal) entry.quoteProblem = 'Prices need a Venice API key: add yours in Settings, or use Rehearsal.';
-    const existing = this.store.findBatchBySource(entry.file.hash, this.defaultOutputDir(entry.fileName, rehearsal));
-    return previewOf(entry, catalog, existing?.id ?? null);
+    const title = titleOf(entry);
+    const existing = this.store.findBatchBySource(entry.file.hash, this.defaultOutputDir(title, rehearsal));
+    return { ...previewOf(entry, catalog, existing?.id ?? null), title };
   }
 
-  private defaultOutputDir(fileName: string, rehearsal: boolean): string {
-    const stem = sanitizeSegment(fileName.replace(/\.[^.]+$/, '')) || 'batch';
+  /** A folder named after the batch (so two tabs of one workbook do not share one) inside Settings' output folder. */
+  private defaultOutputDir(title: string, rehearsal: boolean): string {
+    const stem = sanitizeSegment(title) || 'batch';
     return path.join(this.app.getSettings().outputDir, rehearsal ? `${stem} (rehearsal)` : stem);
   }
 
@@ -108,7 +113,8 @@ export class BatchOperations {
         throw new UserError('confirm', `This batch spends real money: ${prepared.rows.length} clip(s), about ${usd(prepared.totalUsd)}. Confirm to queue it.`);
       }
     }
-    const outputDir = path.resolve(input.outputDir ?? this.defaultOutputDir(entry.fileName, entry.rehearsal));
+    const title = titleOf(entry);
+    const outputDir = path.resolve(input.outputDir ?? this.defaultOutputDir(title, entry.rehearsal));
     const existing = this.store.findBatchBySource(entry.file.hash, outputDir);
     if (existing && !input.allowDuplicate) {
       throw new UserError(
@@ -120,7 +126,7 @@ export class BatchOperations {
     const sourcePath = this.imports.keepSource(entry);
     const batchId = this.store.createBatch(
       {
-        name: input.name?.trim() || entry.fileName,
+        name: input.name?.trim() || title,
         sourcePath,
         sourceHash: entry.file.hash,
         settings: { ...entry.defaults, concurrency: input.concurrency ?? settings.concurrency },

@@ -8,6 +8,7 @@ import { REMOTE_STATES, TERMINAL_STATES, type JobState } from '../queue/job-stat
 import type { QueueStore } from '../queue/store';
 import type { BatchRecord, BatchStatus, RowRecord } from '../queue/types';
 import { redact } from '../venice/redact';
+import { withoutSheetExtension } from './batch-name';
 
 /**
  * Where a batch stands, in the words the UI uses: still working, waiting on the user (paused), finished with
@@ -83,7 +84,8 @@ export function batchView(store: QueueStore, batch: BatchRecord): BatchView {
     .get(batch.id) as { q: number; n: number };
   return {
     id: batch.id,
-    name: batch.name,
+    // Batches queued before names dropped the extension still show (and export) without it.
+    name: withoutSheetExtension(batch.name),
     status: batch.status,
     phase: batchPhase(batch, counts),
     pauseReason: text(batch.pauseReason),

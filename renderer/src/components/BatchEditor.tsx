@@ -7,69 +7,38 @@
  * each is one undo step. The grid has one keyboard listener; only the rows in view have click handlers.
  */
 import { DndContext, KeyboardSensor, PointerSensor, closestCenter, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
-import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
-import { CSS } from '@dnd-kit/utilities';
+import { SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { BatchDefaults, RowValidation } from '../editor/sheet';
 import { clickSelect, EMPTY_SELECTION, selectAll, targetKeys, type Selection } from '../editor/selection';
 import { cellText, defaultText, FIELD_LABELS, FIELDS, rulesOf, suggestFix, type EditRow, type Field } from '../editor/rows';
 import { usd } from '../format';
-import { useRowQuotes } from '../editor/useRowQuotes';
-import type { RowPrice } from '../editor/quotes';
+import type { LiveQuote } from '../editor/live-quote';
 import { useEditorStore } from '../state/editor';
 import { useImportStore } from '../state/importer';
 import { useSettingsStore } from '../state/settings';
 import { CellEditor } from './CellEditor';
+import { DragHandle, PriceCell } from './GridParts';
 
 export const ROW_HEIGHT = 30;
 
 interface Props {
   rows: EditRow[];
   checks: RowValidation[];
+  /** The sheet's one live quote (useLiveQuote): the Price column and the total read it. */
+  quote: LiveQuote;
   /** The batch defaults empty cells stand for. Without it, the import's own (state/importer.ts). */
   defaults?: BatchDefaults;
 }
 
 type Editing = { key: number; field: Field; draft: string };
 
-/** A row's price for all its takes, or why there is none. */
-function PriceCell({ price }: { price: RowPrice }) {
-  const text = price.kind === 'price' ? usd(price.usd) : price.kind === 'pending' ? '…' : price.kind === 'problem' ? 'no price' : '—';
-  const title =
-    price.kind === 'problem' ? price.message : price.kind === 'invalid' ? 'Priced once the row is ready' : price.kind === 'pending' ? 'Asking Venice for the price' : 'Every take of this row';
-  return (
-    <div role="gridcell" className={`cell price${price.kind === 'problem' ? ' warn' : ''}`} title={title} data-testid="row-price">
-      {text}
-    </div>
-  );
-}
-
-/** The grip a row is dragged by (dnd-kit); only the rows in view have one. */
-function DragHandle({ rowKey, label }: { rowKey: number; label: string }) {
-  const { attributes, listeners, setNodeRef, transform, isDragging } = useSortable({ id: rowKey });
-  return (
-    <span
-      ref={setNodeRef}
-      className={`drag-handle${isDragging ? ' dragging' : ''}`}
-      style={{ transform: CSS.Translate.toString(transform) }}
-      aria-label={`Move ${label}`}
-      data-testid="drag-handle"
-      {...attributes}
-      {...listeners}
-    >
-      ⠿
-    </span>
-  );
-}
-
-export function BatchEditor({ rows, checks, defaults: given }: Props) {
+export function BatchEditor({ rows, checks, quote, defaults: given }: Props) {
   const models = useSettingsStore((s) => s.models);
   const { setCell, addRow, undo, redo, fillDown, deleteRows, duplicateRows, moveRows, moveRowsTo } = useEditorStore.getState();
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
-  const rehearsal = useSettingsStore((s) => s.settings?.rehearsal ?? true);
-  const { cache: prices } = useRowQuotes(checks, rehearsal);
-  const total = prices.total(checks, rehearsal);
+  const total = quote.total;
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
   const rowKeys = useMemo(() => rows.map((row) => row.key), [rows]);
   const canUndo = useEditorStore((s) => s.past.length > 0);
@@ -314,7 +283,7 @@ export function BatchEditor({ rows, checks, defaults: given }: Props) {
                       </div>
                     );
                   })}
-                  <PriceCell price={prices.priceOf(check, rehearsal)} />
+                  <PriceCell price={quote.priceOf(check)} />
                   <div role="gridcell" className={`cell check${check?.valid ? ' ok' : ''}`} data-testid="row-check" title={check?.errors.map((e) => e.message).join('\n')}>
                     {check?.valid ? (
                       'ready'

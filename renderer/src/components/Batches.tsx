@@ -18,7 +18,7 @@ export function BatchList() {
   const act = useBatchStore((s) => s.act);
   if (!batches.length) return <p className="muted">No batches yet. Import a sheet to start one.</p>;
   return (
-    <ul className="batches">
+    <ul className="batches" data-testid="batches">
       {batches.map((b) => (
         <li key={b.id} className={b.id === selectedId ? 'selected' : ''} data-testid={`batch-${b.id}`}>
           <button className="link title" onClick={() => void select(b.id)}>

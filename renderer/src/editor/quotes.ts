@@ -1,7 +1,7 @@
 /**
  * Per-row prices while editing. Prices depend only on the parameter set (model, duration, resolution, aspect,
  * audio), so the page keeps one price per set and asks main (quote:rows) only for sets it has not seen: editing a
- * prompt costs no call, and 10,000 rows of the same settings cost one. Pure: the hook in useRowQuotes.ts drives it.
+ * prompt costs no call, and 10,000 rows of the same settings cost one. Pure: the hook in useLiveQuote.ts drives it.
  */
 import type { RowValidation } from './sheet';
 
@@ -13,8 +13,12 @@ export interface QuoteParams {
   audio?: boolean;
 }
 
-/** What a row's Price cell shows. */
-export type RowPrice = { kind: 'price'; usd: number } | { kind: 'pending' } | { kind: 'invalid' } | { kind: 'problem'; message: string };
+/** What a row's Price cell shows: for a priced row, all its takes (`usd`), one take (`each`) and how many takes. */
+export type RowPrice =
+  | { kind: 'price'; usd: number; each: number; takes: number }
+  | { kind: 'pending' }
+  | { kind: 'invalid' }
+  | { kind: 'problem'; message: string };
 
 export function paramsOf(check: RowValidation | undefined): QuoteParams | undefined {
   const r = check?.valid ? check.resolved : undefined;
@@ -70,7 +74,8 @@ export class PriceCache {
     if (problem !== undefined) return { kind: 'problem', message: problem };
     const each = this.prices.get(k);
     if (each === undefined) return { kind: 'pending' };
-    return { kind: 'price', usd: Math.round(each * (check?.takes ?? 1) * 100) / 100 };
+    const takes = check?.takes ?? 1;
+    return { kind: 'price', usd: Math.round(each * takes * 100) / 100, each, takes };
   }
 
   /** The total of the priced valid rows, and whether every valid row is priced. */

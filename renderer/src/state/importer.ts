@@ -13,6 +13,10 @@ import { bridge } from './bridge';
 import { useEditorStore } from './editor';
 
 type Preview = CallOutput<'batch:importSheet'>;
+export interface CarryOver {
+  defaults: BatchDefaults;
+  budgetUsd: number | null;
+}
 export type ReadOptions = NonNullable<CallInput<'batch:importSheet'>['options']>;
 
 /** What the preview bar and the mapping show: from the preview, or from the page's own read when main refused it. */
@@ -37,6 +41,13 @@ interface ImportState {
   /** Stop the batch if its spend would pass this many dollars; null = no cap. */
   budgetUsd: number | null;
   setBudget: (usd: number | null) => void;
+  /**
+   * Defaults and a cap still set from the previous sheet when a new one is opened: shown to the user, and nothing is
+   * queued until they keep or reset them (a cap, or 3 takes a row, never applies to a sheet unseen).
+   */
+  carryOver: CarryOver | null;
+  keepCarryOver: () => void;
+  resetCarryOver: () => void;
   profiles: SavedProfile[];
   profilesWarning: string | null;
   loadProfiles: () => Promise<void>;
@@ -50,7 +61,7 @@ interface ImportState {
    * sent again as CSV (main re-reads and re-validates them). With real money, a changed price stops there so the user
    * confirms it again.
    */
-  queue: (opts: { confirmSpend: boolean; allowDuplicate: boolean }) => Promise<'queued' | 'repriced' | 'refused'>;
+  queue: (opts: { confirmSpend: boolean; allowDuplicate: boolean; confirmedUsd: number }) => Promise<'queued' | 'repriced' | 'refused'>;
   clear: () => void;
 }
 
@@ -97,7 +108,14 @@ const edited = () => {
   return e.rows !== e.baseline;
 };
 
-const csvName = (fileName: string) => `${fileName.replace(/\.[a-z0-9]+$/i, '')}.csv`;
+/** The edited rows go to main as CSV named after the sheet (and its tab), so the batch keeps the sheet's name. */
+const csvName = (preview: Preview) => `${preview.title}.csv`;
+
+/** The defaults and cap a newly opened sheet would inherit, or null when there is nothing to inherit. */
+function inherited(defaults: BatchDefaults, budgetUsd: number | null): CarryOver | null {
+  const kept = cleanDefaults(defaults);
+  return Object.keys(kept).length > 0 || budgetUsd !== null ? { defaults: kept, budgetUsd } : null;
+}
 
 export const useImportStore = create<ImportState>((set, get) => ({
   busy: false,
@@ -113,6 +131,9 @@ export const useImportStore = create<ImportState>((set, get) => ({
   setDefaults: (patch) => set({ defaults: { ...get().defaults, ...patch } }),
   budgetUsd: null,
   setBudget: (budgetUsd) => set({ budgetUsd }),
+  carryOver: null,
+  keepCarryOver: () => set({ carryOver: null }),
+  resetCarryOver: () => set({ carryOver: null, defaults: {}, budgetUsd: null }),
   profiles: [],
   profilesWarning: null,
   loadProfiles: async () => {
@@ -131,7 +152,7 @@ export const useImportStore = create<ImportState>((set, get) => ({
     if (r.ok) set({ profiles: r.value.profiles, profilesWarning: r.value.warning });
   },
   read: async (file, { rehearsal }) => {
-    set({ file: undefined, options: {}, appliedProfile: undefined, rehearsal });
+    set({ file: undefined, options: {}, appliedProfile: undefined, rehearsal, carryOver: inherited(get().defaults, get().budgetUsd) });
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(await file.arrayBuffer());
@@ -203,7 +224,7 @@ export const useImportStore = create<ImportState>((set, get) => ({
       set({ busy: false });
     }
   },
-  queue: async ({ confirmSpend, allowDuplicate }) => {
+  queue: async ({ confirmSpend, allowDuplicate, confirmedUsd }) => {
     let preview = get().preview;
     if (!preview) return 'refused';
     set({ busy: true, problem: undefined });
@@ -214,7 +235,7 @@ export const useImportStore = create<ImportState>((set, get) => ({
         const text = editedCsv(editor.rows, editor.mapping);
         // The CSV keeps the sheet's own headers, so the mapping goes with it (a "Beschreibung" column is not guessed).
         const r = await bridge.batch.importSheet({
-          fileName: csvName(preview.fileName),
+          fileName: csvName(preview),
           text,
           rehearsal: preview.rehearsal,
           options: { mapping: overrideOf(editor.mapping) },
@@ -224,7 +245,6 @@ export const useImportStore = create<ImportState>((set, get) => ({
           set({ problem: r.error.message });
           return 'refused';
         }
-        const before = preview;
         preview = r.value;
         editor.markSent();
         set({ preview, sentKey: keyOf(defaults, editor.mapping) });
@@ -232,7 +252,8 @@ export const useImportStore = create<ImportState>((set, get) => ({
           set({ problem: 'Some rows still need fixing: see the Check column.' });
           return 'refused';
         }
-        if (!preview.rehearsal && preview.totalUsd !== before.totalUsd) {
+        // The user confirmed the live quote on screen: main's own price of the rows must be that amount.
+        if (!preview.rehearsal && (preview.totalUsd === null || Math.abs(preview.totalUsd - confirmedUsd) > 0.005)) {
           set({ problem: 'Your edits changed the price: check the new total and confirm again.' });
           return 'repriced';
         }
@@ -243,7 +264,7 @@ export const useImportStore = create<ImportState>((set, get) => ({
         set({ problem: r.error.message });
         return 'refused';
       }
-      set({ preview: undefined, info: undefined, file: undefined });
+      set({ preview: undefined, info: undefined, file: undefined, carryOver: null });
       useEditorStore.getState().clear();
       useBatchStore.getState().upsertBatch(r.value);
       await useBatchStore.getState().select(r.value.id);
@@ -255,7 +276,10 @@ export const useImportStore = create<ImportState>((set, get) => ({
       set({ busy: false });
     }
   },
-  clear: () => (set({ preview: undefined, problem: undefined, info: undefined, file: undefined, options: {}, appliedProfile: undefined }), useEditorStore.getState().clear()),
+  clear: () => (
+    set({ preview: undefined, problem: undefined, info: undefined, file: undefined, options: {}, appliedProfile: undefined, carryOver: null }),
+    useEditorStore.getState().clear()
+  ),
 }));
 
 function mappingFromOptions(options: ReadOptions): ColumnMapping {
