@@ -1,6 +1,10 @@
-/** Keeps the editor's per-row prices current: asks main for new parameter sets, debounced, only for valid rows. */
-import { useEffect, useRef, useState } from 'react';
+/**
+ * Keeps the sheet's live quote current: asks main for the prices of parameter sets not seen yet (debounced, valid
+ * rows only) and hands back one LiveQuote for everything on screen that shows or checks money.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RowValidation } from './sheet';
+import { liveQuote, type LiveQuote } from './live-quote';
 import { PriceCache } from './quotes';
 import { bridge } from '../state/bridge';
 
@@ -8,7 +12,7 @@ const DEBOUNCE_MS = 400;
 /** quote:rows takes at most this many rows a call. */
 const CHUNK = 10_000;
 
-export function useRowQuotes(checks: readonly RowValidation[], rehearsal: boolean): { cache: PriceCache; version: number } {
+export function useLiveQuote(checks: readonly RowValidation[], rehearsal: boolean): LiveQuote {
   const cache = useRef(new PriceCache()).current;
   const [version, setVersion] = useState(0);
   useEffect(() => {
@@ -30,5 +34,6 @@ export function useRowQuotes(checks: readonly RowValidation[], rehearsal: boolea
       clearTimeout(timer);
     };
   }, [cache, checks, rehearsal]);
-  return { cache, version };
+  // `version` is what changes when new prices land in the (mutable) cache.
+  return useMemo(() => liveQuote(cache, checks, rehearsal), [cache, checks, rehearsal, version]);
 }

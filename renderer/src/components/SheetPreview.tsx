@@ -1,0 +1,141 @@
+/**
+ * The sheet read and ready to edit: what it makes (rows, takes, clips), what it costs, the table, the spend cap and
+ * the queue button. Every figure about money here comes from ONE live quote (useLiveQuote), so the total, the cap
+ * check, the confirmation and the button always agree with the table; and the button says why when it is off.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { usd, withModelNames } from '../format';
+import { clipCountText, plural, type LiveQuote } from '../editor/live-quote';
+import { useLiveQuote } from '../editor/useLiveQuote';
+import { useEditorStore, validationOf } from '../state/editor';
+import { defaultsChanged, useImportStore } from '../state/importer';
+import { useSettingsStore } from '../state/settings';
+import { BatchEditor } from './BatchEditor';
+import { BudgetField } from './BudgetField';
+import { CarryOverNotice } from './CarryOver';
+
+/** The first reason the queue button is off, in words; null when it can be pressed. */
+function blockedBy(o: {
+  invalid: number;
+  valid: number;
+  carryOver: boolean;
+  quote: LiveQuote;
+  real: boolean;
+  confirmSpend: boolean;
+  duplicateOf: number | null;
+  allowDuplicate: boolean;
+}): string | null {
+  if (o.invalid > 0) return `${plural(o.invalid, 'row needs', 'rows need')} fixing first: see the Check column.`;
+  if (o.valid === 0) return 'There is no row to queue.';
+  if (o.carryOver) return 'Keep or reset the settings kept from the last sheet first.';
+  if (o.real && o.quote.problem) return o.quote.problem;
+  if (o.real && !o.quote.total.complete) return 'Waiting for the prices of every row…';
+  if (o.duplicateOf !== null && !o.allowDuplicate) return `Tick the box to queue this sheet again (it is batch ${o.duplicateOf}).`;
+  if (o.real && !o.confirmSpend) return 'Tick the box to confirm the spend.';
+  return null;
+}
+
+export function SheetPreview({ onQueued, onDiscard }: { onQueued: () => void; onDiscard: () => void }) {
+  const models = useSettingsStore((s) => s.models);
+  const { busy, preview, queue, defaults, budgetUsd, carryOver } = useImportStore();
+  const rows = useEditorStore((s) => s.rows);
+  const mapping = useEditorStore((s) => s.mapping);
+  const rowsEdited = useEditorStore((s) => s.rows !== s.baseline);
+  const sentKey = useImportStore((s) => s.sentKey);
+  // Changed defaults count as an edit: the rows are sent again (and priced again by main) before queueing.
+  const edited = rowsEdited || (preview !== undefined && defaultsChanged({ defaults, sentKey }, mapping));
+  const checks = useMemo(() => validationOf(rows, models, defaults, mapping), [rows, models, defaults, mapping]);
+  const rehearsal = preview?.rehearsal ?? true;
+  const quote = useLiveQuote(checks, rehearsal);
+  const invalid = checks.length - quote.count.rows;
+  const [confirmSpend, setConfirmSpend] = useState(false);
+  const [allowDuplicate, setAllowDuplicate] = useState(false);
+  // A confirmed amount is that amount: when the quote changes, the user confirms again.
+  useEffect(() => setConfirmSpend(false), [quote.total.usd, quote.count.clips]);
+  if (!preview) return null;
+
+  const total = quote.total;
+  const amount = `${usd(total.usd)}${total.complete ? '' : ' so far'}`;
+  const overBudget = budgetUsd !== null && total.usd > budgetUsd + 1e-9;
+  const clips = plural(quote.count.clips, 'clip');
+  const blocked = blockedBy({
+    invalid,
+    valid: quote.count.rows,
+    carryOver: carryOver !== null,
+    quote,
+    real: !rehearsal,
+    confirmSpend,
+    duplicateOf: preview.existingBatchId,
+    allowDuplicate,
+  });
+  const canQueue = !busy && blocked === null;
+  const send = () =>
+    void queue({ confirmSpend, allowDuplicate, confirmedUsd: total.usd }).then((result) => {
+      if (result === 'queued') onQueued();
+      if (result === 'repriced') setConfirmSpend(false);
+    });
+
+  return (
+    <div className="preview">
+      <p>
+        <strong>{preview.fileName}</strong>
+        {edited && <span className="muted"> (edited)</span>}:{' '}
+        <span data-testid="editor-summary">
+          {plural(quote.count.rows, 'row')} ready
+          {invalid > 0 && <span className="error">, {plural(invalid, 'needs', 'need')} fixing</span>}
+        </span>
+        {' · '}
+        <span data-testid="clip-count">{clipCountText(quote.count)}</span>
+        {quote.count.rows > 0 && (
+          <>
+            {' · '}about <span data-testid="quote-total">{amount}</span> {rehearsal ? '(Rehearsal: nothing is charged)' : 'of real money'}
+          </>
+        )}
+      </p>
+      {quote.problem && <p className="warn">{quote.problem}</p>}
+      {preview.catalogWarning && <p className="warn">{preview.catalogWarning}</p>}
+      {preview.warnings.map((w, i) => (
+        <p key={i} className="warn">
+          {w.row !== null ? `Row ${w.row}: ` : ''}
+          {withModelNames(w.message, models)}
+        </p>
+      ))}
+      <CarryOverNotice />
+      <BatchEditor rows={rows} checks={checks} quote={quote} defaults={defaults} />
+      <div className="controls">
+        <BudgetField />
+        <span className="muted" data-testid="cap-quote">
+          quote total {amount}
+        </span>
+        {overBudget && (
+          <span className="warn" role="status" data-testid="budget-warning">
+            The quote ({usd(total.usd)}) is above your cap ({usd(budgetUsd)}): the batch will stop before it finishes.
+          </span>
+        )}
+      </div>
+      {preview.existingBatchId !== null && (
+        <label className="confirm">
+          <input type="checkbox" checked={allowDuplicate} onChange={(e) => setAllowDuplicate(e.target.checked)} /> This sheet was already queued as
+          batch {preview.existingBatchId}. Queue it again anyway{rehearsal ? '' : ' (every row is paid again)'}.
+        </label>
+      )}
+      {!rehearsal && (
+        <label className="confirm">
+          <input type="checkbox" checked={confirmSpend} disabled={!total.complete} onChange={(e) => setConfirmSpend(e.target.checked)} /> I understand this
+          spends about {usd(total.usd)} of my Venice balance for {clips}.
+        </label>
+      )}
+      <div className="controls">
+        <button className="primary" disabled={!canQueue} aria-describedby={blocked ? 'queue-blocked' : undefined} onClick={send}>
+          {rehearsal ? `Queue ${clips} in Rehearsal` : `Queue ${clips}`}
+        </button>
+        <button onClick={onDiscard}>Discard</button>
+        {blocked && (
+          <span className="muted" id="queue-blocked" data-testid="queue-blocked">
+            {blocked}
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}
