@@ -83,7 +83,7 @@ test.describe(binary ? 'desktop app' : 'desktop app (skipped: no Electron binary
 
   test('a Rehearsal batch runs to the end', async () => {
     await win.getByTestId('sheet-input').setInputFiles({ name: 'shots.csv', mimeType: 'text/csv', buffer: Buffer.from(SHEET) });
-    await win.getByRole('button', { name: 'Queue 3 clip(s) in Rehearsal' }).click();
+    await win.getByRole('button', { name: 'Queue 3 clips in Rehearsal' }).click();
     for (const n of [1, 2, 3]) await expect(win.getByTestId(`row-${n}`).getByTestId('row-status')).toHaveText('done', { timeout: 60_000 });
     await win.screenshot({ path: 'test-results/e2e-electron-rehearsal.png' });
   });

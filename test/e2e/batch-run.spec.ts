@@ -29,8 +29,8 @@ const SECOND = [
 
 async function queue(page: Page, name: string, csv: string): Promise<void> {
   await page.getByTestId('sheet-input').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv) });
-  await expect(page.getByText('3 row(s) ready')).toBeVisible();
-  await page.getByRole('button', { name: 'Queue 3 clip(s) in Rehearsal' }).click();
+  await expect(page.getByText('3 rows ready')).toBeVisible();
+  await page.getByRole('button', { name: 'Queue 3 clips in Rehearsal' }).click();
 }
 
 /** The simulator Rehearsal started writes its port in its state file; its admin API answers loopback only. */

@@ -24,12 +24,12 @@ test('fixes an invalid cell in the table, undoes and redoes it, and queues the e
   await page.getByTestId('sheet-input').setInputFiles({ name: 'edit-me.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
 
   const summary = page.getByTestId('editor-summary');
-  await expect(summary).toHaveText('3 row(s) ready, 1 need fixing');
+  await expect(summary).toHaveText('3 rows ready, 1 needs fixing');
   const cell = page.getByTestId('cell-4-duration');
   await expect(cell).toHaveAttribute('aria-invalid', 'true');
   const check = page.getByTestId('edit-row-4').getByTestId('row-check');
   await expect(check).toContainText('is not offered by sim-fast-text-to-video: use');
-  const queue = page.getByRole('button', { name: /^Queue \d+ clip\(s\) in Rehearsal/ });
+  const queue = page.getByRole('button', { name: /^Queue \d+ clips? in Rehearsal/ });
   await expect(queue).toBeDisabled();
   await expect(page.getByTestId('edit-row-4').getByRole('button', { name: 'Use 3s' })).toBeVisible();
   await cell.click();
@@ -48,15 +48,15 @@ test('fixes an invalid cell in the table, undoes and redoes it, and queues the e
   await page.keyboard.press('Enter');
   await expect(cell).toHaveText('1s');
   await expect(cell).not.toHaveAttribute('aria-invalid');
-  await expect(summary).toHaveText('4 row(s) ready');
+  await expect(summary).toHaveText('4 rows ready');
   await expect(check).toHaveText('ready');
 
   await page.keyboard.press('Control+z');
   await expect(cell).toHaveText('99s');
-  await expect(summary).toHaveText('3 row(s) ready, 1 need fixing');
+  await expect(summary).toHaveText('3 rows ready, 1 needs fixing');
   await page.keyboard.press('Control+Shift+Z');
   await expect(cell).toHaveText('1s');
-  await expect(summary).toHaveText('4 row(s) ready');
+  await expect(summary).toHaveText('4 rows ready');
 
   // Arrow keys move the selection: up to row 3, left to its name.
   await expect(cell).toHaveAttribute('aria-selected', 'true');
@@ -67,7 +67,7 @@ test('fixes an invalid cell in the table, undoes and redoes it, and queues the e
   await expect(page.getByTestId('cell-3-name')).toHaveAttribute('aria-selected', 'true');
   await page.screenshot({ path: 'test-results/e2e-editor-fixed.png', fullPage: true });
 
-  await expect(queue).toHaveText('Queue 4 clip(s) in Rehearsal');
+  await expect(queue).toHaveText('Queue 4 clips in Rehearsal');
   await queue.click();
   const rows = page.getByTestId('batch-rows');
   for (const n of [1, 2, 3, 4]) await expect(rows.getByTestId(`row-${n}`).getByTestId('row-status')).toHaveText('done', { timeout: 45_000 });
@@ -83,7 +83,7 @@ test('a 10,000-row sheet keeps only the visible rows in the page, and rows can b
   const lines = ['Name,Prompt,Model,Duration,Resolution,Audio'];
   for (let i = 1; i <= 10_000; i++) lines.push(`Shot ${i},"Prompt number ${i}",sim-fast-text-to-video,1,480p,no`);
   await page.getByTestId('sheet-input').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
-  await expect(page.getByTestId('editor-summary')).toHaveText('10000 row(s) ready', { timeout: 30_000 });
+  await expect(page.getByTestId('editor-summary')).toHaveText('10,000 rows ready', { timeout: 30_000 });
   const inDom = await page.locator('[data-testid^="edit-row-"]').count();
   expect(inDom).toBeGreaterThan(5);
   expect(inDom).toBeLessThan(60);
@@ -94,16 +94,16 @@ test('a 10,000-row sheet keeps only the visible rows in the page, and rows can b
   await expect(page.getByTestId('cell-31-prompt')).toHaveAttribute('aria-selected', 'true');
 
   await page.keyboard.press('Control+d');
-  await expect(page.getByTestId('editor-summary')).toHaveText('10001 row(s) ready');
+  await expect(page.getByTestId('editor-summary')).toHaveText('10,001 rows ready');
   await expect(page.getByTestId('cell-32-prompt')).toHaveText('Prompt number 31');
   await page.keyboard.press('Control+Delete');
-  await expect(page.getByTestId('editor-summary')).toHaveText('10000 row(s) ready');
+  await expect(page.getByTestId('editor-summary')).toHaveText('10,000 rows ready');
   await page.getByRole('button', { name: 'Add row' }).click();
   // A new row takes the settings of the row above; it has no prompt yet and says so.
-  await expect(page.getByTestId('editor-summary')).toHaveText('10000 row(s) ready, 1 need fixing');
+  await expect(page.getByTestId('editor-summary')).toHaveText('10,000 rows ready, 1 needs fixing');
   await expect(page.getByTestId('edit-row-32').getByTestId('row-check')).toContainText('Prompt is empty');
   await page.keyboard.press('Control+z');
-  await expect(page.getByTestId('editor-summary')).toHaveText('10000 row(s) ready');
+  await expect(page.getByTestId('editor-summary')).toHaveText('10,000 rows ready');
   await page.screenshot({ path: 'test-results/e2e-editor-10k.png' });
   await page.getByRole('button', { name: 'Discard' }).click();
 });
@@ -117,7 +117,7 @@ test('an Excel workbook is read in the page too, so every cell of it can be edit
   await page.goto(web.url);
   await expect(page.getByTestId('key-status')).toBeVisible();
   await page.getByTestId('sheet-input').setInputFiles({ name: 'shots.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer });
-  await expect(page.getByTestId('editor-summary')).toHaveText('1 row(s) ready');
+  await expect(page.getByTestId('editor-summary')).toHaveText('1 row ready');
   await expect(page.getByTestId('cell-1-resolution')).toHaveText('480p');
   await expect(page.getByTestId('cell-1-audio')).toHaveText('no');
   await page.getByTestId('cell-1-resolution').dblclick();
@@ -126,7 +126,7 @@ test('an Excel workbook is read in the page too, so every cell of it can be edit
   await expect(page.getByTestId('edit-row-1').getByTestId('row-check')).toContainText('Resolution "9000p" is not offered');
   await expect(page.getByTestId('cell-1-aspect_ratio')).toHaveAttribute('aria-selected', 'true');
   await page.getByTestId('edit-row-1').getByRole('button', { name: 'Use 480p' }).click();
-  await expect(page.getByTestId('editor-summary')).toHaveText('1 row(s) ready');
+  await expect(page.getByTestId('editor-summary')).toHaveText('1 row ready');
   // Delete empties the selected cell (the model's default then applies); Ctrl+Z brings it back.
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('Delete');

@@ -73,7 +73,7 @@ test('maps a European Excel sheet by hand, saves the mapping, and the next sheet
   await page.getByTestId('model-select').selectOption('sim-fast-text-to-video');
   await expect(page.getByTestId('default-duration').locator('option')).toHaveText(['(each row’s own)', '1s', '2s', '3s']);
   await page.getByTestId('default-duration').selectOption('2s');
-  await expect(summary).toHaveText('2 row(s) ready');
+  await expect(summary).toHaveText('2 rows ready');
   await expect(page.getByTestId('edit-row-1').getByTestId('row-check')).toHaveText('ready');
 
   await page.getByLabel('Mapping profile name').fill('Studio A');
@@ -82,10 +82,13 @@ test('maps a European Excel sheet by hand, saves the mapping, and the next sheet
 
   // The next sheet with the same headers, dropped on the window, is mapped by the profile without asking.
   await drop(page, 'szenen-2.csv', GERMAN_2, 'text/csv');
+  // The batch defaults set for the first sheet are kept only once the user has seen and kept them.
+  await expect(page.getByTestId('carry-over')).toContainText('duration 2s');
+  await page.getByRole('button', { name: 'Keep them' }).click();
   await expect(page.locator('.mapping summary')).toContainText('profile “Studio A”');
   await expect(page.getByTestId('cell-1-prompt')).toHaveText('Möwen über der Brücke');
   await expect(page.getByTestId('map-prompt')).toHaveValue('Beschreibung');
-  await expect(summary).toHaveText('1 row(s) ready');
+  await expect(summary).toHaveText('1 row ready');
 
   // A cap below the quote is flagged before anything is queued.
   await expect(page.getByTestId('quote-total')).toBeVisible();
@@ -97,7 +100,7 @@ test('maps a European Excel sheet by hand, saves the mapping, and the next sheet
   await page.getByTestId('budget-input').fill('');
   await page.getByTestId('default-duration').selectOption('1s');
   await expect(page.getByText('(edited)')).toBeVisible();
-  await page.getByRole('button', { name: 'Queue 1 clip(s) in Rehearsal' }).click();
+  await page.getByRole('button', { name: 'Queue 1 clip in Rehearsal' }).click();
   const row = page.getByTestId('batch-rows').getByTestId('row-1');
   await expect(row.getByTestId('row-status')).toHaveText('done', { timeout: 45_000 });
   await expect(row).toContainText('Brücke');
@@ -113,7 +116,7 @@ test('refuses a dropped file that is not a sheet, opens the picker with Ctrl+O, 
   const chooser = page.waitForEvent('filechooser');
   await page.keyboard.press('Control+o');
   await (await chooser).setFiles({ name: 'picked.csv', mimeType: 'text/csv', buffer: Buffer.from('Prompt,Model,Duration\nA lighthouse in a storm,sim-fast-text-to-video,1s') });
-  await expect(page.getByTestId('editor-summary')).toHaveText('1 row(s) ready');
+  await expect(page.getByTestId('editor-summary')).toHaveText('1 row ready');
 
   const download = page.waitForEvent('download');
   await page.getByTestId('download-template').click();
@@ -142,7 +145,7 @@ test('a workbook with several sheets reads the first, and another one when chose
   await expect(page.getByTestId('sheet-select')).toHaveValue('Day 1');
   await expect(page.getByTestId('cell-1-prompt')).toHaveText('Sunrise over the dunes');
   await page.getByTestId('sheet-select').selectOption('Day 2');
-  await expect(page.getByTestId('editor-summary')).toHaveText('2 row(s) ready');
+  await expect(page.getByTestId('editor-summary')).toHaveText('2 rows ready');
   await expect(page.getByTestId('cell-2-prompt')).toHaveText('Rain on a tin roof');
   await page.screenshot({ path: 'test-results/e2e-import-xlsx-sheet.png', fullPage: true });
 });

@@ -30,13 +30,13 @@ test('imports a CSV and runs it to the end in Rehearsal', async ({ page }) => {
   await page.getByTestId('sheet-input').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
   await expect(page.getByText('1 need fixing')).toBeVisible();
   await expect(page.locator('.grid-row.invalid')).toContainText('Duration');
-  await expect(page.getByRole('button', { name: /^Queue 3 clip\(s\)/ })).toBeDisabled();
+  await expect(page.getByRole('button', { name: /^Queue 3 clips/ })).toBeDisabled();
   await page.screenshot({ path: 'test-results/e2e-browser-invalid-row.png', fullPage: true });
 
   await page.getByTestId('sheet-input').setInputFiles({ name: 'shots.csv', mimeType: 'text/csv', buffer: Buffer.from(SHEET) });
-  await expect(page.getByText('3 row(s) ready')).toBeVisible();
+  await expect(page.getByText('3 rows ready')).toBeVisible();
   await expect(page.getByText('(Rehearsal: nothing is charged)')).toBeVisible();
-  await page.getByRole('button', { name: 'Queue 3 clip(s) in Rehearsal' }).click();
+  await page.getByRole('button', { name: 'Queue 3 clips in Rehearsal' }).click();
 
   const rows = page.getByTestId('batch-rows');
   for (const n of [1, 2, 3]) await expect(rows.getByTestId(`row-${n}`).getByTestId('row-status')).toHaveText('done', { timeout: 45_000 });

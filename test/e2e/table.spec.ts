@@ -23,7 +23,7 @@ test('multi-select, fill down, undo, reorder by keyboard and by drag, and the ta
   await page.goto(web.url);
   await expect(page.getByTestId('key-status')).toBeVisible();
   await page.getByTestId('sheet-input').setInputFiles({ name: 'table.csv', mimeType: 'text/csv', buffer: Buffer.from(FOUR) });
-  await expect(page.getByTestId('editor-summary')).toHaveText('4 row(s) ready');
+  await expect(page.getByTestId('editor-summary')).toHaveText('4 rows ready');
   await expect(page.getByTestId('editor-keys')).toContainText('Ctrl/⌘+D fills down');
 
   // Rows 1-3 are selected (click, Shift+click) and row 1's name is filled down into the others.
@@ -85,7 +85,7 @@ test('multi-select, fill down, undo, reorder by keyboard and by drag, and the ta
   await expect(price(3)).toHaveText('—');
   await page.screenshot({ path: 'test-results/e2e-table-takes.png', fullPage: true });
   await page.keyboard.press('Control+z');
-  await expect(page.getByTestId('editor-summary')).toHaveText('4 row(s) ready');
+  await expect(page.getByTestId('editor-summary')).toHaveText('4 rows ready');
 });
 
 test('settings edits are checked, saved, and still there after a reload', async ({ page }) => {
@@ -131,8 +131,8 @@ test('the results sheet downloads with hostile cells escaped', async ({ page }) 
     '@SUM,-1+1 boats at sea,sim-fast-text-to-video,1,480p,no',
   ].join('\n');
   await page.getByTestId('sheet-input').setInputFiles({ name: 'hostile.csv', mimeType: 'text/csv', buffer: Buffer.from(hostile) });
-  await expect(page.getByTestId('editor-summary')).toHaveText('2 row(s) ready');
-  await page.getByRole('button', { name: /^Queue \d+ clip\(s\) in Rehearsal/ }).click();
+  await expect(page.getByTestId('editor-summary')).toHaveText('2 rows ready');
+  await page.getByRole('button', { name: /^Queue \d+ clips? in Rehearsal/ }).click();
   const rows = page.getByTestId('batch-rows');
   for (const n of [1, 2]) await expect(rows.getByTestId(`row-${n}`).getByTestId('row-status')).toHaveText('done', { timeout: 45_000 });
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-results').click()]);

@@ -37,8 +37,8 @@ test('reorders, trims, crossfades and exports the timeline, which survives a rel
   await page.goto(web.url);
   await expect(page.getByText('No batches yet')).toBeVisible();
   await page.getByTestId('sheet-input').setInputFiles({ name: 'harbour.csv', mimeType: 'text/csv', buffer: Buffer.from(SHEET) });
-  await expect(page.getByText('3 row(s) ready')).toBeVisible();
-  await page.getByRole('button', { name: 'Queue 3 clip(s) in Rehearsal' }).click();
+  await expect(page.getByText('3 rows ready')).toBeVisible();
+  await page.getByRole('button', { name: 'Queue 3 clips in Rehearsal' }).click();
   await expect(page.getByTestId('batch-header').getByTestId('batch-done')).toHaveText('3/3 done', { timeout: 45_000 });
 
   const panel = page.getByRole('region', { name: 'Timeline' });

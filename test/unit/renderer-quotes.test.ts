@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RowValidation } from '../../main/core/sheet';
 import { PriceCache, quoteKey } from '../../renderer/src/editor/quotes';
+import { clipCountText, countClips, liveQuote } from '../../renderer/src/editor/live-quote';
 
 const ok = (row: number, over: Partial<NonNullable<RowValidation['resolved']>> = {}, takes = 1): RowValidation => ({
   row,
@@ -27,7 +28,7 @@ describe('PriceCache', () => {
     expect(cache.missing(checks, true)).toEqual([]);
     // Rehearsal and real prices are different sets.
     expect(cache.missing(checks, false)).toHaveLength(3);
-    expect(cache.priceOf(checks[0], true)).toEqual({ kind: 'price', usd: 0.1 });
+    expect(cache.priceOf(checks[0], true)).toEqual({ kind: 'price', usd: 0.1, each: 0.1, takes: 1 });
     expect(cache.priceOf(checks[3], true)).toEqual({ kind: 'invalid' });
     expect(cache.total(checks, true)).toEqual({ usd: 0.55, complete: true });
   });
@@ -38,7 +39,7 @@ describe('PriceCache', () => {
     expect(cache.priceOf(three, true)).toEqual({ kind: 'pending' });
     expect(cache.total([three], true)).toEqual({ usd: 0, complete: false });
     cache.store(cache.missing([three], true), [0.25], true);
-    expect(cache.priceOf(three, true)).toEqual({ kind: 'price', usd: 0.75 });
+    expect(cache.priceOf(three, true)).toEqual({ kind: 'price', usd: 0.75, each: 0.25, takes: 3 });
   });
 
   it('keeps a refused quote\'s reason on the rows it concerns until forgotten', () => {
@@ -50,5 +51,31 @@ describe('PriceCache', () => {
     cache.forgetProblems();
     expect(cache.missing(checks, false)).toHaveLength(1);
     expect(quoteKey({ model: 'm', duration: '5s' }, true)).not.toBe(quoteKey({ model: 'm', duration: '5s', audio: false }, true));
+  });
+});
+
+describe('the live quote', () => {
+  it('counts clips as rows × takes, and says so in words', () => {
+    expect(clipCountText(countClips([ok(1), ok(2)]))).toBe('2 clips');
+    expect(clipCountText(countClips([ok(1)]))).toBe('1 clip');
+    const five = [1, 2, 3, 4, 5].map((n) => ok(n, {}, 3));
+    expect(countClips(five)).toEqual({ rows: 5, clips: 15, takes: 3 });
+    expect(clipCountText(countClips(five))).toBe('5 rows × 3 takes = 15 clips');
+    expect(clipCountText(countClips([ok(1, {}, 1), ok(2, {}, 3), bad(3)]))).toBe('2 rows, 4 clips (takes vary by row)');
+    expect(clipCountText(countClips(Array.from({ length: 2000 }, (_, i) => ok(i + 1, {}, 2))))).toBe('2,000 rows × 2 takes = 4,000 clips');
+  });
+
+  it('gives the table, the total and the problem from one cache', () => {
+    const cache = new PriceCache();
+    const checks = [ok(1, {}, 2), ok(2), bad(3)];
+    cache.store(cache.missing(checks, true), [0.5], true);
+    const q = liveQuote(cache, checks, true);
+    expect(q.total).toEqual({ usd: 1.5, complete: true });
+    expect(q.priceOf(checks[0])).toEqual({ kind: 'price', usd: 1, each: 0.5, takes: 2 });
+    expect(q.count.clips).toBe(3);
+    expect(q.problem).toBeNull();
+    const refused = new PriceCache();
+    refused.fail(refused.missing(checks, false), 'Prices need a Venice API key.', false);
+    expect(liveQuote(refused, checks, false).problem).toBe('Prices need a Venice API key.');
   });
 });
