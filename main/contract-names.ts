@@ -28,6 +28,7 @@ export const CALL_NAMES = [
   'timeline:get',
   'timeline:save',
   'timeline:setMusic',
+  'timeline:waveform',
   'export:start',
   'export:cancel',
   'export:status',
@@ -36,6 +37,11 @@ export const CALL_NAMES = [
   'mapping:save',
   'mapping:delete',
   'batch:resultsSheet',
+  'batch:setBudget',
+  'draft:list',
+  'draft:get',
+  'draft:save',
+  'draft:delete',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
@@ -64,3 +70,7 @@ export const EXTERNAL_LINKS = {
   apiKeys: 'https://venice.ai/settings/api',
   docs: 'https://docs.venice.ai/',
 } as const;
+
+/** The timeline's frame strips (main/core/media/frame-strip.ts): frames per clip, evenly spaced, and their height. */
+export const STRIP_FRAMES = 10;
+export const STRIP_HEIGHT = 90;

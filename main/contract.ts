@@ -439,6 +439,11 @@ export const calls = {
 } satisfies Record<CallName, { input: z.ZodType; output: z.ZodType }>;
 
 // Every name in contract-names.ts has a schema pair, and no schema pair lacks a name.
+  /** The music bed's peaks for drawing its waveform (decoded once in main with ffmpeg); null without music. */
+  'timeline:waveform': {
+    input: BatchRef,
+    output: z.object({ peaksPerSec: z.number().positive(), durationSec: z.number().nonnegative(), peaks: z.array(z.number().int().min(0).max(255)) }).nullable(),
+  },
 type _ExactlyTheNames = [keyof typeof calls] extends [CallName] ? ([CallName] extends [keyof typeof calls] ? true : never) : never;
 export const _callsCoverNames: _ExactlyTheNames = true;
 

@@ -48,6 +48,7 @@ async function start(): Promise<void> {
   serveApp(session.defaultSession.protocol, RENDERER_DIR, {
     mediaFile: (rowId) => services?.mediaFile(rowId),
     thumbnailFile: async (rowId) => services?.thumbnailFile(rowId),
+    stripFile: async (rowId) => services?.stripFile(rowId),
     musicFile: (batchId) => services?.musicFile(batchId),
   });
   registerIpc({ ipcMain, handlers: createHandlers(services), isAppUrl, log: (m) => console.error(m) });

@@ -1,5 +1,6 @@
 /**
- * Browser mode's media: `/media/<rowId>` (a clip), `/media/<rowId>/thumb` (its JPEG) and `/media/music/<batchId>`.
+ * Browser mode's media: `/media/<rowId>` (a clip), `/media/<rowId>/thumb` (its JPEG), `/media/<rowId>/strip` (its
+ * frame strip for the timeline) and `/media/music/<batchId>`.
  * A <video> or <img> cannot carry the token header, so the page first calls `POST /api/session` (with the token)
  * and gets an HttpOnly, SameSite=Strict cookie scoped to /media, holding HMAC(token, 'media'): proof of the token
  * without being the token. Clips and music answer Range requests (206) so the player can seek.
@@ -86,6 +87,11 @@ export async function serveMedia(app: AppServices, token: string, req: IncomingM
   const thumb = /^\/media\/(\d{1,15})\/thumb$/.exec(pathname);
   if (thumb) {
     const file = await app.thumbnailFile(Number(thumb[1]));
+    return file ? sendFile(req, res, file, 'image/jpeg', 'private, max-age=3600') : plain(res, 404, 'Not found.');
+  }
+  const strip = /^\/media\/(\d{1,15})\/strip$/.exec(pathname);
+  if (strip) {
+    const file = await app.stripFile(Number(strip[1]));
     return file ? sendFile(req, res, file, 'image/jpeg', 'private, max-age=3600') : plain(res, 404, 'Not found.');
   }
   const music = /^\/media\/music\/(\d{1,15})$/.exec(pathname);

@@ -1,7 +1,7 @@
 /**
  * `app://venice/...`: the app's own origin. The page, its scripts and styles come from the built renderer folder,
  * and `app://venice/media/<rowId>` serves a finished clip, found by row id and only if it lies inside its batch's
- * output folder (`/media/<rowId>/thumb` its JPEG thumbnail, `/media/music/<batchId>` the batch's music bed). Nothing else on disk is reachable, and file:// is never used.
+ * output folder (`/media/<rowId>/thumb` its JPEG thumbnail, `/media/<rowId>/strip` its timeline frame strip, `/media/music/<batchId>` the batch's music bed). Nothing else on disk is reachable, and file:// is never used.
  */
 import { net, protocol, type Protocol } from 'electron';
 import path from 'node:path';
@@ -22,6 +22,7 @@ const notFound = () => new Response('Not found', { status: 404, headers: { 'cont
 export interface MediaLookups {
   mediaFile: (rowId: number) => string | undefined;
   thumbnailFile: (rowId: number) => Promise<string | undefined>;
+  stripFile: (rowId: number) => Promise<string | undefined>;
   musicFile: (batchId: number) => string | undefined;
 }
 
@@ -49,6 +50,11 @@ export function serveApp(p: Protocol, rendererDir: string, lookups: MediaLookups
     const thumb = /^\/media\/(\d{1,15})\/thumb$/.exec(url.pathname);
     if (thumb) {
       const file = await lookups.thumbnailFile(Number(thumb[1]));
+      return file ? fileResponse(req, file, 'image/jpeg', 'private, max-age=3600') : notFound();
+    }
+    const strip = /^\/media\/(\d{1,15})\/strip$/.exec(url.pathname);
+    if (strip) {
+      const file = await lookups.stripFile(Number(strip[1]));
       return file ? fileResponse(req, file, 'image/jpeg', 'private, max-age=3600') : notFound();
     }
     const music = /^\/media\/music\/(\d{1,15})$/.exec(url.pathname);

@@ -49,7 +49,7 @@ describe('timeline markers', () => {
     const t = (await a.call('timeline:get', { batchId })).value;
     const twice = await a.call('timeline:save', { batchId, clips: t.clips, music: null, markers: [{ id: 'x', at: 1, note: '' }, { id: 'x', at: 2, note: '' }] });
     expect(twice.ok).toBe(false);
-    expect(twice.error.message).toContain('Two markers share the id "x"');
+    expect(twice.error?.message).toContain('Two markers share the id "x"');
     const negative = await a.call('timeline:save', { batchId, clips: t.clips, music: null, markers: [{ id: 'y', at: -1, note: '' }] });
     expect(negative.ok).toBe(false);
     const extra = await a.call('timeline:save', { batchId, clips: t.clips, music: null, markers: [{ id: 'z', at: 1, note: '', colour: 'red' }] });

@@ -7,7 +7,9 @@ import type { ModelRules } from '../venice/model-rules';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { useMediaBinaries, type MediaBinaries } from '../media/ffmpeg-binaries';
+import { frameStripFor } from '../media/frame-strip';
 import { thumbnailFor } from '../media/thumbnail';
+import { waveformFor, type Waveform } from '../media/waveform';
 import type { EngineClient } from '../queue/engine-context';
 import { Engine, type EngineOptions } from '../queue/engine';
 import { EngineBusyError } from '../queue/engine-lock';
@@ -254,6 +256,26 @@ export class AppServices {
     if (!file) return undefined;
     const info = await this.timelines.probes.probe(file).catch(() => undefined);
     return thumbnailFor({ file, key: `row-${rowId}`, durationSec: info?.durationSec ?? null, cacheDir: path.join(this.opts.dataDir, 'cache', 'thumbs') }).catch(() => undefined);
+  }
+
+  /** A done row's frame strip for the timeline (frame-strip.ts), made once per file version; undefined without a clip. */
+  async stripFile(rowId: number): Promise<string | undefined> {
+    const file = this.mediaFile(rowId);
+    if (!file) return undefined;
+    const info = await this.timelines.probes.probe(file).catch(() => undefined);
+    if (!info?.durationSec) return undefined;
+    return frameStripFor({ file, key: `strip-${rowId}`, durationSec: info.durationSec, cacheDir: path.join(this.opts.dataDir, 'cache', 'thumbs') }).catch(() => undefined);
+  }
+
+  /** The music bed's waveform peaks (waveform.ts), or null when the batch has no music. */
+  async musicWaveform(batchId: number): Promise<Waveform | null> {
+    const file = this.musicFile(batchId);
+    if (!file) return null;
+    try {
+      return await waveformFor({ file, key: `music-${batchId}`, cacheDir: path.join(this.opts.dataDir, 'cache', 'waves') });
+    } catch (e) {
+      throw new UserError('invalid', `The music file could not be read to draw its waveform: ${(e as Error).message.split('\n')[0]}`);
+    }
   }
 
   /** The batch's music bed, only if it is inside the batch's output folder. */

@@ -1,0 +1,79 @@
+/**
+ * What the timeline draws from, made in main with real ffmpeg: a clip's frame strip (STRIP_FRAMES frames side by
+ * side, STRIP_HEIGHT high, the first from the clip's start) and a music bed's waveform peaks (loud where the
+ * music is loud, silent where it is silent), each made once per file version and served from the cache after.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STRIP_FRAMES, STRIP_HEIGHT } from '../../main/contract-names';
+import { useMediaBinaries } from '../../main/core/media/ffmpeg-binaries';
+import { frameStripFor } from '../../main/core/media/frame-strip';
+import { probeMedia } from '../../main/core/media/probe';
+import { PEAKS_PER_SEC, peaksFromPcm, waveformFor } from '../../main/core/media/waveform';
+
+let dir: string;
+let clip: string;
+let music: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'vb-tl-media-'));
+  const { ffmpeg } = useMediaBinaries();
+  clip = path.join(dir, 'clip.mp4');
+  // Black for the first second, white for the second: strip frames 0-4 dark, 5-9 light.
+  execFileSync(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'color=black:s=320x180:r=24:d=1', '-f', 'lavfi', '-i', 'color=white:s=320x180:r=24:d=1',
+    '-filter_complex', '[0][1]concat=n=2:v=1[v]', '-map', '[v]', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-y', clip]);
+  music = path.join(dir, 'music.wav');
+  // One second of a loud tone, then one second of silence.
+  execFileSync(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1:sample_rate=44100', '-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono',
+    '-filter_complex', '[0]volume=7[a];[1]atrim=duration=1[b];[a][b]concat=n=2:v=0:a=1[o]', '-map', '[o]', '-y', music]);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('timeline media made in main', () => {
+  it('makes a frame strip of STRIP_FRAMES frames in time order, once per file version', async () => {
+    const cacheDir = path.join(dir, 'cache');
+    const strip = await frameStripFor({ file: clip, key: 'strip-1', durationSec: 2, cacheDir });
+    const info = await probeMedia(strip);
+    expect(info.video?.height).toBe(STRIP_HEIGHT);
+    expect(info.video?.width).toBe(STRIP_FRAMES * 160);
+    // The brightness of each tile: dark first half, light second half.
+    const { ffmpeg } = useMediaBinaries();
+    const gray = execFileSync(ffmpeg, ['-v', 'error', '-i', strip, '-vf', `scale=${STRIP_FRAMES}:1,format=gray`, '-f', 'rawvideo', '-']);
+    const tiles = [...gray];
+    expect(tiles.slice(0, 5).every((v) => v < 60)).toBe(true);
+    expect(tiles.slice(5).every((v) => v > 190)).toBe(true);
+    const mtime = statSync(strip).mtimeMs;
+    expect(await frameStripFor({ file: clip, key: 'strip-1', durationSec: 2, cacheDir })).toBe(strip);
+    expect(statSync(strip).mtimeMs).toBe(mtime);
+    // A new version of the clip gets a new strip.
+    utimesSync(clip, new Date(), new Date(Date.now() + 5000));
+    expect(await frameStripFor({ file: clip, key: 'strip-1', durationSec: 2, cacheDir })).not.toBe(strip);
+  });
+
+  it('reads the music bed into peaks: loud for the tone, zero for the silence, and keeps only the peaks', async () => {
+    const cacheDir = path.join(dir, 'waves');
+    const wave = await waveformFor({ file: music, key: 'music-1', cacheDir });
+    expect(wave.peaksPerSec).toBe(PEAKS_PER_SEC);
+    expect(wave.durationSec).toBeCloseTo(2, 1);
+    expect(wave.peaks.length).toBe(Math.round(2 * PEAKS_PER_SEC));
+    const first = wave.peaks.slice(2, PEAKS_PER_SEC - 2);
+    const second = wave.peaks.slice(PEAKS_PER_SEC + 2);
+    expect(Math.min(...first)).toBeGreaterThan(200);
+    expect(Math.max(...second)).toBe(0);
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith('.pcm'))).toEqual([]);
+    expect(await waveformFor({ file: music, key: 'music-1', cacheDir })).toEqual(wave);
+  });
+
+  it('takes the loudest sample of each slice', () => {
+    const pcm = Buffer.alloc(8);
+    pcm.writeInt16LE(100, 0);
+    pcm.writeInt16LE(-32768, 2);
+    pcm.writeInt16LE(0, 4);
+    pcm.writeInt16LE(16384, 6);
+    expect(peaksFromPcm(pcm, 4, 2)).toEqual([255, 128]);
+  });
+});
