@@ -181,10 +181,15 @@ describe('engine', () => {
       tickMs: 50,
     });
     await wrongKey.start();
-    await until(() => h!.store.getBatch(batchId)?.status === 'paused', 'the batch to pause');
+    const batch = () => h!.store.getBatch(batchId)!;
+    await until(() => wrongKey.waitingReason(batch()) !== null, 'the batch to wait for a key');
+    await new Promise((r) => setTimeout(r, 500));
     await wrongKey.stop();
-    expect(h.store.getBatch(batchId)?.pauseReason).toMatch(/API key/);
+    // It waits for a key Venice accepts (and goes on by itself then), instead of a pause only a person can end.
+    expect(wrongKey.waitingReason(batch())).toMatch(/refused the API key/);
+    expect(h.store.holds.openHolds().map((x) => x.cause)).toEqual(['key']);
     expect(states(h, batchId)).toEqual(['ready', 'ready']);
+    expect(h.sim.stats().requests.queue).toBe(1);
     expect(h.sim.ledger()).toHaveLength(0);
   });
 

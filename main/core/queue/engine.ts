@@ -4,10 +4,15 @@
  * All state lives in the store; the loop itself can be killed at any instant and started again.
  */
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ClockWatch } from './clock-watch';
 import { acquireEngineLock } from './engine-lock';
-import type { EngineContext, EngineEvent, VeniceLink } from './engine-context';
+import type { EngineContext, EngineEvent, SharedContext, VeniceLink } from './engine-context';
 import { tempClipPath } from './engine-context';
 import { completeRemote, finishClip } from './finish-clip';
+import { DEFAULT_HOLD_TIMINGS, Holds, type HoldTimings } from './holds';
+import { folderProblem, prepareOutputFolder } from './local-faults';
+import { afterClockJump, probeEndpoint } from './engine-upkeep';
 import { REMOTE_STATES, TERMINAL_STATES, type JobState } from './job-states';
 import { pollJob } from './poll-job';
 import { RateLimiter, VENICE_LIMITS, type RateLimits } from './rate-limiter';
@@ -33,6 +38,10 @@ export interface EngineOptions {
   tickMs?: number;
   role?: string;
   now?: () => number;
+  /** A clock that stops while the machine sleeps (performance.now): with `now`, it tells a sleep from a busy night. */
+  monotonic?: () => number;
+  /** How long a hold waits between checks of its cause, and how Venice's storms are waited out. */
+  holdTimings?: Partial<HoldTimings>;
   random?: () => number;
   onEvent?: (e: EngineEvent) => void;
   baseDirOf?: (batchId: number) => string | undefined;
@@ -40,7 +49,7 @@ export interface EngineOptions {
 
 const IN_FLIGHT: readonly JobState[] = ['submitting', 'queued', 'processing', 'downloading', 'verifying'];
 
-type SharedContext = Omit<EngineContext, 'baseUrl' | 'client' | 'limiter' | 'apiKey'>;
+
 
 export class Engine {
   private readonly shared: SharedContext;
@@ -55,12 +64,26 @@ export class Engine {
   private wake: (() => void) | undefined;
   private loopDone: Promise<void> | undefined;
   private listeners = new Set<(e: EngineEvent) => void>();
+  private readonly clock: ClockWatch;
+  /** Holds being checked right now (one probe per hold at a time). */
+  private readonly probing = new Map<number, Promise<void>>();
 
   constructor(private readonly opts: EngineOptions) {
     const now = opts.now ?? Date.now;
     this.maxInFlight = opts.maxInFlight ?? 20;
     this.tickMs = opts.tickMs ?? 250;
     if (opts.onEvent) this.listeners.add(opts.onEvent);
+    this.clock = new ClockWatch(now, opts.monotonic ?? (() => performance.now()));
+    const emit = (e: EngineEvent) => {
+      // A listener's bug (the UI, the CLI's progress line) must never break a transition of the queue.
+      for (const l of this.listeners) {
+        try {
+          l(e);
+        } catch {
+          /* the listener's problem, not the queue's */
+        }
+      }
+    };
     this.shared = {
       store: opts.store,
       pollPolicy: opts.pollPolicy ?? DEFAULT_POLL_POLICY,
@@ -69,16 +92,8 @@ export class Engine {
       failureStreak: new Map(),
       now,
       random: opts.random ?? Math.random,
-      // A listener's bug (the UI, the CLI's progress line) must never break a transition of the queue.
-      emit: (e) => {
-        for (const l of this.listeners) {
-          try {
-            l(e);
-          } catch {
-            /* the listener's problem, not the queue's */
-          }
-        }
-      },
+      emit,
+      holds: new Holds(opts.store, now, emit, { ...DEFAULT_HOLD_TIMINGS, ...opts.holdTimings }),
       // Relative image paths in a sheet are relative to the sheet's own folder.
       baseDirOf: opts.baseDirOf ?? ((id) => {
         const source = this.opts.store.getBatch(id)?.sourcePath;
@@ -128,6 +143,7 @@ export class Engine {
   async start(): Promise<{ inDoubt: number; reattached: number; resumed: number }> {
     this.releaseLock = acquireEngineLock(this.store.db, this.opts.role ?? 'engine');
     const recovered = await recoverAfterStart(this.shared);
+    this.shared.holds.load();
     if (recovered.inDoubt > 0) {
       this.shared.emit({
         type: 'notice',
@@ -145,7 +161,7 @@ export class Engine {
     this.running = false;
     this.wake?.();
     await this.loopDone;
-    await Promise.allSettled([...this.busy.values()]);
+    await Promise.allSettled([...this.busy.values(), ...this.probing.values()]);
     await Promise.allSettled([...this.links.values()].filter((l) => l instanceof Promise));
     this.releaseLock?.();
     this.releaseLock = undefined;
@@ -156,10 +172,23 @@ export class Engine {
     this.wake?.();
   }
 
+  /** Checks every hold's cause now (a key was just set, the user pressed Resume). */
+  checkHoldsNow(): void {
+    this.shared.holds.checkAllNow();
+    this.poke();
+  }
+
+  /** What keeps a batch from going on by itself right now (a full disk, no network...), or null. */
+  waitingReason(batch: BatchRecord): string | null {
+    return this.shared.holds.reasonFor(batch);
+  }
+
   private async loop(): Promise<void> {
     while (this.running) {
       let nextDue = this.shared.now() + this.tickMs;
       try {
+        const jump = this.clock.look();
+        if (jump) afterClockJump(this.shared, jump, this.contexts(), () => this.forgetTimes());
         nextDue = Math.min(nextDue, this.dispatch());
       } catch (e) {
         this.shared.emit({ type: 'notice', level: 'error', message: `Scheduler error: ${(e as Error).message}` });
@@ -183,11 +212,15 @@ export class Engine {
     let nextDue = Number.POSITIVE_INFINITY;
     const batches = new Map(store.listBatches().map((b) => [b.id, b]));
 
+    const { holds } = this.shared;
+    this.launchProbes();
+    nextDue = Math.min(nextDue, holds.nextProbeAt() ?? Number.POSITIVE_INFINITY);
+
     // Finish verifications interrupted by a restart.
     for (const row of store.rowsInStates(['verifying'])) {
       const batch = batches.get(row.batchId);
       const ctx = batch && this.contextFor(batch.baseUrl);
-      if (this.busy.has(row.id) || !batch || !ctx) continue;
+      if (this.busy.has(row.id) || !batch || !ctx || holds.batchHold(batch.id)) continue;
       this.launch(row.id, () => this.resumeVerify(ctx, batch, row));
     }
 
@@ -197,6 +230,8 @@ export class Engine {
       const batch = batches.get(row.batchId);
       const ctx = batch && this.contextFor(batch.baseUrl);
       if (this.busy.has(row.id) || !batch || !ctx) continue;
+      // Waiting for its folder or for Venice: the hold's own check decides when to go on.
+      if (holds.batchHold(batch.id) || holds.endpointHold(batch.baseUrl, 'poll')) continue;
       const wait = ctx.limiter.waitMs('retrieve');
       if (wait > 0) {
         nextDue = Math.min(nextDue, now + wait);
@@ -219,6 +254,7 @@ export class Engine {
       // A row still being finished calls /video/complete itself; a second call would earn a 404 that counts
       // toward Venice's error lockout (found by the batch benchmark).
       if (this.busy.has(key) || this.busy.has(attempt.rowId) || !ctx || ctx.limiter.waitMs('complete') > 0) continue;
+      if (holds.endpointHold(ctx.baseUrl, 'poll')) continue;
       if ((this.completeTriedAt.get(attempt.id) ?? 0) > now - 60_000) continue;
       this.completeTriedAt.set(attempt.id, now);
       this.launch(key, () => completeRemote(ctx, attempt));
@@ -228,6 +264,10 @@ export class Engine {
     let inFlight = store.rowsInStates(IN_FLIGHT).length;
     for (const batch of batches.values()) {
       if (batch.status !== 'active' || inFlight >= this.maxInFlight) continue;
+      if (holds.batchHold(batch.id) || holds.endpointHold(batch.baseUrl, 'submit')) continue;
+      // One /video/queue request in flight per endpoint: a crash (or a lost answer) can then leave at most one
+      // row in doubt. Venice's 40 a minute allow far more than one answer per 1.5 s needs.
+      if ([...this.launching.values()].some((l) => l.baseUrl === batch.baseUrl)) continue;
       const counts = store.countByState(batch.id);
       if (!counts.ready) continue;
       const ctx = this.contextFor(batch.baseUrl);
@@ -248,14 +288,15 @@ export class Engine {
         ctx.limiter.tryAcquire('queue');
         inFlight++;
         batchInFlight++;
-        this.launching.set(row.id, { batchId: batch.id, quoteUsd: row.quoteUsd ?? 0 });
+        this.launching.set(row.id, { batchId: batch.id, baseUrl: batch.baseUrl, quoteUsd: row.quoteUsd ?? 0 });
         this.launch(row.id, async () => {
           try {
-            await submitJob(ctx, row);
+            if (await this.folderReady(batch)) await submitJob(ctx, row);
           } finally {
             this.launching.delete(row.id);
           }
         });
+        break;
       }
     }
     return nextDue;
@@ -266,7 +307,7 @@ export class Engine {
    * against the budget too, or one pass could launch a whole batch past the cap.
    */
   private readonly completeTriedAt = new Map<number, number>();
-  private readonly launching = new Map<number, { batchId: number; quoteUsd: number }>();
+  private readonly launching = new Map<number, { batchId: number; baseUrl: string; quoteUsd: number }>();
 
   private overBudget(batch: BatchRecord, row: RowRecord): boolean {
     if (batch.budgetUsd === null) return false;
@@ -277,10 +318,62 @@ export class Engine {
     }
     if (chargedUsd + inDoubtUsd + reserved + (row.quoteUsd ?? 0) <= batch.budgetUsd + 1e-9) return false;
     const reason = `Budget reached: $${(chargedUsd + inDoubtUsd).toFixed(2)} of $${batch.budgetUsd.toFixed(2)} spent; the next clip would exceed it. Raise the budget to continue.`;
-    this.store.setBatchStatus(batch.id, 'paused', reason);
+    this.store.setBatchStatus(batch.id, 'paused', reason, 'budget');
     this.store.addEvent(batch.id, null, 'batch_paused', reason);
     this.shared.emit({ type: 'batch', batchId: batch.id, status: 'paused', reason });
     return true;
+  }
+
+  /** Every endpoint context opened so far. */
+  private contexts(): EngineContext[] {
+    return [...this.links.values()].filter((l): l is EngineContext => 'client' in l);
+  }
+
+  /** After a clock jump, remembered instants mean nothing: failed connections and /video/complete tries. */
+  private forgetTimes(): void {
+    for (const [url, l] of this.links) if ('error' in l) this.links.delete(url);
+    this.completeTriedAt.clear();
+  }
+
+  /** Checks, in the background, every hold whose cause is due for another look. */
+  private launchProbes(): void {
+    const { holds } = this.shared;
+    for (const hold of holds.dueProbes()) {
+      if (this.probing.has(hold.id)) continue;
+      const p = holds
+        .probe(hold, async (baseUrl) => {
+          const ctx = this.contextFor(baseUrl);
+          return ctx ? probeEndpoint(ctx) : { ok: false, error: new Error(`not connected to ${baseUrl} yet`) };
+        })
+        .catch((e: Error) => this.shared.emit({ type: 'notice', level: 'error', message: `Checking a hold failed: ${e.message}` }))
+        .finally(() => {
+          this.probing.delete(hold.id);
+          this.wake?.();
+        });
+      this.probing.set(hold.id, p);
+    }
+  }
+
+  /** When each batch's folder was last found usable, so a submission does not stat it every time. */
+  private readonly folderOkAt = new Map<number, number>();
+
+  /**
+   * The output folder is made on a batch's first use only (later, a missing folder is an unplugged drive: see
+   * local-faults.ts). Anything else that keeps a clip from being saved holds the batch instead of sending.
+   */
+  private async folderReady(batch: BatchRecord): Promise<boolean> {
+    const now = this.shared.now();
+    if ((this.folderOkAt.get(batch.id) ?? -Infinity) > now - 2_000) return true;
+    const counts = this.store.countByState(batch.id);
+    const firstUse = Object.entries(counts).every(([s, n]) => !n || s === 'draft' || s === 'ready' || s === 'cancelled');
+    const r = await prepareOutputFolder(batch.outputDir, firstUse);
+    if (r.ok) {
+      this.folderOkAt.set(batch.id, now);
+      return true;
+    }
+    this.folderOkAt.delete(batch.id);
+    this.shared.holds.holdBatch(batch, r.cause, r.detail);
+    return false;
   }
 
   private async resumeVerify(ctx: EngineContext, batch: BatchRecord, row: RowRecord): Promise<void> {
@@ -295,7 +388,14 @@ export class Engine {
       try {
         await work();
       } catch (e) {
-        this.store.addEvent(this.store.getRow(rowId)?.batchId ?? 0, rowId, 'error', `Internal error: ${(e as Error).message}`);
+        const batch = this.store.getBatch(this.store.getRow(rowId)?.batchId ?? 0);
+        // A verification or placement that failed because of the folder waits for it like a download does.
+        const cause = batch && (await folderProblem(batch.outputDir, e).catch(() => undefined));
+        if (batch && cause) {
+          this.shared.holds.holdBatch(batch, cause);
+          return;
+        }
+        this.store.addEvent(batch?.id ?? 0, rowId, 'error', `Internal error: ${(e as Error).message}`);
         this.shared.emit({ type: 'notice', level: 'error', message: `Row ${rowId}: ${(e as Error).message}` });
       } finally {
         this.busy.delete(rowId);

@@ -119,4 +119,24 @@ export const MIGRATIONS: readonly string[] = [
     updated_at   INTEGER NOT NULL
   );
   `,
+  // 3: why and how long work stood still (a full disk, a vanished folder, no network, a refused key, Venice at
+  // capacity, the machine asleep, the user's own pause), for the morning report and so a hold survives a restart;
+  // and when the user last saw a batch's report.
+  `
+  CREATE TABLE holds (
+    id         INTEGER PRIMARY KEY,
+    scope      TEXT NOT NULL CHECK (scope IN ('batch', 'endpoint', 'engine')),
+    batch_id   INTEGER REFERENCES batches(id) ON DELETE CASCADE,
+    base_url   TEXT,
+    cause      TEXT NOT NULL,
+    message    TEXT NOT NULL,
+    auto       INTEGER NOT NULL DEFAULT 0,
+    started_at INTEGER NOT NULL,
+    ended_at   INTEGER
+  );
+  CREATE INDEX holds_open ON holds(ended_at, scope);
+  CREATE INDEX holds_batch ON holds(batch_id, started_at);
+
+  ALTER TABLE batches ADD COLUMN report_seen_at INTEGER;
+  `,
 ];

@@ -3,10 +3,12 @@
  * finished clip to a temp file, and hand it to finishClip. Every failure here is about a clip already paid for, so
  * the rule is: keep trying while Venice still holds it, and say plainly when it is gone.
  */
-import { mkdir } from 'node:fs/promises';
+import { clipSizeCap } from '../media/verify-clip';
 import { isVeniceError, type VeniceError } from '../venice/errors';
+import { durationSeconds } from '../venice/model-rules';
 import { noteRequest, tempClipPath, type EngineContext } from './engine-context';
 import { finishClip } from './finish-clip';
+import { waitForFolder } from './folder-wait';
 import type { JobState } from './job-states';
 import { backoffMs, nextPollDelayMs } from './timing';
 import type { AttemptRecord, BatchRecord, RowRecord } from './types';
@@ -16,17 +18,20 @@ import { openUrl } from './url-vault';
 export async function pollJob(ctx: EngineContext, batch: BatchRecord, row: RowRecord, attempt: AttemptRecord): Promise<void> {
   if (!attempt.queueId) throw new Error(`Row ${row.id} has no queue id to poll`);
   const temp = tempClipPath(batch.outputDir, attempt.id);
-  await mkdir(batch.outputDir, { recursive: true });
+  // The folder is never made here: once a batch has paid jobs, a missing folder is an unplugged drive (holds.ts).
   let state: JobState = row.state;
   const move = (to: JobState, patch: Parameters<typeof ctx.store.transitionRow>[3] = {}) => {
     ctx.store.transitionRow(row.id, state, to, patch);
     state = to;
   };
 
+  // No answer may be bigger than what the row asked for could be (duration x resolution, generously).
+  const maxBytes = clipSizeCap({ durationSec: durationSeconds(row.params.duration), resolution: row.params.resolution });
   try {
     let expectedBytes: number | undefined;
     const res = await ctx.client.retrieve({ model: attempt.model, queue_id: attempt.queueId }, temp, {
       onVideo: () => startDownload(ctx, row, attempt, move),
+      maxBytes,
     });
     noteRequest(ctx, 'retrieve', true);
     if (res.meta.balanceUsd !== undefined) ctx.emit({ type: 'balance', balanceUsd: res.meta.balanceUsd });
@@ -47,7 +52,7 @@ export async function pollJob(ctx: EngineContext, batch: BatchRecord, row: RowRe
     }
     if (res.kind === 'completed') {
       // This model hands its clip out through the pre-signed link saved at queue time.
-      expectedBytes = await downloadFromLink(ctx, attempt, temp, () => startDownload(ctx, row, attempt, move));
+      expectedBytes = await downloadFromLink(ctx, attempt, temp, maxBytes, () => startDownload(ctx, row, attempt, move));
     } else {
       expectedBytes = res.bytes;
     }
@@ -62,6 +67,8 @@ export async function pollJob(ctx: EngineContext, batch: BatchRecord, row: RowRe
       move('processing', { nextActionAt: ctx.now() + backoffMs(1, { baseMs: ctx.retryBaseMs }, ctx.random) });
     }
   } catch (e) {
+    // A full disk or a vanished folder is this machine's problem: the batch waits, the row loses no try.
+    if (!isVeniceError(e) && (await waitForFolder(ctx, batch, row, attempt, e, () => state, move))) return;
     if (!isVeniceError(e)) {
       const message = `Problem while fetching the clip: ${(e as Error).message}`;
       if ((ctx.failureStreak.get(attempt.id) ?? 0) >= ctx.maxDownloadTries) {
@@ -72,7 +79,7 @@ export async function pollJob(ctx: EngineContext, batch: BatchRecord, row: RowRe
       retryLater(ctx, row, attempt, () => state, move, message);
       return;
     }
-    if (e.route === 'retrieve' || e.route === 'complete') noteRequest(ctx, e.route, false);
+    if (e.route === 'retrieve' || e.route === 'complete') noteRequest(ctx, e.route, false, e);
     handlePollError(ctx, row, attempt, e, () => state, move);
   }
 }
@@ -85,12 +92,12 @@ function startDownload(ctx: EngineContext, row: RowRecord, attempt: AttemptRecor
   ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state: 'downloading', message: 'Downloading the clip' });
 }
 
-async function downloadFromLink(ctx: EngineContext, attempt: AttemptRecord, temp: string, onStart: () => void): Promise<number | undefined> {
+async function downloadFromLink(ctx: EngineContext, attempt: AttemptRecord, temp: string, maxBytes: number, onStart: () => void): Promise<number | undefined> {
   const key = await ctx.apiKey();
   if (!attempt.downloadUrlEnc) throw new Error('Venice says the clip is ready at its download link, but no link was saved');
   if (!key) throw new Error('No API key to open the saved download link');
   onStart();
-  const dl = await ctx.client.downloadFromUrl(openUrl(attempt.downloadUrlEnc, key), temp);
+  const dl = await ctx.client.downloadFromUrl(openUrl(attempt.downloadUrlEnc, key), temp, { maxBytes });
   return dl.expectedBytes;
 }
 
@@ -150,7 +157,33 @@ function handlePollError(
     ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state: 'failed', message });
   };
 
+  // Once bytes were asked for, whatever goes wrong (cut off, too big, too slow, a 5xx from the link's host)
+  // spends one of the row's download tries: no answer can keep the engine fetching forever. A link refused by
+  // policy fails at once: asking again will not make a private address safe.
+  if (state() === 'downloading' && e.kind !== 'not_found' && e.kind !== 'content_policy') {
+    const tries = ctx.store.getAttempt(attempt.id)?.downloadTries ?? attempt.downloadTries;
+    const again = 'The clip is still on Venice: use Retry to fetch it again.';
+    if (e.route === 'download' && e.kind === 'protocol' && !e.retryable) {
+      failDownload(ctx, row, attempt, state, move, `${e.message}. ${again}`);
+      return;
+    }
+    if (tries >= ctx.maxDownloadTries) {
+      failDownload(ctx, row, attempt, state, move, `${e.message}. Downloaded ${tries} times without success. ${again}`);
+      return;
+    }
+  }
+
   switch (e.kind) {
+    case 'protocol': {
+      // Answers about the job that cannot be read (a playlist's Content-Type, garbage JSON): bounded like downloads.
+      const streak = ctx.failureStreak.get(attempt.id) ?? 0;
+      if (streak >= ctx.maxDownloadTries) {
+        failDownload(ctx, row, attempt, state, move, `Venice's answers about this clip could not be read ${streak + 1} times in a row (${e.message}). The clip may still be on Venice: use Retry to ask again.`);
+        return;
+      }
+      retryLater(ctx, row, attempt, state, move, e.message);
+      return;
+    }
     case 'not_found':
       fail('media_lost', 'Venice no longer has this clip (it expired or was deleted). It was paid for but cannot be downloaded.', 'lost');
       return;

@@ -108,6 +108,16 @@ export class RateLimiter {
     this.blockedUntil[bucket] = Math.max(this.blockedUntil[bucket], at);
   }
 
+  /**
+   * The wall clock was set back by `-deltaMs` (delta < 0): shift every remembered instant with it, or the windows
+   * would look full until the clock caught up again (two hours of nothing after a two-hour correction).
+   */
+  shiftClock(deltaMs: number): void {
+    for (const k of Object.keys(this.sent) as LimitedRoute[]) this.sent[k] = this.sent[k].map((t) => t + deltaMs);
+    this.errors = this.errors.map((t) => t + deltaMs);
+    for (const k of Object.keys(this.blockedUntil) as LimitedRoute[]) this.blockedUntil[k] += deltaMs;
+  }
+
   snapshot(): { sent: Record<LimitedRoute, number>; recentErrors: number } {
     this.prune(this.now());
     return {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { tempClipPath, type EngineContext } from './engine-context';
 
 const TEMP_PATTERN = /^\.venice-batch-(\d+)\.part\.mp4$/;
+const PROBE_PATTERN = /^\.venice-batch-probe-\d+$/;
 
 /** Recovery needs only the store and the clock. */
 export async function recoverAfterStart(ctx: Pick<EngineContext, 'store' | 'now'>): Promise<{ inDoubt: number; reattached: number; resumed: number }> {
@@ -67,7 +68,9 @@ export async function recoverAfterStart(ctx: Pick<EngineContext, 'store' | 'now'
     }
     for (const name of names) {
       const m = TEMP_PATTERN.exec(name);
-      if (m && !activeTemps.has(Number(m[1]))) await rm(path.join(batch.outputDir, name), { force: true });
+      // A folder check's test file (local-faults.ts) left by a kill is a leftover too.
+      const leftover = m ? !activeTemps.has(Number(m[1])) : PROBE_PATTERN.test(name);
+      if (leftover) await rm(path.join(batch.outputDir, name), { force: true });
     }
   }
 

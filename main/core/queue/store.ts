@@ -3,6 +3,7 @@
  * happens elsewhere. The engine is the only writer; the UI and `status` read.
  */
 import { durably, openDb, transaction, type Db } from './db';
+import { HoldStore, type HoldCause } from './hold-store';
 import { assertTransition, type JobState } from './job-states';
 import {
   ATTEMPT_COLUMNS,
@@ -23,6 +24,8 @@ export type { AttemptPatch, RowPatch } from './store-records';
 
 export class QueueStore {
   readonly db: Db;
+  /** Why and how long work stood still (see hold-store.ts). */
+  readonly holds: HoldStore;
 
   constructor(
     file: string,
@@ -30,6 +33,7 @@ export class QueueStore {
     opts: { readOnly?: boolean } = {},
   ) {
     this.db = openDb(file, opts);
+    this.holds = new HoldStore(this.db);
   }
 
   close(): void {
@@ -104,10 +108,37 @@ export class QueueStore {
     return r ? toBatch(r) : undefined;
   }
 
-  setBatchStatus(id: number, status: BatchStatus, reason: string | null = null): void {
+  /**
+   * Pausing opens a hold with its cause (for the morning report's time lost); resuming or cancelling closes it.
+   * `cause` says who paused: the user (default), the budget, the balance, a missing key.
+   */
+  setBatchStatus(id: number, status: BatchStatus, reason: string | null = null, cause: HoldCause = 'user'): void {
+    const at = this.now();
+    this.db.prepare('UPDATE batches SET status = ?, pause_reason = ?, updated_at = ? WHERE id = ?').run(status, reason, at, id);
+    if (status === 'paused') this.holds.open({ scope: 'batch', batchId: id, cause, message: reason ?? 'Paused', auto: false, at });
+    else this.holds.closeManual(id, at);
+  }
+
+  /** When the user last saw the batch's morning report (null: never). */
+  reportSeenAt(batchId: number): number | null {
+    const r = this.db.prepare('SELECT report_seen_at FROM batches WHERE id = ?').get(batchId) as SqlRow | undefined;
+    return r ? num(r.report_seen_at) : null;
+  }
+
+  markReportSeen(batchId: number, at: number = this.now()): void {
+    this.db.prepare('UPDATE batches SET report_seen_at = ? WHERE id = ?').run(at, batchId);
+  }
+
+  /** Makes the given batches' waiting rows due now (a hold on them was lifted): one statement. */
+  wakeRows(batchIds: readonly number[], at: number): void {
+    if (batchIds.length === 0) return;
+    const marks = batchIds.map(() => '?').join(',');
     this.db
-      .prepare('UPDATE batches SET status = ?, pause_reason = ?, updated_at = ? WHERE id = ?')
-      .run(status, reason, this.now(), id);
+      .prepare(
+        `UPDATE rows SET next_action_at = ?, updated_at = ? WHERE batch_id IN (${marks})
+           AND state IN ('ready', 'queued', 'processing') AND (next_action_at IS NULL OR next_action_at > ?)`,
+      )
+      .run(at, this.now(), ...batchIds, at);
   }
 
   setBatchSettings(id: number, patch: { concurrency?: number; budgetUsd?: number | null }): void {
@@ -155,6 +186,12 @@ export class QueueStore {
     }`;
     const r = this.db.prepare(sql).get(...states, now, ...(batchId === undefined ? [] : [batchId])) as SqlRow;
     return r.t === null ? undefined : Number(r.t);
+  }
+
+  /** Any one row of a batch (what a free probe request is modelled on), or undefined for an empty batch. */
+  anyRow(batchId: number): RowRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM rows WHERE batch_id = ? ORDER BY id LIMIT 1').get(batchId) as SqlRow | undefined;
+    return r ? toRow(r) : undefined;
   }
 
   countRows(batchId: number): number {

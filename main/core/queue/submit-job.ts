@@ -9,17 +9,18 @@
 import { isVeniceError, type VeniceError } from '../venice/errors';
 import { buildQueueRequest, RowInputError, requestForHistory } from './build-request';
 import { noteRequest, type EngineContext } from './engine-context';
+import type { HoldCause } from './hold-store';
 import { backoffMs, nextPollDelayMs } from './timing';
 import type { RowRecord } from './types';
 import { sealUrl } from './url-vault';
 
 export type SubmitOutcome = 'queued' | 'in_doubt' | 'failed' | 'retry_later' | 'paused';
 
-/** Pauses every batch: a 402 or 401 concerns the key, not one batch. */
-export function pauseAll(ctx: EngineContext, reason: string): void {
+/** Pauses every batch until the user resumes them: a 402 concerns the account, not one batch. */
+export function pauseAll(ctx: EngineContext, reason: string, cause: HoldCause): void {
   for (const b of ctx.store.listBatches()) {
     if (b.status === 'active') {
-      ctx.store.setBatchStatus(b.id, 'paused', reason);
+      ctx.store.setBatchStatus(b.id, 'paused', reason, cause);
       ctx.store.addEvent(b.id, null, 'batch_paused', reason);
       ctx.emit({ type: 'batch', batchId: b.id, status: 'paused', reason });
     }
@@ -49,7 +50,8 @@ export async function submitJob(ctx: EngineContext, row: RowRecord): Promise<Sub
   // and the commit that records it (an await there is a window in which a paid queue_id could be lost).
   const key = await ctx.apiKey();
   if (!key) {
-    pauseAll(ctx, 'No Venice API key is set. Add one in Settings (or set VENICE_API_KEY), then resume.');
+    // Waits for a key (checked on the hold's schedule): the batch carries on by itself once one is set.
+    ctx.holds.holdEndpoint(ctx.baseUrl, 'key', 'No Venice API key is set. Add one in Settings (or set VENICE_API_KEY): the batch carries on by itself.');
     return 'paused';
   }
 
@@ -62,7 +64,7 @@ export async function submitJob(ctx: EngineContext, row: RowRecord): Promise<Sub
   } catch (e) {
     const err: VeniceError | undefined = isVeniceError(e) ? e : undefined;
     const outcome = handleQueueError(ctx, row, attemptId, err, e);
-    noteRequest(ctx, 'queue', false);
+    noteRequest(ctx, 'queue', false, err);
     return outcome;
   }
   // Record the answer first: it is the only proof of what was paid for. Bookkeeping and listeners come after.
@@ -81,6 +83,7 @@ export async function submitJob(ctx: EngineContext, row: RowRecord): Promise<Sub
     ctx.store.addEvent(row.batchId, row.id, 'queued', 'Queued on Venice', { queueId: result.queueId, quoteUsd: row.quoteUsd });
   });
   noteRequest(ctx, 'queue', true);
+  ctx.holds.noteQueued(ctx.baseUrl);
   if (result.meta.balanceUsd !== undefined) ctx.emit({ type: 'balance', balanceUsd: result.meta.balanceUsd });
   if (result.meta.deprecationWarning) {
     ctx.emit({ type: 'notice', level: 'warning', message: `Model ${request.model}: ${result.meta.deprecationWarning}` });
@@ -120,11 +123,11 @@ function handleQueueError(ctx: EngineContext, row: RowRecord, attemptId: number,
   switch (err.kind) {
     case 'insufficient_balance':
       refuse(null, err.message);
-      pauseAll(ctx, 'The Venice balance (or the key spend cap) ran out. Top up, then resume.');
+      pauseAll(ctx, 'The Venice balance (or the key spend cap) ran out. Top up, then resume.', 'balance');
       return 'paused';
     case 'unauthorized':
+      // Refused before any charge. The endpoint waits for a key Venice accepts (holds.ts), then carries on.
       refuse(null, err.message);
-      pauseAll(ctx, 'Venice rejected the API key. Set a valid key, then resume.');
       return 'paused';
     case 'rate_limited':
       if (err.resetAt) ctx.limiter.blockUntil('queue', err.resetAt);

@@ -29,6 +29,7 @@ export function simState(core: SimCore) {
     jobs: core.jobs.all().map((j) => core.jobs.view(j)),
     stats: structuredClone(core.stats),
     pendingFaults: core.faults.waiting(),
+    firedFaults: core.faults.firedFaults(),
   };
 }
 
@@ -43,6 +44,7 @@ export async function handleAdmin(core: SimCore, req: IncomingMessage, res: Serv
   if (!isLoopback(req.socket.remoteAddress)) return send(res, 403, { error: 'The simulator admin API answers loopback clients only' });
   const action = `${req.method} ${url.pathname}`;
   if (action === 'GET /_sim/state') return send(res, 200, simState(core));
+  if (action === 'GET /_sim/exchanges') return send(res, 200, { exchanges: core.exchanges() });
 
   let body: unknown;
   try {
@@ -62,7 +64,7 @@ export async function handleAdmin(core: SimCore, req: IncomingMessage, res: Serv
       const spec = parseWith(FaultSpecSchema);
       if (!spec) return;
       try {
-        core.faults.inject(spec);
+        core.inject(spec);
       } catch (e) {
         return send(res, 400, { error: (e as Error).message });
       }

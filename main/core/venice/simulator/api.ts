@@ -27,7 +27,12 @@ const ROUTES: Record<string, { method: string; route: SimRoute }> = {
 };
 
 export function exchangeFor(core: SimCore, req: IncomingMessage, res: ServerResponse): Exchange {
-  return new Exchange(req, res, { counted: (label) => core.count(label), failedFor: (key) => core.failedFor(key) });
+  return new Exchange(req, res, {
+    counted: (label) => core.count(label),
+    failedFor: (key) => core.failedFor(key),
+    ended: (rec) => core.noteExchange(rec),
+    clipBytesPerSecond: core.clipBytesPerSecond,
+  });
 }
 
 function bearer(req: IncomingMessage): string | undefined {
@@ -38,6 +43,10 @@ function bearer(req: IncomingMessage): string | undefined {
 /** The generic faults any route can suffer. Returns true when one struck (and answered, or chose not to). */
 export function genericFault(core: SimCore, ex: Exchange, route: SimRoute, queueId: string | undefined): boolean {
   const site = { route, ...(queueId ? { queueId } : {}) };
+  if (core.faults.take('unauthorized_401', site)) {
+    ex.json(401, { error: 'Authentication failed: invalid API key' });
+    return true;
+  }
   if (core.faults.take('hang', site)) {
     ex.hang();
     return true;
@@ -69,6 +78,7 @@ export async function handleApi(core: SimCore, req: IncomingMessage, res: Server
   }
   const route = entry.route;
   core.stats.requests[route] += 1;
+  ex.route = route;
 
   const key = bearer(req);
   if (key !== undefined && !core.apiKeys.has(key)) return ex.json(401, { error: 'Authentication failed: invalid API key' });
@@ -107,7 +117,11 @@ export async function handleApi(core: SimCore, req: IncomingMessage, res: Server
   const warning = model && deprecationWarning(model);
   if (warning) ex.setHeader('x-venice-model-deprecation-warning', warning);
 
-  if (genericFault(core, ex, route, typeof fields.queue_id === 'string' ? fields.queue_id : undefined)) return;
+  if (typeof fields.queue_id === 'string') ex.queueId = fields.queue_id;
+  // A real network and server take time to answer (the crash tests need requests that are in flight for a while).
+  if (core.answerDelayMs > 0) await new Promise((r) => setTimeout(r, Math.floor(core.rng() * core.answerDelayMs)));
+  if (ex.answered) return;
+  if (genericFault(core, ex, route, ex.queueId)) return;
 
   switch (route) {
     case 'models':

@@ -12,7 +12,7 @@ import { saveState, type SavedState } from './persist';
 import type { Rng } from './random';
 import { captionFor, frameSize } from './render-args';
 import type { Renderer } from './render';
-import { SIM_ROUTES, type FaultKind, type SimLimits, type SimRoute, type SimStats } from './types';
+import { SIM_ROUTES, type ExchangeRecord, type FaultKind, type FaultSpec, type SimLimits, type SimRoute, type SimStats } from './types';
 import type { QueueParams } from './validate';
 
 /** A pre-signed link is good for about a day, as on Venice. */
@@ -33,7 +33,12 @@ export interface CoreConfig {
   statePath: string | undefined;
   saved: SavedState | undefined;
   balanceUsd: number;
+  answerDelayMs?: number;
+  clipBytesPerSecond?: number;
 }
+
+/** The most exchanges kept in the journal. */
+const MAX_EXCHANGES = 100_000;
 
 export class SimCore {
   readonly apiKeys: ReadonlySet<string>;
@@ -45,10 +50,15 @@ export class SimCore {
   readonly limiter: Limiter;
   readonly renderer: Renderer;
   readonly stats: SimStats;
+  readonly answerDelayMs: number;
+  readonly clipBytesPerSecond: number | undefined;
   /** Set once the server listens; download links are built from it. */
   origin = '';
   port: number | undefined;
+  /** Set by the server: takes it off the network for a while (see `network_down`). */
+  networkDown: ((ms: number) => void) | undefined;
   private readonly statePath: string | undefined;
+  private readonly journal: ExchangeRecord[] = [];
 
   constructor(cfg: CoreConfig) {
     this.apiKeys = new Set(cfg.apiKeys);
@@ -60,12 +70,33 @@ export class SimCore {
     this.limiter = new Limiter(cfg.limits);
     this.renderer = cfg.renderer;
     this.statePath = cfg.statePath;
+    this.answerDelayMs = cfg.answerDelayMs ?? 0;
+    this.clipBytesPerSecond = cfg.clipBytesPerSecond;
     this.stats = {
       requests: Object.fromEntries(SIM_ROUTES.map((r) => [r, 0])) as Record<SimRoute, number>,
       statusCounts: {},
       rateLimited: 0,
       lockouts: 0,
     };
+  }
+
+  /** Injects a fault: per-request faults go to the fault book, server faults act at once. */
+  inject(spec: FaultSpec): void {
+    const s = FaultBook.check(spec);
+    if (s.kind !== 'network_down') return this.faults.inject(s);
+    if (!this.networkDown) throw new Error('The network cannot go down before the server listens');
+    this.faults.record('network_down', 'server');
+    this.networkDown(s.forMs ?? 0);
+  }
+
+  /** Records how an exchange ended (see ExchangeOutcome). */
+  noteExchange(rec: ExchangeRecord): void {
+    if (this.journal.length >= MAX_EXCHANGES) this.journal.shift();
+    this.journal.push(rec);
+  }
+
+  exchanges(): ExchangeRecord[] {
+    return this.journal.map((r) => ({ ...r }));
   }
 
   save(): void {

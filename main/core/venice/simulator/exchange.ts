@@ -7,20 +7,42 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ExchangeRecord, SimRoute } from './types';
 
 export interface ExchangeHooks {
   /** Counts an answer: an HTTP status, or 'dropped' / 'hang'. */
   counted(label: string): void;
   /** A non-2xx answer sent to an accepted key (feeds the lockout rule). */
   failedFor(key: string): void;
+  /** How the exchange ended, once it has (for exchanges that named a route). */
+  ended?(rec: ExchangeRecord): void;
+  /** Clip bodies go out at this many bytes per second (undefined: as fast as the socket takes them). */
+  clipBytesPerSecond?: number;
+}
+
+/** Passes chunks on no faster than `bytesPerSecond`, so a simulated download takes as long as a real one. */
+function throttle(bytesPerSecond: number): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      setTimeout(() => cb(null, chunk), Math.ceil((chunk.length / bytesPerSecond) * 1000));
+    },
+  });
 }
 
 export class Exchange {
   readonly requestId = `${randomBytes(8).toString('hex')}-SIM`;
   /** The accepted API key, once authenticated. */
   key: string | undefined;
+  /** Which route and job the request was about, once known (the journal records only those). */
+  route: SimRoute | undefined;
+  queueId: string | undefined;
   private readonly headers: Record<string, string> = {};
+  private readonly startedAt = Date.now();
+  private status: number | null = null;
+  private serverCut = false;
+  private hung = false;
 
   constructor(
     readonly req: IncomingMessage,
@@ -28,6 +50,21 @@ export class Exchange {
     private readonly hooks: ExchangeHooks,
   ) {
     this.headers['CF-RAY'] = this.requestId;
+    res.once('close', () => this.record());
+  }
+
+  private record(): void {
+    if (!this.route || !this.hooks.ended) return;
+    const outcome: ExchangeRecord['outcome'] = this.serverCut
+      ? 'cut_by_server'
+      : this.res.writableFinished
+        ? 'answered'
+        : this.hung
+          ? 'hang'
+          : this.res.headersSent
+            ? 'client_left_mid_body'
+            : 'client_left_before_answer';
+    this.hooks.ended({ at: this.startedAt, route: this.route, ...(this.queueId ? { queueId: this.queueId } : {}), status: this.status, outcome });
   }
 
   setHeader(name: string, value: string | number): void {
@@ -39,6 +76,7 @@ export class Exchange {
   }
 
   private head(status: number, extra: Record<string, string | number>): void {
+    this.status = status;
     this.hooks.counted(String(status));
     if ((status < 200 || status >= 300) && this.key) this.hooks.failedFor(this.key);
     this.res.writeHead(status, { ...this.headers, ...extra });
@@ -60,6 +98,7 @@ export class Exchange {
 
   /** Destroys the connection without a byte of answer: the client cannot know what happened. */
   drop(): void {
+    this.serverCut = true;
     this.hooks.counted('dropped');
     this.res.socket?.destroy();
     this.res.destroy();
@@ -67,6 +106,7 @@ export class Exchange {
 
   /** Never answers. The socket is closed by the client giving up, or by the simulator's close(). */
   hang(): void {
+    this.hung = true;
     this.hooks.counted('hang');
   }
 
@@ -92,7 +132,9 @@ export class Exchange {
       return false;
     }
     try {
-      await pipeline(createReadStream(file), this.res);
+      const rate = this.hooks.clipBytesPerSecond;
+      if (rate) await pipeline(createReadStream(file, { highWaterMark: 16 * 1024 }), throttle(rate), this.res);
+      else await pipeline(createReadStream(file), this.res);
       return true;
     } catch {
       this.res.destroy();
@@ -102,6 +144,7 @@ export class Exchange {
 
   /** Writes the first `bytes` of the file, waits until the last chunk is handed to the socket, then cuts it. */
   private sendPrefixThenCut(file: string, bytes: number): Promise<void> {
+    this.serverCut = true;
     return new Promise((resolve) => {
       const cut = () => {
         this.res.socket?.destroy();

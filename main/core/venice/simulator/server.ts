@@ -16,7 +16,8 @@ import { loadState } from './persist';
 import { randomSeed, seededRng } from './random';
 import { Renderer } from './render';
 import { handleShare } from './share';
-import { FAULT_KINDS, type SimulatorOptions, type Simulator } from './types';
+import { SERVER_FAULTS } from './faults';
+import { FAULT_KINDS, type FaultKind, type SimulatorOptions, type Simulator } from './types';
 
 export const DEFAULT_API_KEY = 'sim-key';
 
@@ -25,6 +26,7 @@ function checkOptions(opts: SimulatorOptions): void {
   if (opts.processingMs !== undefined && !(opts.processingMs >= 0)) throw new Error('processingMs must be 0 or more');
   for (const [kind, rate] of Object.entries(opts.faultRates ?? {})) {
     if (!FAULT_KINDS.includes(kind as never)) throw new Error(`Unknown fault kind ${kind}`);
+    if (SERVER_FAULTS.has(kind as FaultKind)) throw new Error(`${kind} strikes the whole server: inject it with forMs instead of a rate`);
     if (!(typeof rate === 'number' && rate >= 0 && rate <= 1)) throw new Error(`The rate of ${kind} must be between 0 and 1`);
   }
 }
@@ -72,6 +74,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     statePath: opts.statePath,
     saved,
     balanceUsd: opts.balanceUsd ?? 100,
+    answerDelayMs: opts.answerDelayMs,
+    clipBytesPerSecond: opts.clipBytesPerSecond,
   });
 
   const sockets = new Set<Socket>();
@@ -111,20 +115,48 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   core.save();
 
   let closing: Promise<void> | undefined;
+  // The network going down: stop listening (new connections are refused) and reset every open connection, then
+  // listen again on the same port when the outage ends, so saved download links keep working.
+  let outage: { timer: NodeJS.Timeout; back: Promise<void> } | undefined;
+  core.networkDown = (ms) => {
+    if (outage || closing) return;
+    let timer: NodeJS.Timeout | undefined;
+    const back = new Promise<void>((resolve) => {
+      server.close();
+      for (const s of sockets) s.destroy();
+      timer = setTimeout(() => {
+        outage = undefined;
+        if (closing) return resolve();
+        listen(server, port, host).then(resolve, (e: Error) => {
+          console.error(`venice simulator: could not listen again on port ${port}: ${e.message}`);
+          resolve();
+        });
+      }, ms);
+    });
+    outage = { timer: timer as unknown as NodeJS.Timeout, back };
+  };
+
   const close = () =>
     (closing ??= (async () => {
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      if (outage) {
+        clearTimeout(outage.timer);
+        outage = undefined;
+      } else {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          for (const s of sockets) s.destroy();
+          server.closeAllConnections();
+        });
+      }
       for (const s of sockets) s.destroy();
-      server.closeAllConnections();
       await renderer.close();
-      await stopped;
       if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
     })());
 
   return {
     url: `${origin}/api/v1`,
     origin,
-    injectFault: (spec) => core.faults.inject(spec),
+    injectFault: (spec) => core.inject(spec),
     setBalance: (usd) => {
       core.ledger.setBalance(usd);
       core.save();
@@ -136,6 +168,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     expire: (queueId) => {
       if (!expireJob(core, queueId)) throw new Error(`The simulator has no job ${queueId}`);
     },
+    firedFaults: () => core.faults.firedFaults(),
+    exchanges: () => core.exchanges(),
     close,
   };
 }

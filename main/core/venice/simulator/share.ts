@@ -15,9 +15,11 @@ export async function handleShare(core: SimCore, req: IncomingMessage, res: Serv
     return ex.json(405, { error: 'Method not allowed' });
   }
   core.stats.requests.download += 1;
+  ex.route = 'download';
   const job = core.jobs.byToken(token);
   const now = Date.now();
   if (!job || job.state !== 'active' || now > job.queuedAt + DOWNLOAD_LINK_TTL_MS) return ex.json(404, GONE);
+  ex.queueId = job.queueId;
   if (genericFault(core, ex, 'download', job.queueId)) return;
   const site = { route: 'download' as const, queueId: job.queueId };
   if (core.faults.take('expired_404', site)) {

@@ -13,7 +13,11 @@ export type FaultKind =
   | 'expired_404'
   | 'content_policy_422'
   | 'charge_then_drop'
-  | 'placeholder_clip';
+  | 'placeholder_clip'
+  /** The key is refused (revoked on Venice's side) while the fault lasts. */
+  | 'unauthorized_401'
+  /** The whole server is unreachable (connections refused, open ones reset) for `forMs`. */
+  | 'network_down';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'rate_limit_429',
@@ -26,6 +30,8 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'content_policy_422',
   'charge_then_drop',
   'placeholder_clip',
+  'unauthorized_401',
+  'network_down',
 ];
 
 export type SimRoute = 'models' | 'quote' | 'queue' | 'retrieve' | 'complete' | 'download';
@@ -40,6 +46,33 @@ export interface FaultSpec {
   count?: number;
   /** Only requests about this job consume the fault (retrieve, complete, download). */
   queueId?: string;
+  /**
+   * A window instead of a count: every matching request for this many milliseconds suffers the fault (a 503
+   * storm, a revoked key, the network down). `network_down` needs it.
+   */
+  forMs?: number;
+}
+
+/** A fault that struck, as the simulator's journal records it: the proof a test's fault really fired. */
+export interface FiredFault {
+  at: number;
+  kind: FaultKind;
+  route: SimRoute | 'server';
+  queueId?: string;
+}
+
+/**
+ * How one exchange ended. `client_left_*` means the client went away (a timeout, or its process was killed)
+ * before the answer was complete: the crash tests prove from these that kills landed mid-request and mid-download.
+ */
+export type ExchangeOutcome = 'answered' | 'cut_by_server' | 'hang' | 'client_left_before_answer' | 'client_left_mid_body';
+
+export interface ExchangeRecord {
+  at: number;
+  route: SimRoute;
+  queueId?: string;
+  status: number | null;
+  outcome: ExchangeOutcome;
 }
 
 export interface SimLimits {
@@ -73,6 +106,10 @@ export interface SimulatorOptions {
   statePath?: string;
   /** The ffmpeg binary; default the one the media layer finds (setting, bundled, PATH). */
   ffmpegPath?: string;
+  /** Each API answer waits a seeded random 0..this many ms (a real network and server take time). Default 0. */
+  answerDelayMs?: number;
+  /** Clip bodies are sent at this rate (bytes per second), so a download takes a while. Default: unthrottled. */
+  clipBytesPerSecond?: number;
 }
 
 /** `amountUsd` is always positive; `kind` says which way the money moved. */
@@ -122,5 +159,9 @@ export interface Simulator {
   stats(): SimStats;
   /** Media deleted/expired: retrieve answers 404 from now on. */
   expire(queueId: string): void;
+  /** Every fault that struck, in order. */
+  firedFaults(): FiredFault[];
+  /** How every API and download exchange ended, in order (most recent 100,000). */
+  exchanges(): ExchangeRecord[];
   close(): Promise<void>;
 }
