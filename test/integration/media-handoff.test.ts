@@ -259,9 +259,11 @@ describe('FCPXML', () => {
     clips.forEach((c, i) => i > 0 && expect(c.offset).toBe((clips[i - 1]?.offset ?? 0) + (clips[i - 1]?.duration ?? 0)));
     const sequence = only(root, 'sequence');
     expect(secs(sequence.attrs.duration)).toBe(4.5);
-    const dissolve = only(root, 'effect');
-    expect(dissolve.attrs.name).toBe('Cross Dissolve');
+    const dissolve = find(root, 'effect').find((e) => e.attrs.name === 'Cross Dissolve') as XmlNode;
+    const crossfade = find(root, 'effect').find((e) => e.attrs.name === 'Audio Crossfade') as XmlNode;
     expect(find(root, 'filter-video').map((f) => f.attrs.ref)).toEqual([dissolve.attrs.id, dissolve.attrs.id]);
+    // Each transition carries the sound across too.
+    expect(find(root, 'filter-audio').map((f) => f.attrs.ref)).toEqual([crossfade.attrs.id, crossfade.attrs.id]);
     // D had no audio; its asset says so.
     expect([...assets.values()].map((a) => a.attrs.hasAudio)).toEqual(['1', '1', '1', '0']);
 

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { concatListText, losslessArgs } from '../../main/core/media/concat-lossless';
 import { conformFilterGraph, runsOf } from '../../main/core/media/conform-graph';
 import { fcpTime, xmlAttr } from '../../main/core/media/fcpxml';
-import { edlText, timecode } from '../../main/core/media/edl';
+import { edlClipName, edlText } from '../../main/core/media/edl';
+import { timecodeFrames, timecodeLabel } from '../../main/core/media/timecode';
 import { progressSeconds, shellQuote } from '../../main/core/media/ffmpeg-run';
 import { outputTarget } from '../../main/core/media/place-output';
 import { parseTimeline } from '../../main/core/media/timeline';
@@ -48,7 +49,10 @@ describe('conform graph', () => {
     expect(runsOf(layout.spans).map((r) => r.map((s) => s.id))).toEqual([['a', 'b'], ['c']]);
   });
   it('trims on the source, conforms frame, rate and pixel format', () => {
-    expect(graph).toContain('[1:v:0]trim=start=0.5:end=2,setpts=PTS-STARTPTS,fps=12,scale=1280:720:force_original_aspect_ratio=decrease');
+    // Scaled on the clip's own frames, resampled to the timeline's rate from its first frame, then cut by frame
+    // number (0.5 s in at 12 fps is frame 6): the frames conformed hand-off media holds.
+    expect(graph).toContain('[1:v:0]setpts=PTS-STARTPTS,scale=1280:720:force_original_aspect_ratio=decrease');
+    expect(graph).toContain('fps=12,trim=start_frame=6:end_frame=24,');
     expect(graph).toContain('pad=1280:720:(ow-iw)/2:(oh-ih)/2');
     expect(graph).toContain('format=yuv420p');
   });
@@ -101,8 +105,22 @@ describe('output names', () => {
 
 describe('hand-off formats', () => {
   it('EDL timecodes count frames of an integer base', () => {
-    expect(timecode(0, 16)).toBe('00:00:00:00');
-    expect(timecode(16 * 3661 + 5, 16)).toBe('01:01:01:05');
+    expect(timecodeLabel(0, 16)).toBe('00:00:00:00');
+    expect(timecodeLabel(16 * 3661 + 5, 16)).toBe('01:01:01:05');
+  });
+
+  it('drop-frame labels skip frame numbers 0 and 1 each minute but every tenth, and read back', () => {
+    expect(timecodeLabel(1799, 30, true)).toBe('00:00:59;29');
+    expect(timecodeLabel(1800, 30, true)).toBe('00:01:00;02');
+    expect(timecodeLabel(17982, 30, true)).toBe('00:10:00;00');
+    expect(timecodeLabel(107892, 30, true)).toBe('01:00:00;00');
+    for (const f of [0, 1799, 1800, 17981, 17982, 107892, 123456]) expect(timecodeFrames(timecodeLabel(f, 30, true), 30)).toEqual({ frames: f, dropFrame: true });
+    expect(timecodeFrames('00:00:01:12', 12)).toBeUndefined();
+  });
+
+  it('EDL clip names are printable ASCII that fits a CMX 3600 comment line', () => {
+    expect(edlClipName('Straße à côté — 夜')).toBe('Stra_e a cote _ _');
+    expect(edlClipName('x'.repeat(200))).toHaveLength(62);
     expect(edlText('two\nlines\r\tand\u0007bell')).toBe('two lines  and bell');
   });
   it('FCPXML times are reduced rationals', () => {

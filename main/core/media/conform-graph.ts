@@ -7,7 +7,7 @@
  */
 import { fpsValue, framesToSec, rateText, secText, timeBaseText } from './frame-rate';
 import type { ExportTarget } from './presets';
-import type { ClipSpan, TimelineLayout } from './timeline-layout';
+import { spanFrames, spanSourceSec, type ClipSpan, type TimelineLayout } from './timeline-layout';
 
 export interface ConformMusic {
   inputIndex: number;
@@ -30,19 +30,22 @@ const AUDIO_FORMAT = 'aformat=sample_fmts=fltp:sample_rates=48000:channel_layout
 function clipChains(span: ClipSpan, i: number, input: ConformGraphInput): string[] {
   const { layout, target } = input;
   const fps = layout.fps;
-  const start = secText(framesToSec(span.srcIn, fps));
-  const end = secText(framesToSec(span.srcOut, fps));
-  const dur = secText(framesToSec(span.srcOut - span.srcIn, fps));
+  const frames = spanFrames(span);
+  const src = spanSourceSec(span, fps);
+  const start = secText(src.start);
+  const dur = secText(src.duration);
   const { width: w, height: h } = target;
-  // Padding by a second of cloned frames, then trimming to the exact length, makes every clip exactly its frame
-  // count even when the source's video stream is a frame shorter than its container says.
+  // Scaled on the clip's own frames (fewer than the timeline's when it is slower), then resampled to the timeline's
+  // rate from its first frame and cut by frame number: the same frames conformed hand-off media holds (see
+  // timeline-layout.ts). Padding by a second of cloned frames, then cutting to the exact count, makes every clip
+  // exactly its frame count even when the source's video stream is a frame shorter than its container says.
   const video =
-    `[${i}:v:0]trim=start=${start}:end=${end},setpts=PTS-STARTPTS,fps=${rateText(fps)},` +
-    `scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
-    `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p,` +
-    `tpad=stop_mode=clone:stop_duration=1,trim=duration=${dur},setpts=PTS-STARTPTS[v${i}]`;
+    `[${i}:v:0]setpts=PTS-STARTPTS,scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
+    `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p,fps=${rateText(fps)},` +
+    `trim=start_frame=${span.confIn}:end_frame=${span.confIn + frames},setpts=PTS-STARTPTS,` +
+    `tpad=stop_mode=clone:stop_duration=1,trim=end_frame=${frames},setpts=PTS-STARTPTS[v${i}]`;
   const audio = input.hasAudio[i]
-    ? `[${i}:a:0]atrim=start=${start}:end=${end},asetpts=PTS-STARTPTS,aresample=48000,${AUDIO_FORMAT},` +
+    ? `[${i}:a:0]asetpts=PTS-STARTPTS,atrim=start=${start}:duration=${dur},asetpts=PTS-STARTPTS,aresample=48000,${AUDIO_FORMAT},` +
       `apad=whole_dur=${dur},atrim=duration=${dur},asetpts=PTS-STARTPTS[a${i}]`
     : `anullsrc=r=48000:cl=stereo,atrim=duration=${dur},${AUDIO_FORMAT}[a${i}]`;
   return [video, audio];

@@ -9,7 +9,7 @@ import type { ExportPlan } from './export-plan';
 import { runFfmpeg, throwIfCancelled } from './ffmpeg-run';
 import { framesToSec, secText } from './frame-rate';
 import { placeOutput, prepareTarget } from './place-output';
-import { spanMidSec } from './timeline-layout';
+import { spanFrames, spanMidSec } from './timeline-layout';
 import { filterGraphArgs, openWorkDir } from './work-dir';
 
 export interface ContactSheetOptions {
@@ -98,7 +98,7 @@ export async function writeContactSheet(plan: ExportPlan, out: string, opts: Con
     const labelFiles: string[] = [];
     for (const [i, sp] of spans.entries()) {
       const name = `label-${String(i + 1).padStart(4, '0')}.txt`;
-      await writeFile(work.file(name), captionText(i + 1, sp.label, framesToSec(sp.srcOut - sp.srcIn, plan.layout.fps)));
+      await writeFile(work.file(name), captionText(i + 1, sp.label, framesToSec(spanFrames(sp), plan.layout.fps)));
       labelFiles.push(name);
     }
     const graph = contactSheetGraph(spans.length, size.columns, size.rows, tw, th, labelFiles);

@@ -5,18 +5,21 @@
  */
 import path from 'node:path';
 import { decideExportPath, type CompatDecision } from './compat';
-import { framesToSec } from './frame-rate';
+import { frameRateFrom, framesToSec } from './frame-rate';
+import { mediaInfoFor, type InfoSource } from './media-info';
 import { throwIfCancelled } from './ffmpeg-run';
-import { probeMedia, type MediaInfo } from './probe';
+import type { MediaInfo } from './probe';
 import { resolveTarget, type ExportTarget, type PresetName } from './presets';
 import { parseTimeline, type Timeline, type TimelineInput } from './timeline';
-import { layoutTimeline, type TimelineLayout } from './timeline-layout';
+import { layoutTimeline, type SourceTiming, type TimelineLayout } from './timeline-layout';
 
 export interface ProbedTimeline {
   timeline: Timeline;
   infos: MediaInfo[];
   music: MediaInfo | undefined;
   labels: string[];
+  /** Where each clip's info came from (the stored probe, the MP4 header, ffprobe): for the log and the bench. */
+  infoSources?: InfoSource[];
 }
 
 export interface ExportPlan extends ProbedTimeline {
@@ -32,7 +35,7 @@ export class ClipUnreadableError extends Error {
   override readonly name = 'ClipUnreadableError';
 }
 
-/** ffprobe costs ~40 ms of process start each; a few at a time keeps 2 cores busy without thrashing. */
+/** A header read is a few small reads; ffprobe (the fallback) is a process each: a few at a time either way. */
 const PROBE_CONCURRENCY = 4;
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
@@ -53,11 +56,14 @@ export const clipLabel = (c: Timeline['clips'][number]) => c.label ?? path.basen
 export async function probeTimeline(input: TimelineInput | Timeline, signal?: AbortSignal): Promise<ProbedTimeline> {
   const timeline = parseTimeline(input);
   const labels = timeline.clips.map(clipLabel);
+  const sources: InfoSource[] = [];
   const infos = await mapLimited(timeline.clips, PROBE_CONCURRENCY, async (c, i) => {
     throwIfCancelled(signal);
     let info: MediaInfo;
     try {
-      info = await probeMedia(c.file);
+      const found = await mediaInfoFor(c.file, c.knownProbe);
+      info = found.info;
+      sources[i] = found.source;
     } catch (e) {
       throw new ClipUnreadableError(`Clip ${i + 1} (${labels[i]}) cannot be read: ${(e as Error).message}`);
     }
@@ -67,13 +73,18 @@ export async function probeTimeline(input: TimelineInput | Timeline, signal?: Ab
   let music: MediaInfo | undefined;
   if (timeline.music) {
     try {
-      music = await probeMedia(timeline.music.file);
+      music = (await mediaInfoFor(timeline.music.file)).info;
     } catch (e) {
       throw new ClipUnreadableError(`The music file cannot be read: ${(e as Error).message}`);
     }
     if (!music.audio) throw new ClipUnreadableError('The music file has no audio stream.');
   }
-  return { timeline, infos, music, labels };
+  return { timeline, infos, music, labels, infoSources: sources };
+}
+
+/** What the layout takes of a clip's probe: its video's own length, rate and frame count. */
+export function sourceTiming(info: MediaInfo): SourceTiming {
+  return { durationSec: info.video?.durationSec ?? info.durationSec, rate: info.video?.frameRate ?? frameRateFrom(info.video?.fps), frames: info.video?.frames };
 }
 
 export function planExport(probed: ProbedTimeline, preset: PresetName): ExportPlan {
@@ -82,7 +93,7 @@ export function planExport(probed: ProbedTimeline, preset: PresetName): ExportPl
   const decision = decideExportPath({ timeline: probed.timeline, infos: probed.infos, target, labels: probed.labels });
   const layout = layoutTimeline(
     probed.timeline,
-    probed.infos.map((i) => i.durationSec),
+    probed.infos.map(sourceTiming),
     target.fps,
     probed.labels,
   );

@@ -1,21 +1,37 @@
 /**
- * FCPXML 1.9 of the timeline for Final Cut Pro (Resolve and Premiere import it too): each downloaded clip is an
- * asset whose media-rep points at it with a file:// URL (percent-encoded by Node's pathToFileURL, so spaces, `#`,
- * unicode and even newlines survive), laid on the primary storyline with the same trims and crossfades as the render.
- * FCP centres a transition on its edit point and takes the overlap from the clips' handles, so a crossfade of d
- * frames puts the edit d/2 into the overlap; the sequence lasts exactly as long as the rendered file.
- * All times are whole frames of the export's rate, written as rationals (`48/16s`), as FCPXML requires.
+ * FCPXML 1.9 of the timeline for Final Cut Pro (Resolve imports it too): each clip is an asset declared with its OWN
+ * format (a 12 fps clip's frameDuration is 1/12s, whatever the timeline's rate) whose media-rep points at it with a
+ * file:// URL (percent-encoded by Node's pathToFileURL, so spaces, `#`, unicode and even newlines survive), laid on
+ * the primary storyline with the same trims and crossfades as the render. FCP centres a transition on its edit point
+ * and takes the overlap from the clips' handles, so a crossfade puts the edit about half-way into the overlap, on a
+ * frame of both clips (handoff-plan.ts); each transition carries a video dissolve and an audio crossfade.
+ * Offsets and durations are whole frames of the timeline; a clip's start is a whole frame of its own asset, counted
+ * from the asset's timecode. The element order follows the FCPXML 1.9 DTD (markers after anchored clips).
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ExportPlan } from './export-plan';
 import { toFrames, type FrameRate } from './frame-rate';
+import { buildHandoffPlan, clipAtFrame, type HandoffMedia, type HandoffOptions, type HandoffPlan } from './handoff-plan';
 import { writeTextOutput } from './place-output';
-import type { MediaInfo } from './probe';
-import type { ClipSpan } from './timeline-layout';
 
-/** Final Cut Pro's built-in Cross Dissolve. */
+/** Final Cut Pro's built-in Cross Dissolve and Audio Crossfade. */
 export const CROSS_DISSOLVE_UID = 'FxPlug:4731E73A-8DAC-4113-9A30-AE85B1761265';
+export const AUDIO_CROSSFADE_UID = 'FFAudioTransition';
+
+/** A rational number of seconds in lowest terms, as FCPXML writes time (`1001/30000s`). */
+export function fcpSeconds(num: number, den: number): string {
+  if (num === 0) return '0s';
+  const g = gcd(Math.abs(num), Math.abs(den));
+  const n = num / g;
+  const d = den / g;
+  return d === 1 ? `${n}s` : `${n}/${d}s`;
+}
+
+/** a/b + c/d seconds, as a fraction. */
+function addTimes(a: [number, number], c: [number, number]): [number, number] {
+  return [a[0] * c[1] + c[0] * a[1], a[1] * c[1]];
+}
 
 export function fcpTime(frames: number, fps: FrameRate): string {
   if (frames === 0) return '0s';
@@ -55,106 +71,145 @@ function el(name: string, attrs: Record<string, string | number | undefined>, ch
   return [`<${name}${a}>`, ...children.flatMap((c) => c.split('\n').map((l) => `  ${l}`)), `</${name}>`].join('\n');
 }
 
-export interface FcpxmlInput {
-  title: string;
-  plan: Pick<ExportPlan, 'layout' | 'infos' | 'target' | 'timeline' | 'music'>;
-}
-
-export function buildFcpxml(input: FcpxmlInput): string {
-  const { layout, infos, target, timeline, music } = input.plan;
-  const fps = layout.fps;
+export function buildFcpxml(h: HandoffPlan): string {
+  const fps = h.fps;
   const t = (frames: number) => fcpTime(frames, fps);
-  const frameDuration = fcpTime(1, fps);
-
-  const resources: string[] = [el('format', { id: 'r1', frameDuration, width: target.width, height: target.height })];
+  const resources: string[] = [el('format', { id: 'r1', name: formatName(h.height, fps), frameDuration: fcpTime(1, fps), width: h.width, height: h.height })];
   const formatIds = new Map<string, string>();
-  const formatOf = (info: MediaInfo) => {
-    const key = `${info.video?.width}x${info.video?.height}`;
+  const formatOf = (m: HandoffMedia) => {
+    const key = `${m.width}x${m.height}@${m.rate.num}/${m.rate.den}`;
     let id = formatIds.get(key);
     if (!id) {
       id = `r${2 + formatIds.size}`;
       formatIds.set(key, id);
-      resources.push(el('format', { id, frameDuration, width: info.video?.width, height: info.video?.height }));
+      resources.push(el('format', { id, frameDuration: fcpTime(1, m.rate), width: m.width, height: m.height }));
     }
     return id;
   };
   // One asset per distinct file: the same clip used twice is one piece of media.
   const assetIds = new Map<string, string>();
   const assets: string[] = [];
-  const assetOf = (file: string, name: string, info: MediaInfo) => {
-    let id = assetIds.get(file);
+  const assetOf = (m: HandoffMedia, name: string) => {
+    let id = assetIds.get(m.file);
     if (!id) {
       id = `a${assetIds.size + 1}`;
-      assetIds.set(file, id);
-      const hasVideo = info.video !== undefined;
+      assetIds.set(m.file, id);
       assets.push(
         el(
           'asset',
           {
             id,
             name,
-            start: '0s',
-            duration: t(toFrames(info.durationSec, fps)),
-            hasVideo: hasVideo ? '1' : '0',
-            format: hasVideo ? formatOf(info) : undefined,
-            hasAudio: info.audio ? '1' : '0',
-            audioSources: info.audio ? '1' : undefined,
-            audioChannels: info.audio?.channels,
-            audioRate: info.audio?.sampleRate,
+            start: fcpTime(m.tcStart, m.rate),
+            duration: fcpTime(m.frames, m.rate),
+            hasVideo: '1',
+            format: formatOf(m),
+            hasAudio: m.hasAudio ? '1' : '0',
+            audioSources: m.hasAudio ? '1' : undefined,
+            audioChannels: m.hasAudio ? m.audioChannels : undefined,
+            audioRate: m.hasAudio ? m.audioRate : undefined,
           },
-          [el('media-rep', { kind: 'original-media', src: pathToFileURL(file).href })],
+          [el('media-rep', { kind: 'original-media', src: pathToFileURL(m.file).href })],
         ),
       );
     }
     return id;
   };
-  const spanAsset = layout.spans.map((s) => assetOf(s.file, s.label, infos[s.index] as MediaInfo));
-  const hasDissolve = layout.spans.some((s) => s.fadeIn > 0);
-  if (hasDissolve) resources.push(el('effect', { id: 'rx', name: 'Cross Dissolve', uid: CROSS_DISSOLVE_UID }));
-  const musicAsset = timeline.music && music ? assetOf(timeline.music.file, path.basename(timeline.music.file), music) : undefined;
+  const spanAsset = h.clips.map((c) => assetOf(c.media, path.basename(c.media.file)));
+  const hasDissolve = h.clips.some((c) => c.span.fadeIn > 0);
+  const effects: string[] = [];
+  if (hasDissolve) {
+    effects.push(el('effect', { id: 'rx', name: 'Cross Dissolve', uid: CROSS_DISSOLVE_UID }), el('effect', { id: 'ra', name: 'Audio Crossfade', uid: AUDIO_CROSSFADE_UID }));
+  }
+  let musicAsset: string | undefined;
+  if (h.music) {
+    musicAsset = 'am';
+    const m = h.music.info;
+    assets.push(
+      el(
+        'asset',
+        { id: musicAsset, name: h.music.name, start: '0s', duration: t(toFrames(m.durationSec, fps)), hasVideo: '0', hasAudio: '1', audioSources: '1', audioChannels: m.audio?.channels ?? 2, audioRate: m.audio?.sampleRate ?? 48000 },
+        [el('media-rep', { kind: 'original-media', src: pathToFileURL(h.music.file).href })],
+      ),
+    );
+  }
 
-  // The edit point of each clip: half-way into the crossfade that leads into it (0 frames into a cut).
-  const editIn = (s: ClipSpan) => s.recIn + Math.floor(s.fadeIn / 2);
   const spine: string[] = [];
-  layout.spans.forEach((s, i) => {
-    const next = layout.spans[i + 1];
-    const start = editIn(s);
-    const end = next ? editIn(next) : s.recOut;
+  h.clips.forEach((c, i) => {
+    const s = c.span;
+    const next = h.clips[i + 1];
+    const start = c.edit;
+    const end = next ? next.edit : s.recOut;
     if (s.fadeIn > 0) {
       spine.push(
-        el('transition', { name: 'Cross Dissolve', offset: t(s.recIn), duration: t(s.fadeIn) }, [el('filter-video', { ref: 'rx', name: 'Cross Dissolve' })]),
+        el('transition', { name: 'Cross Dissolve', offset: t(s.recIn), duration: t(s.fadeIn) }, [
+          el('filter-video', { ref: 'rx', name: 'Cross Dissolve' }),
+          el('filter-audio', { ref: 'ra', name: 'Audio Crossfade' }),
+        ]),
       );
     }
-    const srcStart = s.srcIn + (start - s.recIn);
+    // The clip's start in its asset's own time: a whole frame of the asset, from its timecode.
+    const srcStart: [number, number] = [(c.media.tcStart + c.srcAt(start)) * c.media.rate.den, c.media.rate.num];
     const children: string[] = [];
-    if (i === 0 && musicAsset && music && timeline.music) {
+    if (i === 0 && musicAsset && h.music) {
       // The bed is connected below the first clip; a connected clip's offset is in its parent's source time.
-      const bed = Math.min(layout.totalFrames, toFrames(music.durationSec, fps));
-      const db = timeline.music.volume > 0 ? (20 * Math.log10(timeline.music.volume)).toFixed(1) : '-96';
+      const bed = Math.min(h.totalFrames, toFrames(h.music.info.durationSec, fps));
+      const db = h.music.volume > 0 ? (20 * Math.log10(h.music.volume)).toFixed(1) : '-96';
+      const at = addTimes(srcStart, [-start * fps.den, fps.num]);
       children.push(
-        el('asset-clip', { ref: musicAsset, lane: -1, offset: t(srcStart), name: path.basename(timeline.music.file), start: '0s', duration: t(bed), audioRole: 'music' }, [
+        el('asset-clip', { ref: musicAsset, lane: -1, offset: fcpSeconds(at[0], at[1]), name: h.music.name, start: '0s', duration: t(bed), audioRole: 'music' }, [
           el('adjust-volume', { amount: `${db}dB` }),
         ]),
       );
     }
-    spine.push(el('asset-clip', { ref: spanAsset[i], offset: t(start), name: s.label, start: t(srcStart), duration: t(end - start), tcFormat: 'NDF' }, children));
+    for (const m of h.markers) {
+      if (clipAtFrame(h, m.frame) !== i) continue;
+      const at = addTimes(srcStart, [(m.frame - start) * fps.den, fps.num]);
+      children.push(el('marker', { start: fcpSeconds(at[0], at[1]), duration: t(1), value: m.note || 'Marker' }));
+    }
+    spine.push(
+      el(
+        'asset-clip',
+        {
+          ref: spanAsset[i],
+          offset: t(start),
+          name: c.label,
+          start: fcpSeconds(srcStart[0], srcStart[1]),
+          duration: t(end - start),
+          format: formatOf(c.media),
+          tcFormat: c.media.dropFrame ? 'DF' : 'NDF',
+        },
+        children,
+      ),
+    );
   });
 
   const sequence = el(
     'sequence',
-    { format: 'r1', duration: t(layout.totalFrames), tcStart: '0s', tcFormat: 'NDF', audioLayout: 'stereo', audioRate: '48k' },
+    { format: 'r1', duration: t(h.totalFrames), tcStart: t(h.recordStart), tcFormat: h.dropFrame ? 'DF' : 'NDF', audioLayout: 'stereo', audioRate: '48k' },
     [el('spine', {}, spine)],
   );
-  const library = el('library', {}, [el('event', { name: 'venice-batch' }, [el('project', { name: input.title }, [sequence])])]);
+  const library = el('library', {}, [el('event', { name: 'venice-batch' }, [el('project', { name: h.title }, [sequence])])]);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<!DOCTYPE fcpxml>',
-    el('fcpxml', { version: '1.9' }, [el('resources', {}, [...resources, ...assets]), library]),
+    el('fcpxml', { version: '1.9' }, [el('resources', {}, [...resources, ...effects, ...assets]), library]),
     '',
   ].join('\n');
 }
 
-export async function writeFcpxml(plan: ExportPlan, out: string, opts: { overwrite?: boolean; title?: string } = {}): Promise<string> {
+/** FCP's own format names for the common frames ("FFVideoFormat1080p2398"); other frames get no name. */
+function formatName(height: number, fps: FrameRate): string | undefined {
+  const rates: Record<string, string> = { '24000/1001': '2398', '24/1': '24', '25/1': '25', '30000/1001': '2997', '30/1': '30', '50/1': '50', '60000/1001': '5994', '60/1': '60' };
+  const r = rates[`${fps.num}/${fps.den}`];
+  return r && [720, 1080, 2160].includes(height) ? `FFVideoFormat${height}p${r}` : undefined;
+}
+
+export function fcpxmlFromPlan(plan: Pick<ExportPlan, 'layout' | 'infos' | 'target' | 'timeline' | 'music'>, opts: HandoffOptions): string {
+  return buildFcpxml(buildHandoffPlan(plan, opts));
+}
+
+export async function writeFcpxml(plan: ExportPlan, out: string, opts: { overwrite?: boolean; title?: string } & Partial<HandoffOptions> = {}): Promise<string> {
   const title = opts.title ?? path.basename(out, path.extname(out));
-  return writeTextOutput(out, '.fcpxml', buildFcpxml({ title, plan }), opts.overwrite === true);
+  return writeTextOutput(out, '.fcpxml', fcpxmlFromPlan(plan, { ...opts, title }), opts.overwrite === true);
 }

@@ -1,7 +1,7 @@
-/** ffprobe through fluent-ffmpeg, reduced to what verification and export compare. */
+/** ffprobe (see ffprobe-run.ts: file protocol only, no VENICE_* in its environment), reduced to what verification and export compare. */
 import { stat } from 'node:fs/promises';
-import ffmpeg from 'fluent-ffmpeg';
-import { useMediaBinaries } from './ffmpeg-binaries';
+import { runFfprobe, type FfprobeOptions } from './ffprobe-run';
+import type { FrameRate } from './frame-rate';
 
 export interface VideoStreamInfo {
   codec: string;
@@ -11,6 +11,11 @@ export interface VideoStreamInfo {
   /** Frames per second, from r_frame_rate. */
   fps: number | undefined;
   timeBase: string | undefined;
+  /** The exact rate (`30000/1001`), when known; `fps` is its float. */
+  frameRate?: FrameRate;
+  /** Frames in the stream (nb_frames), when the container says. */
+  frames?: number;
+  durationSec?: number;
 }
 
 export interface AudioStreamInfo {
@@ -18,6 +23,7 @@ export interface AudioStreamInfo {
   sampleRate: number | undefined;
   channels: number | undefined;
   channelLayout: string | undefined;
+  durationSec?: number;
 }
 
 export interface MediaInfo {
@@ -26,7 +32,16 @@ export interface MediaInfo {
   formatName: string;
   video: VideoStreamInfo | undefined;
   audio: AudioStreamInfo | undefined;
+  /** Embedded start timecode (`01:00:00;00`), when the file carries one. */
+  timecode?: string;
 }
+
+function exactRate(r: string | undefined): FrameRate | undefined {
+  const [n, d] = (r ?? '').split('/').map(Number);
+  return n && d ? { num: n, den: d } : undefined;
+}
+
+const optNum = (v: unknown): number | undefined => (v === undefined || v === null || v === 'N/A' || !Number.isFinite(Number(v)) ? undefined : Number(v));
 
 function rate(r: string | undefined): number | undefined {
   if (!r) return undefined;
@@ -35,12 +50,9 @@ function rate(r: string | undefined): number | undefined {
   return n / d;
 }
 
-export async function probeMedia(file: string): Promise<MediaInfo> {
-  useMediaBinaries();
+export async function probeMedia(file: string, opts: FfprobeOptions = {}): Promise<MediaInfo> {
   const [data, st] = await Promise.all([
-    new Promise<ffmpeg.FfprobeData>((resolve, reject) =>
-      ffmpeg.ffprobe(file, (err, d) => (err ? reject(new Error(`ffprobe could not read the file: ${String(err.message).split('\n')[0]}`)) : resolve(d))),
-    ),
+    runFfprobe(file, opts),
     stat(file),
   ]);
   const v = data.streams.find((s) => s.codec_type === 'video');
@@ -58,6 +70,9 @@ export async function probeMedia(file: string): Promise<MediaInfo> {
           pixFmt: v.pix_fmt,
           fps: rate(v.r_frame_rate),
           timeBase: v.time_base,
+          frameRate: exactRate(v.r_frame_rate),
+          frames: optNum(v.nb_frames),
+          durationSec: optNum(v.duration),
         }
       : undefined,
     audio: a
@@ -66,7 +81,9 @@ export async function probeMedia(file: string): Promise<MediaInfo> {
           sampleRate: a.sample_rate === undefined ? undefined : Number(a.sample_rate),
           channels: a.channels,
           channelLayout: a.channel_layout,
+          durationSec: optNum(a.duration),
         }
       : undefined,
+    timecode: [v?.tags?.timecode, data.format.tags?.timecode, ...data.streams.map((s) => s.tags?.timecode)].find((t): t is string => typeof t === 'string'),
   };
 }

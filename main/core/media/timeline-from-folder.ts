@@ -24,5 +24,6 @@ export async function timelineFromFolder(dir: string): Promise<Timeline | undefi
   return {
     version: 1,
     clips: files.map((file, i) => ({ id: `file-${i + 1}`, file, label: path.basename(file), inSec: 0, transitionIn: { kind: 'cut' } })),
+    markers: [],
   };
 }

@@ -4,6 +4,7 @@
  * and nothing here touches the disk (durations come from probing, in timeline-layout.ts).
  */
 import { z } from 'zod';
+import type { KnownProbe } from './media-info';
 
 /** Longest crossfade offered: longer than that is a different edit, not a transition. */
 export const MAX_CROSSFADE_SEC = 10;
@@ -32,6 +33,11 @@ export const TimelineClipSchema = z
      * first clip.
      */
     transitionIn: TransitionSchema.default({ kind: 'cut' }),
+    /**
+     * The probe taken when the clip was verified at download, with the identity of the file it describes
+     * (media-info.ts): trusted while the file is unchanged, so a batch's clips are not probed again.
+     */
+    knownProbe: z.custom<KnownProbe>((v) => typeof v === 'object' && v !== null && 'info' in v && 'ino' in v).optional(),
   })
   .refine((c) => c.outSec === undefined || c.outSec > c.inSec, { message: 'The out point must come after the in point', path: ['outSec'] });
 export type TimelineClip = z.output<typeof TimelineClipSchema>;
@@ -46,10 +52,19 @@ export const MusicBedSchema = z.object({
 });
 export type MusicBed = z.output<typeof MusicBedSchema>;
 
+/** A note at a moment of the timeline (seconds on the record side), carried into every hand-off file. */
+export const MarkerSchema = z.object({
+  id: z.string().min(1),
+  at: z.number().min(0),
+  note: z.string().max(2000),
+});
+export type Marker = z.output<typeof MarkerSchema>;
+
 export const TimelineSchema = z.object({
   version: z.literal(1).default(1),
   clips: z.array(TimelineClipSchema).min(1, 'The timeline has no clips'),
   music: MusicBedSchema.optional(),
+  markers: z.array(MarkerSchema).default([]),
 });
 export type Timeline = z.output<typeof TimelineSchema>;
 export type TimelineInput = z.input<typeof TimelineSchema>;
