@@ -1,6 +1,7 @@
-/** ffprobe (see ffprobe-run.ts: file protocol only, no VENICE_* in its environment), reduced to what verification and export compare. */
+/** ffprobe through fluent-ffmpeg, reduced to what verification and export compare. */
 import { stat } from 'node:fs/promises';
-import { runFfprobe, type FfprobeOptions } from './ffprobe-run';
+import ffmpeg from 'fluent-ffmpeg';
+import { useMediaBinaries } from './ffmpeg-binaries';
 import type { FrameRate } from './frame-rate';
 
 export interface VideoStreamInfo {
@@ -50,9 +51,12 @@ function rate(r: string | undefined): number | undefined {
   return n / d;
 }
 
-export async function probeMedia(file: string, opts: FfprobeOptions = {}): Promise<MediaInfo> {
+export async function probeMedia(file: string): Promise<MediaInfo> {
+  useMediaBinaries();
   const [data, st] = await Promise.all([
-    runFfprobe(file, opts),
+    new Promise<ffmpeg.FfprobeData>((resolve, reject) =>
+      ffmpeg.ffprobe(file, (err, d) => (err ? reject(new Error(`ffprobe could not read the file: ${String(err.message).split('\n')[0]}`)) : resolve(d))),
+    ),
     stat(file),
   ]);
   const v = data.streams.find((s) => s.codec_type === 'video');
