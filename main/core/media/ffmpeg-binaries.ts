@@ -68,3 +68,13 @@ export function useMediaBinaries(opts: Parameters<typeof findMediaBinaries>[0] =
   }
   return configured;
 }
+
+/**
+ * The environment ffmpeg and ffprobe run with: ours minus every VENICE_* variable. A child has no use for the API
+ * key, and a crash report, a core dump or a misbehaving filter must not be able to carry it off.
+ */
+export function mediaChildEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (!/^VENICE_/i.test(k)) out[k] = v;
+  return out;
+}

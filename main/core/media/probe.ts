@@ -1,7 +1,6 @@
-/** ffprobe through fluent-ffmpeg, reduced to what verification and export compare. */
+/** ffprobe (see ffprobe-run.ts: file protocol only, no VENICE_* in its environment), reduced to what verification and export compare. */
 import { stat } from 'node:fs/promises';
-import ffmpeg from 'fluent-ffmpeg';
-import { useMediaBinaries } from './ffmpeg-binaries';
+import { runFfprobe, type FfprobeOptions } from './ffprobe-run';
 import type { FrameRate } from './frame-rate';
 
 export interface VideoStreamInfo {
@@ -51,12 +50,9 @@ function rate(r: string | undefined): number | undefined {
   return n / d;
 }
 
-export async function probeMedia(file: string): Promise<MediaInfo> {
-  useMediaBinaries();
+export async function probeMedia(file: string, opts: FfprobeOptions = {}): Promise<MediaInfo> {
   const [data, st] = await Promise.all([
-    new Promise<ffmpeg.FfprobeData>((resolve, reject) =>
-      ffmpeg.ffprobe(file, (err, d) => (err ? reject(new Error(`ffprobe could not read the file: ${String(err.message).split('\n')[0]}`)) : resolve(d))),
-    ),
+    runFfprobe(file, opts),
     stat(file),
   ]);
   const v = data.streams.find((s) => s.codec_type === 'video');

@@ -1,8 +1,10 @@
 /**
- * Decides whether a downloaded clip is the clip that was paid for: it must be readable, hold a video stream of the
- * requested length, and not be one of the tiny placeholder clips some models return (with a 200) when they
- * silently moderate a prompt.
+ * Decides whether a downloaded clip is the clip that was paid for: it must be an MP4 (ISO BMFF, told by its own
+ * `ftyp` box, then read by ffprobe forced to the mp4 demuxer: nothing else is a clip, whatever its name or its
+ * Content-Type), hold a video stream of the requested length, and not be one of the tiny placeholder clips some
+ * models return (with a 200) when they silently moderate a prompt.
  */
+import { open } from 'node:fs/promises';
 import { probeMedia, type MediaInfo } from './probe';
 
 export interface ClipExpectation {
@@ -23,12 +25,48 @@ export function durationTolerance(expectedSec: number): number {
   return Math.max(0.5, expectedSec * 0.1);
 }
 
+/**
+ * True when the file starts with an ISO BMFF `ftyp` box of a sane size (every MP4 does). An HLS playlist, a
+ * Matroska or a transport stream does not, and is never handed to a demuxer that would guess what it is.
+ */
+export async function startsAsMp4(file: string): Promise<boolean> {
+  const fh = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(12);
+    const { bytesRead } = await fh.read(head, 0, 12, 0);
+    if (bytesRead < 12) return false;
+    const size = head.readUInt32BE(0);
+    return head.toString('latin1', 4, 8) === 'ftyp' && size >= 16 && size <= 4096;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Heights by resolution name; anything unknown is treated as 4K (a generous bound, never a tight one). */
+const HEIGHT: Record<string, number> = { '360p': 360, '480p': 480, '540p': 540, '576p': 576, '720p': 720, '1080p': 1080, '1440p': 1440, '2k': 1440, '2160p': 2160, '4k': 2160 };
+
+/**
+ * The most bytes a clip of this length and resolution can reasonably take: one bit per pixel per frame at 60 fps
+ * (about ten times what video models actually send) plus an audio track and container slack, and never under
+ * 16 MB. Downloads stop reading past it: 1.5 GB for a 1 s 480p clip is not a clip.
+ */
+export function clipSizeCap(spec: { durationSec: number; resolution?: string | null }): number {
+  const height = HEIGHT[String(spec.resolution ?? '').toLowerCase()] ?? 2160;
+  const pixels = height * Math.ceil((height * 16) / 9);
+  const bytesPerSec = (pixels * 60) / 8 + 1_000_000 / 8;
+  const seconds = Number.isFinite(spec.durationSec) && spec.durationSec > 0 ? spec.durationSec : 60;
+  return Math.max(16 * 1024 * 1024, Math.ceil(seconds * bytesPerSec) + 8 * 1024 * 1024);
+}
+
 export async function verifyClip(file: string, expect: ClipExpectation): Promise<ClipVerdict> {
   let info: MediaInfo;
   try {
-    info = await probeMedia(file);
+    if (!(await startsAsMp4(file))) {
+      return { ok: false, reason: 'unreadable', message: "The downloaded file is not an MP4 video (it does not start with an MP4 'ftyp' header)." };
+    }
+    info = await probeMedia(file, { format: 'mp4' });
   } catch (e) {
-    return { ok: false, reason: 'unreadable', message: `The downloaded file is not a readable video (${(e as Error).message}).` };
+    return { ok: false, reason: 'unreadable', message: `The downloaded file is not an MP4 video that ffprobe can read (${(e as Error).message}).` };
   }
   if (expect.expectedBytes !== undefined && info.sizeBytes !== expect.expectedBytes) {
     return {

@@ -8,9 +8,11 @@
  *   3. the row is committed done;  4. the temp name is removed.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { makeFolder } from '../media/output-folder';
 import { durationSeconds } from '../venice/model-rules';
+import { redact } from '../venice/redact';
 import { verifyClip } from '../media/verify-clip';
 import { noteRequest, type EngineContext } from './engine-context';
 import { freeTarget, linkNoClobber, placeWithoutOverwrite, renderName } from './output-names';
@@ -18,7 +20,8 @@ import type { AttemptRecord, BatchRecord, RowRecord } from './types';
 
 export const REJECTED_DIR = path.join('.venice-batch', 'rejected');
 
-export type FinishOutcome = 'done' | 'rejected' | 'redownload';
+/** `failed`: the download was damaged once too often; the row failed, its paid job kept for Retry. */
+export type FinishOutcome = 'done' | 'rejected' | 'redownload' | 'failed';
 
 function stemFor(ctx: EngineContext, batch: BatchRecord, row: RowRecord): string {
   return renderName(batch.nameTemplate, {
@@ -54,19 +57,27 @@ export async function finishClip(
   tempPath: string,
   expectedBytes: number | undefined,
 ): Promise<FinishOutcome> {
-  const verdict = await verifyClip(tempPath, { durationSec: durationSeconds(row.params.duration), expectedBytes });
+  const checked = await verifyClip(tempPath, { durationSec: durationSeconds(row.params.duration), expectedBytes });
+  // ffprobe's words about a file from Venice are Venice's words too: scrubbed before they are stored or shown.
+  const verdict = checked.ok ? checked : { ...checked, message: redact(checked.message) };
 
   if (!verdict.ok && (verdict.reason === 'unreadable' || verdict.reason === 'size_mismatch' || verdict.reason === 'no_video')) {
-    // A damaged download of a clip Venice still holds: fetch it again.
+    // A damaged download of a clip Venice still holds: fetch it again, a bounded number of times. Each fetch
+    // counted one download try; once they are used up the row fails and the paid job waits for Retry.
     await rm(tempPath, { force: true });
     ctx.store.addEvent(row.batchId, row.id, 'download_damaged', verdict.message);
+    const tries = ctx.store.getAttempt(attempt.id)?.downloadTries ?? attempt.downloadTries;
+    if (tries >= ctx.maxDownloadTries) {
+      failDamagedDownload(ctx, row, attempt, `${verdict.message} Downloaded ${tries} times, damaged each time. The clip is still on Venice: use Retry to fetch it again.`);
+      return 'failed';
+    }
     return 'redownload';
   }
 
   const stem = stemFor(ctx, batch, row);
   if (!verdict.ok) {
     const rejectedDir = path.join(batch.outputDir, REJECTED_DIR);
-    await mkdir(rejectedDir, { recursive: true });
+    await makeFolder(rejectedDir, { maxNewLevels: 2 });
     const kept = await placeWithoutOverwrite(tempPath, rejectedDir, `${stem}.${verdict.reason}`);
     ctx.store.tx(() => {
       ctx.store.patchAttempt(attempt.id, {
@@ -85,7 +96,7 @@ export async function finishClip(
     return 'rejected';
   }
 
-  await mkdir(batch.outputDir, { recursive: true });
+  await makeFolder(batch.outputDir, { maxNewLevels: 1 });
   let finalPath = attempt.filePath;
   for (let tries = 0; ; tries++) {
     if (!finalPath || (existsSync(finalPath) && !(await sameFile(finalPath, tempPath)))) {
@@ -110,6 +121,17 @@ export async function finishClip(
   emitRow(ctx, row, 'done', `Saved ${path.basename(placed)}`);
   await completeRemote(ctx, attempt);
   return 'done';
+}
+
+/** The row (verifying) fails as a download failure: `retryRows` then fetches the same paid job, never a new one. */
+function failDamagedDownload(ctx: EngineContext, row: RowRecord, attempt: AttemptRecord, message: string): void {
+  ctx.store.tx(() => {
+    ctx.store.patchAttempt(attempt.id, { state: 'failed', errorKind: 'download_failed', errorMessage: message, finishedAt: ctx.now() });
+    ctx.store.transitionRow(row.id, 'verifying', 'failed', { errorKind: 'download_failed', errorMessage: message, nextActionAt: null });
+    ctx.store.addEvent(row.batchId, row.id, 'failed', message);
+  });
+  ctx.failureStreak.delete(attempt.id);
+  emitRow(ctx, row, 'failed', message);
 }
 
 /** /video/complete, best effort: the clip is safe locally; a failure only means Venice keeps its copy longer. */

@@ -9,7 +9,8 @@ import { pipeline } from 'node:stream/promises';
 import type { z } from 'zod';
 import { VeniceError, isVeniceError, type VeniceRoute } from './errors';
 import { errorFromStatus, errorFromTransport, protocolError } from './error-mapping';
-import { registerSecret } from './redact';
+import { checkDownloadUrl, DownloadUrlRefused, PRIVATE_ADDRESS_CODE, publicOnlyLookup, redirectTarget } from './download-url';
+import { containsSecret, redact, redactDeep, registerSecret } from './redact';
 import { readResponseMeta, type ResponseMeta } from './response-meta';
 import {
   CompleteRequestSchema,
@@ -45,9 +46,32 @@ export interface VeniceTimeouts {
   queueResponseMs: number;
   /** A download or body that sends no byte for this long is abandoned. */
   idleMs: number;
+  /** A whole clip download (from its response headers to its last byte) must finish within this. */
+  downloadDeadlineMs: number;
+  /** After the first `rateWindowMs`, each window of a download must bring at least this many bytes per second. */
+  minBytesPerSec: number;
+  rateWindowMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: VeniceTimeouts = { connectMs: 15_000, responseMs: 60_000, queueResponseMs: 120_000, idleMs: 60_000 };
+export const DEFAULT_TIMEOUTS: VeniceTimeouts = {
+  connectMs: 15_000,
+  responseMs: 60_000,
+  queueResponseMs: 120_000,
+  idleMs: 60_000,
+  // A 1080p 10 s clip is tens of MB: at the minimum rate it still fits the deadline; one byte every 45 s does not.
+  downloadDeadlineMs: 30 * 60_000,
+  minBytesPerSec: 16 * 1024,
+  rateWindowMs: 60_000,
+};
+
+/** Without a cap from the row (duration x resolution), no download may exceed this. */
+export const MAX_DOWNLOAD_BYTES = 8 * 1024 * 1024 * 1024;
+
+export interface DownloadOptions {
+  signal?: AbortSignal;
+  /** Stop reading (and refuse a larger Content-Length) past this many bytes: see clipSizeCap in media/verify-clip. */
+  maxBytes?: number;
+}
 
 export interface VeniceClientOptions {
   baseUrl?: string;
@@ -112,7 +136,10 @@ export class VeniceClient {
     const body = this.checkRequest('queue', QueueRequestSchema, req);
     const res = await this.send('queue', 'POST', '/video/queue', body, { fresh: true, signal });
     const parsed = await this.readJson('queue', res, QueueResponseSchema);
-    return { model: parsed.model, queueId: parsed.queue_id, downloadUrl: parsed.download_url, meta: res.meta };
+    // The queue id is stored and shown, so it cannot be scrubbed in place (a changed id fetches nothing): an id
+    // carrying the key, or no id Venice would make, is an answer we cannot use. The job was charged: in doubt.
+    if (containsSecret(parsed.queue_id) || parsed.queue_id.length > 512) throw protocolError('queue', res.meta, 'the queue id is not usable');
+    return { model: redact(parsed.model), queueId: parsed.queue_id, downloadUrl: parsed.download_url, meta: res.meta };
   }
 
   /**
@@ -122,14 +149,14 @@ export class VeniceClient {
   async retrieve(
     req: RetrieveRequest,
     destPath: string,
-    opts: { signal?: AbortSignal; onVideo?: () => void } = {},
+    opts: DownloadOptions & { onVideo?: () => void } = {},
   ): Promise<RetrieveResult> {
     const body = this.checkRequest('retrieve', RetrieveRequestSchema, req);
     const res = await this.send('retrieve', 'POST', '/video/retrieve', body, { signal: opts.signal });
     const type = String(res.http.headers['content-type'] ?? '').toLowerCase();
     if (type.startsWith('video/') || type.startsWith('application/octet-stream')) {
       opts.onVideo?.();
-      const dl = await this.streamToFile('retrieve', res.http, destPath, res.meta);
+      const dl = await this.streamToFile('retrieve', res.http, destPath, res.meta, opts.maxBytes);
       return { kind: 'video', path: dl.path, bytes: dl.bytes, contentType: type, meta: res.meta };
     }
     const text = await this.readText('retrieve', res);
@@ -160,38 +187,58 @@ export class VeniceClient {
     return { meta: res.meta };
   }
 
-  /** Fetches a pre-signed download URL: a plain GET with NO authorization header (the link is the credential). */
-  async downloadFromUrl(url: string, destPath: string, signal?: AbortSignal): Promise<DownloadResult> {
-    let parsed: URL;
+  /**
+   * Fetches a pre-signed download URL: a plain GET with NO authorization header (the link is the credential).
+   * The link is checked first (see download-url.ts): https, a public address, redirects only within its host.
+   */
+  async downloadFromUrl(url: string, destPath: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
+    let target: URL;
     try {
-      parsed = new URL(url);
+      target = new URL(url);
     } catch {
       throw new VeniceError({ kind: 'protocol', route: 'download', message: 'The saved download link is not a valid URL' });
     }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      throw new VeniceError({ kind: 'protocol', route: 'download', message: 'The saved download link is not an http(s) URL' });
+    for (let hop = 0; ; hop++) {
+      let onApiHost: boolean;
+      try {
+        onApiHost = checkDownloadUrl(target, this.baseUrl).onApiHost;
+      } catch (e) {
+        throw refusedLink(e);
+      }
+      let http: HttpResponse;
+      try {
+        http = await sendRequest({
+          method: 'GET',
+          url: target,
+          headers: { accept: 'video/mp4,*/*', 'user-agent': this.userAgent() },
+          connectTimeoutMs: this.timeouts.connectMs,
+          responseTimeoutMs: this.timeouts.responseMs,
+          signal: opts.signal,
+          lookup: onApiHost ? undefined : publicOnlyLookup,
+        });
+      } catch (e) {
+        if (e instanceof TransportError && e.code === PRIVATE_ADDRESS_CODE) throw refusedLink(new DownloadUrlRefused(`${e.message}: refused`));
+        throw e instanceof TransportError ? errorFromTransport('download', e) : e;
+      }
+      const meta = readResponseMeta(http.status, http.headers);
+      this.opts.onMeta?.('download', meta);
+      if ([301, 302, 303, 307, 308].includes(http.status)) {
+        http.body.destroy();
+        if (hop >= 3) throw refusedLink(new DownloadUrlRefused('The download link redirected too many times'));
+        try {
+          target = redirectTarget(target, headerValue(http.headers.location), this.baseUrl);
+        } catch (e) {
+          throw refusedLink(e);
+        }
+        continue;
+      }
+      if (http.status < 200 || http.status >= 300) {
+        const text = await readBodyText(http.body, 64 * 1024, this.timeouts.idleMs).catch(() => '');
+        // Never echo the link itself: its signature is a credential.
+        throw errorFromStatus('download', meta, text);
+      }
+      return this.streamToFile('download', http, destPath, meta, opts.maxBytes);
     }
-    let http: HttpResponse;
-    try {
-      http = await sendRequest({
-        method: 'GET',
-        url: parsed,
-        headers: { accept: 'video/mp4,*/*', 'user-agent': this.userAgent() },
-        connectTimeoutMs: this.timeouts.connectMs,
-        responseTimeoutMs: this.timeouts.responseMs,
-        signal,
-      });
-    } catch (e) {
-      throw e instanceof TransportError ? errorFromTransport('download', e) : e;
-    }
-    const meta = readResponseMeta(http.status, http.headers);
-    this.opts.onMeta?.('download', meta);
-    if (http.status < 200 || http.status >= 300) {
-      const text = await readBodyText(http.body, 64 * 1024, this.timeouts.idleMs).catch(() => '');
-      // Never echo the link itself: its signature is a credential.
-      throw errorFromStatus('download', meta, text);
-    }
-    return this.streamToFile('download', http, destPath, meta);
   }
 
   // ---- internals ----
@@ -277,32 +324,74 @@ export class VeniceClient {
     } catch {
       throw protocolError(route, res.meta, 'malformed JSON');
     }
-    const parsed = schema.safeParse(json);
+    // Every string Venice sends is scrubbed before anyone stores or shows it. The queue answer is the exception:
+    // its download link is a credential that is sealed, never shown, and must stay intact (see queue()).
+    const parsed = schema.safeParse(route === 'queue' ? json : redactDeep(json));
     if (!parsed.success) throw protocolError(route, res.meta, `unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     return parsed.data;
   }
 
-  /** Streams a body to disk, counting bytes; a short body is a retryable `truncated` error and leaves no file. */
-  private async streamToFile(route: VeniceRoute, http: HttpResponse, destPath: string, meta: ResponseMeta): Promise<DownloadResult> {
+  /**
+   * Streams a body to disk, counting bytes, within bounds no server can stretch: at most `maxBytes` (a larger
+   * Content-Length is refused before reading), an overall deadline, and a minimum rate over each window (a body
+   * dripping one byte every 45 s never trips the idle timer). A short body is a retryable `truncated` error;
+   * every failure leaves no file.
+   */
+  private async streamToFile(
+    route: VeniceRoute,
+    http: HttpResponse,
+    destPath: string,
+    meta: ResponseMeta,
+    maxBytes: number = MAX_DOWNLOAD_BYTES,
+  ): Promise<DownloadResult> {
     const lengthHeader = http.headers['content-length'];
     const expected = lengthHeader === undefined ? undefined : Number(lengthHeader);
+    const fail = (kind: 'too_large' | 'too_slow', message: string) =>
+      new VeniceError({ kind, route, status: meta.status, requestId: meta.requestId, message, retryable: true });
+    if (expected !== undefined && Number.isFinite(expected) && expected > maxBytes) {
+      http.body.destroy();
+      throw fail('too_large', `Venice announced a clip of ${mb(expected)}, larger than the ${mb(maxBytes)} this clip can take; it was not downloaded`);
+    }
     let bytes = 0;
     let idleTimer: NodeJS.Timeout | undefined;
-    const idleMs = this.timeouts.idleMs;
+    const { idleMs, downloadDeadlineMs, minBytesPerSec, rateWindowMs } = this.timeouts;
+    const stalled = () => counter.destroy(new TransportError('The download stalled', 'ETIMEDOUT', 'maybe', true));
     const counter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         bytes += chunk.length;
+        if (bytes > maxBytes) {
+          cb(fail('too_large', `The clip download was larger than the ${mb(maxBytes)} this clip can take; stopped reading`));
+          return;
+        }
         clearTimeout(idleTimer);
-        idleTimer = setTimeout(() => counter.destroy(new TransportError('The download stalled', 'ETIMEDOUT', 'maybe', true)), idleMs);
+        idleTimer = setTimeout(stalled, idleMs);
         cb(null, chunk);
       },
     });
+    let windowStartBytes = 0;
+    const rateTimer = setInterval(() => {
+      const got = bytes - windowStartBytes;
+      windowStartBytes = bytes;
+      if (got < (minBytesPerSec * rateWindowMs) / 1000) {
+        counter.destroy(fail('too_slow', `The clip arrived too slowly (${got} bytes in ${(rateWindowMs / 1000).toFixed(1)} s); stopped after ${bytes} bytes`));
+      }
+    }, rateWindowMs);
+    const deadline = setTimeout(
+      () => counter.destroy(fail('too_slow', `The clip download did not finish within ${minutes(downloadDeadlineMs)} (${bytes} bytes so far); stopped`)),
+      downloadDeadlineMs,
+    );
+    const stopTimers = () => {
+      clearTimeout(idleTimer);
+      clearInterval(rateTimer);
+      clearTimeout(deadline);
+    };
     // Open the file before reading the body, so a local problem (no folder, no permission) is not mistaken for
     // a network one. Its own errors mid-write (a full disk) are reported as local too.
     let file;
     try {
       file = await open(destPath, 'w');
     } catch (e) {
+      stopTimers();
       http.body.destroy();
       throw new LocalFileError(`Could not write the clip to ${destPath}: ${(e as Error).message}`);
     }
@@ -316,11 +405,12 @@ export class VeniceClient {
     sink.once('error', (e) => {
       if (!networkFailed) localFailure = e;
     });
-    idleTimer = setTimeout(() => counter.destroy(new TransportError('The download stalled', 'ETIMEDOUT', 'maybe', true)), idleMs);
+    idleTimer = setTimeout(stalled, idleMs);
     try {
       // `aborted`/premature close on the response surfaces as an error from pipeline.
       await pipeline(http.body, counter, sink);
     } catch (e) {
+      http.body.destroy();
       await rm(destPath, { force: true });
       if (localFailure) throw new LocalFileError(`Could not write the clip to ${destPath}: ${localFailure.message}`);
       if (isVeniceError(e)) throw e;
@@ -334,7 +424,7 @@ export class VeniceClient {
         networkCode: (e as NodeJS.ErrnoException).code,
       });
     } finally {
-      clearTimeout(idleTimer);
+      stopTimers();
     }
     if (expected !== undefined && Number.isFinite(expected) && bytes !== expected) {
       await rm(destPath, { force: true });
@@ -349,4 +439,22 @@ export class VeniceClient {
     }
     return { path: destPath, bytes, expectedBytes: expected };
   }
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+function minutes(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** A link refused by policy: permanent (asking again will not make it safe), never charged, never echoed. */
+function refusedLink(e: unknown): VeniceError {
+  if (!(e instanceof DownloadUrlRefused)) throw e;
+  return new VeniceError({ kind: 'protocol', route: 'download', message: e.message, retryable: false });
 }

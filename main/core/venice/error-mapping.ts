@@ -3,7 +3,7 @@
  * the request may have been charged and whether it is safe to send again.
  */
 import { VeniceError, type FieldError, type VeniceErrorKind, type VeniceRoute } from './errors';
-import { redact } from './redact';
+import { redact, redactDeep } from './redact';
 import type { ResponseMeta } from './response-meta';
 import { ErrorBodySchema, type ErrorBody } from './schemas';
 import type { TransportError } from './transport';
@@ -38,9 +38,10 @@ const PLAIN_MESSAGE: Partial<Record<VeniceErrorKind, string>> = {
   server_error: 'Venice failed to process the request',
 };
 
+/** The error body with every string in it scrubbed: details, issues and suggested prompts are stored and shown. */
 function parseErrorBody(text: string): ErrorBody | undefined {
   try {
-    const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
+    const parsed = ErrorBodySchema.safeParse(redactDeep(JSON.parse(text) as unknown));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
@@ -80,7 +81,8 @@ export function errorFromStatus(route: VeniceRoute, meta: ResponseMeta, bodyText
   const body = parseErrorBody(bodyText);
   const { message: serverMessage, code } = errorText(body);
   const plain = PLAIN_MESSAGE[kind] ?? `Venice answered HTTP ${status}`;
-  const message = redact(serverMessage ? `${plain}: ${serverMessage}` : plain);
+  // Bounded: a server could send a megabyte of "reason", and it would be stored on every row it fails.
+  const message = redact(serverMessage ? `${plain}: ${String(serverMessage).slice(0, 500)}` : plain);
   // A 5xx on /video/queue came after the body was sent: Venice may have queued (and charged) it anyway.
   const mayHaveBeenCharged = route === 'queue' && status >= 500;
   const transient = kind === 'rate_limited' || kind === 'unavailable' || kind === 'server_error';
@@ -93,7 +95,7 @@ export function errorFromStatus(route: VeniceRoute, meta: ResponseMeta, bodyText
     mayHaveBeenCharged,
     retryable: transient && !mayHaveBeenCharged,
     fieldErrors: kind === 'bad_request' ? fieldErrorsOf(body) : undefined,
-    suggestedPrompt: body?.suggested_prompt,
+    suggestedPrompt: body?.suggested_prompt?.slice(0, 5000),
     creditsRefunded: body?.credits_refunded,
     resetAt: meta.rateLimit.resetAt,
     retryAfterMs: meta.rateLimit.resetAt === undefined ? undefined : Math.max(0, meta.rateLimit.resetAt - Date.now()),

@@ -23,7 +23,9 @@ export type VeniceErrorKind =
   | 'network' // connection refused, reset, DNS...
   | 'timeout' // no answer in time
   | 'protocol' // an answer we cannot read: malformed JSON, unexpected content type, schema mismatch
-  | 'truncated'; // the clip's body ended before Content-Length bytes
+  | 'truncated' // the clip's body ended before Content-Length bytes
+  | 'too_large' // the clip's body (or its Content-Length) passed the size its row can take
+  | 'too_slow'; // the clip's body came below the minimum rate, or past the download's deadline
 
 export interface FieldError {
   field: string;

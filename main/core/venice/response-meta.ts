@@ -3,6 +3,7 @@
  * Read from every answer (success or error) so the UI can show the balance and the limiter can follow the server.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { redact } from './redact';
 
 export interface ResponseMeta {
   status: number;
@@ -18,9 +19,11 @@ export interface ResponseMeta {
 export const MIN_RESET_WAIT_MS = 1_000;
 export const MAX_RESET_WAIT_MS = 5 * 60_000;
 
+/** A header's value, scrubbed (headers are stored and shown too) and cut to a sane length. */
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
+  const one = Array.isArray(v) ? v[0] : v;
+  return one === undefined ? undefined : redact(one.slice(0, 1024));
 }
 
 function num(v: string | undefined): number | undefined {

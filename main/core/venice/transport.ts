@@ -5,7 +5,7 @@
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { Socket } from 'node:net';
+import type { LookupFunction, Socket } from 'node:net';
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -21,6 +21,8 @@ export interface HttpRequest {
    */
   freshConnection?: boolean;
   signal?: AbortSignal;
+  /** Name resolution to use instead of dns.lookup (downloads from links refuse private addresses through it). */
+  lookup?: LookupFunction;
 }
 
 export interface HttpResponse {
@@ -48,7 +50,8 @@ const keepAliveHttps = new https.Agent({ keepAlive: true, maxSockets: 16 });
 export function sendRequest(req: HttpRequest): Promise<HttpResponse> {
   const isHttps = req.url.protocol === 'https:';
   const mod = isHttps ? https : http;
-  const agent = req.freshConnection ? false : isHttps ? keepAliveHttps : keepAliveHttp;
+  // A custom lookup needs its own connection: a pooled socket may have been opened by another name's lookup.
+  const agent = req.freshConnection || req.lookup ? false : isHttps ? keepAliveHttps : keepAliveHttp;
   const headers: Record<string, string> = { ...req.headers };
   if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
 
@@ -68,7 +71,7 @@ export function sendRequest(req: HttpRequest): Promise<HttpResponse> {
       reject(err);
     };
 
-    const request = mod.request(req.url, { method: req.method, headers, agent });
+    const request = mod.request(req.url, { method: req.method, headers, agent, ...(req.lookup ? { lookup: req.lookup } : {}) });
     const connectTimer = setTimeout(
       () => fail(new TransportError('Could not connect to Venice in time', 'ECONNECTTIMEOUT', connected ? 'maybe' : 'no', true)),
       req.connectTimeoutMs,
@@ -125,18 +128,34 @@ function describeNetworkError(code: string): string {
     case 'ECONNRESET':
     case 'EPIPE':
       return 'The connection to Venice was cut';
+    case 'EPRIVATEADDRESS': // from download-url.ts's lookup
+      return 'The download link resolves to a private or local network address';
     default:
       return `Network error talking to Venice (${code})`;
   }
 }
 
-/** Reads a whole (small) body as text, refusing more than maxBytes and giving up when no byte arrives for idleMs. */
-export function readBodyText(body: IncomingMessage, maxBytes: number, idleMs: number): Promise<string> {
+/**
+ * Reads a whole (small) body as text, refusing more than maxBytes, giving up when no byte arrives for idleMs, and
+ * giving up altogether after totalMs (default: four idle periods): a body dripping one byte every few seconds
+ * never trips the idle timer, so it needs a deadline of its own.
+ */
+export function readBodyText(body: IncomingMessage, maxBytes: number, idleMs: number, totalMs: number = idleMs * 4): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let timer = setTimeout(onIdle, idleMs);
+    const deadline = setTimeout(() => {
+      clearTimeout(timer);
+      body.destroy();
+      reject(new TransportError('Venice took too long to send its answer', 'ETIMEDOUT', 'maybe', true));
+    }, totalMs);
+    const settle = () => {
+      clearTimeout(timer);
+      clearTimeout(deadline);
+    };
     function onIdle() {
+      clearTimeout(deadline);
       body.destroy();
       reject(new TransportError('Venice stopped sending its answer', 'ETIMEDOUT', 'maybe', true));
     }
@@ -145,7 +164,7 @@ export function readBodyText(body: IncomingMessage, maxBytes: number, idleMs: nu
       timer = setTimeout(onIdle, idleMs);
       size += c.length;
       if (size > maxBytes) {
-        clearTimeout(timer);
+        settle();
         body.destroy();
         reject(new TransportError('Venice sent an answer far larger than expected', 'ETOOLARGE', 'maybe', false));
         return;
@@ -153,15 +172,15 @@ export function readBodyText(body: IncomingMessage, maxBytes: number, idleMs: nu
       chunks.push(c);
     });
     body.on('end', () => {
-      clearTimeout(timer);
+      settle();
       resolve(Buffer.concat(chunks).toString('utf8'));
     });
     body.on('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
+      settle();
       reject(new TransportError('The connection to Venice was cut mid-answer', e.code ?? 'ECONNRESET', 'maybe', false));
     });
     body.on('aborted', () => {
-      clearTimeout(timer);
+      settle();
       reject(new TransportError('The connection to Venice was cut mid-answer', 'ECONNRESET', 'maybe', false));
     });
   });
