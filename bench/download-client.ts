@@ -14,8 +14,9 @@ export interface DownloadReport {
 
 async function main(): Promise<void> {
   const [url, dest] = process.argv.slice(2);
-  // The link is the credential for downloads: no key is needed (and none must be sent).
-  const client = new VeniceClient({ apiKey: () => undefined });
+  // The link is the credential for downloads: no key is needed (and none must be sent). The bench's server stands
+  // in for the API host itself, the one host a plain-http loopback link is accepted from.
+  const client = new VeniceClient({ apiKey: () => undefined, baseUrl: url ? `${new URL(url).origin}/api/v1` : undefined });
   let bytes = 0;
   const t0 = performance.now();
   if (url && dest) bytes = (await client.downloadFromUrl(url, dest)).bytes;
