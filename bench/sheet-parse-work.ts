@@ -97,10 +97,43 @@ export function runPapa(bytes: Uint8Array, kind: SheetKind): { rows: number; hel
   return { rows: result.data.length, held: result };
 }
 
+/** The same rows as a workbook, written by exceljs (as the app's own tests write theirs). */
+export async function makeXlsxBytes(rows: number): Promise<Uint8Array> {
+  const { default: ExcelJS } = await import('exceljs');
+  const text = makeSheetText(rows, ',');
+  const table = (await import('../main/core/sheet/parse-csv')).parseCsv(text);
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Shots');
+  ws.addRow(table.header);
+  for (const r of table.rows) ws.addRow(r);
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+/**
+ * Runs `work` while a 1 ms timer ticks, and returns the longest gap between ticks: how long the thread was held at
+ * once, which is what freezes a window (or Electron's main process) during an import.
+ */
+export async function longestBlock<T>(work: () => Promise<T>): Promise<{ result: T; longestMs: number }> {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  try {
+    const result = await work();
+    longest = Math.max(longest, performance.now() - last);
+    return { result, longestMs: longest };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** The product: hash, detect encoding and delimiter, parse, map columns, build rows, validate every row. */
-export async function runProduct(bytes: Uint8Array, catalog: Catalog): Promise<{ rows: number; invalid: number; detected: string; held: unknown }> {
+export async function runProduct(bytes: Uint8Array, catalog: Catalog, fileName = 'sheet.csv'): Promise<{ rows: number; invalid: number; detected: string; held: unknown }> {
   const hash = createHash('sha256').update(bytes).digest('hex');
-  const sheet = await importSheet(bytes, { fileName: 'sheet.csv' });
+  const sheet = await importSheet(bytes, { fileName });
   const file: SheetFile = { path: '/nonexistent/bench/sheet.csv', hash, sheet };
   const prepared = await prepareBatch(file, catalog, {}, undefined);
   return { rows: prepared.validation.rows.length, invalid: prepared.invalid.length, detected: `${sheet.encoding} ${sheet.delimiter}`, held: { sheet, prepared } };

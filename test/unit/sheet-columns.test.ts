@@ -50,17 +50,40 @@ describe('mapColumns', () => {
     expect(plan.warnings[0]).toMatch(/Two columns are headed "Notes"; the one in column C is kept as "Notes \(2\)"/);
   });
 
-  it('fails clearly when two headers could be the same column', () => {
-    const attempt = () => mapColumns(['Prompt', 'Duration', 'Description'], 3);
+  it('stops only when two prompt columns cannot be told apart, naming both', () => {
+    const attempt = () => mapColumns(['Prompt (EN)', 'Duration', 'Prompt (FR)'], 3);
     expect(attempt).toThrow(SheetReadError);
-    expect(attempt).toThrow('Two columns could be the prompt: "Prompt" (column A) and "Description" (column C). Rename or delete one, or choose the prompt column in the mapping.');
+    expect(attempt).toThrow('Two columns could be the prompt: "Prompt (EN)" (column A) and "Prompt (FR)" (column C). Choose the prompt column in the mapping, or rename one of them.');
     try {
       attempt();
     } catch (e) {
       expect((e as SheetReadError).code).toBe('duplicate-column');
-      expect((e as SheetReadError).details.headers).toEqual(['Prompt', 'Duration', 'Description']);
+      expect((e as SheetReadError).details.headers).toEqual(['Prompt (EN)', 'Duration', 'Prompt (FR)']);
     }
-    expect(() => mapColumns(['prompt', 'Seconds', 'Length'], 3)).toThrow(/Two columns could be the duration: "Seconds" \(column B\) and "Length" \(column C\)/);
+  });
+
+  it('a header that is exactly a known name wins, and the note says which column was passed over', () => {
+    const plan = mapColumns(['Prompt', 'Duration', 'Description'], 3);
+    expect(plan.mapping).toEqual({ prompt: 'Prompt', duration: 'Duration' });
+    expect(plan.unmappedHeaders).toEqual(['Description']);
+    expect(plan.warnings).toEqual([
+      '"Prompt" (column A) and "Description" (column C) could all be the prompt; "Prompt" (column A) is used (its header names the field most plainly), and "Description" (column C) is kept as an extra column. Choose another prompt column in the mapping if that is wrong.',
+    ]);
+  });
+
+  it('never blocks on ambiguous optional columns: a fixed preference, said in a note', () => {
+    // A shot list: "Shot" and "Name" could both name the clip; "Name" says it most plainly.
+    const shotList = mapColumns(['Shot', 'Prompt', 'Name', 'Take'], 4);
+    expect(shotList.mapping).toEqual({ prompt: 'Prompt', name: 'Name' });
+    expect(shotList.warnings[0]).toMatch(/^"Shot" \(column A\) and "Name" \(column C\) could all be the name; "Name" \(column C\) is used/);
+    expect(shotList.warnings[1]).toMatch(/^Column "Take" \(column D\) matches no field/);
+    // Same preference: the first one, and a note.
+    const twice = mapColumns(['prompt', 'Seconds', 'Length'], 3);
+    expect(twice.mapping).toMatchObject({ duration: 'Length' });
+    const same = mapColumns(['prompt', 'Duration', 'Duration'], 3);
+    expect(same.mapping).toMatchObject({ duration: 'Duration' });
+    expect(same.indexOf.duration).toBe(1);
+    expect(same.warnings[0]).toMatch(/"Duration" \(column B\) is used \(it comes first\)/);
   });
 
   it('lets an explicit mapping settle an ambiguity and win over guesses', () => {

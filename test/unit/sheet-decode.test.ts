@@ -15,7 +15,7 @@ function utf16(text: string, littleEndian: boolean, bom: boolean): Uint8Array {
 
 describe('decodeBytes', () => {
   it('reads UTF-8 without a BOM', () => {
-    expect(decodeBytes(new TextEncoder().encode('prompt\ncafé ☕'))).toEqual({ text: 'prompt\ncafé ☕', encoding: 'utf-8', hadBom: false });
+    expect(decodeBytes(new TextEncoder().encode('prompt\ncafé ☕'))).toEqual({ text: 'prompt\ncafé ☕', encoding: 'utf-8', hadBom: false, sure: true, alternatives: [] });
   });
 
   it('reads UTF-8 with a BOM and removes only that one BOM', () => {
@@ -47,8 +47,8 @@ describe('decodeBytes', () => {
   it('detects BOM-less UTF-16 from the NUL pattern', () => {
     const text = 'prompt\tduration\r\nA café at dawn\t5\r\n';
     expect(sniffUtf16(utf16(text, true, false))).toBe('utf-16le');
-    expect(decodeBytes(utf16(text, true, false))).toEqual({ text, encoding: 'utf-16le', hadBom: false });
-    expect(decodeBytes(utf16(text, false, false))).toEqual({ text, encoding: 'utf-16be', hadBom: false });
+    expect(decodeBytes(utf16(text, true, false))).toEqual({ text, encoding: 'utf-16le', hadBom: false, sure: true, alternatives: [] });
+    expect(decodeBytes(utf16(text, false, false))).toEqual({ text, encoding: 'utf-16be', hadBom: false, sure: true, alternatives: [] });
     expect(sniffUtf16(new TextEncoder().encode(text))).toBeNull();
   });
 
@@ -65,11 +65,11 @@ describe('decodeBytes', () => {
 
   it('uses an override encoding, removing a BOM only when it matches', () => {
     const latin = new Uint8Array([0x63, 0x61, 0x66, 0xe9]);
-    expect(decodeBytes(latin, 'latin1')).toEqual({ text: 'café', encoding: 'windows-1252', hadBom: false });
+    expect(decodeBytes(latin, 'latin1')).toEqual({ text: 'café', encoding: 'windows-1252', hadBom: false, sure: true, alternatives: [] });
     // The user insists on UTF-8: invalid bytes become U+FFFD instead of switching encodings.
     expect(decodeBytes(latin, 'utf-8').text).toBe('caf\uFFFD');
-    expect(decodeBytes(new TextEncoder().encode('\uFEFFabc'), 'utf-8')).toEqual({ text: 'abc', encoding: 'utf-8', hadBom: true });
-    expect(decodeBytes(utf16('ab', true, true), 'utf-16le')).toEqual({ text: 'ab', encoding: 'utf-16le', hadBom: true });
+    expect(decodeBytes(new TextEncoder().encode('\uFEFFabc'), 'utf-8')).toEqual({ text: 'abc', encoding: 'utf-8', hadBom: true, sure: true, alternatives: [] });
+    expect(decodeBytes(utf16('ab', true, true), 'utf-16le')).toEqual({ text: 'ab', encoding: 'utf-16le', hadBom: true, sure: true, alternatives: [] });
   });
 
   it('rejects an unknown override with a plain message', () => {

@@ -19,7 +19,11 @@ describe('importSheet on real byte variants', () => {
   it('European Excel: Windows-1252, ";" and accented prompts', async () => {
     const s = await importSheet(fixture('excel-fr-windows1252-semicolon.csv'), { fileName: 'plan.csv' });
     expect(s).toMatchObject({ format: 'csv', encoding: 'windows-1252', delimiter: ';', errors: [] });
-    expect(s.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/not UTF-8; it was read as Windows-1252/)]);
+    expect(s.encodingSure).toBe(true);
+    expect(s.warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/not UTF-8; it was read as Windows-1252/),
+      'Column "Catégorie" (column E) matches no field the app knows; it is kept as an extra column for the file-name template. If it holds a prompt, a duration or another field, choose it in the mapping.',
+    ]);
     expect(s.mapping).toEqual({ prompt: 'Prompt', duration: 'Duration (s)', resolution: 'Resolution', audio: 'Audio' });
     expect(s.unmappedHeaders).toEqual(['Catégorie']);
     expect(s.rows.map((r) => [r.index, r.sourceRow, r.prompt, r.duration, r.resolution, r.audio, r.extras['Catégorie']])).toEqual([
@@ -107,7 +111,7 @@ describe('importSheet refuses what it cannot read, saying what to do', () => {
     ['a PDF', text('%PDF-1.7\n...'), 'not-a-sheet', /PDF, not a spreadsheet/],
     ['a PNG image', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]), 'not-a-sheet', /does not look like a spreadsheet/],
     ['no prompt column', text('Title,Duration\nfox,5\n'), 'no-prompt-column', /^No column looks like a prompt\. Name one column "prompt" or choose it in the mapping\.$/],
-    ['two prompt columns', text('Prompt,Description\na,b\n'), 'duplicate-column', /Two columns could be the prompt/],
+    ['two prompt columns', text('Prompt (EN),Prompt (FR)\na,b\n'), 'duplicate-column', /Two columns could be the prompt/],
   ])('%s', async (_name, bytes, code, message) => {
     const e = await readError(bytes);
     expect(e).toBeInstanceOf(SheetReadError);

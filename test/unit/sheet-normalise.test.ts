@@ -22,7 +22,7 @@ describe('cell normalisation', () => {
     ['yes', true], ['YES', true], ['y', true], ['true', true], ['TRUE', true], ['1', true], ['on', true], ['On', true],
     ['no', false], ['No', false], ['n', false], ['false', false], ['FALSE', false], ['0', false], ['off', false],
     ['', undefined], ['  ', undefined],
-    ['maybe', 'invalid'], ['oui', 'invalid'],
+    ['maybe', 'invalid'], ['oui', true], ['Non', false], ['JA', true], ['nein', false], ['Sí', true], ['sì', true], ['Não', false], ['sim', true], ['nee', false], ['VRAI', true], ['Falsch', false], ['WAAR', true], ['peut-être', 'invalid'],
   ] as const)('audio %j -> %j', (v, expected) => {
     expect(normaliseAudio(v)).toBe(expected);
   });

@@ -119,7 +119,9 @@ describe('validateRow', () => {
 
   it('checks audio: readable, and possible for the model', () => {
     const d = { model: 'sim-wan-2.5' };
-    expect(messages(validateRow(row({ raw: { audio: 'maybe' } }), WAN, d))).toEqual(['Audio must be yes or no.']);
+    expect(messages(validateRow(row({ raw: { audio: 'maybe' } }), WAN, d))).toEqual([
+      'Audio "maybe" is not yes or no: write yes or no (oui/non, ja/nein, sí/no, sì/no, sim/não and ja/nee are read too), or leave the cell empty for the model\'s default.',
+    ]);
     const img = { image: 'https://x.test/a.png' };
     expect(messages(validateRow(row({ ...img, audio: true }), I2V, { model: 'sim-i2v' }))).toEqual([
       'sim-i2v makes silent clips: set audio to no or leave the cell empty.',
@@ -140,13 +142,24 @@ describe('validateRow', () => {
     expect(validateRow(row({ image: 'C:\\shots\\a.png' }), I2V, d).valid).toBe(true);
     expect(validateRow(row({ image: 'data:image/png;base64,iVBORw0KGgo=' }), I2V, d).valid).toBe(true);
     expect(messages(validateRow(row({ image: 'ftp://host/a.png' }), I2V, d))).toEqual([
-      'Image "ftp://host/a.png" is not an https URL, a data: URL or a file path: use one of those.',
+      'Image "ftp://host/a.png" is not an https URL or a file path: use one of those.',
+    ]);
+    // Refused in the preview, not only when the row is sent.
+    expect(messages(validateRow(row({ image: 'file:///etc/passwd' }), I2V, d))).toEqual([
+      "file:// addresses are not accepted in the image column: write the path of the image relative to the sheet's folder (e.g. images/shot1.png), or use an https URL.",
+    ]);
+    expect(messages(validateRow(row({ image: 'http://cdn.example.com/a.png' }), I2V, d))).toEqual([
+      'Image URL "http://cdn.example.com/a.png" is plain http: use its https address, or a file in the sheet\'s folder.',
+    ]);
+    // A data: URL is judged by its bytes, not its label: these are the bytes of "<html>".
+    expect(messages(validateRow(row({ image: 'data:image/png;base64,PGh0bWw+' }), I2V, d))).toEqual([
+      'The image cell holds a data: URL that is not a base64 PNG, JPEG, WebP or GIF image: use a file path or an https URL.',
     ]);
     expect(messages(validateRow(row({ image: 'https://' }), I2V, d))).toEqual(['Image URL "https://" is not a valid web address: check it.']);
     expect(messages(validateRow(row({ image: 'data:text/plain;base64,aGk=' }), I2V, d))).toEqual([
-      'The image cell holds a data: URL that is not a base64 image: use a file path or an https URL.',
+      'The image cell holds a data: URL that is not a base64 PNG, JPEG, WebP or GIF image: use a file path or an https URL.',
     ]);
-    const big = `data:image/jpeg;base64,${'A'.repeat(Math.ceil((19 * 1024 * 1024 * 4) / 3))}`;
+    const big = `data:image/jpeg;base64,/9j/${'A'.repeat(Math.ceil((19 * 1024 * 1024 * 4) / 3))}`;
     expect(messages(validateRow(row({ image: big }), I2V, d))[0]).toMatch(/^Image is 19\.0 MB; images over 18\.0 MB are too large to send .*: use a smaller image or an https URL\.$/);
   });
 
@@ -206,8 +219,9 @@ describe('validateSheet', () => {
     expect(r1).toMatchObject({ row: 1, valid: true, resolved: { model: 'sim-wan-2.5', duration: '5s', aspect_ratio: '16:9', audio: true } });
     expect(r2?.errors).toEqual([{ field: 'duration', column: 'Duration (s)', message: 'Duration "7s" is not offered by sim-wan-2.5: use 5s or 10s.' }]);
     expect(r3).toMatchObject({ valid: true, resolved: { image: 'portraits/anna.png' } });
-    expect(r4?.errors).toEqual([{ field: 'image', column: 'Start image', message: 'Image file not found: portraits/missing.png — check the path or use an https URL.' }]);
-    expect(messages(r5!)).toEqual(['Unknown model "foo": pick one of sim-free, sim-i2v, sim-v2v or sim-wan-2.5.', 'Audio must be yes or no.']);
+    expect(r4?.errors).toEqual([{ field: 'image', column: 'Start image', message: "Image file not found: portraits/missing.png — check the path (it is read from the sheet's folder) or use an https URL." }]);
+    expect(messages(r5!)[0]).toBe('Unknown model "foo": pick one of sim-free, sim-i2v, sim-v2v or sim-wan-2.5.');
+    expect(messages(r5!)[1]).toMatch(/^Audio "[^"]+" is not yes or no/);
     expect(r5?.errors[0]?.column).toBe('Model ID');
     expect(r6?.errors).toEqual([{ field: 'prompt', column: 'Text prompt', message: 'Prompt is empty.' }]);
     expect(checked.sort()).toEqual(['portraits/anna.png', 'portraits/missing.png']);

@@ -1,7 +1,9 @@
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importSheet, listWorkbookSheets, SheetReadError } from '../../main/core/sheet';
-import { cellText, readXlsx } from '../../main/core/sheet/parse-xlsx';
+import { readXlsx } from '../../main/core/sheet/parse-xlsx';
+import { isDateFormat } from '../../main/core/sheet/xlsx-parts';
+import { numberText, serialDateText } from '../../main/core/sheet/xlsx-sheet';
 
 /** A real workbook, written by exceljs the way Excel lays one out. */
 async function buildWorkbook(): Promise<Uint8Array> {
@@ -45,7 +47,7 @@ describe('XLSX import', () => {
   it('reads the first sheet by default and lists every sheet', async () => {
     const sheet = await importSheet(bytes, { fileName: 'shots.xlsx' });
     expect(sheet).toMatchObject({ format: 'xlsx', encoding: null, delimiter: null, sheetNames: ['Shots', 'Archive'], sheetName: 'Shots' });
-    expect(sheet.warnings[0]?.message).toMatch(/Read the first sheet, "Shots", of 2/);
+    expect(sheet.warnings[0]?.message).toMatch(/^Read "Shots", the sheet that was open when the workbook was saved, of 2 sheets \("Shots", "Archive"\)/);
     expect(sheet.headers).toEqual(['Shot', 'Prompt', 'Duration (s)', 'Aspect', 'Audio', 'Image URL', 'Notes', 'Due']);
     expect(sheet.mapping).toEqual({ prompt: 'Prompt', duration: 'Duration (s)', aspect_ratio: 'Aspect', audio: 'Audio', image: 'Image URL', name: 'Shot' });
     expect(sheet.rows).toHaveLength(3);
@@ -87,17 +89,17 @@ describe('XLSX import', () => {
     await expect(readXlsx(broken)).rejects.toThrow(/save or download it as \.xlsx or CSV/);
   });
 
-  it('converts every kind of cell value to display text', () => {
-    expect(cellText(null)).toBe('');
-    expect(cellText(42)).toBe('42');
-    expect(cellText(1 / 3)).toBe('0.333333333333333');
-    expect(cellText(true)).toBe('TRUE');
-    expect(cellText({ richText: [{ text: 'a' }, { text: 'b' }] })).toBe('ab');
-    expect(cellText({ text: { richText: [{ text: 'link' }] }, hyperlink: 'https://x' })).toBe('link');
-    expect(cellText({ formula: 'A1', result: 5 })).toBe('5');
-    expect(cellText({ sharedFormula: 'A1', result: new Date(Date.UTC(2024, 0, 2)) })).toBe('2024-01-02');
-    expect(cellText({ formula: 'A1' })).toBe('');
-    expect(cellText({ error: '#N/A' })).toBe('#N/A');
-    expect(cellText(new Date(Date.UTC(1899, 11, 30, 9, 16, 30)))).toBe('09:16:30');
+  it('shows numbers and dates as Excel does', () => {
+    expect(numberText(42)).toBe('42');
+    expect(numberText(1 / 3)).toBe('0.333333333333333');
+    expect(numberText(0.1 + 0.2)).toBe('0.3');
+    expect(serialDateText(45717, false)).toBe('2025-03-01');
+    expect(serialDateText(45717 + 14.5 / 24, false)).toBe('2025-03-01T14:30:00');
+    expect(serialDateText((9 * 3600 + 16 * 60 + 30) / 86400, false)).toBe('09:16:30');
+    expect(serialDateText((16 * 60 + 9) / 1440, false)).toBe('16:09');
+    expect(serialDateText(0, true)).toBe('00:00');
+    expect(serialDateText(1, true)).toBe('1904-01-02');
+    expect(['yyyy-mm-dd', 'h:mm', '[h]:mm:ss', 'd/m/yy;@', '[$-409]mmmm d, yyyy'].every(isDateFormat)).toBe(true);
+    expect(['General', '0.00', '#,##0 "sec"', '[Red]0.0', '0%', '@', '_(* #,##0_)'].some(isDateFormat)).toBe(false);
   });
 });

@@ -1,27 +1,25 @@
 /**
  * Header mapping: which sheet column holds the prompt, the duration, etc. Matching ignores case, spaces,
- * punctuation, accents and a bracketed unit ("Duration (s)"). An explicit mapping wins over automatic matching.
+ * punctuation, accents and a bracketed unit ("Duration (s)", "Dauer (s)"), in seven languages (header-words.ts).
+ * An explicit mapping wins over automatic matching. Ambiguity never blocks an optional column: the preferred header
+ * is taken and a note says which and how to change it. Only a prompt column that cannot be told apart stops the read.
  */
 import { SheetReadError } from './errors';
+import { HEADER_WORDS } from './header-words';
 import { CANONICAL_COLUMNS, type CanonicalColumn, type ColumnMapping, type MappingOverride } from './types';
 
-/** Header variants, written as keys (lowercase letters and digits only). */
-const ALIASES: Record<CanonicalColumn, readonly string[]> = {
-  prompt: ['prompt', 'prompts', 'prompttext', 'textprompt', 'description', 'positiveprompt', 'videoprompt'],
-  negative_prompt: ['negativeprompt', 'negativeprompts', 'negative', 'negprompt', 'neg', 'negativeprompttext'],
-  model: ['model', 'models', 'modelid', 'modelname'],
-  duration: ['duration', 'durations', 'length', 'seconds', 'secs', 'sec', 'durationsec', 'durationseconds', 'durationinseconds'],
-  resolution: ['resolution', 'quality', 'res'],
-  aspect_ratio: ['aspectratio', 'aspect', 'ratio', 'ar'],
-  audio: ['audio', 'sound', 'withaudio', 'withsound'],
-  image: ['image', 'imageurl', 'imagepath', 'imagefile', 'startimage', 'referenceimage', 'refimage', 'inputimage', 'startframe', 'firstframe'],
-  // Not "take": in a shot list that is the take's own number, not how many to make.
-  takes: ['takes', 'variants', 'numberoftakes', 'numberofvariants', 'takecount', 'takesperrow', 'variantcount'],
-  name: ['name', 'title', 'shot', 'shotname', 'clip', 'clipname', 'filename', 'outputname'],
-};
+interface Known {
+  column: CanonicalColumn;
+  /** Position in the field's list of names: lower is preferred. */
+  rank: number;
+}
 
-const BY_KEY = new Map<string, CanonicalColumn>();
-for (const column of CANONICAL_COLUMNS) for (const alias of ALIASES[column]) BY_KEY.set(alias, column);
+const BY_KEY = new Map<string, Known>();
+for (const column of CANONICAL_COLUMNS) {
+  HEADER_WORDS[column].forEach((key, rank) => {
+    if (!BY_KEY.has(key)) BY_KEY.set(key, { column, rank });
+  });
+}
 
 /** Words for messages: "negative prompt", "aspect ratio". */
 export function columnLabel(column: CanonicalColumn): string {
@@ -46,17 +44,27 @@ export function headerKey(header: string): string {
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
+    .replace(/ß/g, 'ss')
     .replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/**
+ * The canonical column a header names and how plainly: a header that is a known name as a whole ranks before one that
+ * needed its bracketed part set aside ("Prompt" before "Prompt (old)").
+ */
+export function matchHeaderRanked(header: string): Known | null {
+  const full = headerKey(header);
+  if (full === '') return null;
+  const direct = BY_KEY.get(full);
+  if (direct) return { column: direct.column, rank: direct.rank * 2 };
+  const bare = headerKey(header.replace(/\([^)]*\)|\[[^\]]*\]/g, ' '));
+  const loose = bare === '' ? undefined : BY_KEY.get(bare);
+  return loose ? { column: loose.column, rank: loose.rank * 2 + 1 } : null;
 }
 
 /** The canonical column a header names, or null. */
 export function matchHeader(header: string): CanonicalColumn | null {
-  const full = headerKey(header);
-  if (full === '') return null;
-  const direct = BY_KEY.get(full);
-  if (direct) return direct;
-  const unbracketed = headerKey(header.replace(/\([^)]*\)|\[[^\]]*\]/g, ' '));
-  return BY_KEY.get(unbracketed) ?? null;
+  return matchHeaderRanked(header)?.column ?? null;
 }
 
 export interface ColumnPlan {
@@ -68,14 +76,17 @@ export interface ColumnPlan {
   extras: Array<{ index: number; key: string; named: boolean }>;
   /** Header texts of unmapped, named columns. */
   unmappedHeaders: string[];
+  /** Choices made for the user and columns left over, each saying how to change it. */
   warnings: string[];
 }
 
-function describe(headers: readonly string[], indexes: readonly number[]): string {
-  return indexes.map((i) => `"${headers[i]}" (column ${columnLetter(i)})`).join(' and ');
+const cellName = (headers: readonly string[], i: number) => `"${headers[i]}" (column ${columnLetter(i)})`;
+
+function listWords(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-function findHeader(headers: readonly string[], wanted: string, column: CanonicalColumn): number {
+function findHeader(headers: readonly string[], wanted: string, column: CanonicalColumn, notes: string[]): number {
   const label = columnLabel(column);
   let hits = headers.flatMap((h, i) => (h === wanted.trim() ? [i] : []));
   if (hits.length === 0) {
@@ -91,11 +102,14 @@ function findHeader(headers: readonly string[], wanted: string, column: Canonica
     );
   }
   if (hits.length > 1) {
-    throw new SheetReadError(
-      'duplicate-column',
-      `More than one column is headed "${wanted}" (${hits.map(columnLetter).join(', ')}): rename all but one so the ${label} column is clear.`,
-      { headers: [...headers] },
-    );
+    if (column === 'prompt') {
+      throw new SheetReadError(
+        'duplicate-column',
+        `More than one column is headed "${wanted}" (${hits.map(columnLetter).join(', ')}): rename all but one so the prompt column is clear.`,
+        { headers: [...headers] },
+      );
+    }
+    notes.push(`More than one column is headed "${wanted}" (${hits.map(columnLetter).join(', ')}); the ${label} is read from column ${columnLetter(hits[0]!)}. Rename the others if that is wrong.`);
   }
   return hits[0]!;
 }
@@ -109,11 +123,12 @@ export function mapColumns(headers: readonly string[], columnCount: number, over
   const cells = Array.from({ length: width }, (_, i) => headers[i] ?? '');
   const indexOf: Partial<Record<CanonicalColumn, number>> = {};
   const taken = new Map<number, CanonicalColumn>();
+  const notes: string[] = [];
 
   for (const column of CANONICAL_COLUMNS) {
     const wanted = override[column];
     if (wanted === undefined || wanted === null || wanted.trim() === '') continue;
-    const i = findHeader(cells, wanted, column);
+    const i = findHeader(cells, wanted, column, notes);
     const other = taken.get(i);
     if (other) {
       throw new SheetReadError(
@@ -126,24 +141,39 @@ export function mapColumns(headers: readonly string[], columnCount: number, over
     taken.set(i, column);
   }
 
-  const automatic = new Map<CanonicalColumn, number[]>();
-  cells.forEach((h, i) => {
-    if (taken.has(i)) return;
-    const column = matchHeader(h);
-    if (!column || override[column] !== undefined) return; // explicitly mapped or switched off: not guessed
-    automatic.set(column, [...(automatic.get(column) ?? []), i]);
+  const known = cells.map((h) => matchHeaderRanked(h));
+  const candidates = new Map<CanonicalColumn, Array<{ index: number; rank: number }>>();
+  known.forEach((k, index) => {
+    if (!k || taken.has(index) || override[k.column] !== undefined) return; // explicitly mapped or switched off: not guessed
+    const list = candidates.get(k.column) ?? [];
+    list.push({ index, rank: k.rank });
+    candidates.set(k.column, list);
   });
-  for (const [column, hits] of automatic) {
-    if (hits.length > 1) {
-      const label = columnLabel(column);
-      throw new SheetReadError(
-        'duplicate-column',
-        `Two columns could be the ${label}: ${describe(cells, hits)}. Rename or delete one, or choose the ${label} column in the mapping.`,
-        { headers: cells },
+  const passedOver = new Set<number>();
+  for (const column of CANONICAL_COLUMNS) {
+    const list = candidates.get(column);
+    if (!list) continue;
+    list.sort((a, b) => a.rank - b.rank || a.index - b.index);
+    const best = list[0]!;
+    const label = columnLabel(column);
+    if (list.length > 1) {
+      const tied = list.filter((c) => c.rank === best.rank);
+      if (tied.length > 1 && column === 'prompt') {
+        throw new SheetReadError(
+          'duplicate-column',
+          `Two columns could be the prompt: ${listWords(tied.map((c) => cellName(cells, c.index)))}. Choose the prompt column in the mapping, or rename one of them.`,
+          { headers: cells },
+        );
+      }
+      const others = list.slice(1).map((c) => cellName(cells, c.index));
+      const why = tied.length > 1 ? 'it comes first' : 'its header names the field most plainly';
+      notes.push(
+        `${listWords([...list].sort((a, b) => a.index - b.index).map((c) => cellName(cells, c.index)))} could all be the ${label}; ${cellName(cells, best.index)} is used (${why}), and ${listWords(others)} ${others.length > 1 ? 'are' : 'is'} kept as ${others.length > 1 ? 'extra columns' : 'an extra column'}. Choose another ${label} column in the mapping if that is wrong.`,
       );
+      for (const c of list.slice(1)) passedOver.add(c.index);
     }
-    indexOf[column] = hits[0]!;
-    taken.set(hits[0]!, column);
+    indexOf[column] = best.index;
+    taken.set(best.index, column);
   }
 
   const mapping: ColumnMapping = {};
@@ -152,9 +182,9 @@ export function mapColumns(headers: readonly string[], columnCount: number, over
     if (i !== undefined) mapping[column] = cells[i]!;
   }
 
-  const warnings: string[] = [];
   const extras: ColumnPlan['extras'] = [];
   const unmappedHeaders: string[] = [];
+  const unmatched: string[] = [];
   const used = new Set<string>();
   cells.forEach((h, i) => {
     if (taken.has(i)) return;
@@ -163,12 +193,22 @@ export function mapColumns(headers: readonly string[], columnCount: number, over
     if (used.has(key)) {
       let n = 2;
       while (used.has(`${key} (${n})`)) n++;
-      warnings.push(`Two columns are headed "${h}"; the one in column ${columnLetter(i)} is kept as "${key} (${n})".`);
+      notes.push(`Two columns are headed "${h}"; the one in column ${columnLetter(i)} is kept as "${key} (${n})".`);
       key = `${key} (${n})`;
     }
     used.add(key);
     extras.push({ index: i, key, named });
-    if (named) unmappedHeaders.push(h);
+    if (named) {
+      unmappedHeaders.push(h);
+      if (!known[i] && !passedOver.has(i)) unmatched.push(`${cellName(cells, i)}`);
+    }
   });
-  return { mapping, indexOf, extras, unmappedHeaders, warnings };
+  if (unmatched.length > 0) {
+    notes.push(
+      unmatched.length === 1
+        ? `Column ${unmatched[0]} matches no field the app knows; it is kept as an extra column for the file-name template. If it holds a prompt, a duration or another field, choose it in the mapping.`
+        : `Columns ${listWords(unmatched)} match no field the app knows; they are kept as extra columns for the file-name template. If one holds a prompt, a duration or another field, choose it in the mapping.`,
+    );
+  }
+  return { mapping, indexOf, extras, unmappedHeaders, warnings: notes };
 }

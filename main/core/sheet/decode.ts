@@ -1,17 +1,30 @@
 /**
- * Bytes -> text, detecting what spreadsheet apps actually write: UTF-8 (with or without BOM), UTF-16 LE/BE
- * ("Unicode text" from Excel: with BOM, sometimes without), and Windows-1252 (CSV saved by European Excel).
- * Pure WHATWG TextDecoder, so the browser and Node decode identically.
+ * Bytes -> text, detecting what spreadsheet apps actually write: UTF-8 (with or without BOM), UTF-16 LE/BE ("Unicode
+ * text" from Excel: with BOM, sometimes without), and the single-byte encodings of older Excel: Windows-1252, Mac
+ * Roman and DOS CP850. A single-byte file carries no name for its encoding, so it is guessed from how its accented
+ * letters read; when the guess is close, `sure` is false and the caller shows the text and asks.
  */
 import { SheetReadError } from './errors';
+import {
+  ENCODING_NAMES,
+  SINGLE_BYTE_ENCODINGS,
+  decodeSingleByte,
+  plausibility,
+  singleByteOf,
+  type SingleByteEncoding,
+} from './single-byte';
 
-export type DetectedEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type DetectedEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | SingleByteEncoding;
 
 export interface DecodedText {
   text: string;
-  /** The WHATWG name of the encoding used ("utf-8", "utf-16le", "utf-16be", "windows-1252", or an override's name). */
+  /** "utf-8", "utf-16le", "utf-16be", "windows-1252", "macintosh", "ibm850", or an override's WHATWG name. */
   encoding: string;
   hadBom: boolean;
+  /** False when the encoding was guessed and another reading was nearly as likely. */
+  sure: boolean;
+  /** The other encodings that were close, best first (only when not sure). */
+  alternatives: string[];
 }
 
 const BOMS: ReadonlyArray<{ encoding: DetectedEncoding; bytes: readonly number[] }> = [
@@ -49,13 +62,42 @@ export function sniffUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
   return null;
 }
 
-export function isValidUtf8(bytes: Uint8Array): boolean {
+/**
+ * The text when the bytes are valid UTF-8, else null. The lenient decoder is several times faster than the strict
+ * one, and only an invalid sequence (or a U+FFFD really written in the file) leaves a U+FFFD behind, so the strict
+ * decode runs only then, to tell the two apart.
+ */
+function strictUtf8(bytes: Uint8Array): string | null {
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  if (!text.includes('\ufffd')) return text;
   try {
-    new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-    return true;
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    return false;
+    return null;
   }
+}
+
+export function isValidUtf8(bytes: Uint8Array): boolean {
+  return strictUtf8(bytes) !== null;
+}
+
+const GUESS_SAMPLE_BYTES = 256 * 1024;
+
+/**
+ * Picks the single-byte encoding under which the file's accented letters read most like European text. Sure when
+ * the winner is clearly ahead; otherwise the close runners-up are returned too, best first.
+ */
+export function guessSingleByte(bytes: Uint8Array): { encoding: SingleByteEncoding; sure: boolean; alternatives: SingleByteEncoding[] } {
+  const sample = bytes.subarray(0, GUESS_SAMPLE_BYTES);
+  const high: number[] = [];
+  for (let i = 0; i < sample.length; i++) if (sample[i]! >= 0x80) high.push(i);
+  // Single-byte decodings keep one character per byte, so byte positions are string positions.
+  const scored = SINGLE_BYTE_ENCODINGS.map((encoding) => ({ encoding, score: plausibility(decodeSingleByte(sample, encoding), high) })).sort(
+    (a, b) => b.score - a.score,
+  );
+  const best = scored[0]!;
+  const close = scored.slice(1).filter((s) => best.score - s.score < Math.max(4, Math.abs(best.score) * 0.25));
+  return { encoding: best.encoding, sure: close.length === 0, alternatives: close.map((s) => s.encoding) };
 }
 
 function makeDecoder(label: string): TextDecoder {
@@ -65,28 +107,46 @@ function makeDecoder(label: string): TextDecoder {
   } catch {
     throw new SheetReadError(
       'bad-encoding',
-      `"${label}" is not a text encoding this app knows. Choose UTF-8, UTF-16 or Windows-1252 (Western European), or leave the encoding on automatic.`,
+      `"${label}" is not a text encoding this app knows. Choose UTF-8, UTF-16, Windows-1252, Mac Roman or DOS CP850, or leave the encoding on automatic.`,
     );
   }
 }
 
+/** The label of an encoding as this module names it ("cp850" -> "ibm850", "UTF8" -> "utf-8"). */
+export function canonicalEncoding(label: string): string {
+  const single = singleByteOf(label);
+  if (single) return single;
+  return makeDecoder(label.trim()).encoding;
+}
+
+export function encodingName(encoding: string): string {
+  return ENCODING_NAMES[encoding] ?? encoding;
+}
+
+function decodeWith(bytes: Uint8Array, label: string): { text: string; encoding: string; hadBom: boolean } {
+  const bom = sniffBom(bytes);
+  const single = singleByteOf(label);
+  if (single) return { text: decodeSingleByte(bytes, single), encoding: single, hadBom: false };
+  const decoder = makeDecoder(label.trim());
+  const encoding = decoder.encoding;
+  const skip = bom && bom.encoding === encoding ? bom.length : 0;
+  return { text: decoder.decode(bytes.subarray(skip)), encoding, hadBom: skip > 0 };
+}
+
 /**
- * Decodes bytes with the detected encoding, or with `override` (any WHATWG label) when given. A BOM is removed only
- * when it matches the encoding used.
+ * Decodes bytes with the detected encoding, or with `override` (a WHATWG label, or "macintosh"/"ibm850" and their
+ * usual names) when given. A BOM is removed only when it matches the encoding used.
  */
 export function decodeBytes(bytes: Uint8Array, override?: string): DecodedText {
+  if (override !== undefined && override.trim() !== '') return { ...decodeWith(bytes, override), sure: true, alternatives: [] };
   const bom = sniffBom(bytes);
-  if (override !== undefined && override.trim() !== '') {
-    const decoder = makeDecoder(override.trim());
-    const encoding = decoder.encoding;
-    const skip = bom && bom.encoding === encoding ? bom.length : 0;
-    return { text: decoder.decode(bytes.subarray(skip)), encoding, hadBom: skip > 0 };
-  }
   if (bom) {
-    return { text: makeDecoder(bom.encoding).decode(bytes.subarray(bom.length)), encoding: bom.encoding, hadBom: true };
+    return { text: makeDecoder(bom.encoding).decode(bytes.subarray(bom.length)), encoding: bom.encoding, hadBom: true, sure: true, alternatives: [] };
   }
   const utf16 = sniffUtf16(bytes);
-  if (utf16) return { text: makeDecoder(utf16).decode(bytes), encoding: utf16, hadBom: false };
-  if (isValidUtf8(bytes)) return { text: makeDecoder('utf-8').decode(bytes), encoding: 'utf-8', hadBom: false };
-  return { text: makeDecoder('windows-1252').decode(bytes), encoding: 'windows-1252', hadBom: false };
+  if (utf16) return { text: makeDecoder(utf16).decode(bytes), encoding: utf16, hadBom: false, sure: true, alternatives: [] };
+  const utf8 = strictUtf8(bytes);
+  if (utf8 !== null) return { text: utf8, encoding: 'utf-8', hadBom: false, sure: true, alternatives: [] };
+  const guess = guessSingleByte(bytes);
+  return { text: decodeSingleByte(bytes, guess.encoding), encoding: guess.encoding, hadBom: false, sure: guess.sure, alternatives: guess.alternatives };
 }

@@ -8,7 +8,10 @@ export type SheetReadErrorCode =
   | 'bad-encoding'
   | 'no-prompt-column'
   | 'duplicate-column'
-  | 'bad-mapping';
+  | 'bad-mapping'
+  | 'too-large'
+  | 'encrypted'
+  | 'bad-header-row';
 
 export interface SheetReadErrorDetails {
   /** The header cells, when the file was read far enough to have them (lets a UI offer a mapping). */
@@ -30,4 +33,10 @@ export class SheetReadError extends Error {
 
 export function isSheetReadError(e: unknown): e is SheetReadError {
   return e instanceof SheetReadError || (e instanceof Error && e.name === 'SheetReadError' && 'code' in e);
+}
+
+/** The one message for a sheet past the row limit, whatever its format. */
+export function tooManyRows(limit: number): SheetReadError {
+  const n = String(limit).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return new SheetReadError('too-large', `This sheet has more than ${n} rows; the most this app reads at once is ${n}. Split it into smaller sheets.`);
 }

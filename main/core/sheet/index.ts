@@ -1,17 +1,21 @@
 /**
  * Spreadsheet import: bytes in, rows out. Pure TypeScript (no Node-only imports) so the renderer and the CLI read a
- * sheet identically. XLSX support (exceljs) is loaded on demand from ./parse-xlsx.
+ * sheet identically. Long sheets are read in slices that give the event loop a turn (pace.ts), so neither the window
+ * nor Electron's main process freezes while 200,000 rows are read.
  */
-import { mapColumns } from './columns';
-import { decodeBytes } from './decode';
-import { SheetReadError } from './errors';
-import { parseCsv } from './parse-csv';
+import { mapColumns, type ColumnPlan } from './columns';
+import { decodeBytes, encodingName } from './decode';
+import { SheetReadError, tooManyRows } from './errors';
+import { formatCount, formatMegabytes } from './format';
+import { chooseHeader } from './header-row';
+import { MAX_SHEET_ROWS, MAX_TEXT_SHEET_BYTES } from './limits';
+import { detectDelimiter, readDelimited, sepLine } from './parse-csv';
 import { buildRows } from './rows';
-import type { ImportedSheet, ImportOptions, RawTable, SheetIssue } from './types';
+import type { Delimiter, ImportedSheet, ImportOptions, RawRows, ReadIssue, SheetIssue } from './types';
 
 export * from './types';
 export { SheetReadError, isSheetReadError, type SheetReadErrorCode, type SheetReadErrorDetails } from './errors';
-export { decodeBytes, type DecodedText, type DetectedEncoding } from './decode';
+export { decodeBytes, encodingName, canonicalEncoding, type DecodedText, type DetectedEncoding } from './decode';
 export { parseCsv, detectDelimiter, type CsvParseResult, type CsvIssue } from './parse-csv';
 export { mapColumns, matchHeader, headerKey, columnLetter, type ColumnPlan } from './columns';
 export {
@@ -33,8 +37,8 @@ export {
   type SheetValidation,
   type ValidateSheetOptions,
 } from './validate';
-export { classifyImage, type CheckFile, type FileCheck, type ImageRef } from './image';
-export { IMAGE_LIMIT_BYTES, NEGATIVE_PROMPT_LIMIT, DEFAULT_PROMPT_LIMIT } from './limits';
+export { classifyImage, imageKindOf, type CheckFile, type FileCheck, type ImageRef } from './image';
+export { IMAGE_LIMIT_BYTES, NEGATIVE_PROMPT_LIMIT, DEFAULT_PROMPT_LIMIT, MAX_SHEET_ROWS } from './limits';
 export { toCsv, rowsToCsv, rowsToTable, templateCsv, escapeFormula, type CsvWriteOptions } from './serialize';
 
 const WHAT_TO_SAVE = 'Save it from Excel, Numbers or Google Sheets as .xlsx or CSV.';
@@ -60,9 +64,16 @@ function sniffFormat(bytes: Uint8Array, fileName: string | undefined): 'xlsx' | 
     return 'xlsx';
   }
   if (startsWith(bytes, 0xd0, 0xcf, 0x11, 0xe0)) {
+    // Excel wraps a password-protected .xlsx in the same container as an old .xls.
+    if (ext === 'xlsx' || ext === 'xlsm') {
+      throw new SheetReadError('encrypted', 'This workbook is password-protected. Open it in Excel, remove the password (or save an unprotected copy), then import that file.');
+    }
     throw new SheetReadError('old-excel', 'This is an old-style Excel file (.xls). Open it in Excel and save it as .xlsx or CSV, then import that file.');
   }
   if (startsWith(bytes, 0x25, 0x50, 0x44, 0x46)) throw new SheetReadError('not-a-sheet', `This is a PDF, not a spreadsheet. ${WHAT_TO_SAVE}`);
+  if (bytes.length > MAX_TEXT_SHEET_BYTES) {
+    throw new SheetReadError('too-large', `This file is ${formatMegabytes(bytes.length)}; the most this app reads as CSV or TSV is ${formatMegabytes(MAX_TEXT_SHEET_BYTES)}. Split it into smaller sheets.`);
+  }
   return 'text';
 }
 
@@ -82,48 +93,99 @@ function looksBinary(text: string): boolean {
   return control / sample.length > 0.05;
 }
 
+type Base = Pick<ImportedSheet, 'format' | 'encoding' | 'delimiter' | 'sheetNames' | 'sheetName' | 'hiddenSheets' | 'encodingSure' | 'encodingAlternatives'>;
+
+async function readText(bytes: Uint8Array, opts: ImportOptions, notes: SheetIssue[]): Promise<{ raw: RawRows; base: Base }> {
+  const decoded = decodeBytes(bytes, opts.encoding);
+  if (looksBinary(decoded.text)) throw new SheetReadError('not-a-sheet', `This file does not look like a spreadsheet. ${WHAT_TO_SAVE}`);
+  if (opts.encoding === undefined && decoded.encoding !== 'utf-8' && !decoded.encoding.startsWith('utf-16')) {
+    const others = decoded.alternatives.map(encodingName);
+    notes.push({
+      message: decoded.sure
+        ? `This file is not UTF-8; it was read as ${encodingName(decoded.encoding)}, judged from its accented letters. If they look wrong, choose another encoding.`
+        : `This file is not UTF-8, and its encoding is not certain: it was read as ${encodingName(decoded.encoding)}, but ${others.join(' or ')} would also fit. Check the accented letters in the prompts, and choose another encoding if they look wrong.`,
+    });
+  }
+  const sep = opts.delimiter ? null : sepLine(decoded.text);
+  const body = sep ? decoded.text.slice(sep.length) : decoded.text;
+  const delimiter: Delimiter = opts.delimiter ?? sep?.delimiter ?? detectDelimiter(body) ?? ',';
+  const raw = await readDelimited(body, delimiter);
+  // The `sep=` line is not a row of the sheet (Excel hides it too), so row numbers count from the line after it.
+  return {
+    raw,
+    base: {
+      format: delimiter === '\t' ? 'tsv' : 'csv',
+      encoding: decoded.encoding,
+      delimiter,
+      encodingSure: decoded.sure,
+      encodingAlternatives: decoded.alternatives,
+    },
+  };
+}
+
+async function readWorkbookRows(bytes: Uint8Array, opts: ImportOptions, notes: SheetIssue[]): Promise<{ raw: RawRows; base: Base }> {
+  const { readXlsx } = await import('./parse-xlsx');
+  const read = await readXlsx(bytes, opts.sheet === undefined ? {} : { sheet: opts.sheet });
+  if (read.choice) notes.push({ message: read.choice });
+  const hidden = read.sheets.filter((s) => s.hidden).map((s) => s.name);
+  return {
+    raw: read,
+    base: {
+      format: 'xlsx',
+      encoding: null,
+      delimiter: null,
+      sheetNames: read.sheets.map((s) => s.name),
+      sheetName: read.sheetName,
+      hiddenSheets: hidden,
+      encodingSure: true,
+      encodingAlternatives: [],
+    },
+  };
+}
+
+/** Read issues land on their row: an error stops the row when its cell feeds a field, else it is a note. */
+function placeIssues(issues: readonly ReadIssue[], headerRow: number, plan: ColumnPlan, indexBySource: ReadonlyMap<number, number>) {
+  const used = new Set(Object.values(plan.indexOf));
+  const errors: SheetIssue[] = [];
+  const notes: SheetIssue[] = [];
+  for (const issue of issues) {
+    if (issue.sourceRow < headerRow) continue; // above the header: a title, not read
+    const row = indexBySource.get(issue.sourceRow);
+    const entry = row === undefined ? { message: issue.message } : { row, message: issue.message };
+    const matters = issue.column === undefined || used.has(issue.column);
+    if (issue.severity === 'error' && matters && row !== undefined) errors.push(entry);
+    else notes.push(entry);
+  }
+  return { errors, notes };
+}
+
 /**
  * Reads a CSV, TSV or XLSX file. Throws SheetReadError when the file cannot be used at all (empty, not a
- * spreadsheet, no prompt column, ambiguous columns); problems with single rows come back in `errors`/`warnings`.
+ * spreadsheet, too large, no prompt column); problems with single rows come back in `errors`/`warnings`.
  */
 export async function importSheet(bytes: Uint8Array, opts: ImportOptions = {}): Promise<ImportedSheet> {
   const kind = sniffFormat(bytes, opts.fileName);
-  const warnings: SheetIssue[] = [];
-  const sourceErrors: Array<{ sourceRow: number; message: string }> = [];
-  let table: RawTable;
-  let base: Pick<ImportedSheet, 'format' | 'encoding' | 'delimiter' | 'sheetNames' | 'sheetName'>;
+  const notes: SheetIssue[] = [];
+  const { raw, base } = kind === 'xlsx' ? await readWorkbookRows(bytes, opts, notes) : await readText(bytes, opts, notes);
+  const sheetDetails = base.sheetNames ? { sheetNames: base.sheetNames } : {};
 
-  if (kind === 'xlsx') {
-    const { readXlsx } = await import('./parse-xlsx');
-    const read = await readXlsx(bytes, opts.sheet === undefined ? {} : { sheet: opts.sheet });
-    table = read;
-    base = { format: 'xlsx', encoding: null, delimiter: null, sheetNames: read.sheetNames, sheetName: read.sheetName };
-    if (opts.sheet === undefined && read.sheetNames.length > 1) {
-      warnings.push({ message: `Read the first sheet, "${read.sheetName}", of ${read.sheetNames.length} (${read.sheetNames.map((n) => `"${n}"`).join(', ')}). Choose another sheet if your prompts are elsewhere.` });
-    }
-  } else {
-    const decoded = decodeBytes(bytes, opts.encoding);
-    if (looksBinary(decoded.text)) {
-      throw new SheetReadError('not-a-sheet', `This file does not look like a spreadsheet. ${WHAT_TO_SAVE}`);
-    }
-    if (decoded.encoding === 'windows-1252' && opts.encoding === undefined) {
-      warnings.push({ message: 'This file is not UTF-8; it was read as Windows-1252 (Western European, as older Excel saves CSV). If accented letters look wrong, choose the right encoding.' });
-    }
-    const parsed = parseCsv(decoded.text, opts.delimiter ? { delimiter: opts.delimiter } : {});
-    table = parsed;
-    sourceErrors.push(...parsed.errors);
-    base = { format: parsed.delimiter === '\t' ? 'tsv' : 'csv', encoding: decoded.encoding, delimiter: parsed.delimiter };
+  if (raw.rows.length === 0) {
+    throw new SheetReadError('empty', `The ${base.sheetName ? `sheet "${base.sheetName}"` : 'file'} has no rows. Put a header row (e.g. "prompt") and one prompt per row below it.`, sheetDetails);
   }
-
-  if (table.headerRow === 0) {
-    throw new SheetReadError('empty', 'The file has no rows. Put a header row (e.g. "prompt") and one prompt per row below it.', {
-      ...(base.sheetNames ? { sheetNames: base.sheetNames } : {}),
-    });
+  let table;
+  try {
+    table = chooseHeader(raw, opts.headerRow);
+  } catch (e) {
+    if (e instanceof SheetReadError) throw new SheetReadError(e.code, e.message, { ...sheetDetails, ...e.details });
+    throw e;
   }
+  if (table.rows.length > MAX_SHEET_ROWS) throw tooManyRows(MAX_SHEET_ROWS);
+  if (table.note) notes.push({ message: table.note });
   const headers = table.header.map((h) => h.trim());
-  const width = Math.max(headers.length, ...table.rows.map((r) => r.length));
-  const details = { headers, ...(base.sheetNames ? { sheetNames: base.sheetNames } : {}) };
-  let plan;
+  let width = headers.length;
+  for (const r of table.rows) if (r.length > width) width = r.length; // a loop: spreading 200,000 rows into Math.max overflows the stack
+  const details = { headers, ...sheetDetails };
+  let plan: ColumnPlan;
   try {
     plan = mapColumns(headers, width, opts.mapping);
   } catch (e) {
@@ -131,28 +193,28 @@ export async function importSheet(bytes: Uint8Array, opts: ImportOptions = {}): 
     throw e;
   }
   if (plan.indexOf.prompt === undefined) {
-    throw new SheetReadError('no-prompt-column', 'No column looks like a prompt. Name one column "prompt" or choose it in the mapping.', details);
+    const where = table.headerRow > 1 ? ` (the header was taken from row ${formatCount(table.headerRow)})` : '';
+    throw new SheetReadError('no-prompt-column', `No column looks like a prompt${where}. Name one column "prompt" or choose it in the mapping.`, details);
   }
-  warnings.push(...plan.warnings.map((message) => ({ message })));
+  notes.push(...plan.warnings.map((message) => ({ message })));
 
-  const built = buildRows(table, plan);
-  warnings.push(...built.warnings);
-  if (built.rows.length === 0) warnings.push({ message: 'The sheet has a header row but no rows below it.' });
-
-  const indexBySource = new Map(built.rows.map((r) => [r.sourceRow, r.index]));
-  const errors: SheetIssue[] = sourceErrors.map((e) => {
-    const row = indexBySource.get(e.sourceRow);
-    return row === undefined ? { message: e.message } : { row, message: e.message };
-  });
+  const built = await buildRows(table, plan);
+  if (built.rows.length === 0) notes.push({ message: 'The sheet has a header row but no rows below it.' });
+  const indexBySource = new Map<number, number>();
+  if (raw.issues.length > 0) for (const r of built.rows) indexBySource.set(r.sourceRow, r.index);
+  const placed = placeIssues(raw.issues, table.headerRow, plan, indexBySource);
 
   return {
     ...base,
+    encodingSure: base.encodingSure,
+    encodingAlternatives: base.encodingAlternatives,
+    headerRow: table.headerRow,
     headers,
     mapping: plan.mapping,
     unmappedHeaders: plan.unmappedHeaders,
     rows: built.rows,
-    warnings,
-    errors,
+    warnings: [...notes, ...placed.notes, ...built.warnings],
+    errors: placed.errors,
   };
 }
 
@@ -160,4 +222,10 @@ export async function importSheet(bytes: Uint8Array, opts: ImportOptions = {}): 
 export async function listWorkbookSheets(bytes: Uint8Array): Promise<string[]> {
   const { listSheetNames } = await import('./parse-xlsx');
   return listSheetNames(bytes);
+}
+
+/** The sheets of an XLSX workbook with their hidden state, without reading rows. */
+export async function listWorkbookSheetInfo(bytes: Uint8Array): Promise<Array<{ name: string; hidden: boolean }>> {
+  const { listSheets } = await import('./parse-xlsx');
+  return listSheets(bytes);
 }

@@ -1,12 +1,17 @@
 /**
- * CSV/TSV text -> header + rows with Papa Parse. Handles the delimiters spreadsheet apps write (`,` `;` tab `|`),
- * quoted cells with delimiters and line breaks, and CRLF/LF/CR record breaks, even mixed in one file.
+ * CSV/TSV text -> rows of cells, read the way Excel reads them: any of the delimiters spreadsheet apps write (`,` `;`
+ * tab `|`), quoted cells holding delimiters and line breaks, CRLF/LF/CR record breaks even mixed in one file, a
+ * quote inside an unquoted cell kept as a letter, and a cell that starts with a quoted part followed by more text
+ * ("Action!" the director shouts) read as Excel does: the quoted part without its quotes, then the rest.
  *
- * Cells are returned exactly as written (no trimming); trimming belongs to the row step so the CSV layer
- * round-trips any text.
+ * Papa Parse rejects that last shape and then swallows the rest of the file into one cell, so the reader is our own:
+ * one pass that jumps between quotes, delimiters and breaks with indexOf. Cells are returned exactly as written (no
+ * trimming); trimming belongs to the row step so this layer round-trips any text.
  */
-import Papa from 'papaparse';
-import { DELIMITERS, type Delimiter, type RawTable } from './types';
+import { tooManyRows } from './errors';
+import { HEADER_SEARCH_ROWS, MAX_SHEET_ROWS } from './limits';
+import { Pacer } from './pace';
+import { DELIMITERS, type Delimiter, type RawRows, type RawTable, type ReadIssue } from './types';
 
 export interface CsvIssue {
   /** Row number as a spreadsheet app shows it (1-based, header row and blank rows counted). */
@@ -25,133 +30,175 @@ const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
 
-/**
- * Rewrites record breaks outside quoted cells (CRLF, CR) as LF, leaving the inside of quoted cells untouched, so
- * Papa Parse (which takes one newline sequence per file) reads files whose line endings are mixed. A quote opens a
- * quoted cell only at the start of a cell, as in RFC 4180 and Papa Parse.
- */
-export function normaliseRecordBreaks(text: string, delimiter: string): string {
-  if (!text.includes('\r')) return text;
-  const delim = delimiter.charCodeAt(0);
-  const parts: string[] = [];
-  let last = 0;
-  let inQuotes = false;
-  let cellStart = true;
-  for (let i = 0; i < text.length; ) {
-    const ch = text.charCodeAt(i);
-    if (inQuotes) {
-      if (ch === QUOTE) {
-        if (text.charCodeAt(i + 1) === QUOTE) {
-          i += 2;
-          continue;
-        }
-        inQuotes = false;
-      }
-      i++;
-      continue;
-    }
-    if (ch === QUOTE && cellStart) {
-      inQuotes = true;
-      cellStart = false;
-      i++;
-      continue;
-    }
-    if (ch === CR) {
-      parts.push(text.slice(last, i), '\n');
-      i += text.charCodeAt(i + 1) === LF ? 2 : 1;
-      last = i;
-      cellStart = true;
-      continue;
-    }
-    cellStart = ch === LF || ch === delim;
-    i++;
-  }
-  parts.push(text.slice(last));
-  return parts.join('');
+interface Cursor {
+  pos: number;
+  /** Records read so far (blank ones included): the next record's row number is record + 1. */
+  record: number;
+}
+
+interface Sink {
+  rows: string[][];
+  sourceRows: number[];
+  issues: ReadIssue[];
 }
 
 function isBlank(cells: readonly string[]): boolean {
-  return cells.every((c) => c.trim() === '');
+  for (const c of cells) if (c.trim() !== '') return false;
+  return true;
+}
+
+/**
+ * Reads up to `limit` records from `cur.pos`, appending non-blank ones to `sink`. Returns false at the end of text.
+ * The next delimiter and break positions are cached and only searched again once passed, so the whole file costs
+ * one indexOf sweep per character kind.
+ */
+function readRecords(text: string, delimiter: string, cur: Cursor, sink: Sink, limit: number, maxRows: number): boolean {
+  const n = text.length;
+  const delim = delimiter.charCodeAt(0);
+  let nextDelim = -2;
+  let nextLf = -2;
+  let nextCr = -2;
+  const find = (ch: string, from: number, cached: number) => (cached >= from || cached === -1 ? cached : text.indexOf(ch, from));
+  for (let done = 0; done < limit; done++) {
+    if (cur.pos >= n) return false;
+    const row = cur.record + 1;
+    const cells: string[] = [];
+    let i = cur.pos;
+    for (;;) {
+      let value: string;
+      if (text.charCodeAt(i) === QUOTE) {
+        // A quoted cell: up to the next lone quote, "" standing for one quote.
+        let j = i + 1;
+        value = '';
+        for (;;) {
+          const q = text.indexOf('"', j);
+          if (q < 0) {
+            value += text.slice(j);
+            i = n;
+            sink.issues.push({
+              sourceRow: row,
+              severity: 'error',
+              message: `A quoted cell starting on row ${row} of the file is never closed: a double quote (") is missing, so the rest of the file was read into that one cell.`,
+            });
+            break;
+          }
+          if (text.charCodeAt(q + 1) === QUOTE) {
+            value += text.slice(j, q + 1);
+            j = q + 2;
+            continue;
+          }
+          value += text.slice(j, q);
+          i = q + 1;
+          break;
+        }
+        // Text after the closing quote: Excel keeps it, as written, up to the next delimiter or break.
+        nextDelim = find(delimiter, i, nextDelim);
+        nextLf = find('\n', i, nextLf);
+        nextCr = find('\r', i, nextCr);
+        const end = Math.min(nextDelim < 0 ? n : nextDelim, nextLf < 0 ? n : nextLf, nextCr < 0 ? n : nextCr);
+        if (end > i) {
+          const rest = text.slice(i, end);
+          sink.issues.push({
+            sourceRow: row,
+            column: cells.length,
+            severity: 'note',
+            message: `A cell on row ${row} starts with a quoted part followed by more text (${JSON.stringify(`"${value}"${rest}`.slice(0, 80))}); it was read as Excel reads it: ${JSON.stringify((value + rest).slice(0, 80))}. If the quotes belong to the text, put the whole cell in quotes and double the quotes inside it.`,
+          });
+          value += rest;
+          i = end;
+        }
+      } else {
+        nextDelim = find(delimiter, i, nextDelim);
+        nextLf = find('\n', i, nextLf);
+        nextCr = find('\r', i, nextCr);
+        const end = Math.min(nextDelim < 0 ? n : nextDelim, nextLf < 0 ? n : nextLf, nextCr < 0 ? n : nextCr);
+        value = text.slice(i, end);
+        i = end;
+      }
+      cells.push(value);
+      const c = text.charCodeAt(i);
+      if (c === delim && i < n) {
+        i++;
+        continue;
+      }
+      if (c === CR) i += text.charCodeAt(i + 1) === LF ? 2 : 1;
+      else if (c === LF) i++;
+      break;
+    }
+    cur.pos = i;
+    cur.record = row;
+    if (!isBlank(cells)) {
+      if (sink.rows.length >= maxRows) throw tooManyRows(MAX_SHEET_ROWS);
+      sink.rows.push(cells);
+      sink.sourceRows.push(row);
+    }
+  }
+  return cur.pos < n;
+}
+
+/** Header + data rows allowed: the header row is one of them. */
+export const MAX_RECORDS = MAX_SHEET_ROWS + 1 + HEADER_SEARCH_ROWS;
+
+/** Reads every non-blank record, giving the event loop a turn between batches of rows. */
+export async function readDelimited(text: string, delimiter: Delimiter, maxRows = MAX_RECORDS): Promise<RawRows> {
+  const sink: Sink = { rows: [], sourceRows: [], issues: [] };
+  const cur: Cursor = { pos: 0, record: 0 };
+  const pacer = new Pacer();
+  while (readRecords(text, delimiter, cur, sink, 2000, maxRows)) if (pacer.due()) await pacer.pause();
+  return sink;
+}
+
+/** The same, in one go (small texts, tests, delimiter detection). */
+export function readDelimitedSync(text: string, delimiter: Delimiter, limit = Number.POSITIVE_INFINITY, maxRows = MAX_RECORDS): RawRows {
+  const sink: Sink = { rows: [], sourceRows: [], issues: [] };
+  readRecords(text, delimiter, { pos: 0, record: 0 }, sink, limit, maxRows);
+  return sink;
+}
+
+/** Excel's `sep=;` first line names the delimiter; the line itself is not part of the sheet. */
+export function sepLine(text: string): { delimiter: Delimiter; length: number } | null {
+  const m = /^"?sep=(.)"?[ \t]*(\r\n|\n|\r|$)/i.exec(text.slice(0, 16));
+  if (!m) return null;
+  const d = m[1] as Delimiter;
+  return (DELIMITERS as readonly string[]).includes(d) ? { delimiter: d, length: m[0].length } : null;
 }
 
 const DETECT_SAMPLE_CHARS = 64 * 1024;
 const DETECT_PREVIEW_ROWS = 50;
 
 /**
- * Picks the delimiter whose header splits into 2+ cells and whose rows most often have the header's cell count
- * (quote-aware, so a `;` file with commas inside prompts is read right). Ties go to more columns, then to the order
- * `,` `;` tab `|`. Null when no candidate splits the header (a single-column file).
+ * Picks the delimiter whose rows most often have the same cell count as the widest of the first rows (quote-aware, so
+ * a `;` file with commas inside prompts is read right). A title row above the header ("Table 1") splits into one cell
+ * whatever the delimiter, so the count to match is the most common one of 2 or more. Ties go to more columns, then to
+ * the order `,` `;` tab `|`. Null when no candidate splits any row (a single-column file).
  */
 export function detectDelimiter(text: string): Delimiter | null {
   const sample = text.slice(0, DETECT_SAMPLE_CHARS);
   let best: { delimiter: Delimiter; score: number; columns: number } | null = null;
   for (const delimiter of DELIMITERS) {
-    const rows = Papa.parse<string[]>(normaliseRecordBreaks(sample, delimiter), {
-      delimiter,
-      newline: '\n',
-      quoteChar: '"',
-      preview: DETECT_PREVIEW_ROWS,
-    }).data.filter((r) => !isBlank(r));
+    const rows = readDelimitedSync(sample, delimiter, DETECT_PREVIEW_ROWS).rows;
     if (rows.length === 0 && sample.trim() !== '') return delimiter; // nothing but this delimiter: a blank sheet
-    const header = rows[0];
-    if (!header || header.length < 2) continue;
-    const body = rows.slice(1);
-    const score = body.length === 0 ? 1 : body.filter((r) => r.length === header.length).length / body.length;
-    if (!best || score > best.score || (score === best.score && header.length > best.columns)) {
-      best = { delimiter, score, columns: header.length };
-    }
+    const counts = new Map<number, number>();
+    for (const r of rows) if (r.length >= 2) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);
+    if (counts.size === 0) continue;
+    let columns = 0;
+    let hits = 0;
+    for (const [width, count] of counts) if (count > hits || (count === hits && width > columns)) [columns, hits] = [width, count];
+    const score = hits / rows.length;
+    if (!best || score > best.score || (score === best.score && columns > best.columns)) best = { delimiter, score, columns };
   }
   return best?.delimiter ?? null;
 }
 
-function describePapaError(code: string, sourceRow: number, message: string): string {
-  switch (code) {
-    case 'MissingQuotes':
-      return `A quoted cell starting on row ${sourceRow} of the file is never closed: a double quote (") is missing, so the rest of the file may have been read into that one cell.`;
-    case 'InvalidQuotes':
-      return `Row ${sourceRow} of the file has a quoted cell with text after its closing quote. Inside a quoted cell, write a double quote as two ("").`;
-    default:
-      return `Row ${sourceRow} of the file: ${message}.`;
-  }
-}
-
-/** Parses CSV/TSV text (already decoded, BOM removed). */
+/** Parses CSV/TSV text (already decoded, BOM removed) into a header (the first non-blank row) and rows. */
 export function parseCsv(text: string, opts: { delimiter?: Delimiter } = {}): CsvParseResult {
-  const detected = opts.delimiter ?? detectDelimiter(text);
+  const sep = sepLine(text);
+  const body = sep ? text.slice(sep.length) : text;
+  const detected = opts.delimiter ?? sep?.delimiter ?? detectDelimiter(body);
   const delimiter: Delimiter = detected ?? ',';
-  const result = Papa.parse<string[]>(normaliseRecordBreaks(text, delimiter), {
-    delimiter,
-    newline: '\n',
-    quoteChar: '"',
-    escapeChar: '"',
-    skipEmptyLines: false,
-    dynamicTyping: false,
-  });
-
-  const errors: CsvIssue[] = [];
-  const seen = new Set<string>();
-  for (const e of result.errors) {
-    if (e.type === 'Delimiter') continue;
-    const sourceRow = (e.row ?? 0) + 1;
-    const message = describePapaError(e.code, sourceRow, e.message);
-    if (seen.has(message)) continue;
-    seen.add(message);
-    errors.push({ sourceRow, message });
-  }
-
-  let header: string[] = [];
-  let headerRow = 0;
-  const rows: string[][] = [];
-  const sourceRows: number[] = [];
-  result.data.forEach((cells, i) => {
-    if (isBlank(cells)) return;
-    if (headerRow === 0) {
-      header = cells;
-      headerRow = i + 1;
-      return;
-    }
-    rows.push(cells);
-    sourceRows.push(i + 1);
-  });
+  const raw = readDelimitedSync(body, delimiter);
+  const [header = [], ...rows] = raw.rows;
+  const [headerRow = 0, ...sourceRows] = raw.sourceRows;
+  const errors = raw.issues.map((e) => ({ sourceRow: e.sourceRow, message: e.message }));
   return { header, headerRow, rows, sourceRows, delimiter, delimiterGuessed: detected === null, errors };
 }

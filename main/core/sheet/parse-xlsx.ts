@@ -1,129 +1,161 @@
 /**
- * XLSX bytes -> header + rows with exceljs (the `xlsx` npm package is stuck at a version with advisories).
+ * XLSX bytes -> rows of text cells. Our own reader over the zip directory and SpreadsheetML, not exceljs: exceljs
+ * drops a formula's saved result when it is FALSE, 0 or "" (so a cell reading FALSE arrived empty and the model's
+ * dearer default was used), cannot tell that from a formula never calculated, unpacks every part whole before
+ * looking at its size, and builds an object per cell. Here every part's size is checked against the limits from
+ * the zip's directory before anything is unpacked, the sheet is parsed as it unpacks, and saved values are used
+ * exactly as written. exceljs still writes the test workbooks.
  *
- * Kept in its own module: exceljs is large and its Node entry uses Node streams, so index.ts imports this file
- * lazily (`await import('./parse-xlsx')`) and a browser bundle resolves exceljs's own browser build on demand.
+ * Which sheet: the one asked for; else the tab that was open when the workbook was saved; else the first visible one.
+ * Hidden sheets (an old version kept by the studio) are listed as such and never read unless asked for by name.
  */
-import ExcelJS from 'exceljs';
-import type { Cell, CellValue, Worksheet } from 'exceljs';
 import { SheetReadError } from './errors';
-import type { RawTable } from './types';
+import { formatMegabytes } from './format';
+import { HEADER_SEARCH_ROWS, MAX_SHEET_ROWS, XLSX_MAX_CELLS, XLSX_MAX_UNPACKED_BYTES } from './limits';
+import type { RawRows } from './types';
+import { readDateStyles, readSharedStrings, readWorkbook, relsPathOf, workbookPartOf, type WorkbookInfo, type WorkbookSheet } from './xlsx-parts';
+import { readWorksheet } from './xlsx-sheet';
+import { readZipDirectory, unpackEntry, unpackText, type ZipEntry } from './zip';
 
-export interface XlsxReadResult extends RawTable {
-  sheetNames: string[];
+export interface XlsxSheetInfo {
+  name: string;
+  hidden: boolean;
+}
+
+export interface XlsxReadResult extends RawRows {
+  sheets: XlsxSheetInfo[];
   sheetName: string;
+  /** Why this sheet was read when none was asked for (several sheets, or a hidden one skipped). */
+  choice?: string;
 }
 
-/** Excel shows at most 15 significant digits; so do we (0.1 + 0.2 reads "0.3", not "0.30000000000000004"). */
-function numberText(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  return Number.isInteger(n) ? String(n) : String(Number.parseFloat(n.toPrecision(15)));
+export interface XlsxLimits {
+  maxUnpackedBytes: number;
+  maxCells: number;
 }
 
-/**
- * Dates as ISO 8601 without a zone (Excel dates have none): "2025-03-01", "2025-03-01T14:30:00". A time with no
- * date (Excel's day zero) reads "16:09", or "16:09:30" with seconds, which also rescues an aspect ratio such as
- * 16:9 that Excel silently turned into a time.
- */
-function dateText(d: Date): string {
-  if (Number.isNaN(d.getTime())) return '';
-  const iso = d.toISOString();
-  const day = iso.slice(0, 10);
-  const ms = iso.slice(19, 23);
-  const time = iso.slice(11, 19) + (ms === '.000' ? '' : ms);
-  if (day === '1899-12-30' || day === '1904-01-01') return time.endsWith(':00') && time.length === 8 ? time.slice(0, 5) : time;
-  return time === '00:00:00' ? day : `${day}T${time}`;
+const DEFAULT_LIMITS: XlsxLimits = { maxUnpackedBytes: XLSX_MAX_UNPACKED_BYTES, maxCells: XLSX_MAX_CELLS };
+
+function unreadable(detail: string): SheetReadError {
+  return new SheetReadError(
+    'unreadable-workbook',
+    `This file could not be read as an Excel workbook (${detail}). Open it in Excel, Numbers or Google Sheets and save or download it as .xlsx or CSV.`,
+  );
 }
 
-/** A cell value as the text a user sees in it. */
-export function cellText(value: CellValue | { richText: unknown } | unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return numberText(value);
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (value instanceof Date) return dateText(value);
-  if (typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if (Array.isArray(v.richText)) return v.richText.map((part: { text?: unknown }) => cellText(part.text)).join('');
-    if ('hyperlink' in v) return cellText(v.text ?? v.hyperlink);
-    if ('formula' in v || 'sharedFormula' in v) return cellText(v.result);
-    if (typeof v.error === 'string') return v.error;
-    if ('text' in v) return cellText(v.text);
+interface Package {
+  bytes: Uint8Array;
+  entries: Map<string, ZipEntry>;
+  workbook: WorkbookInfo;
+}
+
+async function optionalText(pkg: Pick<Package, 'bytes' | 'entries'>, part: string | null, limits: XlsxLimits): Promise<string | null> {
+  const entry = part ? pkg.entries.get(part) : undefined;
+  if (!entry) return null;
+  if (entry.uncompressedSize > limits.maxUnpackedBytes) throw tooBig(entry.uncompressedSize, limits);
+  return unpackText(pkg.bytes, entry);
+}
+
+function tooBig(bytes: number, limits: XlsxLimits): SheetReadError {
+  return new SheetReadError(
+    'too-large',
+    `This workbook unpacks to ${formatMegabytes(bytes)}; the most this app reads is ${formatMegabytes(limits.maxUnpackedBytes)}. Save the sheet with your prompts on its own (or as CSV), then import that file.`,
+  );
+}
+
+async function openPackage(bytes: Uint8Array, limits: XlsxLimits): Promise<Package> {
+  const entries = readZipDirectory(bytes);
+  const rootRels = await optionalText({ bytes, entries }, '_rels/.rels', limits);
+  const workbookPart = workbookPartOf(rootRels);
+  const workbookXml = await optionalText({ bytes, entries }, workbookPart, limits);
+  if (workbookXml === null) {
+    if (entries.has('content.xml')) throw new SheetReadError('not-a-sheet', 'This is an OpenDocument spreadsheet (.ods). Save it from LibreOffice as .xlsx or CSV, then import that file.');
+    throw unreadable('it has no workbook part: it is a zip, but not an Excel workbook');
   }
-  return String(value);
+  const rels = await optionalText({ bytes, entries }, relsPathOf(workbookPart), limits);
+  return { bytes, entries, workbook: readWorkbook(workbookPart, workbookXml, rels) };
 }
 
-function readCell(cell: Cell): string {
-  // Only the top-left cell of a merged range holds the value, as in Excel and in its CSV export.
-  if (cell.isMerged && cell.master.address !== cell.address) return '';
-  return cellText(cell.value);
+function sheetInfos(workbook: WorkbookInfo): XlsxSheetInfo[] {
+  return workbook.sheets.map((s) => ({ name: s.name, hidden: s.state !== 'visible' }));
 }
 
-async function loadWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    // exceljs types the input as a Node Buffer; its zip reader (JSZip) takes any Uint8Array.
-    await workbook.xlsx.load(bytes as unknown as Parameters<ExcelJS.Xlsx['load']>[0]);
-  } catch (e) {
-    throw new SheetReadError(
-      'unreadable-workbook',
-      `This file could not be read as an Excel workbook (${e instanceof Error ? e.message : String(e)}). Open it in Excel, Numbers or Google Sheets and save or download it as .xlsx or CSV.`,
-    );
-  }
-  return workbook;
+function listed(sheets: readonly WorkbookSheet[]): string {
+  return sheets.map((s) => `"${s.name}"${s.state !== 'visible' ? ' (hidden)' : ''}`).join(', ');
 }
 
-function pickSheet(workbook: ExcelJS.Workbook, sheet: string | number | undefined): Worksheet {
-  const sheets = workbook.worksheets;
+function pickSheet(workbook: WorkbookInfo, wanted: string | number | undefined): { sheet: WorkbookSheet; choice?: string } {
+  const sheets = workbook.sheets;
   const names = sheets.map((s) => s.name);
-  const listed = names.map((n) => `"${n}"`).join(', ');
-  if (sheets.length === 0) {
-    throw new SheetReadError('unreadable-workbook', 'This workbook has no sheets. Save a workbook that has your prompts on a sheet.');
-  }
-  if (sheet === undefined) return sheets[0]!;
-  if (typeof sheet === 'number') {
-    const found = sheets[sheet];
-    if (!found) {
-      throw new SheetReadError('no-such-sheet', `This workbook has ${sheets.length} sheet(s); there is no sheet number ${sheet + 1}. Pick one of ${listed}.`, { sheetNames: names });
+  if (sheets.length === 0) throw new SheetReadError('unreadable-workbook', 'This workbook has no sheets. Save a workbook that has your prompts on a sheet.');
+  const worksheets = sheets.filter((s) => s.part !== null);
+  if (wanted !== undefined) {
+    let found: WorkbookSheet | undefined;
+    if (typeof wanted === 'number') {
+      found = sheets[wanted];
+      if (!found) {
+        throw new SheetReadError('no-such-sheet', `This workbook has ${sheets.length} sheet(s); there is no sheet number ${wanted + 1}. Pick one of ${listed(sheets)}.`, { sheetNames: names });
+      }
+    } else {
+      const key = wanted.trim().toLowerCase();
+      found = sheets.find((s) => s.name === wanted) ?? sheets.find((s) => s.name.trim().toLowerCase() === key);
+      if (!found) throw new SheetReadError('no-such-sheet', `This workbook has no sheet named "${wanted}". Pick one of ${listed(sheets)}.`, { sheetNames: names });
     }
-    return found;
+    if (found.part === null) throw new SheetReadError('no-such-sheet', `"${found.name}" is a chart, not a sheet of cells. Pick one of ${listed(worksheets)}.`, { sheetNames: names });
+    return { sheet: found };
   }
-  const wanted = sheet.trim().toLowerCase();
-  const found = sheets.find((s) => s.name === sheet) ?? sheets.find((s) => s.name.trim().toLowerCase() === wanted);
-  if (!found) throw new SheetReadError('no-such-sheet', `This workbook has no sheet named "${sheet}". Pick one of ${listed}.`, { sheetNames: names });
-  return found;
+  const visible = worksheets.filter((s) => s.state === 'visible');
+  if (visible.length === 0) {
+    if (worksheets.length === 0) throw new SheetReadError('unreadable-workbook', 'This workbook has only charts, no sheet of cells. Save a workbook that has your prompts on a sheet.');
+    return { sheet: worksheets[0]!, choice: `Every sheet of this workbook is hidden; read "${worksheets[0]!.name}", the first.` };
+  }
+  const active = sheets[workbook.activeTab];
+  const useActive = active !== undefined && active.part !== null && active.state === 'visible';
+  const sheet = useActive ? active : visible[0]!;
+  const hidden = sheets.filter((s) => s.state !== 'visible');
+  if (sheets.length === 1) return { sheet };
+  const why = useActive ? 'the sheet that was open when the workbook was saved' : 'the first visible sheet';
+  const skipped = hidden.length > 0 ? ` Hidden ${hidden.length === 1 ? 'sheet' : 'sheets'} ${hidden.map((s) => `"${s.name}"`).join(', ')} ${hidden.length === 1 ? 'is' : 'are'} not read.` : '';
+  return {
+    sheet,
+    choice: `Read "${sheet.name}", ${why}, of ${sheets.length} sheets (${listed(sheets)}).${skipped} Choose another sheet if your prompts are elsewhere.`,
+  };
 }
 
-function readSheet(ws: Worksheet): RawTable {
-  let header: string[] = [];
-  let headerRow = 0;
-  const rows: string[][] = [];
-  const sourceRows: number[] = [];
-  for (let r = 1; r <= ws.rowCount; r++) {
-    const row = ws.findRow(r);
-    if (!row) continue;
-    const cells: string[] = [];
-    for (let c = 1; c <= row.cellCount; c++) cells.push(readCell(row.getCell(c)));
-    if (cells.every((t) => t.trim() === '')) continue;
-    if (headerRow === 0) {
-      header = cells;
-      headerRow = r;
-    } else {
-      rows.push(cells);
-      sourceRows.push(r);
-    }
-  }
-  return { header, headerRow, rows, sourceRows };
+/** The workbook's sheets in tab order, with their hidden state (for a sheet picker), without reading any cells. */
+export async function listSheets(bytes: Uint8Array, limits: XlsxLimits = DEFAULT_LIMITS): Promise<XlsxSheetInfo[]> {
+  return sheetInfos((await openPackage(bytes, limits)).workbook);
 }
 
 /** The workbook's sheet names, in tab order. */
 export async function listSheetNames(bytes: Uint8Array): Promise<string[]> {
-  return (await loadWorkbook(bytes)).worksheets.map((s) => s.name);
+  return (await listSheets(bytes)).map((s) => s.name);
 }
 
-/** Reads one sheet (default: the first) of an XLSX workbook as text cells. */
-export async function readXlsx(bytes: Uint8Array, opts: { sheet?: string | number } = {}): Promise<XlsxReadResult> {
-  const workbook = await loadWorkbook(bytes);
-  const ws = pickSheet(workbook, opts.sheet);
-  return { ...readSheet(ws), sheetNames: workbook.worksheets.map((s) => s.name), sheetName: ws.name };
+/** Reads one sheet of an XLSX workbook as text cells. */
+export async function readXlsx(bytes: Uint8Array, opts: { sheet?: string | number; limits?: XlsxLimits } = {}): Promise<XlsxReadResult> {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const pkg = await openPackage(bytes, limits);
+  const { sheet, choice } = pickSheet(pkg.workbook, opts.sheet);
+  const sheets = sheetInfos(pkg.workbook);
+  const entry = pkg.entries.get(sheet.part!);
+  if (!entry) throw unreadable(`the sheet "${sheet.name}" is missing from the file`);
+  // Before anything big is unpacked: the parts this read needs, by the sizes the zip directory declares.
+  const declared = [pkg.workbook.sharedStringsPart, pkg.workbook.stylesPart].reduce(
+    (sum, part) => sum + ((part ? pkg.entries.get(part)?.uncompressedSize : 0) ?? 0),
+    entry.uncompressedSize,
+  );
+  if (declared > limits.maxUnpackedBytes) throw tooBig(declared, limits);
+  const sharedStrings = readSharedStrings(await optionalText(pkg, pkg.workbook.sharedStringsPart, limits));
+  const dateStyles = readDateStyles(await optionalText(pkg, pkg.workbook.stylesPart, limits));
+  const raw = await readWorksheet(unpackEntry(bytes, entry), {
+    sharedStrings,
+    dateStyles,
+    date1904: pkg.workbook.date1904,
+    maxCells: limits.maxCells,
+    maxRows: MAX_SHEET_ROWS + 1 + HEADER_SEARCH_ROWS,
+  });
+  const hiddenNote = sheet.state !== 'visible' ? `"${sheet.name}" is hidden in this workbook; it was read because it was asked for by name.` : undefined;
+  const note = [choice, hiddenNote].filter(Boolean).join(' ');
+  return { ...raw, sheets, sheetName: sheet.name, ...(note ? { choice: note } : {}) };
 }

@@ -29,6 +29,25 @@ export type Delimiter = (typeof DELIMITERS)[number];
 export type ColumnMapping = Partial<Record<CanonicalColumn, string>>;
 export type MappingOverride = Partial<Record<CanonicalColumn, string | null>>;
 
+/** Something found while reading the file itself, before columns are known. */
+export interface ReadIssue {
+  /** Row number as a spreadsheet app shows it. */
+  sourceRow: number;
+  /** 0-based column, when the issue is about one cell: an error there only stops the row when its column is used. */
+  column?: number;
+  /** 'error' stops the row (its values cannot be trusted); 'note' is said and the row goes on. */
+  severity: 'error' | 'note';
+  message: string;
+}
+
+/** Every non-blank row of a sheet as text cells, before the header row is chosen. */
+export interface RawRows {
+  rows: string[][];
+  /** For each entry of `rows`, its row number as a spreadsheet app shows it. */
+  sourceRows: number[];
+  issues: ReadIssue[];
+}
+
 /** A sheet reduced to text cells, whatever the file format. */
 export interface RawTable {
   header: string[];
@@ -78,8 +97,10 @@ export interface ImportOptions {
   encoding?: string;
   /** Overrides delimiter detection. Text files only. */
   delimiter?: Delimiter;
-  /** Workbook sheet by name or 0-based index. XLSX only; default: the first sheet. */
+  /** Workbook sheet by name or 0-based index. XLSX only; default: the sheet open when it was saved, else the first visible one. */
   sheet?: string | number;
+  /** The header's row number as the spreadsheet app shows it (1-based). Default: found among the first 20 rows by its column names. */
+  headerRow?: number;
   /** Explicit header mapping; wins over automatic matching. */
   mapping?: MappingOverride;
 }
@@ -94,6 +115,14 @@ export interface ImportedSheet {
   sheetNames?: string[];
   /** The sheet read (XLSX only). */
   sheetName?: string;
+  /** Sheets hidden in the workbook (XLSX only): listed, never read unless asked for by name. */
+  hiddenSheets?: string[];
+  /** False when the text encoding was guessed and another was nearly as likely: show the text and ask. */
+  encodingSure: boolean;
+  /** Close alternatives to the guessed encoding, best first (only when not sure). */
+  encodingAlternatives: string[];
+  /** The header's row number as the spreadsheet app shows it. */
+  headerRow: number;
   /** Header cells, trimmed, in sheet order. */
   headers: string[];
   /** canonical column -> header text. */
@@ -101,6 +130,7 @@ export interface ImportedSheet {
   /** Headers kept as `extras`. */
   unmappedHeaders: string[];
   rows: SheetRow[];
+  /** Notes: how the file was read, choices made for the user (each says how to change it), row warnings. */
   warnings: SheetIssue[];
   errors: SheetIssue[];
 }

@@ -6,6 +6,7 @@ import type { ModelRules } from '../venice/model-rules';
 import { formatCount, orList } from './format';
 import { checkImageFile, classifyImage, imageProblem, type CheckFile } from './image';
 import { DEFAULT_PROMPT_LIMIT, NEGATIVE_PROMPT_LIMIT } from './limits';
+import { Pacer } from './pace';
 import {
   cleanCell,
   isAspectRatioValue,
@@ -75,22 +76,42 @@ export interface RowValidationOptions {
 
 const DEFAULT_NOTE = ' (the batch default)';
 
-interface Picked<T> {
-  value: T | undefined;
-  fromDefault: boolean;
-}
+const same = (t: string) => t;
 
-function pick<T>(own: T | undefined, fallback: T | undefined): Picked<T> {
-  return own !== undefined ? { value: own, fromDefault: false } : { value: fallback, fromDefault: fallback !== undefined };
-}
-
-function nonEmpty(text: string | undefined, normalise: (t: string) => string = (t) => t): string | undefined {
+function nonEmpty(text: string | undefined, normalise: (t: string) => string = same): string | undefined {
   if (text === undefined) return undefined;
   const t = cleanCell(text);
   return t === '' ? undefined : normalise(t);
 }
 
-/** Validates one row. `rules` undefined: only checks that need no model (the caller reports unknown models). */
+/** A model's lists in normalised form, worked out once per model rather than once per row. */
+interface RuleSets {
+  durations: ReadonlySet<string>;
+  resolutions: ReadonlySet<string>;
+  ratios: ReadonlySet<string>;
+}
+const ruleSets = new WeakMap<ModelRules, RuleSets>();
+function setsOf(rules: ModelRules): RuleSets {
+  let sets = ruleSets.get(rules);
+  if (!sets) {
+    sets = {
+      durations: new Set(rules.durations.map(normaliseDuration)),
+      resolutions: new Set(rules.resolutions.map(normaliseResolution)),
+      ratios: new Set((rules.aspectRatios ?? []).map(normaliseAspectRatio)),
+    };
+    ruleSets.set(rules, sets);
+  }
+  return sets;
+}
+
+function issue(columns: ColumnMapping | undefined, field: CanonicalColumn, message: string): RowIssue {
+  return { field, column: columns?.[field] ?? field, message };
+}
+
+/**
+ * Validates one row. `rules` undefined: only checks that need no model (the caller reports unknown models).
+ * Written without per-call closures or wrapper objects: it runs once per row, 200,000 times for the largest sheet.
+ */
 export function validateRow(
   row: SheetRow,
   rules: ModelRules | undefined,
@@ -99,93 +120,101 @@ export function validateRow(
 ): RowValidation {
   const errors: RowIssue[] = [];
   const warnings: RowIssue[] = [];
-  const columnOf = (field: CanonicalColumn): string => opts.columns?.[field] ?? field;
-  const error = (field: CanonicalColumn, message: string) => errors.push({ field, column: columnOf(field), message });
-  const warn = (field: CanonicalColumn, message: string) => warnings.push({ field, column: columnOf(field), message });
-  const note = (p: Picked<unknown>) => (p.fromDefault ? DEFAULT_NOTE : '');
+  const cols = opts.columns;
   const id = rules?.id;
+  const sets = rules ? setsOf(rules) : undefined;
+  // Each value below is the row's own, else the batch default; `xDefault` says which, for messages.
 
   // Model
-  const model = pick(nonEmpty(row.model), nonEmpty(defaults.model));
-  if (model.value === undefined) error('model', 'No model chosen: fill the model column or pick a model for the whole batch.');
-  if (rules?.deprecation) warn('model', `${rules.id} is being retired (${rules.deprecation}): consider another model.`);
+  const ownModel = nonEmpty(row.model);
+  const model = ownModel ?? nonEmpty(defaults.model);
+  if (model === undefined) errors.push(issue(cols, 'model', 'No model chosen: fill the model column or pick a model for the whole batch.'));
+  if (rules?.deprecation) warnings.push(issue(cols, 'model', `${rules.id} is being retired (${rules.deprecation}): consider another model.`));
   if (rules?.requiresVideo) {
-    error('model', `${rules.id} turns a video into another video, which a sheet cannot supply: pick a text-to-video or image-to-video model.`);
+    errors.push(issue(cols, 'model', `${rules.id} turns a video into another video, which a sheet cannot supply: pick a text-to-video or image-to-video model.`));
   }
 
   // Prompt
   const prompt = cleanCell(row.prompt);
   const promptLimit = rules?.promptLimit ?? DEFAULT_PROMPT_LIMIT;
-  if (prompt === '') error('prompt', 'Prompt is empty.');
+  if (prompt === '') errors.push(issue(cols, 'prompt', 'Prompt is empty.'));
   else if (prompt.length > promptLimit) {
     const who = rules ? 'this model accepts' : 'Venice accepts';
-    error('prompt', `Prompt is ${formatCount(prompt.length)} characters; ${who} at most ${formatCount(promptLimit)}.`);
+    errors.push(issue(cols, 'prompt', `Prompt is ${formatCount(prompt.length)} characters; ${who} at most ${formatCount(promptLimit)}.`));
   }
 
   // Negative prompt
-  const negative = pick(nonEmpty(row.negative_prompt), nonEmpty(defaults.negative_prompt));
-  if (negative.value !== undefined && negative.value.length > NEGATIVE_PROMPT_LIMIT) {
-    error(
-      'negative_prompt',
-      `Negative prompt${note(negative)} is ${formatCount(negative.value.length)} characters; Venice accepts at most ${formatCount(NEGATIVE_PROMPT_LIMIT)}.`,
-    );
+  const ownNegative = nonEmpty(row.negative_prompt);
+  const negative = ownNegative ?? nonEmpty(defaults.negative_prompt);
+  if (negative !== undefined && negative.length > NEGATIVE_PROMPT_LIMIT) {
+    const where = ownNegative === undefined ? DEFAULT_NOTE : '';
+    errors.push(issue(cols, 'negative_prompt', `Negative prompt${where} is ${formatCount(negative.length)} characters; Venice accepts at most ${formatCount(NEGATIVE_PROMPT_LIMIT)}.`));
   }
 
   // Duration (required by Venice)
-  const duration = pick(nonEmpty(row.duration, normaliseDuration), nonEmpty(defaults.duration, normaliseDuration));
+  const ownDuration = nonEmpty(row.duration, normaliseDuration);
+  const duration = ownDuration ?? nonEmpty(defaults.duration, normaliseDuration);
+  const durationNote = ownDuration === undefined ? DEFAULT_NOTE : '';
   const durations = rules?.durations ?? [];
-  if (duration.value === undefined) {
-    error('duration', durations.length > 0 ? `Duration is missing: use ${orList(durations)}.` : 'Duration is missing: enter the clip length in seconds, e.g. 5s.');
-  } else if (!isDurationValue(duration.value)) {
-    error('duration', `Duration "${duration.value}"${note(duration)} is not a number of seconds: write it like ${durations[0] ?? '5s'}.`);
-  } else if (durations.length > 0 && !durations.map(normaliseDuration).includes(duration.value)) {
-    error('duration', `Duration "${duration.value}"${note(duration)} is not offered by ${id}: use ${orList(durations)}.`);
+  if (duration === undefined) {
+    errors.push(issue(cols, 'duration', durations.length > 0 ? `Duration is missing: use ${orList(durations)}.` : 'Duration is missing: enter the clip length in seconds, e.g. 5s.'));
+  } else if (!isDurationValue(duration)) {
+    errors.push(issue(cols, 'duration', `Duration "${duration}"${durationNote} is not a number of seconds: write it like ${durations[0] ?? '5s'}.`));
+  } else if (sets && durations.length > 0 && !sets.durations.has(duration)) {
+    errors.push(issue(cols, 'duration', `Duration "${duration}"${durationNote} is not offered by ${id}: use ${orList(durations)}.`));
   }
 
   // Resolution (optional; Venice defaults to 720p)
-  const resolution = pick(nonEmpty(row.resolution, normaliseResolution), nonEmpty(defaults.resolution, normaliseResolution));
+  const ownResolution = nonEmpty(row.resolution, normaliseResolution);
+  const resolution = ownResolution ?? nonEmpty(defaults.resolution, normaliseResolution);
   const resolutions = rules?.resolutions ?? [];
-  if (resolution.value !== undefined && resolutions.length > 0 && !resolutions.map(normaliseResolution).includes(resolution.value)) {
-    error('resolution', `Resolution "${resolution.value}"${note(resolution)} is not offered by ${id}: use ${orList(resolutions)}.`);
+  if (resolution !== undefined && sets && resolutions.length > 0 && !sets.resolutions.has(resolution)) {
+    const where = ownResolution === undefined ? DEFAULT_NOTE : '';
+    errors.push(issue(cols, 'resolution', `Resolution "${resolution}"${where} is not offered by ${id}: use ${orList(resolutions)}.`));
   }
 
   // Aspect ratio (null list: the model takes none; a batch default is then simply not sent)
-  let aspect = pick(nonEmpty(row.aspect_ratio, normaliseAspectRatio), nonEmpty(defaults.aspect_ratio, normaliseAspectRatio));
-  if (rules && rules.aspectRatios === null && aspect.value !== undefined) {
-    if (aspect.fromDefault) aspect = { value: undefined, fromDefault: false };
-    else error('aspect_ratio', 'This model does not accept an aspect ratio: leave the cell empty.');
-  } else if (aspect.value !== undefined) {
+  const ownAspect = nonEmpty(row.aspect_ratio, normaliseAspectRatio);
+  let aspect = ownAspect ?? nonEmpty(defaults.aspect_ratio, normaliseAspectRatio);
+  const aspectNote = ownAspect === undefined ? DEFAULT_NOTE : '';
+  if (rules && rules.aspectRatios === null && aspect !== undefined) {
+    if (ownAspect === undefined) aspect = undefined;
+    else errors.push(issue(cols, 'aspect_ratio', 'This model does not accept an aspect ratio: leave the cell empty.'));
+  } else if (aspect !== undefined) {
     const ratios = rules?.aspectRatios ?? [];
-    if (!isAspectRatioValue(aspect.value)) {
-      error('aspect_ratio', `Aspect ratio "${aspect.value}"${note(aspect)} is not a ratio: write it like ${ratios[0] ?? '16:9'}.`);
-    } else if (ratios.length > 0 && !ratios.map(normaliseAspectRatio).includes(aspect.value)) {
-      error('aspect_ratio', `Aspect ratio "${aspect.value}"${note(aspect)} is not offered by ${id}: use ${orList(ratios)}.`);
+    if (!isAspectRatioValue(aspect)) {
+      errors.push(issue(cols, 'aspect_ratio', `Aspect ratio "${aspect}"${aspectNote} is not a ratio: write it like ${ratios[0] ?? '16:9'}.`));
+    } else if (sets && ratios.length > 0 && !sets.ratios.has(aspect)) {
+      errors.push(issue(cols, 'aspect_ratio', `Aspect ratio "${aspect}"${aspectNote} is not offered by ${id}: use ${orList(ratios)}.`));
     }
   }
 
   // Audio (an invalid cell keeps its text in raw.audio and leaves audio undefined)
-  let audio = pick(row.audio, defaults.audio);
+  let audio = row.audio ?? defaults.audio;
+  const audioFromDefault = row.audio === undefined;
   if (row.audio === undefined && row.raw.audio !== undefined) {
-    error('audio', 'Audio must be yes or no.');
-  } else if (rules && audio.value === true && !rules.audio) {
-    if (audio.fromDefault) audio = { value: undefined, fromDefault: false };
-    else error('audio', `${rules.id} makes silent clips: set audio to no or leave the cell empty.`);
-  } else if (rules && audio.value === false && rules.audio && !rules.audioConfigurable) {
-    if (audio.fromDefault) audio = { value: undefined, fromDefault: false };
-    else error('audio', `${rules.id} always adds sound: set audio to yes or leave the cell empty.`);
+    errors.push(
+      issue(cols, 'audio', `Audio "${row.raw.audio}" is not yes or no: write yes or no (oui/non, ja/nein, sí/no, sì/no, sim/não and ja/nee are read too), or leave the cell empty for the model's default.`),
+    );
+  } else if (rules && audio === true && !rules.audio) {
+    if (audioFromDefault) audio = undefined;
+    else errors.push(issue(cols, 'audio', `${rules.id} makes silent clips: set audio to no or leave the cell empty.`));
+  } else if (rules && audio === false && rules.audio && !rules.audioConfigurable) {
+    if (audioFromDefault) audio = undefined;
+    else errors.push(issue(cols, 'audio', `${rules.id} always adds sound: set audio to yes or leave the cell empty.`));
   }
 
   // Image
   let image = nonEmpty(row.image);
   if (image !== undefined) {
     const problem = imageProblem(classifyImage(image));
-    if (problem) error('image', problem);
+    if (problem) errors.push(issue(cols, 'image', problem));
     else if (rules && !rules.requiresImage) {
-      warn('image', `${rules.id} makes video from text only, so the image will not be sent. Pick an image-to-video model to use it.`);
+      warnings.push(issue(cols, 'image', `${rules.id} makes video from text only, so the image will not be sent. Pick an image-to-video model to use it.`));
       image = undefined;
     }
   } else if (rules?.requiresImage) {
-    error('image', 'This model turns a still image into video: add an image (a file path or an https URL).');
+    errors.push(issue(cols, 'image', 'This model turns a still image into video: add an image (a file path or an https URL).'));
   }
 
   // Takes: how many versions of this row to generate, each its own clip (and its own cost)
@@ -194,21 +223,23 @@ export function validateRow(
   if (takesText !== undefined) {
     const n = /^\d+$/.test(takesText) ? Number(takesText) : NaN;
     if (!Number.isInteger(n) || n < 1 || n > MAX_TAKES) {
-      error('takes', `Takes "${takesText}" is not a whole number from 1 to ${MAX_TAKES}: write how many versions of this row to generate, or leave it empty for ${defaults.takes ?? 1}.`);
+      errors.push(
+        issue(cols, 'takes', `Takes "${takesText}" is not a whole number from 1 to ${MAX_TAKES}: write how many versions of this row to generate, or leave it empty for ${defaults.takes ?? 1}.`),
+      );
     } else takes = n;
   } else if (!Number.isInteger(takes) || takes < 1 || takes > MAX_TAKES) {
-    error('takes', `Takes per row${DEFAULT_NOTE} must be a whole number from 1 to ${MAX_TAKES}.`);
+    errors.push(issue(cols, 'takes', `Takes per row${DEFAULT_NOTE} must be a whole number from 1 to ${MAX_TAKES}.`));
   }
 
   const valid = errors.length === 0;
   const result: RowValidation = { row: row.index, valid, errors, warnings };
   if (valid) result.takes = takes;
-  if (valid && model.value !== undefined && duration.value !== undefined) {
-    const resolved: ResolvedRow = { model: model.value, prompt, duration: duration.value };
-    if (negative.value !== undefined) resolved.negative_prompt = negative.value;
-    if (resolution.value !== undefined) resolved.resolution = resolution.value;
-    if (aspect.value !== undefined) resolved.aspect_ratio = aspect.value;
-    if (audio.value !== undefined) resolved.audio = audio.value;
+  if (valid && model !== undefined && duration !== undefined) {
+    const resolved: ResolvedRow = { model, prompt, duration };
+    if (negative !== undefined) resolved.negative_prompt = negative;
+    if (resolution !== undefined) resolved.resolution = resolution;
+    if (aspect !== undefined) resolved.aspect_ratio = aspect;
+    if (audio !== undefined) resolved.audio = audio;
     if (image !== undefined) resolved.image = image;
     result.resolved = resolved;
   }
@@ -250,35 +281,47 @@ export async function validateSheet(sheet: ImportedSheet | readonly SheetRow[], 
   const columns = opts.columns ?? imported?.mapping;
   const defaults = opts.defaults ?? {};
   const ids = [...opts.rulesById.keys()];
+  const modelColumn = columns?.model ?? 'model';
+  const imageColumn = columns?.image ?? 'image';
+  const defaultModel = nonEmpty(defaults.model);
+  const sheetErrors = new Map<number, string[]>();
+  for (const issue of imported?.errors ?? []) {
+    if (issue.row === undefined) continue;
+    const list = sheetErrors.get(issue.row) ?? [];
+    list.push(issue.message);
+    sheetErrors.set(issue.row, list);
+  }
 
-  const results = await Promise.all(
-    rows.map(async (row) => {
-      const ownModel = nonEmpty(row.model);
-      const modelName = ownModel ?? nonEmpty(defaults.model);
-      const rules = modelName === undefined ? undefined : opts.rulesById.get(modelName);
-      const result = validateRow(row, rules, defaults, { columns });
-      const column = columns?.model ?? 'model';
-      if (modelName !== undefined && !rules) {
-        result.errors.unshift({ field: 'model', column, message: unknownModelMessage(modelName, ids, ownModel === undefined) });
-      }
-      for (const issue of imported?.errors ?? []) {
-        if (issue.row === row.index) result.errors.push({ field: null, column: null, message: issue.message });
-      }
+  const pacer = new Pacer();
+  const results: RowValidation[] = new Array(rows.length);
+  let valid = 0;
+  for (let i = 0; i < rows.length; i++) {
+    if ((i & 511) === 0 && pacer.due()) await pacer.pause();
+    const row = rows[i]!;
+    const ownModel = nonEmpty(row.model);
+    const modelName = ownModel ?? defaultModel;
+    const rules = modelName === undefined ? undefined : opts.rulesById.get(modelName);
+    const result = validateRow(row, rules, defaults, { columns });
+    if (modelName !== undefined && !rules) {
+      result.errors.unshift({ field: 'model', column: modelColumn, message: unknownModelMessage(modelName, ids, ownModel === undefined) });
+    }
+    for (const message of sheetErrors.get(row.index) ?? []) result.errors.push({ field: null, column: null, message });
+    // Only a local path needs the disk, and only when the image will be sent.
+    if (opts.checkFile && row.image !== undefined) {
       const image = nonEmpty(row.image);
       const ref = image === undefined ? undefined : classifyImage(image);
       const imageUsed = !result.warnings.some((w) => w.field === 'image') && !result.errors.some((e) => e.field === 'image');
-      if (opts.checkFile && ref?.kind === 'path' && imageUsed) {
+      if (ref?.kind === 'path' && imageUsed) {
         const problem = await checkImageFile(ref.path, opts.checkFile);
-        if (problem) result.errors.push({ field: 'image', column: columns?.image ?? 'image', message: problem });
+        if (problem) result.errors.push({ field: 'image', column: imageColumn, message: problem });
       }
-      if (result.errors.length > 0) {
-        result.valid = false;
-        delete result.resolved;
-      }
-      return result;
-    }),
-  );
-  const valid = results.filter((r) => r.valid).length;
+    }
+    if (result.errors.length > 0) {
+      result.valid = false;
+      delete result.resolved;
+      delete result.takes;
+    } else valid++;
+    results[i] = result;
+  }
   return { rows: results, summary: { total: results.length, valid, invalid: results.length - valid } };
 }
-
