@@ -17,6 +17,8 @@ export function openSession(env: NodeJS.ProcessEnv = process.env): CliSession {
   const dataDir = defaultDataDir(env);
   const store = new QueueStore(path.join(dataDir, 'queue.sqlite'));
   const links = new VeniceLinks({ dataDir, env });
+  // Reading the key registers it with the redactor before any command talks to Venice or prints what it said.
+  void links.secrets.getKey().catch(() => undefined);
   return {
     dataDir,
     store,

@@ -4,7 +4,7 @@
  * (SIGTERM, then SIGKILL if ffmpeg lingers), and the full command line returned for the job log, as LosslessCut does.
  */
 import { spawn } from 'node:child_process';
-import { useMediaBinaries } from './ffmpeg-binaries';
+import { mediaChildEnv, useMediaBinaries } from './ffmpeg-binaries';
 
 export interface FfmpegProgress {
   /** Seconds of output written so far. */
@@ -84,7 +84,7 @@ export function runFfmpeg(opts: FfmpegRunOptions): Promise<FfmpegRunResult> {
   throwIfCancelled(opts.signal);
   opts.onCommand?.(commandLine);
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(bin, args, { cwd: opts.cwd, env: mediaChildEnv(), stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     let stderr = '';
     let pending = '';

@@ -3,6 +3,8 @@
  * Service on Linux), or VENICE_API_KEY for headless runs (CLI, CI). There is deliberately no plain-text fallback:
  * when the keychain is unavailable the user is told so and offered the environment variable.
  */
+import { registerSecret } from '../venice/redact';
+
 export const KEYCHAIN_SERVICE = 'venice-batch';
 export const KEYCHAIN_ACCOUNT = 'venice-api-key';
 
@@ -53,10 +55,16 @@ export class SecretStore {
   /** The key for API calls: environment first (an explicit override for this process), then the keychain. */
   async getKey(): Promise<string | undefined> {
     const fromEnv = this.env.VENICE_API_KEY?.trim();
-    if (fromEnv) return fromEnv;
+    // Whatever key is read is registered with the redactor at once, before any answer could echo it.
+    if (fromEnv) {
+      registerSecret(fromEnv);
+      return fromEnv;
+    }
     try {
       const kt = await this.backend();
-      return (await kt.getPassword(this.service, KEYCHAIN_ACCOUNT)) ?? undefined;
+      const key = (await kt.getPassword(this.service, KEYCHAIN_ACCOUNT)) ?? undefined;
+      registerSecret(key);
+      return key;
     } catch {
       return undefined;
     }
@@ -65,6 +73,7 @@ export class SecretStore {
   async setKey(key: string): Promise<void> {
     const trimmed = key.trim();
     if (!trimmed) throw new Error('The API key is empty.');
+    registerSecret(trimmed);
     const kt = await this.backend();
     try {
       await kt.setPassword(this.service, KEYCHAIN_ACCOUNT, trimmed);

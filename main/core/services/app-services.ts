@@ -108,6 +108,9 @@ export class AppServices {
 
   /** Starts the engine (unless another process runs this queue) and finds ffmpeg. Never throws for either. */
   async start(): Promise<void> {
+    // Read the key once now: reading registers it with the redactor, so no answer can echo it unscrubbed. Not
+    // awaited: a keychain waiting to be unlocked must not hold up the window.
+    void this.secrets.getKey().catch(() => undefined);
     try {
       this.media = { found: true, source: useMediaBinaries({ settingDir: this.settings.get().ffmpegDir ?? undefined, bundledDir: this.opts.bundledMediaDir }).source, message: null };
     } catch (e) {

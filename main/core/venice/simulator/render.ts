@@ -110,6 +110,8 @@ export class Renderer {
         if (this.closed) return settle(false, 'simulator closed');
         const child = spawn(binary, ffmpegArgs({ ...job.args, textFile, output: part }), {
           cwd: this.dir,
+          // Rehearsal runs inside the app: its ffmpeg gets no VENICE_* variable (the real key among them).
+          env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^VENICE_/i.test(k))),
           stdio: ['ignore', 'ignore', 'pipe'],
           windowsHide: true,
         });
