@@ -1,0 +1,181 @@
+/**
+ * Claims, renewals and expiry in PostgreSQL: the statements that let several machines share one queue without
+ * two of them working on the same row, and without a dead machine's rows waiting for a person.
+ *
+ * The shape is pg-boss's and graphile-worker's (a CTE picks due rows `FOR UPDATE SKIP LOCKED`, an UPDATE marks them
+ * taken and returns them), with what they lack for money: a random token per claim that every later write must
+ * match, renewal by the holder, and expiry that depends on the row's state instead of a blind retry.
+ * All times come from `vb_now_ms()`, the database's clock.
+ */
+import { LEASE_EXPIRED_IN_DOUBT_MESSAGE, type ExpirySummary, type Lease } from '../store-api';
+import type { SqlRow } from '../store-records';
+import { rowColumns } from './records';
+import type { Queryable } from './pg-ops';
+
+/** Transaction-level advisory lock keys (constants unlikely to clash with another application's). */
+export const SUBMIT_CLAIM_LOCK = 7_346_201_902;
+export const EXPIRY_LOCK = 7_346_201_903;
+
+const IN_FLIGHT = `('submitting', 'queued', 'processing', 'downloading', 'verifying')`;
+const TAKE = (owner: string, leaseMs: string) =>
+  `lease_owner = ${owner}, lease_token = gen_random_uuid()::text, lease_until = vb_now_ms() + ${leaseMs}`;
+const RETURNING = `RETURNING ${rowColumns('rows')}, rows.lease_owner, rows.lease_token, rows.lease_until`;
+
+export interface SubmissionRoom {
+  /** How many more rows may be taken now (concurrency and in-flight caps). */
+  room: number;
+  budgetUsd: number | null;
+  /** Charged + in doubt + quotes of rows already claimed for sending. */
+  spentUsd: number;
+  active: boolean;
+}
+
+/** What the batch may take now. Run under SUBMIT_CLAIM_LOCK, so nothing in flight changes between this and the claim. */
+export async function submissionRoom(q: Queryable, batchId: number, maxInFlight: number): Promise<SubmissionRoom> {
+  const r = await q.query(
+    `WITH b AS (SELECT status, budget_usd, (settings_json::jsonb ->> 'concurrency')::int AS concurrency FROM batches WHERE id = $1),
+          busy AS (
+            SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE batch_id = $1) AS batch,
+                   COALESCE(SUM(quote_usd) FILTER (WHERE batch_id = $1 AND state = 'ready'), 0) AS reserved
+            FROM rows WHERE state IN ${IN_FLIGHT} OR (state = 'ready' AND lease_token IS NOT NULL)),
+          spent AS (
+            SELECT COALESCE(SUM(CASE WHEN a.charged OR a.state IN ('in_doubt', 'submitting') THEN a.quote_usd END), 0) AS usd
+            FROM attempts a JOIN rows r ON r.id = a.row_id WHERE r.batch_id = $1)
+     SELECT b.status, b.budget_usd, b.concurrency, busy.total, busy.batch, busy.reserved, spent.usd FROM b, busy, spent`,
+    [batchId],
+  );
+  const s = r.rows[0] as SqlRow | undefined;
+  if (!s) return { room: 0, budgetUsd: null, spentUsd: 0, active: false };
+  const room = Math.min(maxInFlight - Number(s.total), Number(s.concurrency ?? 1) - Number(s.batch));
+  return {
+    room: Math.max(0, room),
+    budgetUsd: s.budget_usd === null ? null : Number(s.budget_usd),
+    spentUsd: Number(s.usd) + Number(s.reserved),
+    active: s.status === 'active',
+  };
+}
+
+/**
+ * Takes up to `limit` due ready rows of the batch in submission order, stopping before the first row whose quote
+ * would pass the budget (a running sum over the candidates).
+ */
+export async function claimReady(
+  q: Queryable,
+  args: { owner: string; batchId: number; limit: number; leaseMs: number; budgetLeftUsd: number | null },
+): Promise<SqlRow[]> {
+  const r = await q.query(
+    `WITH cand AS (
+       SELECT id, position, COALESCE(quote_usd, 0) AS quote FROM rows
+       WHERE batch_id = $2 AND state = 'ready' AND lease_token IS NULL AND next_action_at <= vb_now_ms()
+       ORDER BY position, id LIMIT $3 FOR UPDATE SKIP LOCKED),
+     ranked AS (SELECT id, SUM(quote) OVER (ORDER BY position, id) AS cum FROM cand),
+     pick AS (SELECT id FROM ranked WHERE $5::double precision IS NULL OR cum <= $5::double precision + 1e-9)
+     UPDATE rows SET ${TAKE('$1', '$4')} FROM pick WHERE rows.id = pick.id ${RETURNING}`,
+    [args.owner, args.batchId, args.limit, args.leaseMs, args.budgetLeftUsd],
+  );
+  return (r.rows as SqlRow[]).sort((a, b) => Number(a.position) - Number(b.position) || Number(a.id) - Number(b.id));
+}
+
+/** The first due, unheld ready row of the batch (the one a budget would stop). */
+export async function nextReadyQuote(q: Queryable, batchId: number): Promise<number | undefined> {
+  const r = await q.query(
+    `SELECT COALESCE(quote_usd, 0) AS quote FROM rows
+     WHERE batch_id = $1 AND state = 'ready' AND lease_token IS NULL AND next_action_at <= vb_now_ms()
+     ORDER BY position, id LIMIT 1`,
+    [batchId],
+  );
+  const row = r.rows[0] as SqlRow | undefined;
+  return row ? Number(row.quote) : undefined;
+}
+
+/** Claims unheld rows in `states` that are due, earliest first (polls), or in id order (resumes). */
+export async function claimDue(
+  q: Queryable,
+  args: { owner: string; states: 'poll' | 'resume'; limit: number; leaseMs: number },
+): Promise<SqlRow[]> {
+  const where =
+    args.states === 'poll'
+      ? `state IN ('queued', 'processing') AND lease_token IS NULL AND next_action_at <= vb_now_ms() ORDER BY next_action_at, id`
+      : `state IN ('downloading', 'verifying') AND lease_token IS NULL ORDER BY id`;
+  const r = await q.query(
+    `WITH due AS (SELECT id FROM rows WHERE ${where} LIMIT $2 FOR UPDATE SKIP LOCKED)
+     UPDATE rows SET ${TAKE('$1', '$3')} FROM due WHERE rows.id = due.id ${RETURNING}`,
+    [args.owner, args.limit, args.leaseMs],
+  );
+  return (r.rows as SqlRow[]).sort((a, b) => Number(a.next_action_at ?? 0) - Number(b.next_action_at ?? 0) || Number(a.id) - Number(b.id));
+}
+
+/**
+ * Claims rows holding a done attempt whose copy on Venice is still to be deleted, and marks the try on the attempt
+ * (so the next offer waits a minute, whatever happens to this one).
+ */
+export async function claimOwedCompletes(q: Queryable, args: { owner: string; limit: number; leaseMs: number }): Promise<Array<{ row: SqlRow; attemptId: number }>> {
+  const r = await q.query(
+    `WITH owed AS (
+       SELECT a.row_id, MIN(a.id) AS attempt_id FROM attempts a
+       WHERE a.state = 'done' AND a.remote_deleted = false AND a.queue_id IS NOT NULL
+         AND (a.complete_tried_at IS NULL OR a.complete_tried_at <= vb_now_ms() - 60000)
+       GROUP BY a.row_id ORDER BY MIN(a.id) LIMIT $2),
+     free AS (
+       SELECT r.id, owed.attempt_id FROM rows r JOIN owed ON owed.row_id = r.id
+       WHERE r.lease_token IS NULL FOR UPDATE OF r SKIP LOCKED),
+     tried AS (UPDATE attempts SET complete_tried_at = vb_now_ms() FROM free WHERE attempts.id = free.attempt_id)
+     UPDATE rows SET ${TAKE('$1', '$3')} FROM free WHERE rows.id = free.id ${RETURNING}, free.attempt_id`,
+    [args.owner, args.limit, args.leaseMs],
+  );
+  return (r.rows as SqlRow[]).map((row) => ({ row, attemptId: Number(row.attempt_id) }));
+}
+
+export async function renew(q: Queryable, owner: string, leaseMs: number): Promise<SqlRow[]> {
+  const r = await q.query(
+    'UPDATE rows SET lease_until = vb_now_ms() + $2 WHERE lease_owner = $1 AND lease_token IS NOT NULL RETURNING id, lease_token',
+    [owner, leaseMs],
+  );
+  return r.rows as SqlRow[];
+}
+
+/**
+ * The expiry rules, for rows whose lease ran out, all rows of a worker that leaves, or one lease. Statement by
+ * statement in the caller's transaction.
+ */
+export type ExpiryScope = { expired: true } | { owner: string } | { lease: Lease };
+
+export async function applyExpiry(q: Queryable, scope: ExpiryScope): Promise<ExpirySummary> {
+  const held =
+    'expired' in scope
+      ? 'lease_token IS NOT NULL AND lease_until < vb_now_ms()'
+      : 'owner' in scope
+        ? 'lease_owner = $1'
+        : 'id = $1 AND lease_owner = $2 AND lease_token = $3';
+  const args: Array<string | number> = 'expired' in scope ? [] : 'owner' in scope ? [scope.owner] : [scope.lease.rowId, scope.lease.owner, scope.lease.token];
+  const clear = 'lease_owner = NULL, lease_token = NULL, lease_until = NULL, updated_at = vb_now_ms()';
+  const n = (r: { rows: unknown[] }) => Number((r.rows[0] as SqlRow | undefined)?.n ?? 0);
+  const msg = `$${args.length + 1}`;
+
+  // The request may have left: a person decides. Row, attempt and event together.
+  const inDoubt = await q.query(
+    `WITH x AS (
+       UPDATE rows SET state = 'in_doubt', error_kind = 'in_doubt', error_message = ${msg}, ${clear}
+       WHERE ${held} AND state = 'submitting' RETURNING id, batch_id, current_attempt_id),
+     a AS (UPDATE attempts SET state = 'in_doubt', error_kind = 'interrupted', error_message = ${msg}
+           FROM x WHERE attempts.id = x.current_attempt_id AND attempts.state = 'submitting'),
+     e AS (INSERT INTO events (batch_id, row_id, at, kind, message) SELECT batch_id, id, vb_now_ms(), 'in_doubt', ${msg} FROM x)
+     SELECT COUNT(*) AS n FROM x`,
+    [...args, LEASE_EXPIRED_IN_DOUBT_MESSAGE],
+  );
+  // Paid jobs on Venice: poll them again by their queue id, now.
+  const repoll = await q.query(
+    `WITH x AS (UPDATE rows SET next_action_at = vb_now_ms(), ${clear} WHERE ${held} AND state IN ('queued', 'processing') RETURNING id)
+     SELECT COUNT(*) AS n FROM x`,
+    args,
+  );
+  // A download or verification cut short: released for claimResumes, which looks at the files first.
+  const resume = await q.query(
+    `WITH x AS (UPDATE rows SET next_action_at = vb_now_ms(), ${clear} WHERE ${held} AND state IN ('downloading', 'verifying') RETURNING id)
+     SELECT COUNT(*) AS n FROM x`,
+    args,
+  );
+  // Anything else (claimed ready rows never sent, done rows owing a complete): just released.
+  const released = await q.query(`WITH x AS (UPDATE rows SET ${clear} WHERE ${held} RETURNING id) SELECT COUNT(*) AS n FROM x`, args);
+  return { inDoubt: n(inDoubt), repoll: n(repoll), resume: n(resume), released: n(released) };
+}

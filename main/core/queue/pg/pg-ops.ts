@@ -1,0 +1,293 @@
+/**
+ * The queue's reads and ordinary writes in PostgreSQL, on either the pool (each call its own transaction) or one
+ * client inside `tx`. Claims, leases and workers are in pg-store.ts and pg-leases.ts.
+ */
+import type pg from 'pg';
+import { assertTransition, type JobState } from '../job-states';
+import { toAttempt, toBatch, toRow, type AttemptPatch, type RowPatch, type SqlRow } from '../store-records';
+import { LeaseLostError, RowStateError, type QueueOps, type WriteGuard } from '../store-api';
+import type { AttemptRecord, BatchRecord, BatchStatus, NewBatch, NewRow, RowEvent, RowParams, RowRecord } from '../types';
+import { attemptColumns, attemptSet, placeholders, rowColumns, rowSet, type PgValue } from './records';
+
+export type Queryable = Pick<pg.ClientBase, 'query'>;
+
+/** Rows per INSERT when a batch is created: 11 parameters each, far under PostgreSQL's 65,535. */
+const INSERT_CHUNK = 500;
+
+const LEASE_CLEAR = 'lease_owner = NULL, lease_token = NULL, lease_until = NULL';
+
+export class PgOps implements QueueOps {
+  constructor(
+    protected readonly q: Queryable,
+    /** Runs multi-statement work atomically: directly inside a transaction, or in a new one from the pool. */
+    protected readonly atomically: <T>(fn: (q: Queryable) => Promise<T>) => Promise<T>,
+  ) {}
+
+  protected async rows(sql: string, values: readonly PgValue[] = []): Promise<SqlRow[]> {
+    return (await this.q.query(sql, values as PgValue[])).rows as SqlRow[];
+  }
+
+  // ---- batches ----
+
+  async createBatch(batch: NewBatch, rows: NewRow[]): Promise<number> {
+    return this.atomically(async (q) => {
+      const res = await q.query(
+        `INSERT INTO batches (name, source_path, source_hash, settings_json, output_dir, name_template, budget_usd, base_url,
+           rehearsal, status, created_at, updated_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,'active',vb_now_ms(),vb_now_ms()) RETURNING id`,
+        [
+          batch.name,
+          batch.sourcePath ?? null,
+          batch.sourceHash ?? null,
+          JSON.stringify(batch.settings),
+          batch.outputDir,
+          batch.nameTemplate,
+          batch.budgetUsd ?? null,
+          batch.baseUrl,
+          batch.rehearsal ?? false,
+        ],
+      );
+      const batchId = Number(res.rows[0].id);
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        const values: PgValue[] = [];
+        const tuples = rows.slice(i, i + INSERT_CHUNK).map(
+          (r) =>
+            `(${placeholders(values, [
+              batchId,
+              r.rowIndex,
+              r.take ?? 1,
+              r.rowIndex,
+              JSON.stringify(r.params),
+              r.name ?? null,
+              JSON.stringify(r.extras ?? {}),
+              r.state ?? 'ready',
+              r.quoteUsd ?? null,
+            ])}, vb_now_ms())`,
+        );
+        await q.query(
+          `INSERT INTO rows (batch_id, row_index, take, position, params_json, name, extras_json, state, quote_usd, updated_at)
+           VALUES ${tuples.join(', ')}`,
+          values,
+        );
+      }
+      await q.query('INSERT INTO events (batch_id, row_id, at, kind, message) VALUES ($1, NULL, vb_now_ms(), $2, $3)', [
+        batchId,
+        'batch_created',
+        `Batch created with ${rows.length} rows`,
+      ]);
+      return batchId;
+    });
+  }
+
+  async getBatch(id: number): Promise<BatchRecord | undefined> {
+    const [r] = await this.rows('SELECT * FROM batches WHERE id = $1', [id]);
+    return r ? toBatch(r) : undefined;
+  }
+
+  async listBatches(): Promise<BatchRecord[]> {
+    return (await this.rows('SELECT * FROM batches ORDER BY id')).map(toBatch);
+  }
+
+  async findBatchBySource(sourceHash: string, outputDir: string): Promise<BatchRecord | undefined> {
+    const [r] = await this.rows('SELECT * FROM batches WHERE source_hash = $1 AND output_dir = $2 ORDER BY id DESC LIMIT 1', [sourceHash, outputDir]);
+    return r ? toBatch(r) : undefined;
+  }
+
+  async setBatchStatus(id: number, status: BatchStatus, reason: string | null = null): Promise<void> {
+    await this.q.query('UPDATE batches SET status = $1, pause_reason = $2, updated_at = vb_now_ms() WHERE id = $3', [status, reason, id]);
+  }
+
+  async setBatchSettings(id: number, patch: { concurrency?: number; budgetUsd?: number | null }): Promise<void> {
+    // One statement, so two machines changing different settings at once both land.
+    const values: PgValue[] = [id];
+    const sets: string[] = [];
+    if (patch.concurrency !== undefined) {
+      values.push(patch.concurrency);
+      sets.push(`settings_json = jsonb_set(settings_json::jsonb, '{concurrency}', to_jsonb($${values.length}::int))::text`);
+    }
+    if (patch.budgetUsd !== undefined) {
+      values.push(patch.budgetUsd);
+      sets.push(`budget_usd = $${values.length}`);
+    }
+    if (!sets.length) return;
+    await this.q.query(`UPDATE batches SET ${sets.join(', ')}, updated_at = vb_now_ms() WHERE id = $1`, values);
+  }
+
+  // ---- rows: reads ----
+
+  async getRow(id: number): Promise<RowRecord | undefined> {
+    const [r] = await this.rows(`SELECT ${rowColumns()} FROM rows WHERE id = $1`, [id]);
+    return r ? toRow(r) : undefined;
+  }
+
+  async listRows(batchId: number): Promise<RowRecord[]> {
+    return (await this.rows(`SELECT ${rowColumns()} FROM rows WHERE batch_id = $1 ORDER BY position, id`, [batchId])).map(toRow);
+  }
+
+  async rowsInStates(states: readonly JobState[], batchId?: number): Promise<RowRecord[]> {
+    const values: PgValue[] = [];
+    const marks = placeholders(values, states);
+    let where = `state IN (${marks})`;
+    if (batchId !== undefined) where += ` AND batch_id = ${placeholders(values, [batchId])}`;
+    return (await this.rows(`SELECT ${rowColumns()} FROM rows WHERE ${where} ORDER BY batch_id, position, id`, values)).map(toRow);
+  }
+
+  async nextDueAt(states: readonly JobState[], batchId?: number): Promise<number | undefined> {
+    const values: PgValue[] = [];
+    const marks = placeholders(values, states);
+    let where = `state IN (${marks}) AND next_action_at > vb_now_ms()`;
+    if (batchId !== undefined) where += ` AND batch_id = ${placeholders(values, [batchId])}`;
+    const [r] = await this.rows(`SELECT MIN(next_action_at) AS t FROM rows WHERE ${where}`, values);
+    return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
+  }
+
+  async countRows(batchId: number): Promise<number> {
+    const [r] = await this.rows('SELECT COUNT(*) AS n FROM rows WHERE batch_id = $1', [batchId]);
+    return Number(r?.n ?? 0);
+  }
+
+  async countByState(batchId: number): Promise<Partial<Record<JobState, number>>> {
+    const rows = await this.rows('SELECT state, COUNT(*) AS n FROM rows WHERE batch_id = $1 GROUP BY state', [batchId]);
+    return Object.fromEntries(rows.map((r) => [String(r.state), Number(r.n)]));
+  }
+
+  async batchTotals(batchId: number): Promise<{ rows: number; quotedUsd: number }> {
+    const [r] = await this.rows('SELECT COUNT(*) AS n, COALESCE(SUM(quote_usd), 0) AS q FROM rows WHERE batch_id = $1', [batchId]);
+    return { rows: Number(r?.n ?? 0), quotedUsd: Number(r?.q ?? 0) };
+  }
+
+  // ---- rows: writes ----
+
+  async transitionRow(rowId: number, from: JobState, to: JobState, patch: RowPatch = {}, guard?: WriteGuard): Promise<void> {
+    assertTransition(from, to);
+    const values: PgValue[] = [to];
+    const set = rowSet(patch, values);
+    // Unguarded moves are a person's decisions (or recovery): they override any machine's hold on the row, whose
+    // holder then finds its lease gone at its next write.
+    const lease = !guard || guard.release ? `, ${LEASE_CLEAR}` : '';
+    await this.guardedRowUpdate(rowId, `state = $1, updated_at = vb_now_ms()${set ? `, ${set}` : ''}${lease}`, values, from, guard);
+  }
+
+  async patchRow(rowId: number, patch: RowPatch, guard?: WriteGuard): Promise<void> {
+    const values: PgValue[] = [];
+    const set = rowSet(patch, values);
+    const release = guard?.release ? `, ${LEASE_CLEAR}` : '';
+    if (!set && !release) return;
+    await this.guardedRowUpdate(rowId, `${set ? `${set}, ` : ''}updated_at = vb_now_ms()${release}`, values, undefined, guard);
+  }
+
+  private async guardedRowUpdate(rowId: number, set: string, values: PgValue[], from: JobState | undefined, guard?: WriteGuard): Promise<void> {
+    let where = `id = ${placeholders(values, [rowId])}`;
+    if (from) where += ` AND state = ${placeholders(values, [from])}`;
+    if (guard) where += ` AND lease_owner = ${placeholders(values, [guard.lease.owner])} AND lease_token = ${placeholders(values, [guard.lease.token])}`;
+    const res = await this.q.query(`UPDATE rows SET ${set} WHERE ${where}`, values);
+    if (res.rowCount === 1) return;
+    if (guard && !(await this.holds(guard))) throw new LeaseLostError(rowId);
+    if (from) throw new RowStateError(rowId, from);
+  }
+
+  protected async holds(guard: WriteGuard): Promise<boolean> {
+    const [r] = await this.rows('SELECT 1 AS ok FROM rows WHERE id = $1 AND lease_owner = $2 AND lease_token = $3', [
+      guard.lease.rowId,
+      guard.lease.owner,
+      guard.lease.token,
+    ]);
+    return r !== undefined;
+  }
+
+  async setRowParams(rowId: number, params: RowParams): Promise<void> {
+    const res = await this.q.query(
+      `UPDATE rows SET params_json = $1, updated_at = vb_now_ms()
+       WHERE id = $2 AND state IN ('draft', 'ready', 'failed', 'cancelled') AND lease_token IS NULL`,
+      [JSON.stringify(params), rowId],
+    );
+    if (res.rowCount !== 1) throw new Error(`Row ${rowId} cannot be changed in its current state`);
+  }
+
+  async setRowPosition(rowId: number, position: number): Promise<void> {
+    await this.q.query('UPDATE rows SET position = $1, updated_at = vb_now_ms() WHERE id = $2', [position, rowId]);
+  }
+
+  // ---- attempts ----
+
+  async getAttempt(id: number): Promise<AttemptRecord | undefined> {
+    const [r] = await this.rows(`SELECT ${attemptColumns()} FROM attempts WHERE id = $1`, [id]);
+    return r ? toAttempt(r) : undefined;
+  }
+
+  async listAttempts(rowId: number): Promise<AttemptRecord[]> {
+    return (await this.rows(`SELECT ${attemptColumns()} FROM attempts WHERE row_id = $1 ORDER BY attempt_no`, [rowId])).map(toAttempt);
+  }
+
+  async countAttempts(rowId: number): Promise<number> {
+    const [r] = await this.rows('SELECT COUNT(*) AS n FROM attempts WHERE row_id = $1', [rowId]);
+    return Number(r?.n ?? 0);
+  }
+
+  async patchAttempt(id: number, patch: AttemptPatch, guard?: WriteGuard): Promise<void> {
+    const values: PgValue[] = [];
+    const set = attemptSet(patch, values);
+    if (!set) return;
+    const idMark = placeholders(values, [id]);
+    if (!guard) {
+      await this.q.query(`UPDATE attempts SET ${set} WHERE id = ${idMark}`, values);
+      return;
+    }
+    // The row lock taken here holds off a takeover until this statement's transaction ends.
+    const owner = placeholders(values, [guard.lease.owner]);
+    const token = placeholders(values, [guard.lease.token]);
+    const res = await this.q.query(
+      `WITH held AS (
+         SELECT r.id FROM rows r JOIN attempts a ON a.row_id = r.id
+         WHERE a.id = ${idMark} AND r.lease_owner = ${owner} AND r.lease_token = ${token} FOR UPDATE OF r)
+       UPDATE attempts SET ${set} WHERE id = ${idMark} AND EXISTS (SELECT 1 FROM held)`,
+      values,
+    );
+    if (res.rowCount !== 1) throw new LeaseLostError(guard.lease.rowId);
+  }
+
+  async spend(batchId?: number): Promise<{ chargedUsd: number; inDoubtUsd: number }> {
+    const [r] = await this.rows(
+      `SELECT COALESCE(SUM(CASE WHEN a.charged THEN a.quote_usd END), 0) AS charged,
+              COALESCE(SUM(CASE WHEN a.state IN ('in_doubt', 'submitting') THEN a.quote_usd END), 0) AS doubt
+       FROM attempts a JOIN rows r ON r.id = a.row_id ${batchId === undefined ? '' : 'WHERE r.batch_id = $1'}`,
+      batchId === undefined ? [] : [batchId],
+    );
+    return { chargedUsd: Number(r?.charged ?? 0), inDoubtUsd: Number(r?.doubt ?? 0) };
+  }
+
+  async recentEstimateMs(params: Pick<RowParams, 'model' | 'duration' | 'resolution'>): Promise<number | undefined> {
+    const [r] = await this.rows(
+      `SELECT a.avg_execution_ms AS ms FROM attempts a JOIN rows r ON r.id = a.row_id
+       WHERE a.model = $1 AND a.avg_execution_ms IS NOT NULL
+         AND (r.params_json::jsonb ->> 'duration') = $2 AND COALESCE(r.params_json::jsonb ->> 'resolution', '') = $3
+       ORDER BY a.id DESC LIMIT 1`,
+      [params.model, params.duration, params.resolution ?? ''],
+    );
+    return r ? Number(r.ms) : undefined;
+  }
+
+  // ---- events ----
+
+  async addEvent(batchId: number, rowId: number | null, kind: string, message: string, data?: unknown): Promise<void> {
+    await this.q.query('INSERT INTO events (batch_id, row_id, at, kind, message, data_json) VALUES ($1, $2, vb_now_ms(), $3, $4, $5)', [
+      batchId,
+      rowId,
+      kind,
+      message,
+      data === undefined ? null : JSON.stringify(data),
+    ]);
+  }
+
+  async rowEvents(rowId: number): Promise<RowEvent[]> {
+    return (await this.rows('SELECT * FROM events WHERE row_id = $1 ORDER BY id', [rowId])).map((r) => ({
+      id: Number(r.id),
+      batchId: Number(r.batch_id),
+      rowId: r.row_id === null ? null : Number(r.row_id),
+      at: Number(r.at),
+      kind: String(r.kind),
+      message: String(r.message),
+      data: r.data_json ? JSON.parse(String(r.data_json)) : null,
+    }));
+  }
+}

@@ -1,0 +1,338 @@
+/**
+ * The studio queue: QueueStoreApi on a shared PostgreSQL (`VENICE_BATCH_DB=postgres://...`). Every machine of a
+ * studio opens the same database; rows are shared out by claims with leases (claims.ts), and the schema is created
+ * and migrated by the app itself (schema.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import pg from 'pg';
+import { toRow, type SqlRow } from '../store-records';
+import {
+  DEFAULT_LEASE_TIMING,
+  LeaseLostError,
+  RowStateError,
+  type ClaimedCompletion,
+  type ClaimedRow,
+  type ClaimOptions,
+  type ExpirySummary,
+  type Lease,
+  type LeaseTiming,
+  type LeaseView,
+  type PaidAnswer,
+  type PaidAnswerOutcome,
+  type QueueStoreApi,
+  type QueueTx,
+  type SubmissionClaim,
+  type SubmissionClaimOptions,
+  type WorkerInfo,
+  type WriteGuard,
+} from '../store-api';
+import type { JobState } from '../job-states';
+import { applyExpiry, claimDue, claimOwedCompletes, claimReady, EXPIRY_LOCK, nextReadyQuote, renew, SUBMIT_CLAIM_LOCK, submissionRoom } from './claims';
+import { applyPaidAnswer } from './paid-answer';
+import { PgOps, type Queryable } from './pg-ops';
+import { PgTimelines } from './pg-timelines';
+import { migrate, SCHEMA } from './schema';
+
+export interface PgStoreOptions {
+  lease?: Partial<LeaseTiming>;
+  /** Connections this process keeps open. */
+  poolSize?: number;
+  /** Called when an idle connection breaks (the next query reconnects); the engine pauses on it. */
+  onConnectionError?: (e: Error) => void;
+}
+
+/** A worker unseen for this long, holding nothing, is forgotten. */
+const FORGET_WORKER_MS = 10 * 60_000;
+
+/** host/database of a connection URL, for the user: never the user name or password. */
+export function describePgUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `PostgreSQL ${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
+  } catch {
+    return 'PostgreSQL (unreadable address)';
+  }
+}
+
+function leaseOf(r: SqlRow): ClaimedRow {
+  return {
+    row: toRow(r),
+    lease: { rowId: Number(r.id), owner: String(r.lease_owner), token: String(r.lease_token) },
+    leaseUntil: Number(r.lease_until),
+  };
+}
+
+export class PgQueueStore extends PgOps implements QueueStoreApi {
+  readonly kind = 'postgres' as const;
+  readonly timelines: PgTimelines;
+  private readonly lease: LeaseTiming;
+  /** Database clock minus this machine's clock, measured at open and at each renewal. */
+  private clockOffsetMs = 0;
+  private readonly workers = new Map<string, WorkerInfo>();
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+    opts: PgStoreOptions,
+  ) {
+    super(pool, (fn) => this.inTransaction(fn));
+    this.lease = { ...DEFAULT_LEASE_TIMING, ...opts.lease };
+    this.timelines = new PgTimelines(pool);
+  }
+
+  /** Connects, creates or migrates the schema, and measures the database's clock. */
+  static async open(url: string, opts: PgStoreOptions = {}): Promise<PgQueueStore> {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: opts.poolSize ?? 4,
+      // Every connection works in the app's own schema.
+      options: `-c search_path=${SCHEMA}`,
+      connectionTimeoutMillis: 10_000,
+    });
+    // An idle connection that breaks must not crash the process: report it; the next query reconnects.
+    pool.on('error', (e) => opts.onConnectionError?.(e));
+    const store = new PgQueueStore(pool, url, opts);
+    try {
+      const client = await pool.connect();
+      try {
+        await migrate(client);
+      } finally {
+        client.release();
+      }
+      await store.measureClock();
+    } catch (e) {
+      await pool.end().catch(() => {});
+      throw e;
+    }
+    return store;
+  }
+
+  describe(): string {
+    return describePgUrl(this.url);
+  }
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  private async measureClock(): Promise<void> {
+    const t0 = Date.now();
+    const r = await this.pool.query('SELECT vb_now_ms() AS t');
+    const t1 = Date.now();
+    this.clockOffsetMs = Math.round(Number((r.rows[0] as SqlRow).t) - (t0 + t1) / 2);
+  }
+
+  private async inTransaction<T>(fn: (q: Queryable) => Promise<T>, opts: { durable?: boolean } = {}): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      // Whatever the server's default, a commit that precedes money waits for the WAL to reach disk.
+      if (opts.durable) await client.query('SET LOCAL synchronous_commit = on');
+      const out = await fn(client);
+      await client.query('COMMIT');
+      return out;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async tx<T>(fn: (t: QueueTx) => Promise<T>): Promise<T> {
+    return this.inTransaction((client) => fn(new PgOps(client, (inner) => inner(client))));
+  }
+
+  // ---- money ----
+
+  async beginSubmit(guard: WriteGuard, model: string, requestJson: string, quoteUsd: number | null): Promise<number> {
+    const { rowId, owner, token } = guard.lease;
+    return this.inTransaction(
+      async (q) => {
+        // One statement: the row must be ready and ours; the attempt and the row's move commit together.
+        const r = await q.query(
+          `WITH held AS (
+             SELECT id FROM rows WHERE id = $1 AND state = 'ready' AND lease_owner = $2 AND lease_token = $3 FOR UPDATE),
+           a AS (
+             INSERT INTO attempts (row_id, attempt_no, state, model, request_json, quote_usd, submitted_at)
+             SELECT held.id, (SELECT COALESCE(MAX(attempt_no), 0) + 1 FROM attempts WHERE row_id = held.id),
+                    'submitting', $4, $5, $6, vb_now_ms() FROM held
+             RETURNING id, row_id)
+           UPDATE rows SET state = 'submitting', current_attempt_id = a.id, error_kind = NULL, error_message = NULL,
+             suggested_prompt = NULL, updated_at = vb_now_ms()
+           FROM a WHERE rows.id = a.row_id RETURNING a.id AS attempt_id`,
+          [rowId, owner, token, model, requestJson, quoteUsd],
+        );
+        const hit = r.rows[0] as SqlRow | undefined;
+        if (hit) return Number(hit.attempt_id);
+        const now = (await q.query('SELECT state, lease_owner, lease_token FROM rows WHERE id = $1', [rowId])).rows[0] as SqlRow | undefined;
+        if (!now) throw new Error(`Row ${rowId} does not exist`);
+        if (now.lease_owner !== owner || now.lease_token !== token) throw new LeaseLostError(rowId);
+        throw new RowStateError(rowId, 'ready');
+      },
+      { durable: true },
+    );
+  }
+
+  async applyPaidAnswer(answer: PaidAnswer): Promise<PaidAnswerOutcome> {
+    return this.inTransaction((q) => applyPaidAnswer(q, answer), { durable: true });
+  }
+
+  // ---- workers and leases ----
+
+  async registerWorker(role: string): Promise<WorkerInfo> {
+    const id = randomUUID();
+    const r = await this.pool.query(
+      `INSERT INTO workers (id, host, pid, role, started_at, last_seen) VALUES ($1, $2, $3, $4, vb_now_ms(), vb_now_ms())
+       RETURNING started_at`,
+      [id, os.hostname(), process.pid, role],
+    );
+    const at = Number((r.rows[0] as SqlRow).started_at);
+    const info: WorkerInfo = { id, host: os.hostname(), pid: process.pid, role, startedAt: at, lastSeenAt: at };
+    this.workers.set(id, info);
+    return info;
+  }
+
+  async unregisterWorker(workerId: string): Promise<void> {
+    await this.inTransaction(async (q) => {
+      await applyExpiry(q, { owner: workerId });
+      await q.query('DELETE FROM workers WHERE id = $1', [workerId]);
+    });
+    this.workers.delete(workerId);
+  }
+
+  async listWorkers(): Promise<WorkerInfo[]> {
+    const r = await this.pool.query('SELECT * FROM workers ORDER BY started_at, id');
+    return (r.rows as SqlRow[]).map((w) => ({
+      id: String(w.id),
+      host: String(w.host),
+      pid: Number(w.pid),
+      role: String(w.role),
+      startedAt: Number(w.started_at),
+      lastSeenAt: Number(w.last_seen),
+    }));
+  }
+
+  async claimSubmissions(workerId: string, batchId: number, opts: SubmissionClaimOptions): Promise<SubmissionClaim> {
+    return this.inTransaction(async (q) => {
+      // Serialises submission claims queue-wide: counting what is in flight and taking rows must be one step, or
+      // two machines could each take the last free slot (or the last dollar of a budget).
+      await q.query('SELECT pg_advisory_xact_lock($1)', [SUBMIT_CLAIM_LOCK]);
+      const room = await submissionRoom(q, batchId, opts.maxInFlight);
+      const limit = Math.min(opts.limit, room.room);
+      if (!room.active || limit <= 0) return { claimed: [], budgetReached: null };
+      const budgetLeftUsd = room.budgetUsd === null ? null : room.budgetUsd - room.spentUsd;
+      const rows = await claimReady(q, { owner: workerId, batchId, limit, leaseMs: this.lease.leaseMs, budgetLeftUsd });
+      const claimed = rows.map(leaseOf);
+      let budgetReached: SubmissionClaim['budgetReached'] = null;
+      if (room.budgetUsd !== null && claimed.length < limit) {
+        const next = await nextReadyQuote(q, batchId);
+        const spentUsd = room.spentUsd + claimed.reduce((s, c) => s + (c.row.quoteUsd ?? 0), 0);
+        if (next !== undefined && spentUsd + next > room.budgetUsd + 1e-9) budgetReached = { spentUsd, budgetUsd: room.budgetUsd, nextQuoteUsd: next };
+      }
+      return { claimed, budgetReached };
+    });
+  }
+
+  async claimPolls(workerId: string, opts: ClaimOptions): Promise<ClaimedRow[]> {
+    return (await claimDue(this.pool, { owner: workerId, states: 'poll', limit: opts.limit, leaseMs: this.lease.leaseMs })).map(leaseOf);
+  }
+
+  async claimResumes(workerId: string, opts: ClaimOptions): Promise<ClaimedRow[]> {
+    return (await claimDue(this.pool, { owner: workerId, states: 'resume', limit: opts.limit, leaseMs: this.lease.leaseMs })).map(leaseOf);
+  }
+
+  async claimCompletes(workerId: string, opts: ClaimOptions): Promise<ClaimedCompletion[]> {
+    const got = await claimOwedCompletes(this.pool, { owner: workerId, limit: opts.limit, leaseMs: this.lease.leaseMs });
+    const out: ClaimedCompletion[] = [];
+    for (const g of got) {
+      const attempt = await this.getAttempt(g.attemptId);
+      if (attempt) out.push({ ...leaseOf(g.row), attempt });
+    }
+    return out;
+  }
+
+  async renewLeases(workerId: string): Promise<Lease[]> {
+    const info = this.workers.get(workerId);
+    // A worker forgotten while it could not reach the database comes back under the same id.
+    if (info) {
+      await this.pool.query(
+        `INSERT INTO workers (id, host, pid, role, started_at, last_seen) VALUES ($1, $2, $3, $4, $5, vb_now_ms())
+         ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen`,
+        [info.id, info.host, info.pid, info.role, info.startedAt],
+      );
+    }
+    const rows = await renew(this.pool, workerId, this.lease.leaseMs);
+    await this.measureClock();
+    return rows.map((r) => ({ rowId: Number(r.id), owner: workerId, token: String(r.lease_token) }));
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    await this.inTransaction(async (q) => {
+      const r = await q.query('SELECT state FROM rows WHERE id = $1 AND lease_owner = $2 AND lease_token = $3 FOR UPDATE', [
+        lease.rowId,
+        lease.owner,
+        lease.token,
+      ]);
+      const held = r.rows[0] as SqlRow | undefined;
+      if (!held) return;
+      // A row being sent always has a holder; given back, it is in doubt (the expiry rule for it).
+      if (held.state === 'submitting') await applyExpiry(q, { lease });
+      else await q.query('UPDATE rows SET lease_owner = NULL, lease_token = NULL, lease_until = NULL WHERE id = $1', [lease.rowId]);
+    });
+  }
+
+  async expireLeases(): Promise<ExpirySummary> {
+    return this.inTransaction(async (q) => {
+      // One machine at a time; the others find the lock taken and leave it to that one.
+      const got = await q.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [EXPIRY_LOCK]);
+      if (!(got.rows[0] as SqlRow).ok) return { inDoubt: 0, repoll: 0, resume: 0, released: 0 };
+      const summary = await applyExpiry(q, { expired: true });
+      await q.query(
+        `DELETE FROM workers w WHERE w.last_seen < vb_now_ms() - $1 AND NOT EXISTS (SELECT 1 FROM rows r WHERE r.lease_owner = w.id)`,
+        [FORGET_WORKER_MS],
+      );
+      return summary;
+    });
+  }
+
+  async listLeases(batchId?: number): Promise<LeaseView[]> {
+    const r = await this.pool.query(
+      `SELECT r.id, r.batch_id, r.state, r.lease_until, w.id AS worker_id, w.host, w.pid, w.role
+       FROM rows r LEFT JOIN workers w ON w.id = r.lease_owner
+       WHERE r.lease_token IS NOT NULL ${batchId === undefined ? '' : 'AND r.batch_id = $1'} ORDER BY r.id`,
+      batchId === undefined ? [] : [batchId],
+    );
+    return (r.rows as SqlRow[]).map((x) => ({
+      rowId: Number(x.id),
+      batchId: Number(x.batch_id),
+      state: String(x.state) as JobState,
+      worker: x.worker_id === null ? null : { id: String(x.worker_id), host: String(x.host), pid: Number(x.pid), role: String(x.role) },
+      leaseUntil: Number(x.lease_until),
+    }));
+  }
+
+  async pollAllNow(): Promise<number> {
+    const r = await this.pool.query(
+      "UPDATE rows SET next_action_at = vb_now_ms() WHERE state IN ('queued', 'processing') AND lease_token IS NULL",
+    );
+    return r.rowCount ?? 0;
+  }
+
+  async check(): Promise<string> {
+    try {
+      await this.pool.query('SELECT 1');
+      return 'ok';
+    } catch (e) {
+      return `The studio queue (${this.describe()}) cannot be reached: ${(e as Error).message}`;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

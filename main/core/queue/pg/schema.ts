@@ -1,0 +1,195 @@
+/**
+ * The studio queue's schema in PostgreSQL, created and migrated by the app itself (no DBA step beyond a database
+ * and a user that may create a schema in it). Everything lives in its own schema, `venice_batch`, so a studio can
+ * share a database with other tools.
+ *
+ * MIGRATIONS is append-only, as for SQLite: never edit a shipped entry. Machines starting at once migrate under a
+ * session advisory lock, one after the other; a newer schema than this build knows is refused with a plain message.
+ *
+ * Times are epoch milliseconds from the DATABASE's clock (`vb_now_ms()`), the one clock all machines share.
+ * `next_action_at` is NOT NULL (0 = due now) so the claim predicate is a plain range, matched by partial indexes.
+ */
+import type pg from 'pg';
+
+export const SCHEMA = 'venice_batch';
+/** pg_advisory_lock key for migrations: any constant unlikely to clash with another application's. */
+const MIGRATION_LOCK = 7_346_201_901;
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: the queue (batches, rows with leases, attempts, events), the editor's timelines, workers, the account limiter.
+  `
+  CREATE FUNCTION vb_now_ms() RETURNS bigint LANGUAGE sql VOLATILE AS
+    $$ SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint $$;
+
+  CREATE TABLE batches (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name          text NOT NULL,
+    source_path   text,
+    source_hash   text,
+    settings_json text NOT NULL,
+    output_dir    text NOT NULL,
+    name_template text NOT NULL,
+    budget_usd    double precision,
+    base_url      text NOT NULL,
+    rehearsal     boolean NOT NULL DEFAULT false,
+    status        text NOT NULL DEFAULT 'active',
+    pause_reason  text,
+    created_at    bigint NOT NULL,
+    updated_at    bigint NOT NULL
+  );
+  CREATE INDEX batches_source ON batches (source_hash, output_dir);
+
+  CREATE TABLE rows (
+    id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    batch_id           bigint NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+    row_index          integer NOT NULL,
+    position           double precision NOT NULL,
+    take               integer NOT NULL DEFAULT 1,
+    params_json        text NOT NULL,
+    name               text,
+    extras_json        text NOT NULL DEFAULT '{}',
+    state              text NOT NULL,
+    current_attempt_id bigint,
+    quote_usd          double precision,
+    error_kind         text,
+    error_message      text,
+    suggested_prompt   text,
+    file_path          text,
+    next_action_at     bigint NOT NULL DEFAULT 0,
+    updated_at         bigint NOT NULL,
+    lease_owner        text,
+    lease_token        text,
+    lease_until        bigint,
+    CHECK ((lease_token IS NULL) = (lease_until IS NULL))
+  );
+  CREATE INDEX rows_batch ON rows (batch_id, position, id);
+  CREATE INDEX rows_batch_state ON rows (batch_id, state);
+  -- The claim predicates, exactly: unheld due work, in the order it is taken.
+  CREATE INDEX rows_claim_submit ON rows (batch_id, position, id) WHERE state = 'ready' AND lease_token IS NULL;
+  CREATE INDEX rows_claim_poll ON rows (next_action_at, id) WHERE state IN ('queued', 'processing') AND lease_token IS NULL;
+  CREATE INDEX rows_claim_resume ON rows (id) WHERE state IN ('downloading', 'verifying') AND lease_token IS NULL;
+  CREATE INDEX rows_leases ON rows (lease_until) WHERE lease_token IS NOT NULL;
+  CREATE INDEX rows_lease_owner ON rows (lease_owner) WHERE lease_owner IS NOT NULL;
+  CREATE INDEX rows_in_flight ON rows (state) WHERE state IN ('submitting', 'queued', 'processing', 'downloading', 'verifying');
+
+  CREATE TABLE attempts (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    row_id            bigint NOT NULL REFERENCES rows(id) ON DELETE CASCADE,
+    attempt_no        integer NOT NULL,
+    state             text NOT NULL,
+    model             text NOT NULL,
+    request_json      text NOT NULL,
+    queue_id          text,
+    download_url_enc  text,
+    quote_usd         double precision,
+    charged           boolean NOT NULL DEFAULT false,
+    submitted_at      bigint,
+    queued_at         bigint,
+    finished_at       bigint,
+    avg_execution_ms  bigint,
+    execution_ms      bigint,
+    polls             integer NOT NULL DEFAULT 0,
+    download_tries    integer NOT NULL DEFAULT 0,
+    bytes             bigint,
+    file_path         text,
+    remote_deleted    boolean NOT NULL DEFAULT false,
+    error_kind        text,
+    error_message     text,
+    request_id        text,
+    complete_tried_at bigint,
+    UNIQUE (row_id, attempt_no)
+  );
+  CREATE INDEX attempts_row ON attempts (row_id);
+  CREATE UNIQUE INDEX attempts_queue_id ON attempts (queue_id) WHERE queue_id IS NOT NULL;
+  CREATE INDEX attempts_owing_complete ON attempts (id)
+    WHERE state = 'done' AND remote_deleted = false AND queue_id IS NOT NULL;
+  CREATE INDEX attempts_estimates ON attempts (model, id) WHERE avg_execution_ms IS NOT NULL;
+
+  CREATE TABLE events (
+    id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    batch_id  bigint NOT NULL,
+    row_id    bigint,
+    at        bigint NOT NULL,
+    kind      text NOT NULL,
+    message   text NOT NULL,
+    data_json text
+  );
+  CREATE INDEX events_row ON events (row_id, id);
+  CREATE INDEX events_batch ON events (batch_id, id);
+
+  CREATE TABLE timelines (
+    batch_id   bigint PRIMARY KEY REFERENCES batches(id) ON DELETE CASCADE,
+    json       text NOT NULL,
+    updated_at bigint NOT NULL
+  );
+
+  CREATE TABLE music_beds (
+    batch_id     bigint PRIMARY KEY REFERENCES batches(id) ON DELETE CASCADE,
+    file_path    text NOT NULL,
+    file_name    text NOT NULL,
+    duration_sec double precision,
+    volume       double precision NOT NULL DEFAULT 0.5,
+    fade_out_sec double precision NOT NULL DEFAULT 3,
+    updated_at   bigint NOT NULL
+  );
+
+  CREATE TABLE workers (
+    id         text PRIMARY KEY,
+    host       text NOT NULL,
+    pid        integer NOT NULL,
+    role       text NOT NULL,
+    started_at bigint NOT NULL,
+    last_seen  bigint NOT NULL
+  );
+
+  -- The account's calls to Venice, for limits shared by every machine: one 'slot' row per request (inserted before
+  -- it is sent), one 'error' row per non-2xx answer, one 'block' row per 429 (until = when Venice lets us back).
+  CREATE TABLE venice_calls (
+    id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    account text NOT NULL,
+    route   text NOT NULL,
+    kind    text NOT NULL CHECK (kind IN ('slot', 'error', 'block')),
+    at      bigint NOT NULL,
+    until   bigint
+  );
+  CREATE INDEX venice_calls_window ON venice_calls (account, kind, route, at);
+  `,
+];
+
+export class SchemaTooNewError extends Error {
+  override readonly name = 'SchemaTooNewError';
+}
+
+/**
+ * Creates or migrates the schema. Safe to call from every machine at every start: the advisory lock makes the
+ * others wait, then they find nothing to do.
+ */
+export async function migrate(client: pg.ClientBase): Promise<number> {
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${SCHEMA}.schema_version (version integer NOT NULL)`);
+    const r = await client.query<{ version: number }>(`SELECT version FROM ${SCHEMA}.schema_version`);
+    const current = r.rows[0]?.version ?? 0;
+    if (current > MIGRATIONS.length) {
+      throw new SchemaTooNewError(
+        `The studio queue was written by a newer version of Venice Batch (schema ${current}); update this machine's app to use it.`,
+      );
+    }
+    if (current === MIGRATIONS.length) return current;
+    await client.query('BEGIN');
+    try {
+      await client.query(`SET LOCAL search_path TO ${SCHEMA}`);
+      for (let v = current; v < MIGRATIONS.length; v++) await client.query(MIGRATIONS[v] as string);
+      if (current === 0) await client.query(`INSERT INTO ${SCHEMA}.schema_version (version) VALUES ($1)`, [MIGRATIONS.length]);
+      else await client.query(`UPDATE ${SCHEMA}.schema_version SET version = $1`, [MIGRATIONS.length]);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK');
+      throw e;
+    }
+    return MIGRATIONS.length;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * The queue store as the engine, recovery, the services and the CLI see it, whichever database holds it: the local
+ * SQLite file (one machine, the default: nothing to install) or a studio's shared PostgreSQL (many machines, one
+ * Venice account). Async throughout, because PostgreSQL is a network away.
+ *
+ * The rules every implementation keeps (the contract suite in test/integration/store-contract.test.ts runs the same
+ * tests against both):
+ *
+ * - Money first. `beginSubmit` is durable (on disk, or acknowledged by the server's WAL) before it returns; only then
+ *   may a /video/queue request leave. The answer (queue_id, sealed link) is written in one transaction with the row's
+ *   move to `queued`. If that write cannot be made, the paid journal (paid-journal.ts) keeps the answer locally and
+ *   `applyPaidAnswer` writes it later.
+ * - One machine per row at a time. Work starts with a claim (`claimSubmissions`, `claimPolls`, `claimResumes`,
+ *   `claimCompletes`): one statement picks due, unheld rows and gives each a lease, a fresh random token valid until
+ *   `leaseUntil` by the DATABASE's clock (machines' clocks differ; the server's is the only one they share). Every
+ *   later write about that row passes the lease as its `guard` and matches id + state + token: a holder whose lease
+ *   was taken over gets `LeaseLostError` and must stop, having changed nothing.
+ * - A holder renews all its leases together (`renewLeases`, every ~15 s); a lease missing from the answer is lost.
+ * - Expiry goes by state (`expireLeases`), never "retry": an expired `submitting` row becomes `in_doubt` (its
+ *   request may have been paid); `queued`/`processing` rows are polled again by their queue_id; `downloading`/
+ *   `verifying` rows are released for `claimResumes`, which looks at the files before fetching again; claimed
+ *   `ready` rows are simply released (nothing was sent: `beginSubmit` would have moved them). Nothing ever goes back
+ *   to `ready` by expiry: that would pay twice.
+ *
+ * The key never enters either store; pre-signed links only sealed (url-vault.ts).
+ */
+import type { JobState } from './job-states';
+import type { AttemptPatch, RowPatch } from './store-records';
+import type { MusicRecord, SavedMarker, SavedTimeline, SavedTimelineClip } from './timeline-store';
+import type { AttemptRecord, BatchRecord, BatchStatus, NewBatch, NewRow, RowEvent, RowParams, RowRecord } from './types';
+
+export type { AttemptPatch, RowPatch } from './store-records';
+
+/** Proof that a worker holds a row: given by a claim, required by every write about that row until released. */
+export interface Lease {
+  rowId: number;
+  /** The worker (one engine start) that holds it. */
+  owner: string;
+  /** Random per claim, so even the same worker's stale operation cannot write after a re-claim. */
+  token: string;
+}
+
+export interface ClaimedRow {
+  row: RowRecord;
+  lease: Lease;
+  /** Database time (ms) at which the lease runs out unless renewed. */
+  leaseUntil: number;
+}
+
+export interface ClaimedCompletion extends ClaimedRow {
+  /** The attempt whose copy on Venice may now be deleted (/video/complete). */
+  attempt: AttemptRecord;
+}
+
+/** Passed to writes made while holding a row. `release` gives the row back in the same statement. */
+export interface WriteGuard {
+  lease: Lease;
+  release?: boolean;
+}
+
+export interface SubmissionClaim {
+  claimed: ClaimedRow[];
+  /**
+   * Set when the batch's next due row would take it past its budget (nothing past that row was claimed): the
+   * engine pauses the batch and says so. Spent counts confirmed charges, money in doubt and rows already claimed.
+   */
+  budgetReached: { spentUsd: number; budgetUsd: number; nextQuoteUsd: number } | null;
+}
+
+export interface ClaimOptions {
+  limit: number;
+}
+
+export interface SubmissionClaimOptions extends ClaimOptions {
+  /** Rows in flight on Venice across the whole queue (all batches, all machines) stay at or under this. */
+  maxInFlight: number;
+}
+
+export interface WorkerInfo {
+  id: string;
+  host: string;
+  pid: number;
+  role: string;
+  startedAt: number;
+  lastSeenAt: number;
+}
+
+export interface LeaseView {
+  rowId: number;
+  batchId: number;
+  state: JobState;
+  worker: Pick<WorkerInfo, 'id' | 'host' | 'pid' | 'role'> | null;
+  leaseUntil: number;
+}
+
+export interface ExpirySummary {
+  /** Expired while `submitting`: now in doubt, for a person to decide. */
+  inDoubt: number;
+  /** Expired while `queued`/`processing`: due for a poll now. */
+  repoll: number;
+  /** Expired while `downloading`/`verifying`: released for `claimResumes`. */
+  resume: number;
+  /** Claimed but untouched (`ready`, `done`, ...): released. */
+  released: number;
+}
+
+/** A /video/queue answer that was paid for but not yet written to the store (see paid-journal.ts). */
+export interface PaidAnswer {
+  rowId: number;
+  attemptId: number;
+  queueId: string;
+  downloadUrlEnc: string | null;
+  requestId: string | null;
+  /** When the answer arrived, by the store clock of the machine that got it. */
+  queuedAt: number;
+  /** When the first poll is due. */
+  nextActionAt: number;
+}
+
+export type PaidAnswerOutcome =
+  /** The row was still waiting for this answer (submitting, or in doubt because its lease ran out): now queued. */
+  | 'applied'
+  /** The answer was already in the store. */
+  | 'already'
+  /** The person had already decided (re-sent or marked lost): the queue id is kept on its attempt as paid. */
+  | 'superseded';
+
+/** What a row says when its sender stopped renewing its lease mid-request (both stores word it the same). */
+export const LEASE_EXPIRED_IN_DOUBT_MESSAGE =
+  'Venice may have charged for this clip: the machine sending it stopped answering before the answer was saved. Re-submit it or mark it lost.';
+
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+  constructor(readonly rowId: number) {
+    super(`Row ${rowId} is no longer held by this machine (its lease ran out and another machine took it over)`);
+  }
+}
+
+export class RowStateError extends Error {
+  override readonly name = 'RowStateError';
+  constructor(
+    readonly rowId: number,
+    readonly expected: JobState,
+  ) {
+    // Same wording as QueueStore.transitionRow, which callers and tests already know.
+    super(`Row ${rowId} was not in state ${expected}`);
+  }
+}
+
+/** Reads and ordinary writes: available on the store itself and inside a transaction. */
+export interface QueueOps {
+  // ---- batches ----
+  /** Creates a batch and its rows (in `ready` unless given `draft`) in one transaction. Returns the batch id. */
+  createBatch(batch: NewBatch, rows: NewRow[]): Promise<number>;
+  getBatch(id: number): Promise<BatchRecord | undefined>;
+  listBatches(): Promise<BatchRecord[]>;
+  /** The newest batch made from this sheet into this folder, so running the same command again resumes it. */
+  findBatchBySource(sourceHash: string, outputDir: string): Promise<BatchRecord | undefined>;
+  setBatchStatus(id: number, status: BatchStatus, reason?: string | null): Promise<void>;
+  setBatchSettings(id: number, patch: { concurrency?: number; budgetUsd?: number | null }): Promise<void>;
+
+  // ---- rows: reads ----
+  getRow(id: number): Promise<RowRecord | undefined>;
+  /** In submission order (position, then id). */
+  listRows(batchId: number): Promise<RowRecord[]>;
+  rowsInStates(states: readonly JobState[], batchId?: number): Promise<RowRecord[]>;
+  /** The earliest future time (store clock) at which a row in `states` becomes due, if any. */
+  nextDueAt(states: readonly JobState[], batchId?: number): Promise<number | undefined>;
+  countRows(batchId: number): Promise<number>;
+  countByState(batchId: number): Promise<Partial<Record<JobState, number>>>;
+  /** Row count and the sum of quotes: the batch header's totals. */
+  batchTotals(batchId: number): Promise<{ rows: number; quotedUsd: number }>;
+
+  // ---- rows: writes ----
+  /**
+   * Moves a row to a new state (checked against the state machine) and applies the patch. Throws RowStateError if
+   * the row is not in `from`, LeaseLostError if a guard is given and the row is no longer held under it.
+   */
+  transitionRow(rowId: number, from: JobState, to: JobState, patch?: RowPatch, guard?: WriteGuard): Promise<void>;
+  /** Patches a row without changing its state (guarded the same way). */
+  patchRow(rowId: number, patch: RowPatch, guard?: WriteGuard): Promise<void>;
+  /** Changes what a row asks for: only while nothing is paid (draft, ready, failed, cancelled) and nobody holds it. */
+  setRowParams(rowId: number, params: RowParams): Promise<void>;
+  setRowPosition(rowId: number, position: number): Promise<void>;
+
+  // ---- attempts ----
+  getAttempt(id: number): Promise<AttemptRecord | undefined>;
+  listAttempts(rowId: number): Promise<AttemptRecord[]>;
+  countAttempts(rowId: number): Promise<number>;
+  /** Patches an attempt; with a guard, only while its row is held under that lease. */
+  patchAttempt(id: number, patch: AttemptPatch, guard?: WriteGuard): Promise<void>;
+  /** Confirmed charges (by quote) and money possibly spent (in doubt or being sent), for a batch or all. */
+  spend(batchId?: number): Promise<{ chargedUsd: number; inDoubtUsd: number }>;
+  /**
+   * Venice's latest run-time estimate (average_execution_time) for clips like this one, seen by any machine: the
+   * poll policy's prior before this job's own first answer.
+   */
+  recentEstimateMs(params: Pick<RowParams, 'model' | 'duration' | 'resolution'>): Promise<number | undefined>;
+
+  // ---- events ----
+  addEvent(batchId: number, rowId: number | null, kind: string, message: string, data?: unknown): Promise<void>;
+  rowEvents(rowId: number): Promise<RowEvent[]>;
+}
+
+/**
+ * Operations inside one transaction: all or nothing. Only valid until the callback's promise settles. Batches are
+ * created by the store itself (`createBatch` is its own transaction).
+ */
+export type QueueTx = Omit<QueueOps, 'createBatch'>;
+
+export interface TimelineStoreApi {
+  getTimeline(batchId: number): Promise<SavedTimeline | undefined>;
+  saveTimeline(batchId: number, clips: readonly SavedTimelineClip[], markers?: readonly SavedMarker[]): Promise<number>;
+  getMusic(batchId: number): Promise<MusicRecord | undefined>;
+  setMusicFile(batchId: number, filePath: string, fileName: string, durationSec: number | null): Promise<void>;
+  setMusicMix(batchId: number, volume: number, fadeOutSec: number): Promise<void>;
+  clearMusic(batchId: number): Promise<void>;
+}
+
+export interface QueueStoreApi extends QueueOps {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Which queue this is, for the user: a file path, or host/database (never the password). */
+  describe(): string;
+  /** The store's clock in ms: the database server's for PostgreSQL (estimated locally), the machine's for SQLite. */
+  now(): number;
+  /** Runs `fn` in one transaction; a throw rolls everything back. Do not call other store methods inside `fn`. */
+  tx<T>(fn: (t: QueueTx) => Promise<T>): Promise<T>;
+  readonly timelines: TimelineStoreApi;
+
+  // ---- money ----
+  /**
+   * Records, durably, that a paid request is about to leave: a new attempt in `submitting` and the row (which must
+   * be `ready` and held under `guard`) pointing at it. Only after this resolves may the request be sent. Throws
+   * LeaseLostError / RowStateError and records nothing if the row was taken over or changed.
+   */
+  beginSubmit(guard: WriteGuard, model: string, requestJson: string, quoteUsd: number | null): Promise<number>;
+  /** Writes a paid answer kept in the local journal while the store was unreachable. Idempotent. */
+  applyPaidAnswer(answer: PaidAnswer): Promise<PaidAnswerOutcome>;
+
+  // ---- workers and leases ----
+  /**
+   * Joins the queue as a worker. SQLite: takes the one-engine-per-data-folder lock (throws EngineBusyError).
+   * PostgreSQL: registers the machine so `status` can say who holds which row.
+   */
+  registerWorker(role: string): Promise<WorkerInfo>;
+  /** Leaves: releases its leases (rows go back as `expireLeases` would send them) and unregisters. */
+  unregisterWorker(workerId: string): Promise<void>;
+  listWorkers(): Promise<WorkerInfo[]>;
+  /**
+   * Claims the batch's due `ready` rows (active batch only) in submission order, within the batch's concurrency,
+   * `maxInFlight` across the queue, and the batch's budget. Claims for submission are serialised queue-wide so
+   * two machines cannot both take the last free slot.
+   */
+  claimSubmissions(workerId: string, batchId: number, opts: SubmissionClaimOptions): Promise<SubmissionClaim>;
+  /** Claims due `queued`/`processing` rows (any batch status: paid jobs are always followed), earliest due first. */
+  claimPolls(workerId: string, opts: ClaimOptions): Promise<ClaimedRow[]>;
+  /** Claims unheld `downloading`/`verifying` rows (left by a stopped worker): the caller checks files first. */
+  claimResumes(workerId: string, opts: ClaimOptions): Promise<ClaimedRow[]>;
+  /**
+   * Claims rows with a finished attempt whose copy on Venice is still to be deleted (/video/complete owed). Each
+   * claim counts as a try: an attempt is offered again at most once a minute, so a failing call cannot hammer.
+   */
+  claimCompletes(workerId: string, opts: ClaimOptions): Promise<ClaimedCompletion[]>;
+  /** Extends every lease of the worker. Returns the leases still held: any other lease it thought it had is lost. */
+  renewLeases(workerId: string): Promise<Lease[]>;
+  /** Gives a row back. A row still `submitting` cannot be given back as it is: it goes to `in_doubt`. */
+  releaseLease(lease: Lease): Promise<void>;
+  /** Applies the expiry rules to leases that ran out (one machine at a time does it). */
+  expireLeases(): Promise<ExpirySummary>;
+  /** Who holds which row right now. */
+  listLeases(batchId?: number): Promise<LeaseView[]>;
+
+  /** After a restart of the only worker (SQLite): every job on Venice not held by anyone is due now. */
+  pollAllNow(): Promise<number>;
+  /** 'ok', or what is wrong with the database. */
+  check(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Lease timing shared by both stores: renew every `renewMs`; a dead machine's rows are taken over within a minute. */
+export interface LeaseTiming {
+  leaseMs: number;
+  renewMs: number;
+  /** How often a worker runs `expireLeases`. */
+  sweepMs: number;
+}
+
+export const DEFAULT_LEASE_TIMING: LeaseTiming = { leaseMs: 40_000, renewMs: 12_000, sweepMs: 10_000 };
