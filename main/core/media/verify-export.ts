@@ -3,8 +3,8 @@
  * the crossfade overlaps, within 0.1 s, in the container and in each stream; it has the frame, codec and audio the
  * path promised; and a conformed file really is constant frame rate (average rate = nominal rate).
  */
-import ffmpeg from 'fluent-ffmpeg';
-import { useMediaBinaries } from './ffmpeg-binaries';
+import type ffmpeg from 'fluent-ffmpeg';
+import { runFfprobe } from './ffprobe-run';
 import { fpsValue, type FrameRate } from './frame-rate';
 
 export const DURATION_TOLERANCE_SEC = 0.1;
@@ -56,11 +56,11 @@ const num = (v: unknown): number | undefined => {
   return v === undefined || v === null || v === 'N/A' || !Number.isFinite(n) ? undefined : n;
 };
 
+/** ffprobe's full answer (through ffprobe-run.ts: file protocol only, no VENICE_* in its environment). */
 export function ffprobeData(file: string): Promise<ffmpeg.FfprobeData> {
-  useMediaBinaries();
-  return new Promise((resolve, reject) =>
-    ffmpeg.ffprobe(file, (err, d) => (err ? reject(new Error(`ffprobe could not read ${file}: ${String(err.message).split('\n')[0]}`)) : resolve(d))),
-  );
+  return runFfprobe(file).catch((e: Error) => {
+    throw new Error(`ffprobe could not read ${file}: ${e.message.replace(/^ffprobe could not read the file: /, '')}`);
+  });
 }
 
 export async function verifyExport(file: string, expect: ExportExpectation): Promise<ExportVerification> {
