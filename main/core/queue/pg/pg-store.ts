@@ -30,6 +30,7 @@ import {
 import type { JobState } from '../job-states';
 import { applyExpiry, claimDue, claimOwedCompletes, claimReady, EXPIRY_LOCK, nextReadyQuote, renew, SUBMIT_CLAIM_LOCK, submissionRoom } from './claims';
 import { applyPaidAnswer } from './paid-answer';
+import { PgAccountLimiter, type PgLimiterOptions } from './pg-limiter';
 import { PgOps, type Queryable } from './pg-ops';
 import { PgTimelines } from './pg-timelines';
 import { migrate, SCHEMA } from './schema';
@@ -110,6 +111,11 @@ export class PgQueueStore extends PgOps implements QueueStoreApi {
 
   describe(): string {
     return describePgUrl(this.url);
+  }
+
+  /** The account's limiter, in this database, shared with every machine using the same key. */
+  accountLimiter(account: string, opts: PgLimiterOptions = {}): PgAccountLimiter {
+    return new PgAccountLimiter(this.pool, account, opts);
   }
 
   now(): number {

@@ -153,6 +153,42 @@ export const MIGRATIONS: readonly string[] = [
     until   bigint
   );
   CREATE INDEX venice_calls_window ON venice_calls (account, kind, route, at);
+  CREATE INDEX venice_calls_age ON venice_calls (at);
+
+  -- Check and take, for one request: 0 when a slot was taken (the request may leave now), else how many ms to wait.
+  -- Every machine's check-and-take for the account runs under one advisory transaction lock, so the counts read here
+  -- are still true when the slot row lands, and the slot exists BEFORE the request is sent (a machine that dies
+  -- mid-request has still used it). Windows slide, by the database clock.
+  CREATE FUNCTION vb_take_slot(p_account text, p_route text, p_limit integer, p_window_ms bigint,
+                               p_error_budget integer, p_error_window_ms bigint) RETURNS bigint
+  LANGUAGE plpgsql VOLATILE AS $$
+  DECLARE
+    t    bigint;
+    wait bigint := 0;
+    edge bigint;
+  BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended('venice-batch limiter ' || p_account, 0));
+    t := vb_now_ms();
+    -- A 429 told us when Venice lets this route back in.
+    SELECT MAX(until) - t INTO edge FROM venice_calls
+      WHERE account = p_account AND kind = 'block' AND route = p_route AND until > t;
+    wait := GREATEST(wait, COALESCE(edge, 0));
+    -- The window is full while the p_limit-th newest slot is still in it.
+    SELECT at + p_window_ms - t INTO edge FROM venice_calls
+      WHERE account = p_account AND kind = 'slot' AND route = p_route AND at > t - p_window_ms
+      ORDER BY at DESC OFFSET p_limit - 1 LIMIT 1;
+    wait := GREATEST(wait, COALESCE(edge, 0));
+    -- The error budget (far below Venice's lockout) covers every route.
+    SELECT at + p_error_window_ms - t INTO edge FROM venice_calls
+      WHERE account = p_account AND kind = 'error' AND at > t - p_error_window_ms
+      ORDER BY at DESC OFFSET p_error_budget - 1 LIMIT 1;
+    wait := GREATEST(wait, COALESCE(edge, 0));
+    IF wait > 0 THEN
+      RETURN wait;
+    END IF;
+    INSERT INTO venice_calls (account, route, kind, at) VALUES (p_account, p_route, 'slot', t);
+    RETURN 0;
+  END $$;
   `,
 ];
 
