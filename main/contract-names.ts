@@ -37,6 +37,11 @@ export const CALL_NAMES = [
   'mapping:save',
   'mapping:delete',
   'batch:resultsSheet',
+  'batch:setBudget',
+  'draft:list',
+  'draft:get',
+  'draft:save',
+  'draft:delete',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

@@ -332,6 +332,25 @@ export const MappingProfilesSchema = z.object({
   warning: Text.nullable(),
 });
 
+/** An edited sheet kept in the data folder until it is queued or deleted (core/services/drafts.ts). */
+export const DraftSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  fileName: z.string(),
+  rehearsal: z.boolean(),
+  rows: z.number().int(),
+  savedAt: z.number(),
+});
+const DraftMapping = z.partialRecord(z.enum(CANONICAL_COLUMNS), z.string().min(1).max(200));
+export const DraftSchema = DraftSummarySchema.extend({
+  csv: z.string(),
+  mapping: DraftMapping,
+  defaults: BatchDefaultsSchema,
+  budgetUsd: Usd.nullable(),
+});
+const DraftList = z.object({ drafts: z.array(DraftSummarySchema) });
+const DraftRef = z.strictObject({ id: z.uuid() });
+
 // ---- the calls ----
 
 export const calls = {
@@ -436,6 +455,29 @@ export const calls = {
   'mapping:delete': { input: z.strictObject({ name: z.string().trim().min(1).max(100) }), output: MappingProfilesSchema },
   /** The batch's results as CSV text (formula-escaped, no download links) for the page to save. */
   'batch:resultsSheet': { input: BatchRef, output: z.object({ fileName: z.string(), csv: z.string() }) },
+  /** Raises, lowers or (null) removes a queued batch's spend cap; main refuses a cap below what is already used. */
+  'batch:setBudget': {
+    input: z.strictObject({ batchId: Id, budgetUsd: z.number().finite().positive('A cap must be more than $0.').max(100_000, 'At most $100,000.').nullable() }),
+    output: BatchViewSchema,
+  },
+  'draft:list': { input: NoInput, output: DraftList },
+  'draft:get': { input: DraftRef, output: DraftSchema },
+  /** Saves an edited sheet (a new draft without an id); answers with what the draft list shows. */
+  'draft:save': {
+    input: z.strictObject({
+      id: z.uuid().optional(),
+      title: shortText(300),
+      fileName: shortText(300),
+      rehearsal: z.boolean(),
+      csv: z.string().max(MAX_SHEET_BYTES, 'The sheet is larger than 20 MB.'),
+      mapping: DraftMapping,
+      defaults: BatchDefaultsSchema,
+      budgetUsd: z.number().finite().positive().max(100_000).nullable(),
+      rows: z.number().int().min(0).max(1_000_000),
+    }),
+    output: DraftSummarySchema,
+  },
+  'draft:delete': { input: DraftRef, output: DraftList },
 } satisfies Record<CallName, { input: z.ZodType; output: z.ZodType }>;
 
 // Every name in contract-names.ts has a schema pair, and no schema pair lacks a name.

@@ -9,6 +9,7 @@ import { calls, events, type CallResult, type EventPayload, type HandlerOutput, 
 import type { AppServices } from './core/services/app-services';
 import type { AppEvent } from './core/services/app-events';
 import { describeError } from './core/services/app-errors';
+import { Drafts } from './core/services/drafts';
 import { MappingProfiles } from './core/services/mapping-profiles';
 import { setMusic } from './core/services/music-bed';
 import { rowHistory } from './core/services/row-history';
@@ -21,6 +22,7 @@ export type Handlers = { [N in CallName]: (input: ParsedInput<N>) => Promise<Han
 export function createHandlers(app: AppServices): Handlers {
   const b = app.batches;
   const profiles = new MappingProfiles(app.opts.dataDir);
+  const drafts = new Drafts(app.opts.dataDir);
   return {
     'app:info': () => app.info(),
     'batch:list': () => b.list(),
@@ -58,6 +60,11 @@ export function createHandlers(app: AppServices): Handlers {
     'mapping:save': ({ name, mapping }) => profiles.save(name, mapping),
     'mapping:delete': ({ name }) => profiles.delete(name),
     'batch:resultsSheet': ({ batchId }) => resultsSheet(app.store, batchId),
+    'batch:setBudget': ({ batchId, budgetUsd }) => b.setBudget(batchId, budgetUsd),
+    'draft:list': () => ({ drafts: drafts.list() }),
+    'draft:get': ({ id }) => drafts.get(id),
+    'draft:save': (input) => drafts.save(input),
+    'draft:delete': ({ id }) => drafts.delete(id),
   };
 }
 

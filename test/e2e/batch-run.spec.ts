@@ -52,7 +52,7 @@ test('shows progress, resends a refused row with the suggested prompt and an in-
   const header = page.getByTestId('batch-header');
   await expect(header.getByTestId('batch-done')).toHaveText('3/3 done', { timeout: 45_000 });
   await expect(header.getByRole('progressbar')).toHaveAttribute('aria-valuetext', '3 of 3 clips done');
-  await expect(header.getByTestId('batch-stats')).toContainText('rehearsed of');
+  await expect(header.getByTestId('batch-stats')).toContainText('would have cost');
   await expect(header.getByTestId('batch-header-phase')).toHaveText('finished');
 
   await injectFault('content_policy_422');

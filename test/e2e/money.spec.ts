@@ -89,6 +89,8 @@ test('defaults and a spend cap kept from the last sheet are shown and must be co
 
   // The next sheet: what is kept is said, with the cap, and nothing can be queued until the user decides.
   await open(page, 'second.csv', TWO);
+  // The first sheet's defaults changed after it was read: it counts as edited, so the app asks before replacing it.
+  await page.getByRole('button', { name: 'Open second.csv' }).click();
   const carry = page.getByTestId('carry-over');
   await expect(carry).toContainText('Kept from the last sheet');
   await expect(carry).toContainText('2 takes per row');
@@ -109,6 +111,7 @@ test('defaults and a spend cap kept from the last sheet are shown and must be co
   // Kept on purpose: the choice is remembered for this sheet only.
   await page.getByTestId('default-takes').selectOption('3');
   await open(page, 'third.csv', TWO);
+  await page.getByRole('button', { name: 'Open third.csv' }).click();
   await expect(carry).toContainText('3 takes per row');
   await expect(carry).not.toContainText('spend cap');
   await carry.getByRole('button', { name: 'Keep them' }).click();
@@ -146,6 +149,9 @@ test('batches are named after the sheet and its tab, without the file extension'
   await page.getByRole('button', { name: 'Queue 2 clips in Rehearsal' }).click();
   await expect(header.getByRole('heading')).toHaveText('harbor_shots');
   await expect(header.getByTestId('batch-done')).toHaveText('2/2 done', { timeout: 45_000 });
-  await expect(page.getByLabel('Export file name')).toHaveValue('harbor_shots.mp4');
+  // What the batch exports is named after it too.
+  const download = page.waitForEvent('download');
+  await header.getByTestId('export-results').click();
+  expect((await download).suggestedFilename()).toBe('harbor_shots results.csv');
   await expect(page.getByTestId('batches').getByRole('button', { name: 'days (Day 2)' })).toBeVisible();
 });

@@ -12,11 +12,13 @@ export interface WebApp {
   dir: string;
   clipsDir: string;
   output: () => string;
-  stop: () => Promise<void>;
+  /** `keep`: leave the folder for another start over the same data (a restart). */
+  stop: (opts?: { keep?: boolean }) => Promise<void>;
 }
 
-export async function startWebApp(): Promise<WebApp> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'vb-e2e-'));
+/** `dir`: start over the data folder of an earlier start (stopped with `keep`), as the app does after a restart. */
+export async function startWebApp(opts: { dir?: string } = {}): Promise<WebApp> {
+  const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'vb-e2e-'));
   const dataDir = path.join(dir, 'data');
   const clipsDir = path.join(dir, 'clips');
   mkdirSync(dataDir, { recursive: true });
@@ -51,14 +53,14 @@ export async function startWebApp(): Promise<WebApp> {
     dir,
     clipsDir,
     output: () => out,
-    stop: async () => {
+    stop: async ({ keep = false } = {}) => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

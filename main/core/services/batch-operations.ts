@@ -11,6 +11,7 @@ import type { BatchDefaults, ImportOptions } from '../sheet';
 import type { AppServices } from './app-services';
 import { UserError } from './app-errors';
 import { batchTitle } from './batch-name';
+import { capBlocksResume, setSpendCap } from './spend-cap';
 import { SheetImports, previewOf, type ImportPreview } from './sheet-imports';
 import { batchView, rowView, type BatchView, type RowView } from './views';
 
@@ -164,7 +165,18 @@ export class BatchOperations {
   resume(batchId: number): BatchView {
     const b = this.batchOrThrow(batchId);
     if (b.status === 'cancelled') throw new UserError('invalid', 'A cancelled batch cannot be resumed; retry its rows instead.');
+    // Resuming without room under the cap would only stop the batch again (and announce it again): say why instead.
+    const capped = b.status === 'paused' ? capBlocksResume(this.store, b) : null;
+    if (capped) throw new UserError('invalid', capped);
     this.engine.resumeBatch(batchId);
+    return this.view(batchId);
+  }
+
+  /** Raises, lowers or (null) removes a queued batch's spend cap; checked here, whatever the page allowed. */
+  setBudget(batchId: number, budgetUsd: number | null): BatchView {
+    setSpendCap(this.store, batchId, budgetUsd);
+    this.app.events.batchChanged(batchId);
+    this.engine.poke();
     return this.view(batchId);
   }
 

@@ -7,6 +7,7 @@ import { reportError, useAppStore } from '../state/app';
 import { bridge } from '../state/bridge';
 import { useBatchStore } from '../state/batches';
 import { batchProgress, duration } from '../state/progress';
+import { SpendCap } from './SpendCap';
 
 export function BatchHeader() {
   const batch = useBatchStore((s) => s.batches.find((b) => b.id === s.selectedId));
@@ -15,7 +16,14 @@ export function BatchHeader() {
   const balance = useAppStore((s) => s.balance);
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [exporting, setExporting] = useState(false);
+  const [editingCap, setEditingCap] = useState(false);
+  const problem = useBatchStore((s) => (batch ? s.problems[batch.id] : undefined));
   if (!batch) return null;
+  const resume = async () => {
+    await act('resume', batch.id);
+    // Refused at the cap: the cap is right there to raise.
+    if (useBatchStore.getState().problems[batch.id]) setEditingCap(true);
+  };
   const exportResults = async () => {
     setExporting(true);
     try {
@@ -58,7 +66,11 @@ export function BatchHeader() {
           {exporting ? 'Exporting…' : 'Export results'}
         </button>
         {canPause && <button onClick={() => void act('pause', batch.id)}>Pause</button>}
-        {batch.status === 'paused' && <button onClick={() => void act('resume', batch.id)}>Resume</button>}
+        {batch.status === 'paused' && (
+          <button onClick={() => void resume()} aria-describedby={problem ? `resume-problem-${batch.id}` : undefined}>
+            Resume
+          </button>
+        )}
         {canCancel && !confirmCancel && (
           <button aria-label={`Cancel batch ${batch.name}`} onClick={() => setConfirmCancel(true)}>
             Cancel…
@@ -81,10 +93,13 @@ export function BatchHeader() {
           {p.done}/{p.total} done
         </strong>
         {parts.length > 0 && <span>{parts.join(' · ')}</span>}
-        <span>
-          {usd(batch.spentUsd)} {batch.rehearsal ? 'rehearsed' : 'spent'} of {usd(batch.quotedUsd)} quoted
+        <span data-testid="batch-spend">
+          {batch.rehearsal
+            ? `would have cost ${usd(batch.spentUsd)} of ${usd(batch.quotedUsd)} quoted (Rehearsal: nothing is charged)`
+            : `${usd(batch.spentUsd)} spent of ${usd(batch.quotedUsd)} quoted`}
           {batch.inDoubtUsd > 0 && <span className="warn"> (+ up to {usd(batch.inDoubtUsd)} in doubt)</span>}
         </span>
+        {batch.status !== 'cancelled' && batch.phase !== 'finished' && <SpendCap batch={batch} editing={editingCap} setEditing={setEditingCap} />}
         {balance && balance.rehearsal === batch.rehearsal && (
           <span className="muted">
             {balance.rehearsal ? 'Rehearsal balance' : 'Balance'} {usd(balance.balanceUsd)}
@@ -96,7 +111,13 @@ export function BatchHeader() {
           </span>
         )}
         {batch.pauseReason && batch.status === 'paused' && <span className="warn">{batch.pauseReason}</span>}
+        {batch.waitingReason && batch.status === 'active' && <span className="warn" data-testid="batch-header-waiting">{batch.waitingReason}</span>}
       </div>
+      {problem && (
+        <p className="error" role="alert" id={`resume-problem-${batch.id}`} data-testid="resume-problem">
+          {problem}
+        </p>
+      )}
       {confirmCancel && (
         <div className="confirm-box" role="alertdialog" aria-label="Cancel this batch?">
           <p>

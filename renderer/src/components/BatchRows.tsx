@@ -1,91 +1,36 @@
-/** The open batch's rows: one compact line each, with what can be done about a row right where it is. */
-import { Fragment } from 'react';
-import { STATE_LABEL, usd } from '../format';
+/**
+ * The open batch's rows: one compact line each, with what can be done about a row right where it is. Virtualized
+ * like the editor's grid: a 10,000-clip batch keeps only the lines in view (and a few either side) in the page, so
+ * scrolling stays smooth and opening a row's history re-renders a screenful, not the whole batch. The table keeps
+ * real <tr>s (spacer rows stand for what is scrolled away), and each problem line and history is its own measured
+ * line, so lines of any height scroll right.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef } from 'react';
+import { modelName, STATE_LABEL, usd } from '../format';
 import { useBatchStore, type RowView } from '../state/batches';
-import { duration } from '../state/progress';
+import { useSettingsStore } from '../state/settings';
 import { BatchHeader } from './BatchHeader';
 import { RowHistoryView } from './RowHistory';
+import { outcome, RowActions, RowDetail } from './RowParts';
 
-function RowActions({ row, rehearsal }: { row: RowView; rehearsal: boolean }) {
-  const retryRows = useBatchStore((s) => s.retryRows);
-  const resolve = useBatchStore((s) => s.resolve);
-  const useSuggested = useBatchStore((s) => s.useSuggestedPrompt);
-  const skipRows = useBatchStore((s) => s.skipRows);
-  if (row.state === 'ready' || row.state === 'draft')
-    return (
-      <button className="small" aria-label={`Skip row ${row.row}: it will not be sent`} onClick={() => void skipRows([row.id])}>
-        Skip
-      </button>
-    );
-  if (row.state === 'cancelled')
-    return (
-      <button className="small" aria-label={`Send row ${row.row} after all`} onClick={() => void retryRows([row.id])}>
-        Send after all
-      </button>
-    );
-  if (row.state === 'failed' && row.errorKind !== 'marked_lost')
-    return (
-      <>
-        {row.suggestedPrompt && (
-          <>
-            <button className="small" aria-label={`Use the suggested prompt for row ${row.row} and send it again`} onClick={() => void useSuggested(row.id)}>
-              Use suggested prompt
-            </button>{' '}
-          </>
-        )}
-        <button className="small" aria-label={`Retry row ${row.row}`} onClick={() => void retryRows([row.id])}>
-          Retry
-        </button>
-      </>
-    );
-  if (row.state === 'in_doubt')
-    return (
-      <>
-        <button
-          className="small"
-          aria-label={`Send row ${row.row} again${rehearsal ? '' : ' (may charge twice)'}`}
-          onClick={() => void resolve(row.id, 'resubmit')}
-        >
-          Send again
-        </button>{' '}
-        <button className="small" aria-label={`Mark row ${row.row} lost`} onClick={() => void resolve(row.id, 'lost')}>
-          Mark lost
-        </button>
-      </>
-    );
-  return null;
-}
+export const BATCH_ROW_HEIGHT = 28;
+const HEAD_HEIGHT = 28;
+const COLUMNS = 7;
 
-/** What the last column says: the clip, the problem, or how long is left. */
-function outcome(r: RowView): string {
-  if (r.fileName) return r.fileName;
-  if (r.errorMessage) return r.errorMessage;
-  if ((r.state === 'queued' || r.state === 'processing') && r.estimateMs) return `${duration(Math.max(0, r.estimateMs - (r.runMs ?? 0)))} left`;
-  return '';
-}
+type Item = { kind: 'row' | 'detail' | 'history'; row: RowView };
 
-function RowDetail({ row, rehearsal }: { row: RowView; rehearsal: boolean }) {
-  if (row.state === 'in_doubt')
-    return (
-      <p data-testid="in-doubt-help">
-        {rehearsal ? 'The simulator' : 'Venice'} may have charged for this clip; the app will not send it again unless you choose:{' '}
-        <strong>Send again</strong> (may charge twice) or <strong>Mark lost</strong>.
-      </p>
-    );
-  if (row.state === 'failed' && !row.suggestedPrompt) return <p>{row.errorMessage ?? 'It failed; the app gave no reason.'}</p>;
-  if (row.state === 'failed' && row.suggestedPrompt) {
-    const suggested = row.suggestedPrompt;
-    return (
-      <p>
-        {row.errorMessage?.replace(/\.?$/, '.')} Suggested prompt: <q data-testid="suggested-prompt">{suggested}</q>{' '}
-        <button className="small" aria-label={`Copy the suggested prompt for row ${row.row}`} onClick={() => void navigator.clipboard?.writeText(suggested)}>
-          Copy
-        </button>{' '}
-        <span className="muted">(Use suggested prompt sends it again with this prompt; Retry keeps yours)</span>
-      </p>
-    );
+const hasDetail = (r: RowView) => r.state === 'in_doubt' || (r.state === 'failed' && r.errorKind !== 'marked_lost');
+
+/** Every line the table can show, in order: a row, then its problem line, then its history when open. */
+function linesOf(rows: readonly RowView[], historyRowId: number | undefined): Item[] {
+  const out: Item[] = [];
+  for (const row of rows) {
+    out.push({ kind: 'row', row });
+    if (hasDetail(row)) out.push({ kind: 'detail', row });
+    if (row.id === historyRowId) out.push({ kind: 'history', row });
   }
-  return null;
+  return out;
 }
 
 export function BatchRows() {
@@ -94,8 +39,82 @@ export function BatchRows() {
   const retryFailed = useBatchStore((s) => s.retryFailed);
   const historyRowId = useBatchStore((s) => s.historyRowId);
   const toggleHistory = useBatchStore((s) => s.toggleHistory);
+  const models = useSettingsStore((s) => s.models);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const items = useMemo(() => linesOf(rows, historyRowId), [rows, historyRowId]);
+  const failed = useMemo(() => rows.filter((r) => r.state === 'failed' && r.errorKind !== 'marked_lost').length, [rows]);
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (items[i]?.kind === 'row' ? BATCH_ROW_HEIGHT : items[i]?.kind === 'detail' ? 40 : 160),
+    getItemKey: (i) => `${items[i]?.kind}-${items[i]?.row.id}`,
+    paddingStart: HEAD_HEIGHT,
+    overscan: 10,
+  });
   if (!batch) return null;
-  const failed = rows.filter((r) => r.state === 'failed' && r.errorKind !== 'marked_lost').length;
+  const visible = virtualizer.getVirtualItems();
+  const before = Math.max(0, (visible[0]?.start ?? HEAD_HEIGHT) - HEAD_HEIGHT);
+  const after = Math.max(0, virtualizer.getTotalSize() - (visible.at(-1)?.end ?? HEAD_HEIGHT));
+
+  const line = (item: Item, index: number) => {
+    const r = item.row;
+    const common = { 'data-index': index, ref: virtualizer.measureElement, 'aria-rowindex': index + 2 };
+    if (item.kind === 'detail')
+      return (
+        <tr key={`detail-${r.id}`} className="detail" data-testid={`row-${r.row}-detail`} {...common}>
+          <td />
+          <td colSpan={COLUMNS - 1}>
+            <RowDetail row={r} rehearsal={batch.rehearsal} />
+          </td>
+        </tr>
+      );
+    if (item.kind === 'history')
+      return (
+        <tr key={`history-${r.id}`} className="detail history-row" {...common}>
+          <td />
+          <td colSpan={COLUMNS - 1}>
+            <RowHistoryView row={r.row} rehearsal={batch.rehearsal} />
+          </td>
+        </tr>
+      );
+    const detail = hasDetail(r);
+    return (
+      <tr key={`row-${r.id}`} data-testid={`row-${r.row}`} className={detail ? 'has-detail' : ''} {...common}>
+        <td className="num">
+          <button
+            className="disclose"
+            aria-expanded={historyRowId === r.id}
+            aria-label={`History of row ${r.row}`}
+            title="Attempts, errors, cost and files"
+            onClick={() => void toggleHistory(r.id)}
+          >
+            {historyRowId === r.id ? '▾' : '▸'} {r.row}
+          </button>
+        </td>
+        <td className="prompt" title={r.prompt}>
+          {r.name ? <strong>{r.name}: </strong> : null}
+          {r.prompt}
+        </td>
+        <td title={r.model}>{modelName(r.model, models)}</td>
+        <td>{r.duration}</td>
+        <td>{usd(r.quoteUsd)}</td>
+        <td className={`state ${r.state}`} data-testid="row-status">
+          {STATE_LABEL[r.state] ?? r.state}
+          {r.attempts > 1 && <span className="muted"> (try {r.attempts})</span>}
+        </td>
+        {detail ? (
+          <td className="actions">
+            <RowActions row={r} rehearsal={batch.rehearsal} />
+          </td>
+        ) : (
+          <td className="outcome" title={outcome(r)}>
+            {outcome(r)}
+          </td>
+        )}
+      </tr>
+    );
+  };
+
   return (
     <section className="panel" aria-label={`Batch ${batch.name}`}>
       <BatchHeader />
@@ -104,77 +123,34 @@ export function BatchRows() {
           Retry all {failed} failed rows{batch.rehearsal ? '' : ' (a new charge each, unless only the download failed)'}
         </button>
       )}
-      <table className="rows compact" data-testid="batch-rows">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>Prompt</th>
-            <th>Model</th>
-            <th>Length</th>
-            <th>Price</th>
-            <th>Status</th>
-            <th>Clip, problem or action</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => {
-            const detail = r.state === 'in_doubt' || (r.state === 'failed' && r.errorKind !== 'marked_lost');
-            return (
-              <Fragment key={r.id}>
-                <tr data-testid={`row-${r.row}`} className={detail ? 'has-detail' : ''}>
-                  <td className="num">
-                    <button
-                      className="disclose"
-                      aria-expanded={historyRowId === r.id}
-                      aria-label={`History of row ${r.row}`}
-                      title="Attempts, errors, cost and files"
-                      onClick={() => void toggleHistory(r.id)}
-                    >
-                      {historyRowId === r.id ? '▾' : '▸'} {r.row}
-                    </button>
-                  </td>
-                  <td className="prompt" title={r.prompt}>
-                    {r.name ? <strong>{r.name}: </strong> : null}
-                    {r.prompt}
-                  </td>
-                  <td>{r.model}</td>
-                  <td>{r.duration}</td>
-                  <td>{usd(r.quoteUsd)}</td>
-                  <td className={`state ${r.state}`} data-testid="row-status">
-                    {STATE_LABEL[r.state] ?? r.state}
-                    {r.attempts > 1 && <span className="muted"> (try {r.attempts})</span>}
-                  </td>
-                  {detail ? (
-                    <td className="actions">
-                      <RowActions row={r} rehearsal={batch.rehearsal} />
-                    </td>
-                  ) : (
-                    <td className="outcome" title={outcome(r)}>
-                      {outcome(r)}
-                    </td>
-                  )}
-                </tr>
-                {detail && (
-                  <tr className="detail" data-testid={`row-${r.row}-detail`}>
-                    <td />
-                    <td colSpan={6}>
-                      <RowDetail row={r} rehearsal={batch.rehearsal} />
-                    </td>
-                  </tr>
-                )}
-                {historyRowId === r.id && (
-                  <tr className="detail history-row">
-                    <td />
-                    <td colSpan={6}>
-                      <RowHistoryView row={r.row} />
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="rows-scroll" ref={scrollRef} data-testid="batch-rows-scroll">
+        <table className="rows compact" data-testid="batch-rows" aria-rowcount={items.length + 1} aria-label={`Rows of ${batch.name}`}>
+          <thead>
+            <tr aria-rowindex={1}>
+              <th>#</th>
+              <th>Prompt</th>
+              <th>Model</th>
+              <th>Length</th>
+              <th title={batch.rehearsal ? 'What each clip would cost for real: Rehearsal charges nothing' : 'What each clip costs'}>Price</th>
+              <th>Status</th>
+              <th>Clip, problem or action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {before > 0 && (
+              <tr className="spacer" aria-hidden="true" style={{ height: before }}>
+                <td colSpan={COLUMNS} />
+              </tr>
+            )}
+            {visible.map((v) => line(items[v.index]!, v.index))}
+            {after > 0 && (
+              <tr className="spacer" aria-hidden="true" style={{ height: after }}>
+                <td colSpan={COLUMNS} />
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

@@ -16,6 +16,7 @@ export function BatchList() {
   const selectedId = useBatchStore((s) => s.selectedId);
   const select = useBatchStore((s) => s.select);
   const act = useBatchStore((s) => s.act);
+  const problems = useBatchStore((s) => s.problems);
   if (!batches.length) return <p className="muted">No batches yet. Import a sheet to start one.</p>;
   return (
     <ul className="batches" data-testid="batches">
@@ -30,13 +31,19 @@ export function BatchList() {
           </span>
           <span className="muted">{counts(b.counts, b.total)}</span>
           <span className="muted">
-            {usd(b.spentUsd)} {b.rehearsal ? 'rehearsed' : 'spent'}
+            {b.rehearsal ? `would have cost ${usd(b.spentUsd)}` : `${usd(b.spentUsd)} spent`}
             {b.inDoubtUsd > 0 && ` (+ up to ${usd(b.inDoubtUsd)} in doubt)`}
           </span>
           {b.pauseReason && b.status === 'paused' && <span className="warn">{b.pauseReason}</span>}
+          {b.waitingReason && b.status === 'active' && <span className="warn" data-testid="batch-waiting">{b.waitingReason}</span>}
           <span className="spacer" />
           {b.status === 'active' && b.phase === 'running' && <button aria-label={`Pause ${b.name}`} onClick={() => void act('pause', b.id)}>Pause</button>}
           {b.status === 'paused' && <button aria-label={`Resume ${b.name}`} onClick={() => void act('resume', b.id)}>Resume</button>}
+          {problems[b.id] && (
+            <span className="error problem" role="alert">
+              {problems[b.id]}
+            </span>
+          )}
         </li>
       ))}
     </ul>

@@ -4,9 +4,9 @@ import { useImportStore } from '../state/importer';
 
 const MAX_CAP_USD = 100_000;
 
-/** The cap a typed text means: a positive amount (at most the contract's maximum), or null for none. */
+/** The cap a typed text means: a positive amount in cents (at most the contract's maximum), or null for none. */
 export function capOf(text: string): number | null {
-  const n = Number(text);
+  const n = Math.round(Number(text) * 100) / 100;
   return text.trim() !== '' && Number.isFinite(n) && n > 0 ? Math.min(n, MAX_CAP_USD) : null;
 }
 

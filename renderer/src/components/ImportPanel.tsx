@@ -1,10 +1,12 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { downloadTemplate, SHEET_ACCEPT } from '../import/files';
 import { useOpenSheetShortcut, useSheetDrop } from '../import/use-sheet-drop';
+import { sheetEdited, useDraftStore, watchDrafts } from '../state/drafts';
 import { useImportStore } from '../state/importer';
 import { useSettingsStore } from '../state/settings';
 import { BatchDefaults } from './BatchDefaults';
 import { ColumnMapping } from './ColumnMapping';
+import { DraftList, ReplaceConfirm } from './Drafts';
 import { ReadOptionsBar } from './ReadOptionsBar';
 import { SheetPreview } from './SheetPreview';
 
@@ -18,15 +20,49 @@ export function ImportPanel() {
   const input = useRef<HTMLInputElement>(null);
   const rehearsal = settings?.rehearsal ?? true;
 
-  const reset = () => setInputKey((k) => k + 1);
+  /** What waits for the user's answer before it replaces an edited sheet. */
+  const [pending, setPending] = useState<{ name: string; go: () => Promise<void> } | undefined>();
+  const [kept, setKept] = useState<string | undefined>();
+  useEffect(() => watchDrafts(), []);
 
+  const reset = () => setInputKey((k) => k + 1);
+  const drafts = useDraftStore.getState;
+
+  /** Replaces the open sheet, asking first when it has edits (which stay as a draft either way). */
+  const replace = useCallback(
+    (name: string, go: () => Promise<void>) => {
+      setRefused(undefined);
+      setKept(undefined);
+      const switchTo = async () => {
+        await drafts().saveNow();
+        drafts().detach();
+        await go();
+      };
+      if (sheetEdited()) setPending({ name, go: switchTo });
+      else void switchTo();
+    },
+    [drafts],
+  );
   const load = useCallback(
     (f: File | undefined) => {
-      setRefused(undefined);
-      if (f) void read(f, { rehearsal });
+      if (f) replace(f.name, () => read(f, { rehearsal }));
     },
-    [read, rehearsal],
+    [read, rehearsal, replace],
   );
+  const openDraft = (id: string, title: string) => replace(title, () => drafts().open(id));
+  const discard = async () => {
+    const edited = sheetEdited();
+    const title = preview?.title;
+    await drafts().saveNow();
+    drafts().detach();
+    clear();
+    reset();
+    if (edited && title) setKept(`Your edits to “${title}” are kept as a draft.`);
+  };
+  const queued = () => {
+    reset();
+    void drafts().queued();
+  };
   // A dropped file replaces the picked one: empty the picker so it does not name the old file.
   const loadDropped = useCallback((f: File) => (setInputKey((k) => k + 1), load(f)), [load]);
   const over = useSheetDrop(loadDropped, setRefused);
@@ -67,7 +103,28 @@ export function ImportPanel() {
           {problem}
         </p>
       )}
-      {preview && <SheetPreview onQueued={reset} onDiscard={() => (clear(), reset())} />}
+      {pending && preview && (
+        <ReplaceConfirm
+          current={preview.title}
+          next={pending.name}
+          onReplace={() => {
+            const go = pending.go;
+            setPending(undefined);
+            void go();
+          }}
+          onKeep={() => {
+            setPending(undefined);
+            reset();
+          }}
+        />
+      )}
+      {kept && (
+        <p className="muted" role="status">
+          {kept}
+        </p>
+      )}
+      <DraftList onOpen={openDraft} />
+      {preview && <SheetPreview onQueued={queued} onDiscard={() => void discard()} />}
     </section>
   );
 }

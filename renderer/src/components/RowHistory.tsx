@@ -8,7 +8,14 @@ const secs = (ms: number | null): string | null => (ms === null ? null : ms < 10
 /** Attempt states read like row states, plus the two only attempts have. */
 const ATTEMPT_LABEL: Record<string, string> = { ...STATE_LABEL, refused: 'refused', lost: 'marked lost' };
 
-export function RowHistoryView({ row }: { row: number }) {
+/** What an attempt cost, or in Rehearsal what it would have cost (the simulator charges nothing real). */
+export function costText(a: { quoteUsd: number | null; charged: boolean; state: string }, rehearsal: boolean): string {
+  const price = usd(a.quoteUsd);
+  if (rehearsal) return a.charged ? `would cost ${price}` : a.state === 'in_doubt' ? `${price}, if it was taken` : `${price}, would not be charged`;
+  return `${price} ${a.charged ? 'charged' : a.state === 'in_doubt' ? 'maybe charged' : 'not charged'}`;
+}
+
+export function RowHistoryView({ row, rehearsal }: { row: number; rehearsal: boolean }) {
   const history = useBatchStore((s) => s.history);
   if (!history) return <p className="muted">Loading the history…</p>;
   return (
@@ -21,7 +28,7 @@ export function RowHistoryView({ row }: { row: number }) {
             <tr>
               <th>Try</th>
               <th>Result</th>
-              <th>Cost</th>
+              <th>{rehearsal ? 'Cost if real' : 'Cost'}</th>
               <th>Sent</th>
               <th>Finished</th>
               <th>Run time</th>
@@ -33,9 +40,7 @@ export function RowHistoryView({ row }: { row: number }) {
               <tr key={a.attemptNo}>
                 <td>{a.attemptNo}</td>
                 <td className={`state ${a.state}`}>{ATTEMPT_LABEL[a.state] ?? a.state}</td>
-                <td>
-                  {usd(a.quoteUsd)} {a.charged ? 'charged' : a.state === 'in_doubt' ? 'maybe charged' : 'not charged'}
-                </td>
+                <td>{costText(a, rehearsal)}</td>
                 <td>{time(a.submittedAt)}</td>
                 <td>{time(a.finishedAt)}</td>
                 <td>

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { CallOutput } from '../../../main/contract';
 import { unwrap } from '../bridge';
-import { reportError } from './app';
+import { reportError, useAppStore } from './app';
 import { bridge } from './bridge';
 import { newerOf } from './progress';
 
@@ -18,7 +18,12 @@ interface BatchState {
   select: (id: number) => Promise<void>;
   upsertBatch: (b: BatchView) => void;
   upsertRow: (r: RowView) => void;
+  /** Pause, resume or cancel; a refusal (e.g. resuming at the spend cap) is kept in `problems` to show by the button. */
   act: (verb: 'pause' | 'resume' | 'cancel', id: number) => Promise<void>;
+  /** Why the last action on a batch was refused, shown next to its controls until the next action or change. */
+  problems: Record<number, string>;
+  /** Raises, lowers or (null) removes a queued batch's spend cap; resolves to main's refusal, if any. */
+  setBudget: (id: number, budgetUsd: number | null) => Promise<string | undefined>;
   retryFailed: () => Promise<void>;
   /** Retries the given failed rows (one button per row, or all failed at once). */
   retryRows: (ids: number[]) => Promise<void>;
@@ -40,6 +45,7 @@ export const useBatchStore = create<BatchState>((set, get) => ({
   rows: [],
   historyRowId: undefined,
   history: undefined,
+  problems: {},
   toggleHistory: async (rowId) => {
     if (get().historyRowId === rowId) return set({ historyRowId: undefined, history: undefined });
     set({ historyRowId: rowId, history: undefined });
@@ -57,6 +63,7 @@ export const useBatchStore = create<BatchState>((set, get) => ({
     try {
       const batches = unwrap(await bridge.batch.list());
       set({ batches });
+      useAppStore.getState().pruneNotices(batches);
       const { selectedId } = get();
       const first = batches[0];
       if (selectedId === undefined && first) await get().select(first.id);
@@ -77,14 +84,19 @@ export const useBatchStore = create<BatchState>((set, get) => ({
       reportError(e);
     }
   },
-  upsertBatch: (b) =>
+  upsertBatch: (b) => {
     set((s) => {
       const i = s.batches.findIndex((x) => x.id === b.id);
-      if (i < 0) return { batches: [b, ...s.batches] };
+      // A batch that runs again has nothing left to explain about a refused resume.
+      const problems = b.status === 'active' ? without(s.problems, b.id) : s.problems;
+      if (i < 0) return { batches: [b, ...s.batches], problems };
       const batches = s.batches.slice();
       batches[i] = b;
-      return { batches };
-    }),
+      return { batches, problems };
+    });
+    // Notices about a batch (paused, needs a decision) go once their cause is gone.
+    useAppStore.getState().pruneNotices(get().batches);
+  },
   upsertRow: (r) => {
     if (r.id === get().historyRowId) void get().loadHistory(r.id);
     set((s) => {
@@ -97,11 +109,18 @@ export const useBatchStore = create<BatchState>((set, get) => ({
     });
   },
   act: async (verb, id) => {
-    try {
-      get().upsertBatch(unwrap(await bridge.batch[verb]({ batchId: id })));
-    } catch (e) {
-      reportError(e);
-    }
+    const r = await bridge.batch[verb]({ batchId: id });
+    if (r.ok) {
+      set((s) => ({ problems: without(s.problems, id) }));
+      get().upsertBatch(r.value);
+    } else set((s) => ({ problems: { ...s.problems, [id]: r.error.message } }));
+  },
+  setBudget: async (id, budgetUsd) => {
+    const r = await bridge.batch.setBudget({ batchId: id, budgetUsd });
+    if (!r.ok) return r.error.message.replace(/^budgetUsd: /, '');
+    set((s) => ({ problems: without(s.problems, id) }));
+    get().upsertBatch(r.value);
+    return undefined;
   },
   retryFailed: async () => {
     const ids = get()
@@ -126,6 +145,13 @@ export const useBatchStore = create<BatchState>((set, get) => ({
   retryRows: (ids) => changeRows(get, ids, async (rowIds) => unwrap(await bridge.rows.retry({ rowIds }))),
   skipRows: (ids) => changeRows(get, ids, async (rowIds) => unwrap(await bridge.rows.skip({ rowIds }))),
 }));
+
+function without(problems: Record<number, string>, id: number): Record<number, string> {
+  if (!(id in problems)) return problems;
+  const next = { ...problems };
+  delete next[id];
+  return next;
+}
 
 /** Sends a change for many rows, then reloads the open batch so every row shows its new state. */
 async function changeRows(get: () => BatchState, ids: number[], send: (rowIds: number[]) => Promise<unknown>): Promise<void> {

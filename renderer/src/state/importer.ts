@@ -53,7 +53,11 @@ interface ImportState {
   loadProfiles: () => Promise<void>;
   saveProfile: (name: string) => Promise<string | undefined>;
   deleteProfile: (name: string) => Promise<void>;
-  read: (file: File, opts: { rehearsal: boolean }) => Promise<void>;
+  /**
+   * Reads a newly opened file. `options` start the read (a draft's column mapping); `own` says the defaults and cap
+   * in force belong to this file (a draft's), so there is nothing carried over to confirm.
+   */
+  read: (file: File, opts: { rehearsal: boolean; options?: ReadOptions; own?: boolean }) => Promise<void>;
   /** Reads the same file again with changed options (encoding, delimiter, sheet, mapping). */
   reread: (patch: Partial<ReadOptions>) => Promise<void>;
   /**
@@ -72,7 +76,7 @@ function base64Of(bytes: Uint8Array): string {
 }
 
 /** Drops empty defaults so "(none)" choices are not sent as empty strings the validator would reject. */
-function cleanDefaults(d: BatchDefaults): BatchDefaults {
+export function cleanDefaults(d: BatchDefaults): BatchDefaults {
   const out: BatchDefaults = {};
   for (const [k, v] of Object.entries(d) as Array<[keyof BatchDefaults, unknown]>) {
     if (v !== undefined && v !== '') (out as Record<string, unknown>)[k] = v;
@@ -151,8 +155,8 @@ export const useImportStore = create<ImportState>((set, get) => ({
     const r = await bridge.mapping.delete({ name });
     if (r.ok) set({ profiles: r.value.profiles, profilesWarning: r.value.warning });
   },
-  read: async (file, { rehearsal }) => {
-    set({ file: undefined, options: {}, appliedProfile: undefined, rehearsal, carryOver: inherited(get().defaults, get().budgetUsd) });
+  read: async (file, { rehearsal, options, own }) => {
+    set({ file: undefined, options: {}, appliedProfile: undefined, rehearsal, carryOver: own ? null : inherited(get().defaults, get().budgetUsd) });
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(await file.arrayBuffer());
@@ -162,7 +166,7 @@ export const useImportStore = create<ImportState>((set, get) => ({
     }
     set({ file: { name: file.name, bytes } });
     await get().loadProfiles().catch(() => undefined);
-    await get().reread({});
+    await get().reread(options ?? {});
   },
   reread: async (patch) => {
     const file = get().file;

@@ -1,0 +1,132 @@
+/**
+ * Drafts: a sheet edited but not queued is saved in main's data folder (draft:save) a moment after each edit, so
+ * opening another file by mistake, closing the window or restarting loses nothing. The open sheet writes to one
+ * draft; queueing it deletes the draft; the list shows the others, to reopen or delete.
+ */
+import { create } from 'zustand';
+import type { CallOutput } from '../../../main/contract';
+import { editedCsv } from '../editor/rows';
+import { overrideOf } from '../import/mapping';
+import { unwrap } from '../bridge';
+import { reportError } from './app';
+import { bridge } from './bridge';
+import { useEditorStore } from './editor';
+import { cleanDefaults, defaultsChanged, useImportStore } from './importer';
+
+export type DraftSummary = CallOutput<'draft:list'>['drafts'][number];
+
+const SAVE_DELAY_MS = 700;
+
+interface DraftState {
+  drafts: DraftSummary[];
+  /** The draft the open sheet saves into, once it has been edited (or when it was opened from a draft). */
+  currentId: string | undefined;
+  saveState: 'idle' | 'saving' | 'saved' | 'error';
+  load: () => Promise<void>;
+  /** Saves the open sheet now, if it has anything to keep (an edit, or it came from a draft). */
+  saveNow: () => Promise<void>;
+  open: (id: string) => Promise<void>;
+  remove: (id: string) => Promise<void>;
+  /** The open sheet was queued: its draft has done its job. */
+  queued: () => Promise<void>;
+  /** The open sheet was closed (another file, Discard): its draft stays in the list. */
+  detach: () => void;
+}
+
+/** True when the open sheet differs from the file it was read from: rows edited, or defaults changed since. */
+export function sheetEdited(): boolean {
+  const ed = useEditorStore.getState();
+  const im = useImportStore.getState();
+  if (!im.preview) return false;
+  return ed.rows !== ed.baseline || defaultsChanged(im, ed.mapping);
+}
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+export const useDraftStore = create<DraftState>((set, get) => ({
+  drafts: [],
+  currentId: undefined,
+  saveState: 'idle',
+  load: async () => {
+    const r = await bridge.draft.list();
+    if (r.ok) set({ drafts: r.value.drafts });
+  },
+  saveNow: async () => {
+    clearTimeout(timer);
+    const im = useImportStore.getState();
+    const ed = useEditorStore.getState();
+    const preview = im.preview;
+    if (!preview || (!sheetEdited() && get().currentId === undefined)) return;
+    set({ saveState: 'saving' });
+    const r = await bridge.draft.save({
+      ...(get().currentId ? { id: get().currentId } : {}),
+      title: preview.title,
+      fileName: preview.fileName,
+      rehearsal: preview.rehearsal,
+      csv: editedCsv(ed.rows, ed.mapping),
+      mapping: ed.mapping,
+      defaults: cleanDefaults(im.defaults),
+      budgetUsd: im.budgetUsd,
+      rows: ed.rows.length,
+    });
+    if (!r.ok) {
+      set({ saveState: 'error' });
+      reportError(new Error(`The edited sheet could not be saved as a draft: ${r.error.message}`));
+      return;
+    }
+    // The sheet may have been closed while this save was on its way: it is still a draft, just not the open one.
+    const stillOpen = useImportStore.getState().preview !== undefined;
+    set((s) => ({
+      currentId: stillOpen ? r.value.id : s.currentId,
+      saveState: 'saved',
+      drafts: [r.value, ...s.drafts.filter((d) => d.id !== r.value.id)],
+    }));
+  },
+  open: async (id) => {
+    try {
+      const d = unwrap(await bridge.draft.get({ id }));
+      const im = useImportStore.getState();
+      im.setDefaults({ ...Object.fromEntries(Object.keys(im.defaults).map((k) => [k, undefined])), ...d.defaults });
+      im.setBudget(d.budgetUsd);
+      set({ currentId: d.id, saveState: 'saved' });
+      const file = new File([d.csv], `${d.title}.csv`, { type: 'text/csv' });
+      await im.read(file, { rehearsal: d.rehearsal, options: { mapping: overrideOf(d.mapping) }, own: true });
+    } catch (e) {
+      reportError(e);
+    }
+  },
+  remove: async (id) => {
+    const r = await bridge.draft.delete({ id });
+    if (r.ok) set((s) => ({ drafts: r.value.drafts, currentId: s.currentId === id ? undefined : s.currentId }));
+  },
+  queued: async () => {
+    clearTimeout(timer);
+    const id = get().currentId;
+    set({ currentId: undefined, saveState: 'idle' });
+    if (id) await get().remove(id);
+  },
+  detach: () => {
+    clearTimeout(timer);
+    set({ currentId: undefined, saveState: 'idle' });
+  },
+}));
+
+let watching = false;
+
+/** Saves the open sheet a moment after each edit (rows, defaults, cap). Set up once, by the import panel. */
+export function watchDrafts(): void {
+  if (watching) return;
+  watching = true;
+  void useDraftStore.getState().load();
+  const schedule = () => {
+    if (!sheetEdited() && useDraftStore.getState().currentId === undefined) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void useDraftStore.getState().saveNow(), SAVE_DELAY_MS);
+  };
+  useEditorStore.subscribe((s, before) => {
+    if (s.rows !== before.rows) schedule();
+  });
+  useImportStore.subscribe((s, before) => {
+    if (s.preview && (s.defaults !== before.defaults || s.budgetUsd !== before.budgetUsd)) schedule();
+  });
+}
