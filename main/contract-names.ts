@@ -37,6 +37,8 @@ export const CALL_NAMES = [
   'mapping:save',
   'mapping:delete',
   'batch:resultsSheet',
+  'report:get',
+  'report:markSeen',
   'batch:setBudget',
   'draft:list',
   'draft:get',
@@ -45,7 +47,7 @@ export const CALL_NAMES = [
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
-export const EVENT_NAMES = ['row:changed', 'batch:changed', 'balance', 'notice', 'export:progress', 'menu:command'] as const;
+export const EVENT_NAMES = ['row:changed', 'batch:changed', 'balance', 'notice', 'export:progress', 'menu:command', 'report:ready'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** `batch:importSheet` -> ['batch', 'importSheet']: the bridge groups calls by domain (`venice.batch.importSheet`). */

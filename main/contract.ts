@@ -47,6 +47,37 @@ export const BatchViewSchema = z.object({
   quotedUsd: Usd,
   spentUsd: Usd,
   inDoubtUsd: Usd,
+  /** What the batch is waiting for by itself (a full disk, no network...): it carries on when that is gone. */
+  waitingReason: Text.nullable().default(null),
+});
+
+const HoldCauseEnum = z.enum(['disk_full', 'folder_missing', 'folder_unwritable', 'offline', 'capacity', 'key', 'sleep', 'user', 'budget', 'balance', 'no_key']);
+
+/** What happened to a batch overnight (see core/services/morning-report.ts). */
+export const MorningReportSchema = z.object({
+  batchId: Id,
+  name: z.string(),
+  rehearsal: z.boolean(),
+  phase: z.enum(['running', 'paused', 'finished', 'needs-attention', 'cancelled']),
+  startedAt: z.number(),
+  endedAt: z.number().nullable(),
+  clips: z.object({
+    total: z.number().int(),
+    done: z.number().int(),
+    failed: z.number().int(),
+    inDoubt: z.number().int(),
+    notSent: z.number().int(),
+    cancelled: z.number().int(),
+    working: z.number().int(),
+  }),
+  spend: z.object({ quotedUsd: Usd, chargedUsd: Usd, inDoubtUsd: Usd }),
+  decisions: z.array(
+    z.object({ rowId: Id, row: z.number().int(), take: z.number().int(), name: z.string().nullable(), state: z.enum(['failed', 'in_doubt']), reason: Text, action: z.string() }),
+  ),
+  pauses: z.array(z.object({ cause: HoldCauseEnum, label: z.string(), count: z.number().int(), totalMs: z.number().nonnegative(), ongoing: z.boolean() })),
+  lostMs: z.number().nonnegative(),
+  seen: z.boolean(),
+  summary: Text,
 });
 
 export const RowViewSchema = z.object({
@@ -455,6 +486,10 @@ export const calls = {
   'mapping:delete': { input: z.strictObject({ name: z.string().trim().min(1).max(100) }), output: MappingProfilesSchema },
   /** The batch's results as CSV text (formula-escaped, no download links) for the page to save. */
   'batch:resultsSheet': { input: BatchRef, output: z.object({ fileName: z.string(), csv: z.string() }) },
+  /** A batch's morning report; without a batch, the newest finished one not seen yet (null: nothing new). */
+  'report:get': { input: z.strictObject({ batchId: Id.optional() }).optional(), output: MorningReportSchema.nullable() },
+  /** The user has read it: it is not shown again at start. */
+  'report:markSeen': { input: BatchRef, output: z.object({ ok: z.literal(true) }) },
   /** Raises, lowers or (null) removes a queued batch's spend cap; main refuses a cap below what is already used. */
   'batch:setBudget': {
     input: z.strictObject({ batchId: Id, budgetUsd: z.number().finite().positive('A cap must be more than $0.').max(100_000, 'At most $100,000.').nullable() }),
@@ -498,10 +533,12 @@ export const events = {
   'export:progress': ExportJobViewSchema,
   /** A command from the desktop menu for the page (browser mode never sends it). */
   'menu:command': z.object({ command: z.enum(['open-sheet']) }),
+  /** A batch just ended (or the app started after one did): its morning report. */
+  'report:ready': MorningReportSchema,
   notice: z.object({
     level: z.enum(['info', 'warning', 'error']),
     message: Text,
-    kind: z.enum(['general', 'batch-finished', 'batch-needs-attention', 'batch-paused', 'batch-paused-balance', 'all-done', 'engine-busy']),
+    kind: z.enum(['general', 'batch-finished', 'batch-needs-attention', 'batch-paused', 'batch-paused-balance', 'all-done', 'engine-busy', 'batch-waiting', 'morning-report']),
     batchId: Id.nullable(),
   }),
 } satisfies Record<EventName, z.ZodType>;

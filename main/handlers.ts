@@ -14,6 +14,7 @@ import { MappingProfiles } from './core/services/mapping-profiles';
 import { setMusic } from './core/services/music-bed';
 import { rowHistory } from './core/services/row-history';
 import { resultsSheet } from './core/services/results-sheet';
+import { reportFor } from './core/services/morning-report';
 import { useSuggestedPrompt } from './core/services/suggested-prompt';
 import { redact } from './core/venice/redact';
 
@@ -60,6 +61,12 @@ export function createHandlers(app: AppServices): Handlers {
     'mapping:save': ({ name, mapping }) => profiles.save(name, mapping),
     'mapping:delete': ({ name }) => profiles.delete(name),
     'batch:resultsSheet': ({ batchId }) => resultsSheet(app.store, batchId),
+    'report:get': (input) => reportFor(app.store, input?.batchId),
+    'report:markSeen': ({ batchId }) => {
+      reportFor(app.store, batchId);
+      app.store.markReportSeen(batchId);
+      return { ok: true as const };
+    },
     'batch:setBudget': ({ batchId, budgetUsd }) => b.setBudget(batchId, budgetUsd),
     'draft:list': () => ({ drafts: drafts.list() }),
     'draft:get': ({ id }) => drafts.get(id),

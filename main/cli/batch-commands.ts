@@ -5,6 +5,9 @@ import { liveLockOwner } from '../core/queue/engine-lock';
 import type { BatchRecord, RowRecord } from '../core/queue/types';
 import { resolveInDoubt, retryRows } from '../core/queue/user-actions';
 import { resultsSheet } from '../core/services/results-sheet';
+import { morningReport, reportText } from '../core/services/morning-report';
+import { waitingReason } from '../core/services/views';
+import { redact } from '../core/venice/redact';
 import { UsageError, intOption, rowList, type CliValues } from './args';
 import { usd } from './format';
 import { printSummary } from './summary';
@@ -45,6 +48,7 @@ export function statusCommand(session: CliSession, values: CliValues, out: NodeJ
       `${JSON.stringify({
         batch: { id: batch.id, name: batch.name, status: batch.status, pauseReason: batch.pauseReason, outputDir: batch.outputDir, rehearsal: batch.rehearsal },
         spend,
+        report: morningReport(session.store, batch),
         rows: rows.map((r) => ({
           row: r.rowIndex,
           state: r.state,
@@ -64,6 +68,9 @@ export function statusCommand(session: CliSession, values: CliValues, out: NodeJ
     out.write(`  row ${String(r.rowIndex).padStart(4)}  ${r.state.padEnd(11)} ${r.quoteUsd === null ? '' : usd(r.quoteUsd).padStart(7)}  ${r.filePath ?? r.errorMessage ?? ''}\n`);
   }
   printSummary(out, session.store, batch.id);
+  const waiting = waitingReason(session.store, batch);
+  if (waiting) out.write(`Waiting: ${redact(waiting)}\n`);
+  out.write(reportText(morningReport(session.store, batch)));
   return 0;
 }
 

@@ -108,6 +108,8 @@ export async function runCommand(session: CliSession, sheetPath: string, values:
     if (e.type === 'batch' && e.status === 'paused' && e.reason) io.err.write(`${tty ? '\n' : ''}Paused: ${e.reason}\n`);
   });
 
+    // Waiting by itself (a full disk, no network, a refused key...): say why, and say so again when it goes on.
+    if (e.type === 'hold') io.err.write(`${tty ? '\n' : ''}${e.active ? 'Waiting' : 'Carrying on'}: ${e.message}\n`);
   const recovered = await engine.start();
   if (recovered.reattached || recovered.resumed) {
     io.out.write(`Re-attached ${recovered.reattached} job(s) on Venice, resumed ${recovered.resumed} download(s).\n`);

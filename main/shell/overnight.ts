@@ -8,7 +8,7 @@ import type { AppServices } from '../core/services/app-services';
 import type { Notice } from '../core/services/app-events';
 import { sleepNow } from '../core/services/when-done';
 
-const NOTIFY: ReadonlySet<Notice['kind']> = new Set(['batch-finished', 'batch-needs-attention', 'batch-paused-balance', 'batch-paused']);
+const NOTIFY: ReadonlySet<Notice['kind']> = new Set(['batch-finished', 'batch-needs-attention', 'batch-paused-balance', 'batch-paused', 'morning-report']);
 
 export class Overnight {
   private blocker: number | undefined;

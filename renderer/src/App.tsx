@@ -3,6 +3,7 @@ import { BatchList } from './components/Batches';
 import { BatchRows } from './components/BatchRows';
 import { Header } from './components/Header';
 import { ImportPanel } from './components/ImportPanel';
+import { MorningReport } from './components/MorningReport';
 import { Notices } from './components/Notices';
 import { SettingsPanel } from './components/SettingsPanel';
 import { TimelinePanel } from './components/TimelinePanel';
@@ -26,6 +27,7 @@ export function App() {
         </div>
       )}
       <Notices />
+      <MorningReport />
       <main className="layout">
         <div className="column">
           <ImportPanel />

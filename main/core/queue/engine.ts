@@ -272,7 +272,7 @@ export class Engine {
       if (!counts.ready) continue;
       const ctx = this.contextFor(batch.baseUrl);
       if (!ctx) continue;
-      let batchInFlight = IN_FLIGHT.reduce((n, s) => n + (counts[s] ?? 0), 0);
+      const batchInFlight = IN_FLIGHT.reduce((n, s) => n + (counts[s] ?? 0), 0);
       nextDue = Math.min(nextDue, store.nextDueAt(['ready'], now, batch.id) ?? Number.POSITIVE_INFINITY);
       const room = Math.min(this.maxInFlight - inFlight, batch.settings.concurrency - batchInFlight);
       if (room <= 0) continue;
@@ -287,7 +287,6 @@ export class Engine {
         }
         ctx.limiter.tryAcquire('queue');
         inFlight++;
-        batchInFlight++;
         this.launching.set(row.id, { batchId: batch.id, baseUrl: batch.baseUrl, quoteUsd: row.quoteUsd ?? 0 });
         this.launch(row.id, async () => {
           try {
@@ -415,7 +414,8 @@ export class Engine {
   resumeBatch(batchId: number): void {
     actions.resumeBatch(this.store, batchId);
     this.shared.emit({ type: 'batch', batchId, status: 'active', reason: null });
-    this.poke();
+    // "Resume" on a batch that waits by itself means "try now".
+    this.checkHoldsNow();
   }
 
   /** Resumes every paused batch (after a top-up or a new key). */

@@ -8,6 +8,7 @@ import type { EngineEvent } from '../queue/engine-context';
 import type { QueueStore } from '../queue/store';
 import { redact } from '../venice/redact';
 import type { ExportJobView } from './export-jobs';
+import { morningReport, unseenReport, type MorningReport } from './morning-report';
 import { batchView, rowView, type BatchPhase, type BatchView, type RowView } from './views';
 
 export type NoticeKind =
@@ -17,7 +18,11 @@ export type NoticeKind =
   | 'batch-paused'
   | 'batch-paused-balance'
   | 'all-done'
-  | 'engine-busy';
+  | 'engine-busy'
+  /** A batch waits for something outside the queue (a full disk, no network...) and carries on by itself. */
+  | 'batch-waiting'
+  /** A batch ended while nobody watched (or the app just started after a night): its report is ready. */
+  | 'morning-report';
 
 export interface Notice {
   level: 'info' | 'warning' | 'error';
@@ -31,7 +36,8 @@ export type AppEvent =
   | { name: 'batch:changed'; payload: BatchView }
   | { name: 'balance'; payload: { balanceUsd: number; rehearsal: boolean } }
   | { name: 'notice'; payload: Notice }
-  | { name: 'export:progress'; payload: ExportJobView };
+  | { name: 'export:progress'; payload: ExportJobView }
+  | { name: 'report:ready'; payload: MorningReport };
 
 export type AppListener = (e: AppEvent) => void;
 
@@ -86,6 +92,11 @@ export class EventHub {
       this.batchChanged(e.batchId);
     } else if (e.type === 'notice') {
       this.notice(e.level, e.message);
+    } else if (e.type === 'hold') {
+      for (const id of e.batchIds) this.batchChangedSoon(id);
+      const only = e.batchIds.length === 1 ? (e.batchIds[0] ?? null) : null;
+      if (e.active) this.notice('warning', `Waiting: ${e.message}`, 'batch-waiting', only);
+      else this.notice('info', e.message, 'general', only);
     }
     // Engine `balance` events do not say which endpoint they came from: the services report balance themselves.
   }
@@ -119,18 +130,27 @@ export class EventHub {
 
   private announce(b: BatchView): void {
     const label = `${b.rehearsal ? 'Rehearsal batch' : 'Batch'} "${b.name}"`;
-    const done = b.counts.done ?? 0;
-    if (b.phase === 'finished') this.notice('info', `${label} finished: ${done} of ${b.total} clips are ready.`, 'batch-finished', b.id);
-    if (b.phase === 'needs-attention') {
-      const failed = b.counts.failed ?? 0;
-      const doubt = b.counts.in_doubt ?? 0;
-      const parts = [failed ? `${failed} failed` : '', doubt ? `${doubt} in doubt` : ''].filter(Boolean).join(', ');
-      this.notice('warning', `${label} stopped with ${done} ${done === 1 ? 'clip' : 'clips'} ready and ${parts}: open it to decide what to do.`, 'batch-needs-attention', b.id);
+    if (b.phase === 'finished' || b.phase === 'needs-attention') {
+      // The notification is the morning report's summary: done, spend against quote, decisions, time lost.
+      const batch = this.store().getBatch(b.id);
+      const report = batch && morningReport(this.store(), batch);
+      if (report) this.emit({ name: 'report:ready', payload: report });
+      const text = report?.summary ?? `${label} ended.`;
+      if (b.phase === 'finished') this.notice('info', text, 'batch-finished', b.id);
+      else this.notice('warning', `${text} Open it to decide what to do.`, 'batch-needs-attention', b.id);
     }
     if (b.phase === 'paused' && b.pauseReason !== 'Paused by you') {
       const balance = /balance|spend cap/i.test(b.pauseReason ?? '');
       this.notice('warning', `${label} paused: ${b.pauseReason ?? 'by you'}`, balance ? 'batch-paused-balance' : 'batch-paused', b.id);
     }
+  }
+
+  /** At start: the report of a batch that ended while the app was closed (or unseen since), once. */
+  morningAfter(): void {
+    const report = unseenReport(this.store());
+    if (!report) return;
+    this.emit({ name: 'report:ready', payload: report });
+    this.notice('info', report.summary, 'morning-report', report.batchId);
   }
 
   /** Stops publishing (the store is about to close): pending updates are dropped. */

@@ -124,6 +124,8 @@ export class AppServices {
     try {
       await this.engine.start();
       this.engineState = { state: 'running', message: null };
+      // A batch that ended overnight (or while the app was closed) is this morning's news.
+      this.events.morningAfter();
     } catch (e) {
       if (!(e instanceof EngineBusyError)) throw e;
       this.engineState = { state: 'busy', message: `${e.message} Batches here are shown as that process runs them.` };
@@ -226,6 +228,8 @@ export class AppServices {
     await checkKey(this.baseUrlFor(false), key);
     await this.secrets.setKey(key);
     this.quoteCaches.delete(this.baseUrlFor(false));
+    // A batch waiting for a key Venice accepts goes on now, not at the next scheduled check.
+    this.engine.checkHoldsNow();
     return this.keyStatus();
   }
 

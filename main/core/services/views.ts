@@ -34,6 +34,8 @@ export interface BatchView {
   quotedUsd: number;
   spentUsd: number;
   inDoubtUsd: number;
+  /** What the batch waits for by itself (a full disk, no network...), or null. */
+  waitingReason: string | null;
 }
 
 export interface RowView {
@@ -101,7 +103,14 @@ export function batchView(store: QueueStore, batch: BatchRecord): BatchView {
     quotedUsd: Math.round(Number(quoted.q) * 100) / 100,
     spentUsd: Math.round(chargedUsd * 100) / 100,
     inDoubtUsd: Math.round(inDoubtUsd * 100) / 100,
+    waitingReason: text(waitingReason(store, batch)),
   };
+}
+
+/** The engine's hold on a batch (its folder) or on its endpoint, read from the store so any process can show it. */
+export function waitingReason(store: QueueStore, batch: BatchRecord): string | null {
+  const open = store.holds.openHolds().filter((h) => h.auto && (h.batchId === batch.id || (h.scope === 'endpoint' && h.baseUrl === batch.baseUrl)));
+  return open.length ? (open[open.length - 1]?.message ?? null) : null;
 }
 
 export function rowView(store: QueueStore, row: RowRecord): RowView {

@@ -6,11 +6,14 @@
 export { startSimulator, DEFAULT_API_KEY } from './server';
 export { SIM_MODELS, type SimModelDef } from './models';
 export { FAULT_KINDS, SIM_ROUTES } from './types';
-export { FAULT_ROUTES } from './faults';
+export { FAULT_ROUTES, SERVER_FAULTS } from './faults';
 export { DEFAULT_LIMITS } from './limits';
 export type {
   FaultKind,
   FaultSpec,
+  FiredFault,
+  ExchangeRecord,
+  ExchangeOutcome,
   LedgerEntry,
   SimJobStatus,
   SimJobView,
