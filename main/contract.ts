@@ -478,8 +478,23 @@ export const calls = {
   'export:cancel': { input: z.strictObject({ jobId: z.string().min(1).max(100) }), output: ExportJobViewSchema },
   /** The batch's latest export (running or finished), so a reloaded window picks up where it was. */
   'export:status': { input: BatchRef, output: ExportJobViewSchema.nullable() },
-  /** CMX 3600 EDL, FCPXML and a contact sheet PNG of the saved timeline, written into the batch folder. */
-  'export:handoff': { input: BatchRef, output: z.object({ files: z.array(z.object({ kind: z.enum(['edl', 'fcpxml', 'contact-sheet']), fileName: z.string(), path: z.string() })) }) },
+  /** CMX 3600 EDL, FCPXML, FCP 7 XML (Premiere), OTIO (Resolve) and a contact sheet PNG of the saved timeline, written into the batch folder. */
+  'export:handoff': {
+    input: BatchRef,
+    output: z.object({
+      files: z.array(
+        z.object({
+          kind: z.enum(['edl', 'fcpxml', 'xmeml', 'otio', 'contact-sheet']),
+          /** `conformed`: the file references media conformed to the timeline's rate (cached in exports/conformed media/). */
+          media: z.enum(['native', 'conformed']).default('native'),
+          fileName: z.string(),
+          path: z.string(),
+        }),
+      ),
+      /** Why conformed media was written too (a clip at 12 or 16 fps, or at a rate the timeline's frames do not meet); empty when not. */
+      conformReasons: z.array(Text).default([]),
+    }),
+  },
   /** Saved column-mapping profiles (canonical column -> the sheet's header text). */
   'mapping:list': { input: NoInput, output: MappingProfilesSchema },
   'mapping:save': { input: z.strictObject({ name: z.string().trim().min(1, 'Give the profile a name.').max(100, 'At most 100 characters.'), mapping: ProfileMapping }), output: MappingProfilesSchema },

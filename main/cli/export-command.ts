@@ -1,7 +1,8 @@
 /**
  * `venice-batch export <dir|batch-id> --out <file.mp4>`: stitches finished clips into one verified video, and on
- * request hands the same timeline to an editing suite (EDL, FCPXML) and prints a contact sheet. A folder gives its
- * .mp4 files sorted by name; a batch id gives the batch's finished rows in row order, read from the shared queue.
+ * request hands the same timeline to an editing suite (EDL, FCPXML, FCP 7 XML, OTIO) and prints a contact sheet. A
+ * folder gives its .mp4 files sorted by name; a batch id gives the batch's timeline exactly as the app has it (the
+ * saved one, else each sheet row's first finished take), through the same services as the app (export-run.ts).
  * It parses its own options (the shared parser is strict and knows none of these), so main() hands it argv as is.
  * Exit codes: 0 exported and verified, 1 the output failed verification, 2 could not run, 130 cancelled (Ctrl-C).
  */
@@ -10,21 +11,30 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../core/paths';
 import { QueueStore } from '../core/queue/store';
+import { TimelineStore } from '../core/queue/timeline-store';
 import { writeContactSheet } from '../core/media/contact-sheet';
-import { writeEdl } from '../core/media/edl';
-import { ClipUnreadableError, ExportCancelledError, ExportVerificationError, FfmpegError, OutputExistsError, TimelineError, exportPlan, exportTimeline, planExport, probeTimeline, type ExportOptions, type ExportProgress } from '../core/media/export';
+import { ClipUnreadableError, ExportCancelledError, ExportVerificationError, FfmpegError, OutputExistsError, TimelineError, planExport, probeTimeline, type ExportOptions, type ExportProgress } from '../core/media/export';
 import { MediaToolsMissingError } from '../core/media/ffmpeg-binaries';
-import { writeFcpxml } from '../core/media/fcpxml';
-import { outputTarget, prepareTarget } from '../core/media/place-output';
-import { isPresetName, PRESET_NAMES } from '../core/media/presets';
+import { conformAll, handoffExt, handoffText, type HandoffKind } from '../core/media/handoff';
+import { buildHandoffPlan } from '../core/media/handoff-plan';
+import { outputTarget, prepareTarget, writeTextOutput } from '../core/media/place-output';
+import { encoderSettings, isPresetName, PRESET_NAMES } from '../core/media/presets';
 import { parseTransition, withTransitionEverywhere, type Timeline } from '../core/media/timeline';
-import { timelineFromRows } from '../core/media/timeline-from-batch';
 import { timelineFromFolder } from '../core/media/timeline-from-folder';
+import { UserError } from '../core/services/app-errors';
+import { batchMediaFile, batchMusicFile } from '../core/services/batch-files';
+import { ExportJobs } from '../core/services/export-jobs';
+import { runExport } from '../core/services/export-run';
+import { TimelineService } from '../core/services/timeline-service';
 import { bar } from './format';
 
 export const EXPORT_USAGE = `  venice-batch export <dir|batch-id> --out <file.mp4> [--preset ${PRESET_NAMES.join('|')}]
                    [--transition cut|crossfade=0.5] [--music bed.mp3] [--edl file.edl] [--fcpxml file.fcpxml]
-                   [--contact-sheet file.png] [--overwrite] [--json]`;
+                   [--xmeml file.xml] [--otio file.otio] [--conformed-media] [--contact-sheet file.png]
+                   [--overwrite] [--json]
+  --xmeml writes Final Cut 7 XML (Premiere imports it); --otio writes OpenTimelineIO (Resolve). --conformed-media
+  makes the hand-off files reference copies of the clips conformed to the timeline's rate and frame (written once
+  into "conformed media" beside --out), for clips a suite cannot cut exactly at their own rate (12 or 16 fps).`;
 
 const OPTIONS = {
   out: { type: 'string', short: 'o' },
@@ -33,6 +43,9 @@ const OPTIONS = {
   music: { type: 'string' },
   edl: { type: 'string' },
   fcpxml: { type: 'string' },
+  xmeml: { type: 'string' },
+  otio: { type: 'string' },
+  'conformed-media': { type: 'boolean' },
   'contact-sheet': { type: 'string' },
   overwrite: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -63,20 +76,35 @@ async function timelineFor(source: string, env: NodeJS.ProcessEnv): Promise<Time
   try {
     const id = Number(source);
     if (!store.getBatch(id)) throw new ExportUsageError(`There is no batch ${source}.`);
-    const t = timelineFromRows(store.listRows(id));
-    if (!t) throw new ExportUsageError(`Batch ${source} has no finished clips yet.`);
-    return t;
+    // The app's own services pick the clips: the saved timeline, else each sheet row's first finished take.
+    const timelines = new TimelineService(store, (rowId) => batchMediaFile(store, rowId));
+    const music = new TimelineStore(store.db);
+    const jobs = new ExportJobs({
+      store,
+      timelines,
+      mediaFile: (rowId) => batchMediaFile(store, rowId),
+      musicFile: (batchId) => batchMusicFile(store, music, batchId),
+      dataDir: defaultDataDir(env),
+      emit: () => undefined,
+    });
+    try {
+      return await jobs.mediaTimeline(id);
+    } catch (e) {
+      if (e instanceof UserError) throw new ExportUsageError(e.code === 'invalid' && /no clips/.test(e.message) ? `Batch ${source} has no finished clips yet.` : e.message);
+      throw e;
+    }
   } finally {
     store.close();
   }
 }
 
-function progressPrinter(err: ExportCommandIo['err']): (p: ExportProgress) => void {
+function progressPrinter(err: ExportCommandIo['err']): (p: ExportProgress, etaSec: number | null) => void {
   let lastStep = -1;
   let lastPhase = '';
-  return (p) => {
+  return (p, etaSec) => {
     const f = p.fraction ?? 0;
-    const line = `export ${bar(f)} ${String(Math.round(f * 100)).padStart(3)}% ${p.seconds.toFixed(1)}/${p.totalSec.toFixed(1)} s ${p.phase}`;
+    const eta = etaSec === null || p.phase === 'done' ? '' : ` about ${Math.ceil(etaSec)} s left`;
+    const line = `export ${bar(f)} ${String(Math.round(f * 100)).padStart(3)}% ${p.seconds.toFixed(1)}/${p.totalSec.toFixed(1)} s ${p.phase}${eta}`;
     if (err.isTTY) {
       err.write(`\r${line}${p.phase === 'done' ? '\n' : ''}`);
       return;
@@ -132,31 +160,38 @@ export async function exportCommand(argv: string[], io: ExportCommandIo): Promis
     if (values.music) timeline = { ...timeline, music: { file: path.resolve(values.music), volume: 0.5, fadeOutSec: 3 } };
     // Refuse taken names before an export that may take minutes, not after (exportPlan checks --out itself, after
     // asking its cache: re-exporting an unchanged timeline onto its own earlier output is not an overwrite).
-    if (values.edl) await prepareTarget(values.edl, '.edl', overwrite);
-    if (values.fcpxml) await prepareTarget(values.fcpxml, '.fcpxml', overwrite);
+    const handoffs = (['edl', 'fcpxml', 'xmeml', 'otio'] as const).flatMap((k): Array<[HandoffKind, string]> => (values[k] ? [[k, values[k] as string]] : []));
+    for (const [kind, file] of handoffs) await prepareTarget(file, handoffExt(kind), overwrite);
     if (values['contact-sheet']) await prepareTarget(values['contact-sheet'], '.png', overwrite);
 
     const log: string[] = [];
-    const options: ExportOptions = {
+    const printer = values.json ? undefined : progressPrinter(io.err);
+    const options: ExportOptions & { onEta?: (p: ExportProgress, eta: number | null) => void } = {
       out: values.out,
       preset,
       overwrite,
       signal: controller.signal,
       cacheDir: path.join(defaultDataDir(env), 'cache', 'exports'),
-      onProgress: values.json ? undefined : progressPrinter(io.err),
+      onEta: printer,
       onLog: (l) => log.push(l),
     };
-    // The hand-off files need the probed plan; without them an unchanged timeline is served before any probing.
-    const handOff = values.edl !== undefined || values.fcpxml !== undefined || values['contact-sheet'] !== undefined;
-    const plan = handOff ? planExport(await probeTimeline(timeline, controller.signal), preset) : undefined;
-    const report = plan ? await exportPlan(plan, options) : await exportTimeline(timeline, options);
+    const report = await runExport(timeline, options);
     const extras: Record<string, string> = {};
-    if (plan && values.edl) extras.edl = await writeEdl(plan, values.edl, { overwrite });
-    if (plan && values.fcpxml) extras.fcpxml = await writeFcpxml(plan, values.fcpxml, { overwrite });
-    let sheet: Awaited<ReturnType<typeof writeContactSheet>> | undefined;
-    if (plan && values['contact-sheet']) {
-      sheet = await writeContactSheet(plan, values['contact-sheet'], { overwrite, signal: controller.signal });
-      extras.contactSheet = sheet.output;
+    if (handoffs.length || values['contact-sheet']) {
+      // The hand-off is written from the same plan the render used (the clips' headers are read again: cheap).
+      const plan = planExport(await probeTimeline(timeline, controller.signal), preset);
+      const title = path.basename(report.output, path.extname(report.output));
+      const conformed = values['conformed-media']
+        ? await conformAll(plan, path.dirname(report.output), encoderSettings(), controller.signal, (c) => log.push(`ffmpeg: ${c}`))
+        : undefined;
+      const h = buildHandoffPlan(plan, { title, mode: conformed ? 'conformed' : 'native', conformed: conformed?.media });
+      for (const [kind, file] of handoffs) extras[kind] = await writeTextOutput(file, handoffExt(kind), handoffText(kind, h), overwrite);
+      if (conformed) extras.conformedMedia = conformed.dir;
+      if (values['contact-sheet']) {
+        const sheet = await writeContactSheet(plan, values['contact-sheet'], { overwrite, signal: controller.signal });
+        extras.contactSheet = sheet.output;
+        extras.contactSheetSize = `${sheet.width}x${sheet.height}`;
+      }
     }
     if (values.json) {
       io.out.write(`${JSON.stringify({ ...report, ...extras, log })}\n`);
@@ -170,7 +205,10 @@ export async function exportCommand(argv: string[], io: ExportCommandIo): Promis
       io.out.write(`  ffmpeg: ${report.commandLine}\n`);
       if (extras.edl) io.out.write(`EDL: ${extras.edl}\n`);
       if (extras.fcpxml) io.out.write(`FCPXML: ${extras.fcpxml}\n`);
-      if (sheet) io.out.write(`Contact sheet: ${sheet.output} (${sheet.width}x${sheet.height})\n`);
+      if (extras.xmeml) io.out.write(`Final Cut 7 XML (Premiere): ${extras.xmeml}\n`);
+      if (extras.otio) io.out.write(`OpenTimelineIO (Resolve): ${extras.otio}\n`);
+      if (extras.conformedMedia) io.out.write(`Conformed media: ${extras.conformedMedia}\n`);
+      if (extras.contactSheet) io.out.write(`Contact sheet: ${extras.contactSheet} (${extras.contactSheetSize})\n`);
     }
     return 0;
   } catch (e) {

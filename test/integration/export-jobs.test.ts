@@ -13,6 +13,8 @@ import { WORK_DIR_PREFIX } from '../../main/core/media/work-dir';
 import type { AppEvent } from '../../main/core/services/app-events';
 import { outgoingEvent } from '../../main/handlers';
 import { finishedBatch, openApp, tempRoot, until, type AppWithBatch } from '../support/app-batch';
+import { fcpxmlDtdProblems } from '../support/fcpxml-dtd';
+import { readEdl, readFcpxml, readOtio, readXmeml } from '../support/handoff-readers';
 
 let root: string;
 let a: AppWithBatch;
@@ -99,22 +101,37 @@ describe('export jobs', () => {
     expect((await a.call('export:status', { batchId })).value).toMatchObject({ jobId: started.value.jobId, state: 'cancelled' });
   }, 120_000);
 
-  it('writes an EDL, an FCPXML and a contact sheet without overwriting earlier ones', async () => {
+  it('writes an EDL, an FCPXML, an FCP 7 XML, an OTIO and a contact sheet without overwriting earlier ones', async () => {
     const first = await a.call('export:handoff', { batchId });
     expect(first.ok).toBe(true);
-    const byKind = Object.fromEntries(first.value.files.map((f: any) => [f.kind, f.path]));
-    const edl = readFileSync(byKind.edl, 'utf8');
-    expect(edl).toMatch(/^TITLE: /m);
-    expect(edl).toMatch(/^001 /m);
-    const xml = readFileSync(byKind.fcpxml, 'utf8');
-    expect(xml).toMatch(/^<\?xml/);
-    expect(xml).toMatch(/<fcpxml[\s\S]*<\/fcpxml>\s*$/);
+    const native = first.value.files.filter((f: any) => f.media === 'native');
+    expect(native.map((f: any) => f.kind).sort()).toEqual(['contact-sheet', 'edl', 'fcpxml', 'otio', 'xmeml']);
+    const byKind = Object.fromEntries(native.map((f: any) => [f.kind, f.path]));
+    // Read back by the independent reader: the saved timeline, in each format alike.
+    const fcp = readFcpxml(readFileSync(byKind.fcpxml, 'utf8'));
+    expect(fcpxmlDtdProblems(fcp.root)).toEqual([]);
+    const saved = (await a.call('timeline:get', { batchId })).value;
+    expect(fcp.clips.map((c) => c.fadeIn > 0)).toEqual(saved.clips.map((c: any, i: number) => i > 0 && c.transitionIn.kind === 'crossfade'));
+    const xm = readXmeml(readFileSync(byKind.xmeml, 'utf8'));
+    const ot = readOtio(readFileSync(byKind.otio, 'utf8'));
+    const shape = (c: any) => c.clips.map((x: any) => [x.file, x.recIn, x.recOut, x.srcIn, x.srcOut]);
+    expect(shape(xm)).toEqual(shape(fcp));
+    expect(shape(ot)).toEqual(shape(fcp));
+    const edl = readEdl(readFileSync(byKind.edl, 'utf8'), fcp.rate, (file) => {
+      const c = fcp.clips.find((x) => x.file === file);
+      if (!c) throw new Error(`unknown ${file}`);
+      return { rate: c.rate };
+    });
+    expect(shape(edl)).toEqual(shape(fcp));
     expect(readFileSync(byKind['contact-sheet']).subarray(1, 4).toString()).toBe('PNG');
+    // Clips at rates without timecode come with media conformed to the timeline, and files that use it.
+    const conformed = first.value.files.filter((f: any) => f.media === 'conformed');
+    expect(conformed.length > 0).toBe(first.value.conformReasons.length > 0);
     const second = await a.call('export:handoff', { batchId });
-    const names = second.value.files.map((f: any) => f.fileName);
+    const names = second.value.files.filter((f: any) => f.media === 'native').map((f: any) => f.fileName);
     expect(names.every((n: string) => / \(2\)/.test(n))).toBe(true);
     for (const p of Object.values(byKind)) expect(existsSync(p as string)).toBe(true);
-  }, 120_000);
+  }, 180_000);
 
   it('sweeps work folders a killed export left behind when the app starts', async () => {
     const planted = [path.join(exportsDir, `${WORK_DIR_PREFIX}killed`), path.join(path.dirname(exportsDir), `${WORK_DIR_PREFIX}older`)];

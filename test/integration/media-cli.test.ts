@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCommand } from '../../main/cli/export-command';
 import { synthClip } from '../../main/core/media/synth-clip';
 import { ffprobeData } from '../../main/core/media/verify-export';
-import { startHarness } from '../support/engine-harness';
+import { FAST_MODEL, startHarness } from '../support/engine-harness';
+import { readOtio } from '../support/handoff-readers';
 
 let dir: string;
 let clipsDir: string;
@@ -144,6 +145,40 @@ describe('venice-batch export <batch-id>', () => {
       const edl = readFileSync(path.join(dir, 'batch', 'stitched.edl'), 'utf8');
       const order = ['001-Opening-1.mp4', '002-Lighthouse-1.mp4', '003-Closing-1.mp4'].map((n) => edl.indexOf(n));
       expect(order.every((v, i) => v > 0 && (i === 0 || v > (order[i - 1] ?? 0)))).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('takes the same clips as the app (each row\'s first finished take) and hands off to every suite from the stored probes', async () => {
+    const h = await startHarness();
+    try {
+      // Row 1 has two takes, as "takes per row" makes: the app's timeline uses take 1, and so must the CLI.
+      const params = (n: number) => ({ model: FAST_MODEL, prompt: `Shot ${n}: a lighthouse at dusk`, duration: '1s', resolution: '480p', audio: false });
+      const first = h.store.createBatch(
+        { name: 'takes', settings: { concurrency: 2 }, outputDir: h.outDir, nameTemplate: '{row}-{name}-{take}', budgetUsd: null, baseUrl: h.sim.url },
+        [
+          { rowIndex: 1, take: 1, name: 'Opening', params: params(1), quoteUsd: 0.01 },
+          { rowIndex: 1, take: 2, name: 'Opening', params: params(1), quoteUsd: 0.01 },
+          { rowIndex: 2, take: 1, name: 'Closing', params: params(2), quoteUsd: 0.01 },
+        ] as never,
+      );
+      await h.engine.start();
+      await h.engine.waitUntilSettled(first);
+      await h.engine.stop();
+      const done = h.store.listRows(first).filter((r) => r.state === 'done');
+      expect(done).toHaveLength(3);
+      const out = path.join(dir, 'takes', 'cut.mp4');
+      const files = { edl: 'cut.edl', fcpxml: 'cut.fcpxml', xmeml: 'cut.xml', otio: 'cut.otio' };
+      const args = Object.entries(files).flatMap(([k, f]) => [`--${k}`, path.join(dir, 'takes', f)]);
+      const r = await cli([String(first), '--out', out, '--json', ...args], { VENICE_BATCH_DATA: h.dir });
+      expect(r.code, r.err).toBe(0);
+      const report = JSON.parse(r.out);
+      for (const k of Object.keys(files)) expect(existsSync(report[k])).toBe(true);
+      const otio = readOtio(readFileSync(report.otio, 'utf8'));
+      expect(otio.clips.map((c) => path.basename(c.file))).toEqual(['001-Opening-1.mp4', '002-Closing-1.mp4']);
+      // The clips' probes were stored when they were verified at download, and the export trusted them.
+      expect(report.log.join('\n')).toMatch(/clip info: 2 stored at download/);
     } finally {
       await h.close();
     }

@@ -7,8 +7,6 @@ import { captionText } from '../../main/core/media/contact-sheet';
 import { frameRateFrom, framesToSec, toFrames } from '../../main/core/media/frame-rate';
 import { parseTimeline, parseTransition, withTransitionEverywhere } from '../../main/core/media/timeline';
 import { TimelineError, layoutDurationSec, layoutTimeline } from '../../main/core/media/timeline-layout';
-import { timelineFromRows } from '../../main/core/media/timeline-from-batch';
-import type { RowRecord } from '../../main/core/queue/types';
 
 const fps16 = { num: 16, den: 1 };
 const clip = (id: string, extra: Record<string, unknown> = {}) => ({ id, file: `/clips/${id}.mp4`, ...extra });
@@ -106,33 +104,6 @@ describe('layout', () => {
 
   it('refuses a clip trimmed to nothing', () => {
     expect(() => layoutTimeline(parseTimeline({ clips: [clip('a', { inSec: 3 })] }), [2], fps16)).toThrow(/nothing left/);
-  });
-});
-
-describe('timeline from a batch', () => {
-  const row = (over: Partial<RowRecord>): RowRecord =>
-    ({
-      id: 1, batchId: 1, rowIndex: 1, position: 1, take: 1, params: { model: 'm', prompt: 'p', duration: '1s' }, name: null, extras: {},
-      state: 'done', currentAttemptId: null, quoteUsd: null, errorKind: null, errorMessage: null, suggestedPrompt: null,
-      filePath: '/clips/x.mp4', nextActionAt: null, updatedAt: 0, ...over,
-    }) as RowRecord;
-
-  it('takes finished rows in row order, the latest take of each, and skips the rest', () => {
-    const t = timelineFromRows([
-      row({ id: 5, rowIndex: 3, filePath: '/c/003.mp4', name: 'Closing' }),
-      row({ id: 2, rowIndex: 1, filePath: '/c/001.mp4' }),
-      row({ id: 3, rowIndex: 2, state: 'failed', filePath: null }),
-      row({ id: 4, rowIndex: 1, take: 2, filePath: '/c/001-take2.mp4' }),
-      row({ id: 6, rowIndex: 4, state: 'processing', filePath: null }),
-    ]);
-    expect(t?.clips.map((c) => [c.id, c.file, c.label])).toEqual([
-      ['row-4', '/c/001-take2.mp4', '001-take2.mp4'],
-      ['row-5', '/c/003.mp4', 'Closing'],
-    ]);
-  });
-
-  it('is undefined when nothing finished', () => {
-    expect(timelineFromRows([row({ state: 'failed', filePath: null })])).toBeUndefined();
   });
 });
 

@@ -70,7 +70,11 @@ export async function exportTimeline(timeline: TimelineInput | Timeline, opts: E
     if (reused) return reusedReport(reused, opts, started);
   }
   opts.onProgress?.({ phase: 'probe', fraction: 0, seconds: 0, totalSec: 0 });
-  const plan = planExport(await probeTimeline(parsed, opts.signal), preset);
+  const probed = await probeTimeline(parsed, opts.signal);
+  const counts = new Map<string, number>();
+  for (const src of probed.infoSources ?? []) counts.set(src, (counts.get(src) ?? 0) + 1);
+  opts.onLog?.(`export: clip info: ${[...counts].map(([k, n]) => `${n} ${k === 'header' ? 'read from the MP4 header' : k === 'stored' ? 'stored at download' : 'by ffprobe'}`).join(', ')}`);
+  const plan = planExport(probed, preset);
   return exportPlan(plan, opts);
 }
 

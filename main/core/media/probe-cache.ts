@@ -1,9 +1,11 @@
 /**
- * Remembers ffprobe answers per file path + mtime + size, so listing a 200-clip bin probes each clip once per
- * change instead of on every look. Probes run a few at a time: ffprobe is a process each.
+ * Remembers what each clip is per file path + mtime + size, so listing a 200-clip bin reads each clip once per
+ * change instead of on every look. An MP4's own header is read in process (media-info.ts); only other files cost an
+ * ffprobe process, so they run a few at a time.
  */
 import { stat } from 'node:fs/promises';
-import { probeMedia, type MediaInfo } from './probe';
+import { mediaInfoFor } from './media-info';
+import type { MediaInfo } from './probe';
 
 const MAX_ENTRIES = 5_000;
 const PARALLEL = 4;
@@ -16,7 +18,7 @@ export class ProbeCache {
     const key = `${file}\u0000${st.mtimeMs}\u0000${st.size}`;
     let hit = this.entries.get(key);
     if (!hit) {
-      hit = probeMedia(file);
+      hit = mediaInfoFor(file).then((r) => r.info);
       // A failed probe is not remembered: the file may be fixed (or finish downloading) and deserves another look.
       hit.catch(() => this.entries.delete(key));
       if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);

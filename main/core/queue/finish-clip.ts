@@ -14,6 +14,10 @@ import { makeFolder } from '../media/output-folder';
 import { durationSeconds } from '../venice/model-rules';
 import { redact } from '../venice/redact';
 import { verifyClip } from '../media/verify-clip';
+import { knownProbeOf } from '../media/media-info';
+import type { MediaInfo } from '../media/probe';
+import { saveClipProbe } from './clip-probes';
+import type { Db } from './db';
 import { noteRequest, type EngineContext } from './engine-context';
 import { freeTarget, linkNoClobber, placeWithoutOverwrite, renderName } from './output-names';
 import type { AttemptRecord, BatchRecord, RowRecord } from './types';
@@ -118,6 +122,7 @@ export async function finishClip(
     });
   });
   await rm(tempPath, { force: true }); // step 4
+  await rememberProbe(ctx, placed, verdict.info);
   emitRow(ctx, row, 'done', `Saved ${path.basename(placed)}`);
   await completeRemote(ctx, attempt);
   return 'done';
@@ -132,6 +137,17 @@ function failDamagedDownload(ctx: EngineContext, row: RowRecord, attempt: Attemp
   });
   ctx.failureStreak.delete(attempt.id);
   emitRow(ctx, row, 'failed', message);
+}
+
+/** The probe verification just took, kept with the clip so exports need not probe it again (clip-probes.ts). */
+async function rememberProbe(ctx: EngineContext, file: string, info: MediaInfo): Promise<void> {
+  const db = (ctx.store as { db?: Db }).db;
+  if (!db) return;
+  try {
+    saveClipProbe(db, file, await knownProbeOf(file, info));
+  } catch {
+    // Best effort: without it the export reads the clip's header itself.
+  }
 }
 
 /** /video/complete, best effort: the clip is safe locally; a failure only means Venice keeps its copy longer. */

@@ -7,16 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { writeContactSheet } from '../media/contact-sheet';
-import { writeEdl } from '../media/edl';
-import { ClipUnreadableError, ExportCancelledError, ExportVerificationError, FfmpegError, OutputExistsError, TimelineError, exportTimeline, planExport, probeTimeline, type ExportProgress } from '../media/export';
-import { writeFcpxml } from '../media/fcpxml';
+import { ClipUnreadableError, ExportCancelledError, ExportVerificationError, FfmpegError, OutputExistsError, TimelineError, type ExportProgress } from '../media/export';
+import { HANDOFF_KINDS } from '../media/handoff';
 import type { PresetName } from '../media/presets';
-import type { Timeline } from '../media/timeline';
+import type { Marker, Timeline } from '../media/timeline';
 import { WORK_DIR_PREFIX } from '../media/work-dir';
-import { freeTarget, sanitizeSegment } from '../queue/output-names';
+import { clipProbe } from '../queue/clip-probes';
+import { sanitizeSegment } from '../queue/output-names';
 import type { QueueStore } from '../queue/store';
 import { UserError } from './app-errors';
+import { runExport, writeHandoff, type HandoffFile } from './export-run';
 import type { TimelineService } from './timeline-service';
 
 export interface ExportJobView {
@@ -74,7 +74,11 @@ export class ExportJobs {
     return path.join(path.resolve(batch.outputDir), 'exports');
   }
 
-  /** The saved (or default) timeline as the exporter takes it: each row's file, checked to be inside the batch folder. */
+  /**
+   * The saved (or default) timeline as the exporter takes it: each row's file, checked to be inside the batch
+   * folder, with the probe taken when it was verified at download (trusted while the file is unchanged), and the
+   * timeline's markers. The app and the CLI both get a batch's timeline here: one take choice.
+   */
   async mediaTimeline(batchId: number): Promise<Timeline> {
     const view = await this.deps.timelines.get(batchId);
     if (!view.clips.length) throw new UserError('invalid', 'The timeline has no clips yet: wait for a clip to finish, or add one from the bin.');
@@ -82,10 +86,25 @@ export class ExportJobs {
     const clips = view.clips.map((c, i) => {
       const file = this.deps.mediaFile(c.rowId);
       if (!file) throw new UserError('invalid', `Clip ${i + 1} ("${labels.get(c.rowId) ?? c.rowId}") is missing from the batch folder.`);
-      return { id: `row-${c.rowId}`, file, label: labels.get(c.rowId), inSec: c.inSec, ...(c.outSec === null ? {} : { outSec: c.outSec }), transitionIn: c.transitionIn };
+      const knownProbe = clipProbe(this.deps.store.db, file);
+      return {
+        id: `row-${c.rowId}`,
+        file,
+        label: labels.get(c.rowId),
+        inSec: c.inSec,
+        ...(c.outSec === null ? {} : { outSec: c.outSec }),
+        transitionIn: c.transitionIn,
+        ...(knownProbe ? { knownProbe } : {}),
+      };
     });
     const musicFile = view.music ? this.deps.musicFile(batchId) : undefined;
-    return { version: 1, clips, ...(view.music && musicFile ? { music: { file: musicFile, volume: view.music.volume, fadeOutSec: view.music.fadeOutSec } } : {}) };
+    const markers: Marker[] = 'markers' in view ? ((view as { markers?: Marker[] }).markers ?? []).map((m) => ({ id: m.id, at: m.at, note: m.note })) : [];
+    return {
+      version: 1,
+      clips,
+      markers,
+      ...(view.music && musicFile ? { music: { file: musicFile, volume: view.music.volume, fadeOutSec: view.music.fadeOutSec } } : {}),
+    };
   }
 
   async start(input: { batchId: number; preset: PresetName; fileName: string; overwrite?: boolean }): Promise<ExportJobView> {
@@ -122,23 +141,23 @@ export class ExportJobs {
     const log = (line: string) => this.log(batchId, `[${view.jobId}] ${line}`);
     await log(`export to ${out} (preset ${input.preset})`);
     let lastEmit = 0;
-    const onProgress = (p: ExportProgress) => {
+    const onEta = (p: ExportProgress, etaSec: number | null) => {
       const now = Date.now();
       const phaseChanged = p.phase !== view.phase;
-      Object.assign(view, { phase: p.phase, fraction: p.fraction ?? null, seconds: p.seconds, totalSec: p.totalSec, etaSec: eta(view.startedAt, now, p) });
+      Object.assign(view, { phase: p.phase, fraction: p.fraction ?? null, seconds: p.seconds, totalSec: p.totalSec, etaSec });
       if (!phaseChanged && now - lastEmit < PROGRESS_EVERY_MS) return;
       lastEmit = now;
       this.publish(view);
     };
     const done = (async () => {
       try {
-        const report = await exportTimeline(timeline, {
+        const report = await runExport(timeline, {
           out,
           preset: input.preset,
           overwrite: input.overwrite === true,
           signal: controller.signal,
           cacheDir: path.join(this.deps.dataDir, 'cache', 'exports'),
-          onProgress,
+          onEta,
           onLog: (l) => void log(l),
         });
         Object.assign(view, { state: 'done', phase: 'done', fraction: 1, etaSec: 0, output: report.output, path: report.path, cached: report.cached, reasons: report.reasons, durationSec: report.durationSec });
@@ -177,25 +196,26 @@ export class ExportJobs {
     await Promise.all(all.map((r) => r.done));
   }
 
-  /** EDL, FCPXML and a contact sheet of the saved (or default) timeline, under free names in exports/. */
-  async handoff(batchId: number): Promise<{ files: Array<{ kind: 'edl' | 'fcpxml' | 'contact-sheet'; fileName: string; path: string }> }> {
+  /**
+   * EDL, FCPXML, FCP 7 XML, OTIO and a contact sheet of the saved (or default) timeline, under free names in
+   * exports/; when a clip cannot be cut exactly at its own rate in a suite, also the same files referencing media
+   * conformed to the timeline (cached in exports/conformed media/).
+   */
+  async handoff(batchId: number): Promise<{ files: HandoffFile[]; conformReasons: string[] }> {
     const dir = this.exportsDir(batchId);
     const timeline = await this.mediaTimeline(batchId);
     await mkdir(dir, { recursive: true });
     const batch = this.deps.store.getBatch(batchId);
     const stem = sanitizeSegment(batch?.name ?? '') || `batch-${batchId}`;
-    const plan = planExport(await probeTimeline(timeline), 'match');
-    const title = batch?.name;
-    const edl = await writeEdl(plan, freeTarget(dir, stem, '.edl'), { title });
-    const fcpxml = await writeFcpxml(plan, freeTarget(dir, stem, '.fcpxml'), { title });
-    const sheet = await writeContactSheet(plan, freeTarget(dir, `${stem}-contact`, '.png'));
-    return {
-      files: [
-        { kind: 'edl', fileName: path.basename(edl), path: edl },
-        { kind: 'fcpxml', fileName: path.basename(fcpxml), path: fcpxml },
-        { kind: 'contact-sheet', fileName: path.basename(sheet.output), path: sheet.output },
-      ],
-    };
+    return writeHandoff(timeline, {
+      dir,
+      stem,
+      title: batch?.name || stem,
+      kinds: HANDOFF_KINDS,
+      contactSheet: true,
+      conformed: 'auto',
+      onLog: (l) => void this.log(batchId, `[handoff] ${l}`),
+    });
   }
 
   /** Removes the work folders an export killed mid-way left behind, in every batch folder and its exports/. */
@@ -227,12 +247,6 @@ export class ExportJobs {
     await mkdir(dir, { recursive: true }).catch(() => undefined);
     await appendFile(path.join(dir, `export-batch-${batchId}.log`), `${new Date().toISOString()} ${line}\n`).catch(() => undefined);
   }
-}
-
-function eta(startedAt: number, now: number, p: ExportProgress): number | null {
-  if (p.phase !== 'render' || !p.fraction || p.fraction <= 0.01) return null;
-  const elapsed = (now - startedAt) / 1000;
-  return Math.max(0, (elapsed / p.fraction) * (1 - p.fraction));
 }
 
 function failure(e: unknown): Partial<ExportJobView> {

@@ -1,7 +1,7 @@
 /** Files for the editing suite: an EDL and an FCPXML referencing the downloaded clips, and a contact sheet. */
 import { useTimelineStore } from '../state/timeline';
 
-const KIND = { edl: 'CMX 3600 EDL (Premiere, Resolve)', fcpxml: 'FCPXML (Final Cut, Resolve)', 'contact-sheet': 'Contact sheet (PNG)' } as const;
+const KIND = { edl: 'CMX 3600 EDL (Premiere, Resolve, Avid)', fcpxml: 'FCPXML (Final Cut, Resolve)', xmeml: 'Final Cut 7 XML (Premiere)', otio: 'OpenTimelineIO (Resolve)', 'contact-sheet': 'Contact sheet (PNG)' } as const;
 
 export function HandoffPanel() {
   const files = useTimelineStore((s) => s.handoff);
@@ -17,8 +17,8 @@ export function HandoffPanel() {
       {files.length > 0 && (
         <ul className="handoff-files">
           {files.map((f) => (
-            <li key={f.kind}>
-              {KIND[f.kind]}: <strong>{f.fileName}</strong> <span className="muted path">{f.path}</span>
+            <li key={f.path}>
+              {KIND[f.kind]}{f.media === 'conformed' ? ', with conformed media' : ''}: <strong>{f.fileName}</strong> <span className="muted path">{f.path}</span>
             </li>
           ))}
         </ul>
