@@ -166,9 +166,15 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       // Media elements cannot send the token header: this cookie (proof of the token, not the token) stands in.
       return send(res, 200, { ok: true, value: null }, { 'set-cookie': sessionCookie(token) });
     }
+    let name: string;
+    try {
+      name = decodeURIComponent(url.pathname.slice('/api/'.length));
+    } catch {
+      // A malformed %-escape is the caller's mistake, not the app's: 400, not a 500 from deep inside.
+      return send(res, 400, { ok: false, error: { code: 'invalid_input', message: 'The call name in the address is not valid (a malformed %-escape).' } });
+    }
     const body = await readJson(req);
     if (!body.ok) return refuse(res, body.status, body.message);
-    const name = decodeURIComponent(url.pathname.slice('/api/'.length));
     const result = await dispatch(handlers, name, body.value, log);
     send(res, isCallName(name) ? 200 : 404, result);
   }

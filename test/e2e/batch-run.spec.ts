@@ -33,12 +33,14 @@ async function queue(page: Page, name: string, csv: string): Promise<void> {
   await page.getByRole('button', { name: 'Queue 3 clips in Rehearsal' }).click();
 }
 
-/** The simulator Rehearsal started writes its port in its state file; its admin API answers loopback only. */
+/** The simulator Rehearsal started writes its port in its state file and its admin token beside it. */
 async function injectFault(kind: string): Promise<void> {
-  const state = JSON.parse(readFileSync(path.join(web.dir, 'data', 'rehearsal', 'simulator-state.json'), 'utf8')) as { port: number };
+  const dir = path.join(web.dir, 'data', 'rehearsal');
+  const state = JSON.parse(readFileSync(path.join(dir, 'simulator-state.json'), 'utf8')) as { port: number };
+  const token = readFileSync(path.join(dir, 'simulator-state.admin-token'), 'utf8').trim();
   const res = await fetch(`http://127.0.0.1:${state.port}/_sim/faults`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-sim-admin-token': token },
     body: JSON.stringify({ kind, route: 'queue' }),
   });
   expect(res.status, await res.text()).toBe(200);

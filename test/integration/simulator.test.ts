@@ -497,10 +497,11 @@ describe('state and admin', () => {
     expect(Math.abs((await probe(file)).duration - 2)).toBeLessThanOrEqual(0.2);
   });
 
-  it('drives a simulator over /_sim/ without a key', async () => {
+  it('drives a simulator over /_sim/ without an API key, with its admin token', async () => {
     const s = await sim();
+    const token = { 'x-sim-admin-token': s.adminToken };
     const admin = (p: string, body?: unknown) =>
-      fetch(`${s.origin}/_sim/${p}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      fetch(`${s.origin}/_sim/${p}`, body === undefined ? { headers: token } : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...token } });
 
     expect((await admin('balance', { usd: 3.5 })).status).toBe(200);
     expect(s.balance()).toBe(3.5);
@@ -538,8 +539,10 @@ describe('cli', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     await expect.poll(() => out, { timeout: 20_000 }).toMatch(/Venice simulator listening on (http:\/\/\S+\/api\/v1).*sim-key/);
+    await expect.poll(() => out, { timeout: 20_000 }).toMatch(/Admin token: \S+/);
     const url = /listening on (\S+)/.exec(out)?.[1] ?? '';
-    const state = (await (await fetch(new URL('/_sim/state', url))).json()) as { balance: number };
+    const adminToken = /Admin token: (\S+)/.exec(out)?.[1] ?? '';
+    const state = (await (await fetch(new URL('/_sim/state', url), { headers: { 'x-sim-admin-token': adminToken } })).json()) as { balance: number };
     expect(state.balance).toBe(7);
     const res = await fetch(`${url}/video/quote`, {
       method: 'POST',

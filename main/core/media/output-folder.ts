@@ -10,6 +10,7 @@
  *    network mount costs a message, not a frozen app.
  */
 import { randomBytes } from 'node:crypto';
+import { realpathSync, statSync } from 'node:fs';
 import { mkdir, rm, rmdir, stat, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -151,4 +152,21 @@ export async function checkOutputFolder(dir: string, opts: { timeoutMs?: number 
     }
   })();
   return withTimeout(work, dir, opts.timeoutMs ?? CHECK_TIMEOUT_MS);
+}
+
+/**
+ * The real path of `file` when it is a file whose real path lies inside `folder`'s real path; undefined otherwise.
+ * A symlink in the output folder (a clip replaced by a link to ~/.ssh, say) resolves out of it and is refused,
+ * while an output folder that is itself a link (Videos on another disk) still works.
+ */
+export function realFileInside(folder: string, file: string): string | undefined {
+  try {
+    const root = realpathSync(folder);
+    const real = realpathSync(file);
+    const rel = path.relative(root, real);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return statSync(real).isFile() ? real : undefined;
+  } catch {
+    return undefined;
+  }
 }

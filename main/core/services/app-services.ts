@@ -4,9 +4,10 @@
  * over HTTP, tests) calls these through the contract's handler table; nothing here knows which one is asking.
  */
 import type { ModelRules } from '../venice/model-rules';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { useMediaBinaries, type MediaBinaries } from '../media/ffmpeg-binaries';
+import { realFileInside } from '../media/output-folder';
 import { frameStripFor } from '../media/frame-strip';
 import { thumbnailFor } from '../media/thumbnail';
 import { waveformFor, type Waveform } from '../media/waveform';
@@ -247,14 +248,12 @@ export class AppServices {
     return this.batches.list().filter((b) => b.phase === 'running').map((b) => b.id);
   }
 
-  /** The clip of a done row, only if it is inside its batch's output folder. */
+  /** The clip of a done row, only if its real path (symlinks followed) is inside its batch's output folder. */
   mediaFile(rowId: number): string | undefined {
     const row = this.store.getRow(rowId);
     const batch = row && this.store.getBatch(row.batchId);
     if (!row?.filePath || !batch) return undefined;
-    const root = path.resolve(batch.outputDir) + path.sep;
-    const file = path.resolve(row.filePath);
-    return file.startsWith(root) && existsSync(file) ? file : undefined;
+    return realFileInside(batch.outputDir, row.filePath);
   }
 
   /** A JPEG frame of a done row's clip (made once per file version, cached in the data folder); undefined without a clip. */
@@ -290,9 +289,7 @@ export class AppServices {
     const batch = this.store.getBatch(batchId);
     const music = batch && this.timelines.timelines.getMusic(batchId);
     if (!batch || !music) return undefined;
-    const root = path.resolve(batch.outputDir) + path.sep;
-    const file = path.resolve(music.filePath);
-    return file.startsWith(root) && existsSync(file) ? file : undefined;
+    return realFileInside(batch.outputDir, music.filePath);
   }
 
   /** Wraps an endpoint's client so each answer's balance is published with the endpoint it belongs to. */

@@ -1,7 +1,10 @@
 /**
  * `/_sim/*`: lets a test drive a simulator running in ANOTHER process (the engine's crash tests kill and restart a
- * CLI simulator). No auth and no rate limits, so it answers loopback clients only.
+ * CLI simulator). No rate limits, and it can set the balance and inject faults, so it has browser mode's guard: a
+ * loopback client only, this server's own Host (a DNS-rebinding name is refused), no other site's Origin (a page's
+ * simple cross-site POST needs no preflight), and the admin token in `x-sim-admin-token`.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { SimCore } from './core';
@@ -40,8 +43,31 @@ export function expireJob(core: SimCore, queueId: string): boolean {
   return true;
 }
 
-export async function handleAdmin(core: SimCore, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  if (!isLoopback(req.socket.remoteAddress)) return send(res, 403, { error: 'The simulator admin API answers loopback clients only' });
+export const ADMIN_TOKEN_HEADER = 'x-sim-admin-token';
+
+function sameToken(given: string | string[] | undefined, token: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Why this request may not use the admin routes, or undefined when it may. */
+function refusal(core: SimCore, req: IncomingMessage, token: string): { status: number; error: string } | undefined {
+  if (!isLoopback(req.socket.remoteAddress)) return { status: 403, error: 'The simulator admin API answers loopback clients only' };
+  const hosts = new Set([`127.0.0.1:${core.port}`, `localhost:${core.port}`, `[::1]:${core.port}`]);
+  if (!hosts.has(String(req.headers.host ?? ''))) return { status: 421, error: 'The simulator admin API answers only to its own address' };
+  const origin = req.headers.origin;
+  if (origin !== undefined && ![...hosts].some((h) => origin === `http://${h}`)) return { status: 403, error: 'Requests from other sites are refused' };
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return { status: 403, error: 'Requests from other sites are refused' };
+  if (!sameToken(req.headers[ADMIN_TOKEN_HEADER], token)) return { status: 401, error: `Send the admin token in ${ADMIN_TOKEN_HEADER}` };
+  return undefined;
+}
+
+export async function handleAdmin(core: SimCore, req: IncomingMessage, res: ServerResponse, url: URL, token: string): Promise<void> {
+  const refused = refusal(core, req, token);
+  if (refused) return send(res, refused.status, { error: refused.error });
   const action = `${req.method} ${url.pathname}`;
   if (action === 'GET /_sim/state') return send(res, 200, simState(core));
   if (action === 'GET /_sim/exchanges') return send(res, 200, { exchanges: core.exchanges() });

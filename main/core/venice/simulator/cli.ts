@@ -19,7 +19,8 @@ const USAGE = `Venice simulator: Venice's video API, offline.
 
   KIND: ${FAULT_KINDS.join(', ')}
   NAME: ${Object.keys(DEFAULT_LIMITS).join(', ')}
-  Admin (loopback): GET /_sim/state, POST /_sim/faults {kind,...}, POST /_sim/balance {usd}, POST /_sim/expire {queueId}`;
+  Admin (loopback, header x-sim-admin-token: the token printed at start, or --admin-token):
+    GET /_sim/state, POST /_sim/faults {kind,...}, POST /_sim/balance {usd}, POST /_sim/expire {queueId}`;
 
 class UsageError extends Error {}
 
@@ -52,6 +53,7 @@ export function optionsFromArgs(argv: string[]): SimulatorOptions | 'help' {
       key: { type: 'string', multiple: true },
       'fault-rate': { type: 'string', multiple: true },
       limit: { type: 'string', multiple: true },
+      'admin-token': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -80,6 +82,7 @@ export function optionsFromArgs(argv: string[]): SimulatorOptions | 'help' {
     limits,
     statePath,
     workDir: workDir === undefined ? undefined : path.resolve(workDir),
+    adminToken: values['admin-token'],
   };
 }
 
@@ -97,7 +100,7 @@ async function main(): Promise<void> {
   }
   const sim = await startSimulator(opts);
   const keys = opts.apiKeys ?? [DEFAULT_API_KEY];
-  process.stdout.write(`Venice simulator listening on ${sim.url} (API key: ${keys.join(', ')})\n`);
+  process.stdout.write(`Venice simulator listening on ${sim.url} (API key: ${keys.join(', ')})\nAdmin token: ${sim.adminToken}\n`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

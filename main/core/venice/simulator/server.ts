@@ -3,7 +3,8 @@
  * The server tracks its sockets itself so close() can end hung requests too (a hung answer has no timer to clear:
  * it is just an open socket), then kills renders and removes the work directory it created.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
@@ -31,9 +32,9 @@ function checkOptions(opts: SimulatorOptions): void {
   }
 }
 
-async function route(core: SimCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(core: SimCore, req: IncomingMessage, res: ServerResponse, adminToken: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://simulator.invalid');
-  if (url.pathname.startsWith('/_sim/')) return handleAdmin(core, req, res, url);
+  if (url.pathname.startsWith('/_sim/')) return handleAdmin(core, req, res, url, adminToken);
   const share = /^\/_share\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
   if (share?.[1]) return handleShare(core, req, res, share[1]);
   return handleApi(core, req, res, url);
@@ -57,6 +58,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   checkOptions(opts);
+  // The admin routes change the ledger and inject faults: like browser mode, they answer only a holder of the token.
+  const adminToken = opts.adminToken ?? randomBytes(24).toString('base64url');
   const host = opts.host ?? '127.0.0.1';
   const saved = opts.statePath ? loadState(opts.statePath) : undefined;
   const ownsWorkDir = opts.workDir === undefined;
@@ -80,7 +83,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
-    route(core, req, res).catch((e: unknown) => {
+    route(core, req, res, adminToken).catch((e: unknown) => {
       // A bug or a client that vanished mid-request: answer if still possible, never take the server down.
       if (!res.headersSent && !res.destroyed) {
         console.error('venice simulator: internal error', e);
@@ -113,6 +116,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   core.port = port;
   core.resumeRenders();
   core.save();
+  // Tests in another process (and the Rehearsal e2e) read the admin token here; the data folder is the user's own.
+  if (opts.statePath) await writeFile(`${opts.statePath.replace(/\.json$/i, '')}.admin-token`, `${adminToken}\n`, { mode: 0o600 });
 
   let closing: Promise<void> | undefined;
   // The network going down: stop listening (new connections are refused) and reset every open connection, then
@@ -121,11 +126,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   core.networkDown = (ms) => {
     if (outage || closing) return;
     let timer: NodeJS.Timeout | undefined;
+    core.networkIsDown = true;
     const back = new Promise<void>((resolve) => {
       server.close();
       for (const s of sockets) s.destroy();
       timer = setTimeout(() => {
         outage = undefined;
+        core.networkIsDown = false;
         if (closing) return resolve();
         listen(server, port, host).then(resolve, (e: Error) => {
           console.error(`venice simulator: could not listen again on port ${port}: ${e.message}`);
@@ -156,6 +163,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   return {
     url: `${origin}/api/v1`,
     origin,
+    adminToken,
     injectFault: (spec) => core.inject(spec),
     setBalance: (usd) => {
       core.ledger.setBalance(usd);

@@ -110,6 +110,12 @@ export interface SimulatorOptions {
   answerDelayMs?: number;
   /** Clip bodies are sent at this rate (bytes per second), so a download takes a while. Default: unthrottled. */
   clipBytesPerSecond?: number;
+  /**
+   * The `/_sim/*` admin routes answer only requests carrying this token (header `x-sim-admin-token`). Default: random
+   * per start; with a statePath it is also written beside the state file (`<name>.admin-token`) for tests in
+   * another process.
+   */
+  adminToken?: string;
 }
 
 /** `amountUsd` is always positive; `kind` says which way the money moved. */
@@ -150,6 +156,8 @@ export interface Simulator {
   readonly url: string;
   /** http://127.0.0.1:41234 */
   readonly origin: string;
+  /** What `/_sim/*` requests must carry in `x-sim-admin-token`. */
+  readonly adminToken: string;
   /** Queued; consumed by the next matching request(s). */
   injectFault(spec: FaultSpec): void;
   setBalance(usd: number): void;
