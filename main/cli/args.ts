@@ -4,11 +4,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 export const USAGE = `venice-batch: batch AI video generation with Venice.ai
 
 Usage:
-  venice-batch validate <sheet> [--model ID] [--json]
-  venice-batch quote <sheet> [--model ID] [--json]
+  venice-batch validate <sheet> [--model ID] [--json] [read options]
+  venice-batch quote <sheet> [--model ID] [--json] [read options]
   venice-batch run <sheet> --out <dir> [--concurrency N] [--budget USD] [--rehearsal] [--yes]
                    [--model ID] [--duration 5s] [--resolution 720p] [--aspect-ratio 16:9] [--audio yes|no]
-                   [--template "{row}-{name}-{take}"]
+                   [--template "{row}-{name}-{take}"] [read options]
   venice-batch status [--batch N] [--json] [--csv results.csv]
   venice-batch retry [--batch N] [--rows 3,7]
   venice-batch resolve --rows 3,7 (--resubmit | --lost) [--batch N]
@@ -17,8 +17,16 @@ Usage:
                    [--transition cut|crossfade=0.5] [--music bed.mp3] [--edl file.edl] [--fcpxml file.fcpxml]
                    [--contact-sheet file.png] [--overwrite] [--json]
 
+Read options (as in the app's import panel; by default each is detected and the choice is said in a note):
+  --sheet NAME        the workbook sheet to read (default: the one open when it was saved, else the first visible)
+  --encoding NAME     utf-8, utf-16le, utf-16be, windows-1252, macintosh (Mac Roman) or ibm850 (DOS CP850)
+  --delimiter D       , ; tab or |
+  --header-row N      the row holding the column names, as the spreadsheet numbers it
+  --profile NAME      a column mapping saved in the app
+
 Sheets: CSV, TSV or XLSX with a header row; columns prompt, negative_prompt, model, duration, resolution,
-aspect_ratio, audio, image, name, takes (usual variants such as "Prompt text" or "Duration (s)" are recognised).
+aspect_ratio, audio, image (a file in the sheet's folder or an https URL), name, takes. Usual variants such as
+"Prompt text", "Duration (s)", "Durée", "Dauer (s)" or "Duración" are recognised in seven languages.
 Key: the system keychain (set it in the app) or VENICE_API_KEY. API: VENICE_BASE_URL (default Venice's).
 Data: VENICE_BATCH_DATA (default the app's data folder). --rehearsal uses the built-in simulator: no money is spent.
 Exit codes: 0 all good, 1 some rows invalid/failed/in doubt (export: the output failed verification),
@@ -43,6 +51,10 @@ export const OPTIONS = {
   resubmit: { type: 'boolean' },
   lost: { type: 'boolean' },
   sheet: { type: 'string' },
+  encoding: { type: 'string' },
+  delimiter: { type: 'string' },
+  'header-row': { type: 'string' },
+  profile: { type: 'string' },
   csv: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];

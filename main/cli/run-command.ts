@@ -13,6 +13,8 @@ import { readSheetFile } from '../core/services/sheet-file';
 import { REHEARSAL_BASE_URL } from '../core/services/venice-connection';
 import { UsageError, intOption, moneyOption, type CliValues } from './args';
 import { defaultsFrom } from './defaults';
+import { readOptionsFrom } from './sheet-options';
+import { sheetNotes } from './sheet-report';
 import { usd } from './format';
 import { etaMs, progressLine, snapshot } from './progress';
 import { printRowProblems, printSummary } from './summary';
@@ -36,14 +38,14 @@ async function confirm(io: RunIo, question: string): Promise<boolean> {
 
 async function createBatch(session: CliSession, sheetPath: string, outDir: string, values: CliValues, io: RunIo): Promise<BatchRecord | number> {
   const baseUrl = values.rehearsal ? REHEARSAL_BASE_URL : session.links.baseUrlFor(false);
-  const file = await readSheetFile(sheetPath);
+  const file = await readSheetFile(sheetPath, readOptionsFrom(values, session.dataDir));
   const existing = session.store.findBatchBySource(file.hash, outDir);
   if (existing) {
     io.out.write(`Resuming batch ${existing.id} (${existing.name}) into ${outDir}\n`);
     return existing;
   }
   const catalog = await session.catalog(baseUrl);
-  if (catalog.warning) io.err.write(`note: ${catalog.warning}\n`);
+  for (const n of sheetNotes(file, catalog.warning)) io.err.write(`note: ${n.row ? `row ${n.row}: ` : ''}${n.message}\n`);
   const link = await session.links.link(baseUrl);
   const prepared = await prepareBatch(file, catalog, defaultsFrom(values), new QuoteCache(link.client));
   if (prepared.invalid.length > 0) {
@@ -106,10 +108,10 @@ export async function runCommand(session: CliSession, sheetPath: string, values:
   engine.subscribe((e) => {
     if (e.type === 'notice') io.err.write(`${tty ? '\n' : ''}${e.level}: ${e.message}\n`);
     if (e.type === 'batch' && e.status === 'paused' && e.reason) io.err.write(`${tty ? '\n' : ''}Paused: ${e.reason}\n`);
-  });
-
     // Waiting by itself (a full disk, no network, a refused key...): say why, and say so again when it goes on.
     if (e.type === 'hold') io.err.write(`${tty ? '\n' : ''}${e.active ? 'Waiting' : 'Carrying on'}: ${e.message}\n`);
+  });
+
   const recovered = await engine.start();
   if (recovered.reattached || recovered.resumed) {
     io.out.write(`Re-attached ${recovered.reattached} job(s) on Venice, resumed ${recovered.resumed} download(s).\n`);

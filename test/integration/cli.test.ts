@@ -40,7 +40,7 @@ describe('venice-batch CLI', () => {
     expect(r.code).toBe(1);
     const json = JSON.parse(r.output);
     expect(json.summary).toEqual({ total: 3, valid: 1, invalid: 2 });
-    expect(json.rows[0]).toEqual({ row: 1, valid: true, errors: [] });
+    expect(json.rows[0]).toMatchObject({ row: 1, valid: true, errors: [] });
     expect(json.rows[1].errors[0]).toEqual({ column: 'Duration (s)', message: expect.stringMatching(/"7s" is not offered by sim-fast-text-to-video: use 1s, 2s or 3s/) });
     expect(json.rows[2].errors[0]).toEqual({ column: 'Prompt', message: 'Prompt is empty.' });
   });

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { CANONICAL_COLUMNS } from '../sheet/types';
+import { CANONICAL_COLUMNS, type MappingOverride } from '../sheet/types';
 
 export const MappingProfileSchema = z.object({
   name: z.string().trim().min(1).max(100),
@@ -47,6 +47,12 @@ export class MappingProfiles {
     return { profiles: [], warning: 'The saved mapping profiles file is damaged; it starts again empty when you save a profile.' };
   }
 
+  /** The profile of that name (ignoring case), if saved. */
+  find(name: string): MappingProfile | undefined {
+    const key = name.trim().toLowerCase();
+    return this.list().profiles.find((p) => p.name.toLowerCase() === key);
+  }
+
   /** Saves (or replaces, by name, ignoring case) one profile. */
   save(name: string, mapping: MappingProfile['mapping']): ProfileList {
     const profile = MappingProfileSchema.parse({ name, mapping, updatedAt: this.now() });
@@ -65,4 +71,14 @@ export class MappingProfiles {
     renameSync(tmp, this.file);
     return this.list();
   }
+}
+
+/**
+ * A saved profile as the mapping to read a sheet with: every field it names comes from that header, and the fields
+ * it leaves out are not read from the sheet at all, exactly as when the profile is applied in the app.
+ */
+export function profileOverride(profile: Pick<MappingProfile, 'mapping'>): MappingOverride {
+  const out: MappingOverride = {};
+  for (const column of CANONICAL_COLUMNS) out[column] = profile.mapping[column] ?? null;
+  return out;
 }

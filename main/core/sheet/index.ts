@@ -3,7 +3,7 @@
  * sheet identically. Long sheets are read in slices that give the event loop a turn (pace.ts), so neither the window
  * nor Electron's main process freezes while 200,000 rows are read.
  */
-import { mapColumns, type ColumnPlan } from './columns';
+import { columnLetter, mapColumns, type ColumnPlan } from './columns';
 import { decodeBytes, encodingName } from './decode';
 import { SheetReadError, tooManyRows } from './errors';
 import { formatCount, formatMegabytes } from './format';
@@ -11,7 +11,7 @@ import { chooseHeader } from './header-row';
 import { MAX_SHEET_ROWS, MAX_TEXT_SHEET_BYTES } from './limits';
 import { detectDelimiter, readDelimited, sepLine } from './parse-csv';
 import { buildRows } from './rows';
-import type { Delimiter, ImportedSheet, ImportOptions, RawRows, ReadIssue, SheetIssue } from './types';
+import type { CanonicalColumn, Delimiter, ImportedSheet, ImportOptions, RawRows, ReadIssue, SheetIssue } from './types';
 
 export * from './types';
 export { SheetReadError, isSheetReadError, type SheetReadErrorCode, type SheetReadErrorDetails } from './errors';
@@ -144,15 +144,21 @@ async function readWorkbookRows(bytes: Uint8Array, opts: ImportOptions, notes: S
 }
 
 /** Read issues land on their row: an error stops the row when its cell feeds a field, else it is a note. */
-function placeIssues(issues: readonly ReadIssue[], headerRow: number, plan: ColumnPlan, indexBySource: ReadonlyMap<number, number>) {
-  const used = new Set(Object.values(plan.indexOf));
+function placeIssues(issues: readonly ReadIssue[], headerRow: number, headers: readonly string[], plan: ColumnPlan, indexBySource: ReadonlyMap<number, number>) {
+  const fieldAt = new Map<number, CanonicalColumn>();
+  for (const [field, at] of Object.entries(plan.indexOf) as Array<[CanonicalColumn, number]>) fieldAt.set(at, field);
   const errors: SheetIssue[] = [];
   const notes: SheetIssue[] = [];
   for (const issue of issues) {
     if (issue.sourceRow < headerRow) continue; // above the header: a title, not read
     const row = indexBySource.get(issue.sourceRow);
-    const entry = row === undefined ? { message: issue.message } : { row, message: issue.message };
-    const matters = issue.column === undefined || used.has(issue.column);
+    const entry: SheetIssue = row === undefined ? { message: issue.message } : { row, message: issue.message };
+    const field = issue.column === undefined ? undefined : fieldAt.get(issue.column);
+    if (issue.column !== undefined) {
+      if (field) entry.field = field;
+      entry.column = headers[issue.column] || `Column ${columnLetter(issue.column)}`;
+    }
+    const matters = issue.column === undefined || field !== undefined;
     if (issue.severity === 'error' && matters && row !== undefined) errors.push(entry);
     else notes.push(entry);
   }
@@ -202,7 +208,7 @@ export async function importSheet(bytes: Uint8Array, opts: ImportOptions = {}): 
   if (built.rows.length === 0) notes.push({ message: 'The sheet has a header row but no rows below it.' });
   const indexBySource = new Map<number, number>();
   if (raw.issues.length > 0) for (const r of built.rows) indexBySource.set(r.sourceRow, r.index);
-  const placed = placeIssues(raw.issues, table.headerRow, plan, indexBySource);
+  const placed = placeIssues(raw.issues, table.headerRow, headers, plan, indexBySource);
 
   return {
     ...base,

@@ -99,6 +99,8 @@ function pickSheet(workbook: WorkbookInfo, wanted: string | number | undefined):
     } else {
       const key = wanted.trim().toLowerCase();
       found = sheets.find((s) => s.name === wanted) ?? sheets.find((s) => s.name.trim().toLowerCase() === key);
+      // "2" names the second tab when no sheet is called "2" (how a command line asks for one).
+      if (!found && /^\d+$/.test(key) && Number(key) >= 1) found = sheets[Number(key) - 1];
       if (!found) throw new SheetReadError('no-such-sheet', `This workbook has no sheet named "${wanted}". Pick one of ${listed(sheets)}.`, { sheetNames: names });
     }
     if (found.part === null) throw new SheetReadError('no-such-sheet', `"${found.name}" is a chart, not a sheet of cells. Pick one of ${listed(worksheets)}.`, { sheetNames: names });

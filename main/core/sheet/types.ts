@@ -62,6 +62,9 @@ export interface RawTable {
 /** A problem found while reading. `row` is a data-row index (1-based, header excluded) when it concerns one row. */
 export interface SheetIssue {
   row?: number;
+  /** The field and the header of the column concerned, when the issue is about one cell. */
+  field?: CanonicalColumn;
+  column?: string;
   message: string;
 }
 

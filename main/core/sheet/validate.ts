@@ -284,11 +284,11 @@ export async function validateSheet(sheet: ImportedSheet | readonly SheetRow[], 
   const modelColumn = columns?.model ?? 'model';
   const imageColumn = columns?.image ?? 'image';
   const defaultModel = nonEmpty(defaults.model);
-  const sheetErrors = new Map<number, string[]>();
+  const sheetErrors = new Map<number, RowIssue[]>();
   for (const issue of imported?.errors ?? []) {
     if (issue.row === undefined) continue;
     const list = sheetErrors.get(issue.row) ?? [];
-    list.push(issue.message);
+    list.push({ field: issue.field ?? null, column: issue.column ?? null, message: issue.message });
     sheetErrors.set(issue.row, list);
   }
 
@@ -305,7 +305,7 @@ export async function validateSheet(sheet: ImportedSheet | readonly SheetRow[], 
     if (modelName !== undefined && !rules) {
       result.errors.unshift({ field: 'model', column: modelColumn, message: unknownModelMessage(modelName, ids, ownModel === undefined) });
     }
-    for (const message of sheetErrors.get(row.index) ?? []) result.errors.push({ field: null, column: null, message });
+    for (const issue of sheetErrors.get(row.index) ?? []) result.errors.push({ ...issue });
     // Only a local path needs the disk, and only when the image will be sent.
     if (opts.checkFile && row.image !== undefined) {
       const image = nonEmpty(row.image);
