@@ -25,8 +25,17 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      // The renderer may use the pure sheet module (instant validation); nothing else of core.
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'electron', 'electron/*', '**/main/core/*', '!**/main/core/sheet', '**/main/core/*/**', '!**/main/core/sheet/**'] }],
+      // The renderer may use the pure sheet module (instant validation) and the export's pure timeline layout (so the
+      // viewer plays exactly the frames the export renders); nothing else of core.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'node:*', 'electron', 'electron/*', '**/main/core/*', '!**/main/core/sheet', '**/main/core/*/**', '!**/main/core/sheet/**',
+            '!**/main/core/media', '**/main/core/media/*', '!**/main/core/media/timeline-layout', '!**/main/core/media/frame-rate',
+          ],
+        },
+      ],
     },
   },
 );

@@ -1,22 +1,26 @@
 import { useEffect } from 'react';
-import { BatchList } from './components/Batches';
-import { BatchRows } from './components/BatchRows';
 import { Header } from './components/Header';
-import { ImportPanel } from './components/ImportPanel';
 import { MorningReport } from './components/MorningReport';
 import { Notices } from './components/Notices';
 import { SettingsPanel } from './components/SettingsPanel';
-import { TimelinePanel } from './components/TimelinePanel';
 import { useSettingsStore } from './state/settings';
 import { startApp } from './state/start';
 import { watchTimeline } from './state/timeline';
+import { Dialog } from './workspace/Dialog';
+import { installKeys } from './workspace/keys';
+import { ShortcutSheet } from './workspace/ShortcutSheet';
+import { Workspace } from './workspace/Workspace';
+import { useWorkspace } from './workspace/workspace-state';
 
 export function App() {
   useEffect(() => {
     void startApp();
     watchTimeline();
+    return installKeys();
   }, []);
   const rehearsal = useSettingsStore((s) => s.settings?.rehearsal);
+  const dialog = useWorkspace((s) => s.dialog);
+  const open = useWorkspace((s) => s.open);
   return (
     <div className="app">
       <Header />
@@ -28,20 +32,13 @@ export function App() {
       )}
       <Notices />
       <MorningReport />
-      <main className="layout">
-        <div className="column">
-          <ImportPanel />
-          <section className="panel">
-            <h2>Batches</h2>
-            <BatchList />
-          </section>
-          <BatchRows />
-          <TimelinePanel />
-        </div>
-        <aside className="column narrow">
-          <SettingsPanel />
-        </aside>
-      </main>
+      <Workspace />
+      <Dialog title="Settings" open={dialog === 'settings'} onClose={() => open(undefined)} className="settings-dialog">
+        <SettingsPanel />
+      </Dialog>
+      <Dialog title="Keyboard shortcuts" open={dialog === 'shortcuts'} onClose={() => open(undefined)} className="shortcuts-dialog">
+        <ShortcutSheet />
+      </Dialog>
     </div>
   );
 }

@@ -1,10 +1,12 @@
 /**
- * From finished clips to one stitched video, as an editor does it in browser mode: run a Rehearsal batch of three
- * clips, move one by keyboard, trim another, add a crossfade, export, watch the progress bar and read the result;
- * the reported duration must be the sum of the trimmed lengths less the crossfade. A reload shows the saved timeline.
+ * The timeline as an editor drives it in browser mode, on a real Rehearsal batch of three 2-second clips: the keys
+ * (arrows, Up/Down, Home/End, J/K/L with the speed ladder, K+L, I/O, Delete, Shift+Delete, undo), then the mouse
+ * (a ripple trim by the clip's edge with the edge frame in the viewer, a crossfade pulled out of a cut and played
+ * mixed, a roll, a marker with a note), then the export, whose length must be the timeline's to the frame. After
+ * each step the test checks the timeline's saved state through the app and what the viewer's <video> shows.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { SHEET, startWebApp, type WebApp } from './support';
+import { startWebApp, type WebApp } from './support';
 
 let web: WebApp;
 
@@ -17,121 +19,300 @@ test.afterAll(async () => {
   await web?.stop();
 });
 
+const SHEET = [
+  'Shot,Prompt,Model,Duration (s),Resolution,Audio',
+  'Opening,"Slow aerial push over a foggy harbour at dawn",sim-fast-text-to-video,2,480p,no',
+  'Market,"Handheld walk through a busy fish market",sim-fast-text-to-video,2,480p,no',
+  'Closing,"Boats returning at sunset, long shadows",sim-fast-text-to-video,2,480p,no',
+].join('\n');
+
+interface Clip {
+  rowId: number;
+  inSec: number;
+  outSec: number | null;
+  transitionIn: { kind: 'cut' } | { kind: 'crossfade'; durationSec: number };
+}
+interface View {
+  clips: Clip[];
+  bin: { rowId: number; label: string; durationSec: number; fps: string }[];
+  markers: { id: string; at: number; note: string }[];
+}
+
 /** Calls the app the way the page does (the token from the start address), for facts the test checks against. */
 async function call<T>(name: string, input: unknown): Promise<T> {
   const token = new URL(web.url).searchParams.get('token') ?? '';
-  const res = await fetch(new URL(`/api/${name}`, web.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-venice-token': token },
-    body: JSON.stringify(input),
-  });
+  const res = await fetch(new URL(`/api/${name}`, web.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-venice-token': token }, body: JSON.stringify(input) });
   const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
   if (!body.ok) throw new Error(`${name}: ${body.error?.message}`);
   return body.value;
 }
 
-const cardLabels = (page: Page) => page.getByTestId('timeline-clip').locator('.clip-label').allTextContents();
+let batchId = 0;
+let fps = 24;
+/** Each clip's length in frames (they are all the same model, so the same rate). */
+let frames: number[] = [];
+let labels: string[] = [];
 
-test('reorders, trims, crossfades and exports the timeline, which survives a reload', async ({ page }) => {
+const saved = () => call<View>('timeline:get', { batchId });
+const viewer = (page: Page) => page.getByTestId('viewer');
+const frameShown = async (page: Page) => Number(await viewer(page).getAttribute('data-frame'));
+/** The top <video>'s row and position, once it has sought to the frame wanted (the middle of the frame). */
+async function videoOnTop(page: Page): Promise<{ rowId: number; time: number; opacity: number }> {
+  return page.evaluate(() => {
+    const vids = [...document.querySelectorAll<HTMLVideoElement>('[data-testid^="viewer-"] , video[data-testid^="viewer-"]')].filter((v) => v.tagName === 'VIDEO');
+    const top = vids.find((v) => v.style.zIndex === '2') ?? vids[0]!;
+    return { rowId: Number(top.dataset.rowId), time: top.currentTime, opacity: Number(top.style.opacity) };
+  });
+}
+async function expectFrame(page: Page, frame: number, rowId: number, srcFrame: number): Promise<void> {
+  await expect.poll(() => frameShown(page)).toBe(frame);
+  await expect.poll(async () => {
+    const v = await videoOnTop(page);
+    return v.rowId === rowId && Math.abs(v.time - (srcFrame + 0.5) / fps) < 1e-3;
+  }, { message: `viewer shows row ${rowId} at source frame ${srcFrame}` }).toBe(true);
+}
+const waitSaved = (page: Page) => expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 10_000 });
+
+test.describe.configure({ mode: 'serial' });
+
+test('a finished batch opens on a to-scale timeline, one click away', async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto(web.url);
   await expect(page.getByText('No batches yet')).toBeVisible();
   await page.getByTestId('sheet-input').setInputFiles({ name: 'harbour.csv', mimeType: 'text/csv', buffer: Buffer.from(SHEET) });
-  await expect(page.getByText('3 rows ready')).toBeVisible();
-  await page.getByRole('button', { name: 'Queue 3 clips in Rehearsal' }).click();
-  await expect(page.getByTestId('batch-header').getByTestId('batch-done')).toHaveText('3/3 done', { timeout: 45_000 });
-
-  const panel = page.getByRole('region', { name: 'Timeline' });
-  const cards = panel.getByTestId('timeline-clip');
-  await expect(cards).toHaveCount(3, { timeout: 15_000 });
-  const before = (await cardLabels(page)).map((l) => l.replace(/^\d+\. /, ''));
-
-  // Keyboard sorting: focus the first card's handle, pick it up, move it one place right, drop it.
-  const handle = panel.getByRole('button', { name: `Move ${before[0]} (position 1)` });
-  await handle.focus();
-  await page.keyboard.press('Space');
-  await expect(handle).toHaveAttribute('aria-pressed', 'true');
-  await page.keyboard.press('ArrowRight');
-  // dnd-kit's screen-reader announcement says when the card is over another card's place (not its own).
-  await expect(page.getByText(/Draggable item (\S+) was moved over droppable area (?!\1\.)/)).toBeAttached();
-  await page.keyboard.press('Space');
-  await expect.poll(async () => (await cardLabels(page)).map((l) => l.replace(/^\d+\. /, ''))).toEqual([before[1], before[0], before[2]]);
-
-  // Trim the (new) first clip: in at 0.2 s.
-  await panel.getByRole('button', { name: `Trim ${before[1]}` }).click();
-  const inField = panel.getByLabel('In point, seconds');
-  await inField.fill('0.2');
-  await inField.press('Enter');
-  await expect(cards.nth(0)).toContainText('(trimmed)');
-
-  // A 0.3 s crossfade into the third clip.
-  await panel.getByLabel(`Transition into ${before[2]}`).selectOption('crossfade');
-  const fade = panel.getByLabel(`Crossfade length into ${before[2]}, seconds`);
-  await fade.fill('0.3');
-  await fade.press('Enter');
-  await expect(panel.getByTestId('save-state')).toHaveText('Saved', { timeout: 10_000 });
-  await page.screenshot({ path: 'test-results/e2e-timeline-edited.png', fullPage: true });
-
-  // The in-app preview steps through the clips, honouring the trims.
-  await panel.getByRole('button', { name: 'Play the sequence' }).click();
-  await expect(panel.getByText(/^Clip 3 of 3: /)).toBeVisible({ timeout: 15_000 });
-
-  // The expected running time, from the clips' probed lengths as the app reports them.
+  await page.getByRole('button', { name: /^Queue 3 clip/ }).click();
+  await expect(page.getByTestId('batch-header').getByTestId('batch-done')).toHaveText('3/3 done', { timeout: 60_000 });
   const [batch] = await call<{ id: number }[]>('batch:list', {});
-  const saved = await call<{ clips: { rowId: number; inSec: number; outSec: number | null }[]; bin: { rowId: number; durationSec: number | null }[] }>('timeline:get', {
-    batchId: batch!.id,
-  });
-  expect(saved.clips.map((c) => c.inSec)).toEqual([0.2, 0, 0]);
-  const lengths = saved.clips.map((c) => (c.outSec ?? saved.bin.find((b) => b.rowId === c.rowId)!.durationSec!) - c.inSec);
-  const expected = lengths.reduce((a, b) => a + b, 0) - 0.3;
+  batchId = batch!.id;
+  const view = await saved();
+  fps = Number(view.bin[0]!.fps);
+  frames = view.clips.map((c) => Math.round(view.bin.find((b) => b.rowId === c.rowId)!.durationSec * fps));
+  labels = view.clips.map((c) => view.bin.find((b) => b.rowId === c.rowId)!.label);
+  const clips = page.getByTestId('timeline-clip');
+  await expect(clips).toHaveCount(3, { timeout: 15_000 });
+  // Drawn to scale: equal clips have equal widths, and their widths add up to the sequence at this zoom.
+  const widths = await clips.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+  expect(Math.max(...widths) - Math.min(...widths)).toBeLessThan(2);
+  await expect(page.getByTestId('timeline-total')).toContainText(`3 clips · 00:00:0${(frames[0]! * 3) / fps}:00`);
 
-  // Watch for the progress bar from before the click: a fast export may finish before a poll would see it.
-  await page.evaluate(() => {
-    const w = window as unknown as { sawProgress: boolean };
-    w.sawProgress = false;
-    new MutationObserver(() => {
-      if (document.querySelector('[aria-label="Export progress"]')) w.sawProgress = true;
-    }).observe(document.body, { childList: true, subtree: true });
-  });
-  await panel.getByLabel('Export file name').fill('harbour-cut.mp4');
-  await panel.getByRole('button', { name: 'Export', exact: true }).click();
-  const done = panel.getByTestId('export-done');
-  await expect(done).toBeVisible({ timeout: 60_000 });
-  expect(await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress)).toBe(true);
-  await expect(done).toContainText('harbour-cut.mp4');
-  await expect(done).toContainText('Re-encoded to one format');
-  const reported = Number(/\((\d+\.\d+) s\)/.exec((await done.textContent()) ?? '')?.[1]);
-  expect(Math.abs(reported - expected)).toBeLessThanOrEqual(0.1);
-  await page.screenshot({ path: 'test-results/e2e-timeline-exported.png', fullPage: true });
-
-  // Exporting again to the same name asks before replacing.
-  await panel.getByRole('button', { name: 'Export', exact: true }).click();
-  await expect(panel.getByRole('button', { name: 'Replace it' })).toBeVisible({ timeout: 20_000 });
-  await page.screenshot({ path: 'test-results/e2e-timeline-exists.png', fullPage: true });
-  const first = await call<{ jobId: string }>('export:status', { batchId: batch!.id });
-  await panel.getByRole('button', { name: 'Replace it' }).click();
-  await expect(panel.getByRole('button', { name: 'Replace it' })).toHaveCount(0);
-  // Replacing runs a new export job over the same name.
-  await expect
-    .poll(async () => {
-      const now = await call<{ jobId: string; state: string }>('export:status', { batchId: batch!.id });
-      return now.jobId !== first.jobId && now.state;
-    }, { timeout: 60_000 })
-    .toBe('done');
-  await expect(done).toContainText('harbour-cut.mp4');
-
-  // The hand-off for an editing suite lists the files it wrote.
-  await panel.getByRole('button', { name: 'Write EDL, FCPXML and contact sheet' }).click();
-  const files = panel.getByRole('region', { name: 'Hand-off to an editing suite' }).getByRole('listitem');
-  await expect(files).toHaveCount(3, { timeout: 30_000 });
-  await expect(files.filter({ hasText: 'CMX 3600 EDL' })).toContainText('.edl');
-  await expect(files.filter({ hasText: 'FCPXML' })).toContainText('.fcpxml');
-
-  // The timeline is saved with the batch: a reload shows the same order, trim and crossfade.
+  // One click on the batch's name reopens it (and its timeline) after a reload.
   await page.reload();
-  await expect(cards).toHaveCount(3, { timeout: 15_000 });
-  expect((await cardLabels(page)).map((l) => l.replace(/^\d+\. /, ''))).toEqual([before[1], before[0], before[2]]);
-  await expect(cards.nth(0)).toContainText('(trimmed)');
-  await expect(panel.getByLabel(`Crossfade length into ${before[2]}, seconds`)).toHaveValue('0.3');
-  await expect(panel.getByTestId('export-done')).toContainText('harbour-cut.mp4');
+  await page.getByRole('region', { name: 'Batches' }).getByRole('button', { name: 'harbour' }).click();
+  await expect(clips).toHaveCount(3);
+});
+
+test('the keys move the playhead frame by frame and edit by edit, and the viewer follows', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(web.url);
+  const ruler = page.getByTestId('timeline-ruler');
+  await expect(page.getByTestId('timeline-clip')).toHaveCount(3, { timeout: 15_000 });
+  const view = await saved();
+  const row = view.clips.map((c) => c.rowId);
+  // Clicking the ruler at its start moves the playhead there and gives the timeline the keys.
+  await ruler.click({ position: { x: 2, y: 10 } });
+  await expectFrame(page, 0, row[0]!, 0);
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await expectFrame(page, 3, row[0]!, 3);
+  await page.keyboard.press('ArrowLeft');
+  await expectFrame(page, 2, row[0]!, 2);
+  await page.keyboard.press('Shift+ArrowRight');
+  await expectFrame(page, 7, row[0]!, 7);
+  // Down: the next edit, where clip 2 starts (it plays on the other <video>, already loaded).
+  await page.keyboard.press('ArrowDown');
+  await expectFrame(page, frames[0]!, row[1]!, 0);
+  await page.keyboard.press('ArrowDown');
+  await expectFrame(page, frames[0]! + frames[1]!, row[2]!, 0);
+  await page.keyboard.press('ArrowUp');
+  await expectFrame(page, frames[0]!, row[1]!, 0);
+  const total = frames.reduce((a, b) => a + b, 0);
+  await page.keyboard.press('End');
+  await expectFrame(page, total - 1, row[2]!, frames[2]! - 1);
+  await page.keyboard.press('Home');
+  await expectFrame(page, 0, row[0]!, 0);
+
+  // L plays; L again doubles; K stops on a whole frame with the video paused on it.
+  const rate = page.getByTestId('shuttle-rate');
+  await page.keyboard.press('l');
+  await expect(rate).toHaveText('▶ 1×');
+  await expect.poll(() => frameShown(page)).toBeGreaterThan(4);
+  await page.keyboard.press('l');
+  await expect(rate).toHaveText('▶ 2×');
+  await page.keyboard.press('k');
+  await expect(rate).toHaveText('');
+  const stopped = await frameShown(page);
+  await expect.poll(async () => (await page.locator('video[data-testid^="viewer-"]').evaluateAll((vs) => (vs as HTMLVideoElement[]).every((v) => v.paused)))).toBe(true);
+  const stoppedSpan = stopped < frames[0]! ? { row: row[0]!, src: stopped } : stopped < frames[0]! + frames[1]! ? { row: row[1]!, src: stopped - frames[0]! } : { row: row[2]!, src: stopped - frames[0]! - frames[1]! };
+  await expectFrame(page, stopped, stoppedSpan.row, stoppedSpan.src);
+  // K then L starts again at 1×, not at the speed before.
+  await page.keyboard.press('l');
+  await expect(rate).toHaveText('▶ 1×');
+  await page.keyboard.press('k');
+  // J plays backwards by stepping frames; J again is faster.
+  const before = await frameShown(page);
+  await page.keyboard.press('j');
+  await expect(rate).toHaveText('◀ 1×');
+  await expect.poll(() => frameShown(page)).toBeLessThan(before - 2);
+  await page.keyboard.press('j');
+  await expect(rate).toHaveText('◀ 2×');
+  await page.keyboard.press('k');
+  // Holding K, L steps one frame forward.
+  await page.keyboard.press('Home');
+  await page.keyboard.down('k');
+  await page.keyboard.press('l');
+  await page.keyboard.up('k');
+  await expectFrame(page, 1, row[0]!, 1);
+  await expect(rate).toHaveText('');
+});
+
+test('I and O trim the clip under the playhead; Delete lifts, Shift+Delete ripples, Ctrl+Z undoes', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(web.url);
+  await expect(page.getByTestId('timeline-clip')).toHaveCount(3, { timeout: 15_000 });
+  const row = (await saved()).clips.map((c) => c.rowId);
+  await page.getByTestId('timeline-ruler').click({ position: { x: 2, y: 10 } });
+  // In point at frame 6 of the first clip: the clip now starts with that frame, and the viewer still shows it.
+  for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('i');
+  await expectFrame(page, 0, row[0]!, 6);
+  await waitSaved(page);
+  expect((await saved()).clips[0]).toMatchObject({ inSec: Math.round((6 / fps) * 1e6) / 1e6, outSec: null });
+  // Out point 10 frames further on: that frame is the clip's last.
+  for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('o');
+  await waitSaved(page);
+  const trimmed = (await saved()).clips[0]!;
+  expect(Math.round(trimmed.outSec! * fps)).toBe(17);
+  // The next edit is now 11 frames in (frames 6..16 of the first clip).
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  await expectFrame(page, 11, row[1]!, 0);
+  // An out point before the in point is refused with the reason, and nothing changes.
+  await page.keyboard.press('Home');
+  await page.keyboard.press('o');
+  await expect(page.getByTestId('timeline-message')).toContainText('nothing was changed');
+
+  // Delete lifts the clip under the playhead (the second); the playhead stays put.
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('timeline-clip')).toHaveCount(2);
+  await expect.poll(() => frameShown(page)).toBe(11);
+  await expect(page.getByTestId('timeline-message')).toContainText(`Lifted "${labels[1]}"`);
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('timeline-clip')).toHaveCount(3);
+  // Shift+Delete ripples from the last clip: it goes, and the playhead goes to the edit it left.
+  await page.keyboard.press('End');
+  await page.keyboard.press('Shift+Delete');
+  await expect(page.getByTestId('timeline-clip')).toHaveCount(2);
+  await waitSaved(page);
+  expect((await saved()).clips.map((c) => c.rowId)).toEqual([row[0], row[1]]);
+  await expect.poll(() => frameShown(page)).toBe(11 + frames[1]! - 1);
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('timeline-clip')).toHaveCount(3);
+  await waitSaved(page);
+  expect((await saved()).clips.map((c) => c.rowId)).toEqual(row);
+});
+
+/** Drags from the middle of an element by dx pixels in small steps, checking `during` before letting go. */
+async function drag(page: Page, handle: ReturnType<Page['locator']>, dx: number, during?: () => Promise<void>): Promise<void> {
+  const box = (await handle.boundingBox())!;
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i++) await page.mouse.move(x + (dx * i) / 8, y);
+  await during?.();
+  await page.mouse.up();
+}
+
+const pps = async (page: Page) => Number((await page.getByTestId('timeline-zoom').textContent())?.replace(/[^\d.]/g, ''));
+
+test('edges trim with the frame in the viewer, a cut pulls out into a crossfade that plays mixed, a cut rolls, M drops a marker', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(web.url);
+  const clips = page.getByTestId('timeline-clip');
+  await expect(clips).toHaveCount(3, { timeout: 15_000 });
+  const start = await saved();
+  const row = start.clips.map((c) => c.rowId);
+  const out0 = Math.round(start.clips[0]!.outSec! * fps);
+  const in0 = Math.round(start.clips[0]!.inSec * fps);
+  const zoom = await pps(page);
+  const pxPerFrame = zoom / fps;
+  // Ripple-trim the first clip's tail by 4 frames: while dragging, the viewer shows its new last frame.
+  const secondLeft = (await clips.nth(1).boundingBox())!.x;
+  await drag(page, clips.nth(0).getByTestId('trim-tail'), -4 * pxPerFrame, async () => {
+    await expect.poll(async () => (await videoOnTop(page)).rowId).toBe(row[0]);
+    await expect.poll(async () => Math.round((await videoOnTop(page)).time * fps - 0.5)).toBe(out0 - 4 - 1);
+  });
+  await waitSaved(page);
+  expect(Math.round((await saved()).clips[0]!.outSec! * fps)).toBe(out0 - 4);
+  // The clips after it followed (ripple): the second now starts 4 frames earlier on screen.
+  await expect.poll(async () => (secondLeft - (await clips.nth(1).boundingBox())!.x) / pxPerFrame).toBeCloseTo(4, 0);
+  const len0 = out0 - 4 - in0;
+
+  // Pull a 6-frame crossfade out of the cut between clips 2 and 3.
+  const fade = page.locator('[data-testid="fade-handle"][data-index="2"]');
+  await drag(page, fade, -6 * pxPerFrame);
+  await waitSaved(page);
+  const faded = (await saved()).clips[2]!.transitionIn;
+  expect(faded.kind).toBe('crossfade');
+  expect(faded.kind === 'crossfade' && Math.round(faded.durationSec * fps)).toBe(6);
+  await expect(page.locator('[data-testid="timeline-crossfade"][data-index="2"]')).toBeVisible();
+  // Half way through it the viewer shows both clips, the incoming one on top at half weight, as xfade mixes them.
+  const fadeStart = len0 + frames[1]! - 6;
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect.poll(() => frameShown(page)).toBe(fadeStart);
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await expect.poll(() => viewer(page).getAttribute('data-mix')).toBe('0.5000');
+  await expect.poll(async () => (await videoOnTop(page)).opacity).toBeCloseTo(0.5, 2);
+  await expectFrame(page, fadeStart + 3, row[2]!, 3);
+
+  // Roll the cut between clips 1 and 2 right by 3 frames... the first clip has no frames left after its out point
+  // only if it was untrimmed; it was trimmed by 4, so 3 more are there. The length of the sequence does not change.
+  const totalBefore = await page.getByTestId('timeline-total').textContent();
+  await drag(page, page.locator('[data-testid="roll-handle"][data-index="1"]'), 3 * pxPerFrame);
+  await waitSaved(page);
+  const rolled = (await saved()).clips;
+  expect(Math.round(rolled[0]!.outSec! * fps)).toBe(out0 - 1);
+  expect(Math.round(rolled[1]!.inSec * fps)).toBe(3);
+  await expect(page.getByTestId('timeline-total')).toHaveText(totalBefore!);
+
+  // M drops a marker at the playhead; its note is typed in the viewer's inspector and saved with the timeline.
+  await page.getByTestId('timeline-pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('m');
+  const note = page.getByLabel('Marker note');
+  await expect(note).toBeFocused();
+  await note.fill('Music hit: cut on the beat');
+  await note.press('Enter');
+  await waitSaved(page);
+  const markers = (await saved()).markers;
+  expect(markers).toHaveLength(1);
+  expect(markers[0]).toMatchObject({ note: 'Music hit: cut on the beat' });
+  expect(Math.round(markers[0]!.at * fps)).toBe(fadeStart + 3);
+  await expect(page.getByTestId('timeline-marker')).toHaveCount(1);
+  await page.screenshot({ path: 'test-results/e2e-timeline-edited.png' });
+});
+
+test('the export lasts exactly as long as the timeline, and the hand-off is written', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(web.url);
+  await expect(page.getByTestId('timeline-clip')).toHaveCount(3, { timeout: 15_000 });
+  await page.getByRole('tab', { name: 'Export' }).click();
+  const pane = page.getByRole('region', { name: 'Sheet and batch' });
+  await pane.getByLabel('Export file name').fill('harbour-cut.mp4');
+  await pane.getByRole('button', { name: 'Export', exact: true }).click();
+  const done = pane.getByTestId('export-done');
+  await expect(done).toBeVisible({ timeout: 60_000 });
+  const reported = Number(/\((\d+\.\d+) s\)/.exec((await done.textContent()) ?? '')?.[1]);
+  const tc = (await page.getByTestId('timeline-total').textContent())!;
+  const [, hh, mm, ss, ff] = /(\d\d):(\d\d):(\d\d):(\d\d)/.exec(tc)!.map(Number);
+  const timelineSec = hh! * 3600 + mm! * 60 + ss! + ff! / fps;
+  expect(Math.abs(reported - timelineSec)).toBeLessThanOrEqual(1 / fps + 0.011);
+  await pane.getByRole('button', { name: /^Write EDL/ }).click();
+  await expect(pane.getByRole('region', { name: 'Hand-off to an editing suite' }).getByRole('listitem').first()).toBeVisible({ timeout: 30_000 });
+  // Saved with the batch: a reload shows the same edits.
+  await page.reload();
+  await expect(page.getByTestId('timeline-crossfade')).toHaveCount(1, { timeout: 15_000 });
+  await expect(page.getByTestId('timeline-marker')).toHaveCount(1);
 });

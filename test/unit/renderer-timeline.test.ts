@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { groupTakes, insertFromBin, removeAt, reorder, setTransition, setTrim, swapTake, totalDuration, trimmedLength } from '../../renderer/src/timeline/edit';
 import { clock } from '../../renderer/src/timeline/format';
-import { locate, segments } from '../../renderer/src/timeline/sequence';
+import { layersAt, layout } from '../../renderer/src/timeline/frames';
 import type { BinClip, TimelineClip } from '../../renderer/src/timeline/types';
 
 function binClip(rowId: number, row: number, take: number, durationSec: number | null, problem: string | null = null): BinClip {
@@ -62,10 +62,15 @@ describe('timeline edits', () => {
     expect(setTransition(faded, 1, { kind: 'cut' }, bin)[1]!.transitionIn).toEqual({ kind: 'cut' });
   });
 
-  it('swaps a take and resets its trims', () => {
-    const trimmed = setTrim(base, 1, { inSec: 1 }, bin);
-    const swapped = swapTake(trimmed, 1, 4, bin)[1]!;
-    expect(swapped).toMatchObject({ rowId: 4, inSec: 0, outSec: null });
+  it('swaps a take keeping the trims where they fit the new take', () => {
+    const trimmed = setTrim(base, 1, { inSec: 1, outSec: 3.5 }, bin);
+    expect(swapTake(trimmed, 1, 4, bin)[1]).toMatchObject({ rowId: 4, inSec: 1, outSec: 3.5 });
+    // Back to the 4 s take from an 8 s one trimmed past 4 s: the out point goes back to the end.
+    const long = setTrim(swapTake(base, 1, 4, bin), 1, { inSec: 2, outSec: 6 }, bin);
+    expect(swapTake(long, 1, 2, bin)[1]).toMatchObject({ rowId: 2, inSec: 2, outSec: null });
+    // An in point with too little after it goes back to the start.
+    const late = setTrim(swapTake(base, 1, 4, bin), 1, { inSec: 7 }, bin);
+    expect(swapTake(late, 1, 2, bin)[1]).toMatchObject({ rowId: 2, inSec: 0, outSec: null });
     expect(swapTake(base, 1, 5, bin)).toEqual(base);
   });
 
@@ -84,15 +89,20 @@ describe('timeline edits', () => {
 });
 
 describe('sequence playback', () => {
-  it('places clips with crossfade overlaps and finds the clip at a time', () => {
+  it('places clips in frames with crossfade overlaps and finds the clips at a frame', () => {
     let clips = setTrim(base, 1, { inSec: 1 }, bin);
     clips = setTransition(clips, 1, { kind: 'crossfade', durationSec: 1 }, bin);
-    const segs = segments(clips, bin);
-    expect(segs.map((s) => s.startSec)).toEqual([0, 4, 7]);
-    expect(segs[1]).toMatchObject({ inSec: 1, outSec: 4 });
-    expect(locate(segs, 2)).toMatchObject({ segment: { index: 0 }, sourceSec: 2 });
-    expect(locate(segs, 5)).toMatchObject({ segment: { index: 1 }, sourceSec: 2 });
-    expect(locate(segs, 8)?.segment.index).toBe(2);
+    const lay = layout(clips, bin);
+    expect(lay.rate).toEqual({ num: 24, den: 1 });
+    expect(lay.spans.map((s) => s.recIn)).toEqual([0, 4 * 24, 7 * 24]);
+    expect(lay.spans[1]).toMatchObject({ confIn: 24, fadeIn: 24, recOut: 7 * 24 });
+    expect(layersAt(lay, 2 * 24).map((l) => [l.span.index, l.srcFrame, l.mix])).toEqual([[0, 48, 1]]);
+    // Half way through the crossfade both clips show, the incoming one at half weight.
+    expect(layersAt(lay, 4 * 24 + 12).map((l) => [l.span.index, l.mix])).toEqual([
+      [0, 0.5],
+      [1, 0.5],
+    ]);
+    expect(layersAt(lay, 8 * 24)[0]?.span.index).toBe(2);
   });
 
   it('formats clock times', () => {

@@ -1,60 +1,128 @@
-/** The selected clip's in and out points: typed in seconds, or set from the preview's playhead. */
-import { useRef } from 'react';
-import { findBin, setTrim, trimmedLength } from '../timeline/edit';
-import { clock } from '../timeline/format';
-import { clipUrl } from '../timeline/media';
-import type { BinClip, TimelineClip } from '../timeline/types';
+/**
+ * The selected clip, by the numbers: in and out points typed in seconds (a value that cannot work is refused with
+ * the reason and the field goes back to what was there, nothing else moves), the transition into it, its takes, and
+ * its place in the sequence. The mouse and I/O keys do the same on the track.
+ */
+import { useState } from 'react';
+import { seek } from '../state/transport';
 import { useTimelineStore } from '../state/timeline';
+import { findBin, groupTakes, removeAt, setTrim, swapTake, trimProblem } from '../timeline/edit';
+import { framesToSec, timecode } from '../timeline/frames';
+import { useSequence } from '../timeline/use-sequence';
+import { TransitionControl } from './TransitionControl';
 
-function SecondsInput({ label, value, placeholder, onCommit }: { label: string; value: number | null; placeholder?: string; onCommit: (v: number | null) => void }) {
+function SecondsInput({ label, value, placeholder, onCommit }: { label: string; value: number | null; placeholder?: string; onCommit: (v: number | null) => boolean }) {
+  const [text, setText] = useState(value === null ? '' : String(value));
+  const [shown, setShown] = useState(value);
+  // An outside change (undo, a drag, I/O) shows at once; typing is left alone until it is committed.
+  if (shown !== value) {
+    setShown(value);
+    setText(value === null ? '' : String(value));
+  }
+  const commit = () => {
+    const v = text.trim() === '' ? null : Number(text);
+    if (v !== null && !Number.isFinite(v)) return setText(value === null ? '' : String(value));
+    if (v === value) return;
+    if (!onCommit(v)) setText(value === null ? '' : String(value));
+  };
   return (
-    <label>
+    <label className="seconds-input">
       {label}{' '}
       <input
         type="number"
         min={0}
-        step={0.1}
+        step={0.01}
         aria-label={`${label} point, seconds`}
-        // Keyed by the value so an outside change (undo, Set in) shows, while typing is left alone.
-        key={String(value)}
-        defaultValue={value ?? ''}
+        value={text}
         placeholder={placeholder}
-        onBlur={(e) => onCommit(e.target.value === '' ? null : Number(e.target.value))}
-        onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+          if (e.key === 'Escape') {
+            setText(value === null ? '' : String(value));
+            (e.target as HTMLInputElement).blur();
+          }
+        }}
       />{' '}
       s
     </label>
   );
 }
 
-export function ClipInspector({ clip, index, bin }: { clip: TimelineClip; index: number; bin: BinClip[] }) {
+export function ClipInspector({ index }: { index: number }) {
   const edit = useTimelineStore((s) => s.edit);
-  const video = useRef<HTMLVideoElement>(null);
+  const select = useTimelineStore((s) => s.select);
+  const clips = useTimelineStore((s) => s.clips);
+  const { bin, lay } = useSequence();
+  const [problem, setProblem] = useState<string | undefined>();
+  const clip = clips[index];
+  const span = lay.spans[index];
+  if (!clip || !span) return null;
   const b = findBin(bin, clip.rowId);
-  const trim = (t: { inSec?: number; outSec?: number | null }) => edit((cs) => setTrim(cs, index, t, bin));
-  const playhead = () => video.current?.currentTime ?? 0;
+  const label = b?.label ?? `Clip ${index + 1}`;
+  const takes = b ? (groupTakes(bin).find((g) => g.row === b.row)?.takes ?? []) : [];
+  const trim = (t: { inSec?: number; outSec?: number | null }) => {
+    const why = trimProblem(clips, index, t, bin);
+    setProblem(why);
+    if (why) return false;
+    edit((cs) => setTrim(cs, index, t, bin));
+    return true;
+  };
   return (
-    <div className="inspector" aria-label="Trim the selected clip">
-      <video ref={video} src={clipUrl(clip.rowId)} controls preload="metadata" aria-label={`Preview of ${b?.label ?? 'the clip'}`} />
-      <div className="inspector-fields">
+    <div className="inspector" aria-label={`Clip ${index + 1}: ${label}`} data-testid="clip-inspector">
+      <div className="inspector-title">
         <strong>
-          {index + 1}. {b?.label}
+          {index + 1}. {label}
         </strong>
-        <span className="muted">Full length {clock(b?.durationSec)}</span>
+        <span className="muted">
+          {timecode(span.recIn, lay.rate)} – {timecode(span.recOut, lay.rate)} · plays {framesToSec(span.recOut - span.recIn, lay.rate).toFixed(2)} s of {b?.durationSec?.toFixed(2) ?? '?'} s
+        </span>
+      </div>
+      <div className="controls">
         <SecondsInput label="In" value={clip.inSec} onCommit={(v) => trim({ inSec: v ?? 0 })} />
-        <SecondsInput label="Out" value={clip.outSec} placeholder={b?.durationSec?.toFixed(1) ?? 'end'} onCommit={(v) => trim({ outSec: v })} />
-        <div className="controls">
-          <button className="small" onClick={() => trim({ inSec: playhead() })}>
-            Set in at playhead
-          </button>
-          <button className="small" onClick={() => trim({ outSec: playhead() })}>
-            Set out at playhead
-          </button>
-          <button className="small" disabled={clip.inSec === 0 && clip.outSec === null} onClick={() => trim({ inSec: 0, outSec: null })}>
-            Clear trims
-          </button>
+        <SecondsInput label="Out" value={clip.outSec} placeholder={b?.durationSec?.toFixed(2) ?? 'end'} onCommit={(v) => trim({ outSec: v })} />
+        <button className="small" disabled={clip.inSec === 0 && clip.outSec === null} onClick={() => trim({ inSec: 0, outSec: null })}>
+          Clear trims
+        </button>
+      </div>
+      {problem && (
+        <p className="error inspector-problem" data-testid="trim-problem">
+          {problem}
+        </p>
+      )}
+      {index > 0 && <TransitionControl index={index} transition={clip.transitionIn} bin={bin} label={label} />}
+      {takes.length > 1 && (
+        <div className="controls" role="group" aria-label="Takes">
+          <span className="muted">Takes:</span>
+          {takes.map((t) => (
+            <button
+              key={t.rowId}
+              className={`small${t.rowId === clip.rowId ? ' primary' : ''}`}
+              aria-pressed={t.rowId === clip.rowId}
+              disabled={Boolean(t.problem)}
+              title={t.problem ?? `Use take ${t.take}; the trims stay where they fit`}
+              onClick={() => t.rowId !== clip.rowId && edit((cs) => swapTake(cs, index, t.rowId, bin))}
+            >
+              Take {t.take}
+            </button>
+          ))}
         </div>
-        <span>Plays for {clock(trimmedLength(clip, bin))}</span>
+      )}
+      <div className="controls">
+        <button className="small" onClick={() => seek(span.recIn)}>
+          Playhead to its start
+        </button>
+        <button
+          className="small"
+          onClick={() => {
+            edit((cs) => removeAt(cs, index, bin));
+            select(undefined);
+          }}
+          aria-label={`Remove ${label} from the timeline`}
+        >
+          Remove from the timeline
+        </button>
       </div>
     </div>
   );

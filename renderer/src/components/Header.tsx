@@ -1,6 +1,8 @@
 import { useAppStore } from '../state/app';
 import { useSettingsStore } from '../state/settings';
 import { usd } from '../format';
+import { resetLayout } from '../workspace/reset';
+import { useWorkspace } from '../workspace/workspace-state';
 
 export function Header() {
   const info = useAppStore((s) => s.info);
@@ -8,6 +10,7 @@ export function Header() {
   const balance = useAppStore((s) => s.balance);
   const settings = useSettingsStore((s) => s.settings);
   const key = useSettingsStore((s) => s.key);
+  const open = useWorkspace((s) => s.open);
   return (
     <header className="header">
       <h1>Venice Batch</h1>
@@ -27,6 +30,17 @@ export function Header() {
       </span>
       {info && <span className="muted">{info.mode === 'browser' ? 'browser mode' : `v${info.version}`}</span>}
       {!connected && <span className="warn">Reconnecting…</span>}
+      <span className="header-buttons">
+        <button className="small" onClick={resetLayout} title="Put every pane back at its default size">
+          Reset layout
+        </button>
+        <button className="small" onClick={() => open('shortcuts')} aria-keyshortcuts="?" title="Keyboard shortcuts (?)">
+          Keys ?
+        </button>
+        <button className="small" onClick={() => open('settings')} aria-keyshortcuts="Control+," title="Settings (Ctrl+,)">
+          Settings
+        </button>
+      </span>
     </header>
   );
 }

@@ -1,6 +1,4 @@
-/** The optional music bed: pick a WAV or MP3, set its volume and fade-out, or take it off. */
-import { musicUrl } from '../timeline/media';
-import type { MusicView } from '../timeline/types';
+/** The music track's header: pick a WAV or MP3, its volume (shown on the track as its level line), or take it off. */
 import { useTimelineStore } from '../state/timeline';
 import { reportError } from '../state/app';
 
@@ -14,11 +12,13 @@ function toBase64(file: File): Promise<string> {
   });
 }
 
-export function MusicControl({ batchId, music }: { batchId: number; music: MusicView | null }) {
+export function MusicControl() {
+  const view = useTimelineStore((s) => s.view);
   const settings = useTimelineStore((s) => s.music);
   const setMusic = useTimelineStore((s) => s.setMusic);
   const upload = useTimelineStore((s) => s.uploadMusic);
   const busy = useTimelineStore((s) => s.busy);
+  const music = view?.music;
   const pick = async (file: File | undefined) => {
     if (!file) return;
     try {
@@ -28,49 +28,33 @@ export function MusicControl({ batchId, music }: { batchId: number; music: Music
     }
   };
   return (
-    <section className="music" aria-label="Music bed">
-      <h3>Music bed</h3>
-      <div className="controls">
-        <label>
-          {music && settings ? 'Replace' : 'Add music (WAV or MP3)'}{' '}
-          <input type="file" accept=".wav,.mp3,audio/wav,audio/mpeg" disabled={busy} onChange={(e) => void pick(e.target.files?.[0])} />
-        </label>
-        {music && settings && (
-          <>
-            <span>{music.fileName}</span>
-            <label>
-              Volume{' '}
-              <input
-                type="range"
-                min={0}
-                max={2}
-                step={0.05}
-                value={settings.volume}
-                aria-label="Music volume"
-                onChange={(e) => setMusic({ ...settings, volume: Number(e.target.value) })}
-              />{' '}
-              {Math.round(settings.volume * 100)}%
+    <div className="music-header" aria-label="Music bed">
+      <span className="track-name">A1 Music</span>
+      {music && settings ? (
+        <>
+          <span className="music-file" title={music.fileName}>
+            {music.fileName}
+          </span>
+          <label className="music-volume" title="Volume of the music under the clips' own sound">
+            <input type="range" min={0} max={2} step={0.05} value={settings.volume} aria-label="Music volume" onChange={(e) => setMusic({ ...settings, volume: Number(e.target.value) })} />
+            <span>{Math.round(settings.volume * 100)}%</span>
+          </label>
+          <span className="music-actions">
+            <label className="file-button small" title="Replace the music bed">
+              Replace
+              <input type="file" accept=".wav,.mp3,audio/wav,audio/mpeg" disabled={busy} onChange={(e) => void pick(e.target.files?.[0])} aria-label="Replace the music (WAV or MP3)" />
             </label>
-            <label>
-              Fade out{' '}
-              <input
-                type="number"
-                min={0}
-                max={30}
-                step={0.5}
-                value={settings.fadeOutSec}
-                aria-label="Music fade-out, seconds"
-                onChange={(e) => setMusic({ ...settings, fadeOutSec: Math.min(30, Math.max(0, Number(e.target.value) || 0)) })}
-              />{' '}
-              s
-            </label>
-            <audio src={musicUrl(batchId)} controls preload="none" aria-label="Listen to the music bed" />
-            <button className="small" onClick={() => setMusic(null)}>
-              Remove music
+            <button className="small" onClick={() => setMusic(null)} aria-label="Remove the music bed">
+              Remove
             </button>
-          </>
-        )}
-      </div>
-    </section>
+          </span>
+        </>
+      ) : (
+        <label className="file-button small">
+          Add music…
+          <input type="file" accept=".wav,.mp3,audio/wav,audio/mpeg" disabled={busy || !view} onChange={(e) => void pick(e.target.files?.[0])} aria-label="Add music (WAV or MP3)" />
+        </label>
+      )}
+    </div>
   );
 }

@@ -1,82 +1,172 @@
 /**
- * Plays the whole sequence in the app with one <video>: it loads each clip in turn, starts at the in point and moves
- * on at the out point. Crossfades play as cuts here (the export renders them).
+ * The viewer: the frame under the playhead, crossfades mixed as the export mixes them (two <video> elements,
+ * viewer-sync.ts), the music bed under it at its volume and fade, the transport buttons (each with its key), the
+ * timecode, and below it the inspector of the selected clip or marker. While the ruler is dragged, the nearest frame
+ * of the clip's strip shows at once and the exact frame replaces it when the video has sought to it.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { findBin } from '../timeline/edit';
-import { clock } from '../timeline/format';
-import { clipUrl } from '../timeline/media';
-import { segments } from '../timeline/sequence';
-import type { BinClip, TimelineClip } from '../timeline/types';
+import { useEffect, useRef } from 'react';
+import { STRIP_FRAMES } from '../../../main/contract-names';
+import { press, seek, step, transport, useTransport } from '../state/transport';
+import { useTimelineStore } from '../state/timeline';
+import { useTimelineView } from '../state/timeline-view';
+import { goToEdit } from '../timeline/commands';
+import { fpsOf, framesToSec, timecode } from '../timeline/frames';
+import { musicUrl, stripUrl } from '../timeline/media';
+import { rateLabel } from '../timeline/shuttle';
+import type { Layout } from '../timeline/frames';
+import { useSequence } from '../timeline/use-sequence';
+import { applyPlan, planViewer, seekToWanted } from '../timeline/viewer-sync';
+import { bedOf, gainAt } from '../timeline/music-bed';
+import { ClipInspector } from './ClipInspector';
+import { MarkerInspector } from './MarkerInspector';
 
-export function SequencePlayer({ clips, bin }: { clips: TimelineClip[]; bin: BinClip[] }) {
-  const segs = useMemo(() => segments(clips, bin), [clips, bin]);
-  const video = useRef<HTMLVideoElement>(null);
-  const [current, setCurrent] = useState(0);
-  const [playing, setPlaying] = useState(false);
-  const [time, setTime] = useState(0);
-  const seg = segs[Math.min(current, segs.length - 1)];
-
-  // Loading a clip: jump to its in point, and keep playing if the sequence was playing.
+function useViewerSync(lay: Layout, screen: React.RefObject<HTMLDivElement | null>, videos: React.RefObject<(HTMLVideoElement | null)[]>, strip: React.RefObject<HTMLDivElement | null>, tc: React.RefObject<HTMLSpanElement | null>, audio: React.RefObject<HTMLAudioElement | null>) {
+  const view = useTimelineStore((s) => s.view);
+  const music = useTimelineStore((s) => s.music);
   useEffect(() => {
-    const v = video.current;
-    if (!v || !seg) return;
-    const start = () => {
-      v.currentTime = seg.inSec;
-      if (playing) void v.play().catch(() => setPlaying(false));
+    const fps = fpsOf(lay.rate);
+    const bed = bedOf(framesToSec(lay.totalFrames, lay.rate), view?.music?.durationSec ?? null, music?.volume ?? 0, music?.fadeOutSec ?? 0);
+    const sync = () => {
+      const s = transport.getState();
+      const { plans, layers } = planViewer(lay, s);
+      const els = videos.current;
+      plans.forEach((p, i) => els?.[i] && applyPlan(els[i]!, p, s.rate, s.scrubbing));
+      const top = plans.find((p) => p?.top);
+      const frame = Math.floor(s.pos + 1e-6);
+      if (tc.current) tc.current.textContent = timecode(frame, lay.rate);
+      const root = screen.current;
+      if (root) {
+        root.dataset.frame = String(frame);
+        root.dataset.rowId = top ? String(top.rowId) : '';
+        root.dataset.time = top ? String(top.time) : '';
+        root.dataset.mix = layers.length === 2 ? layers[1]!.mix.toFixed(4) : '1';
+      }
+      // The strip frame nearest the wanted one, shown while the video is still seeking (scrubbing, trimming).
+      const el = top ? els?.find((v) => v?.dataset.rowId === String(top.rowId)) : undefined;
+      const binClip = top ? view?.bin.find((b) => b.rowId === top.rowId) : undefined;
+      const waiting = !!el && (el.seeking || el.readyState < 2 || Math.abs(el.currentTime - top!.time) > 0.002);
+      if (strip.current) {
+        if ((s.scrubbing || s.preview) && waiting && binClip?.durationSec) {
+          const k = Math.max(0, Math.min(STRIP_FRAMES - 1, Math.floor((top!.time / binClip.durationSec) * STRIP_FRAMES)));
+          strip.current.style.backgroundImage = `url(${stripUrl(top!.rowId)})`;
+          strip.current.style.backgroundSize = `${STRIP_FRAMES * 100}% 100%`;
+          strip.current.style.backgroundPosition = `${(k / (STRIP_FRAMES - 1)) * 100}% 0`;
+          strip.current.hidden = false;
+        } else {
+          strip.current.hidden = true;
+        }
+      }
+      const a = audio.current;
+      if (a && music) {
+        const t = s.pos / fps;
+        const gain = gainAt(bed, t);
+        a.volume = Math.max(0, Math.min(1, gain));
+        if (s.rate > 0 && !s.scrubbing && !s.preview && t < bed.endSec) {
+          a.playbackRate = s.rate;
+          if (a.paused) {
+            a.currentTime = t;
+            void a.play().catch(() => undefined);
+          } else if (Math.abs(a.currentTime - t) > 0.25) a.currentTime = t;
+        } else if (!a.paused) a.pause();
+      }
     };
-    if (v.readyState >= 1) start();
-    else v.addEventListener('loadedmetadata', start, { once: true });
-    return () => v.removeEventListener('loadedmetadata', start);
-    // Only a new clip (or new trims) reloads; the play state is read here, not watched.
-  }, [seg?.rowId, seg?.inSec, current]);
+    sync();
+    const off = transport.subscribe(sync);
+    // A finished seek may show a frame the playhead has already left: go on to the current one, and hide the strip.
+    const onSeeked = (e: Event) => {
+      seekToWanted(e.target as HTMLVideoElement);
+      sync();
+    };
+    const els = videos.current ?? [];
+    els.forEach((v) => v?.addEventListener('seeked', onSeeked));
+    els.forEach((v) => v?.addEventListener('loadeddata', onSeeked));
+    return () => {
+      off();
+      els.forEach((v) => v?.removeEventListener('seeked', onSeeked));
+      els.forEach((v) => v?.removeEventListener('loadeddata', onSeeked));
+    };
+  }, [lay, view, music, videos, screen, strip, tc, audio]);
+}
 
-  if (!seg) return null;
-  const next = () => {
-    if (current + 1 < segs.length) setCurrent(current + 1);
-    else {
-      setPlaying(false);
-      video.current?.pause();
-      setCurrent(0);
-    }
-  };
-  const onTime = () => {
-    const v = video.current;
-    if (!v) return;
-    setTime(seg.startSec + Math.max(0, v.currentTime - seg.inSec));
-    if (v.currentTime >= seg.outSec - 0.03) next();
-  };
-  const toggle = () => {
-    const v = video.current;
-    if (!v) return;
-    if (playing) {
-      v.pause();
-      setPlaying(false);
-    } else {
-      setPlaying(true);
-      void v.play().catch(() => setPlaying(false));
-    }
-  };
-  const label = findBin(bin, seg.rowId)?.label ?? '';
+function Transport({ lay }: { lay: Layout }) {
+  const rate = useTransport((s) => s.rate);
+  const hasClips = lay.spans.length > 0;
   return (
-    <div className="sequence-player">
-      <video key={seg.rowId + ':' + current} ref={video} src={clipUrl(seg.rowId)} preload="auto" onTimeUpdate={onTime} onEnded={next} aria-label="Sequence preview" />
-      <div className="controls">
-        <button onClick={toggle} aria-label={playing ? 'Pause the sequence' : 'Play the sequence'}>
-          {playing ? 'Pause' : 'Play'}
-        </button>
-        <button className="small" onClick={() => setCurrent(Math.max(0, current - 1))} disabled={current === 0} aria-label="Previous clip">
-          ◀
-        </button>
-        <button className="small" onClick={next} disabled={current + 1 >= segs.length} aria-label="Next clip">
-          ▶
-        </button>
-        <span aria-live="polite">
-          Clip {current + 1} of {segs.length}: {label}
-        </span>
-        <span className="muted">{clock(time)}</span>
-      </div>
-      <p className="muted note">Crossfades play as cuts in this preview; the export renders them.</p>
+    <div className="viewer-transport" role="toolbar" aria-label="Transport">
+      <button className="small" disabled={!hasClips} onClick={() => seek(0)} title="Start (Home)" aria-label="Go to the start">
+        ⇤
+      </button>
+      <button className="small" disabled={!hasClips} onClick={() => goToEdit(-1)} title="Previous edit (↑)" aria-label="Previous edit">
+        ↞
+      </button>
+      <button className="small" disabled={!hasClips} onClick={() => step(-1)} title="One frame back (←)" aria-label="One frame back">
+        ◂
+      </button>
+      <button className="small" disabled={!hasClips} onClick={() => press('J')} title="Play backwards, faster each press (J)" aria-label="Play backwards">
+        ◀◀
+      </button>
+      <button className="small" disabled={!hasClips} onClick={() => press('K')} title="Stop (K)" aria-label="Stop">
+        ■
+      </button>
+      <button className="small primary" disabled={!hasClips} onClick={() => press('Space')} title="Play / pause (Space)" aria-label={rate === 0 ? 'Play' : 'Pause'}>
+        {rate === 0 ? '▶' : '❚❚'}
+      </button>
+      <button className="small" disabled={!hasClips} onClick={() => press('L')} title="Play forwards, faster each press (L)" aria-label="Play forwards faster">
+        ▶▶
+      </button>
+      <button className="small" disabled={!hasClips} onClick={() => step(1)} title="One frame forward (→)" aria-label="One frame forward">
+        ▸
+      </button>
+      <button className="small" disabled={!hasClips} onClick={() => goToEdit(1)} title="Next edit (↓)" aria-label="Next edit">
+        ↠
+      </button>
+      <button className="small" disabled={!hasClips} onClick={() => seek(transport.getState().total - 1)} title="End (End)" aria-label="Go to the end">
+        ⇥
+      </button>
+      <span className="viewer-rate" data-testid="shuttle-rate" aria-live="polite">
+        {rateLabel(rate)}
+      </span>
     </div>
+  );
+}
+
+export function SequencePlayer() {
+  const { lay } = useSequence();
+  const batchId = useTimelineStore((s) => s.batchId);
+  const view = useTimelineStore((s) => s.view);
+  const music = useTimelineStore((s) => s.music);
+  const selected = useTimelineStore((s) => s.selected);
+  const clips = useTimelineStore((s) => s.clips);
+  const marker = useTimelineView((s) => s.selectedMarker);
+  const screen = useRef<HTMLDivElement>(null);
+  const videos = useRef<(HTMLVideoElement | null)[]>([null, null]);
+  const strip = useRef<HTMLDivElement>(null);
+  const tc = useRef<HTMLSpanElement>(null);
+  const audio = useRef<HTMLAudioElement>(null);
+  useViewerSync(lay, screen, videos, strip, tc, audio);
+  const empty = !lay.spans.length;
+  return (
+    <section className="pane viewer-pane" aria-label="Viewer" tabIndex={-1} onPointerDown={(e) => !(e.target as HTMLElement).closest('input,select,textarea,button,label') && e.currentTarget.focus({ preventScroll: true })}>
+      <div className="viewer-screen" ref={screen} data-testid="viewer">
+        <video ref={(v) => void (videos.current[0] = v)} data-testid="viewer-a" preload="auto" playsInline aria-label="Sequence viewer" />
+        <video ref={(v) => void (videos.current[1] = v)} data-testid="viewer-b" preload="auto" playsInline aria-hidden="true" />
+        <div ref={strip} className="viewer-strip" hidden aria-hidden="true" />
+        {empty && <p className="viewer-empty muted">{view ? 'No clips on the timeline.' : 'The frame under the timeline’s playhead shows here.'}</p>}
+        <span className="viewer-tc" ref={tc} data-testid="viewer-timecode">
+          {timecode(0, lay.rate)}
+        </span>
+        {batchId !== undefined && view?.music && music && <audio ref={audio} src={musicUrl(batchId)} preload="auto" aria-hidden="true" />}
+      </div>
+      <Transport lay={lay} />
+      <div className="viewer-inspector">
+        {marker ? (
+          <MarkerInspector id={marker} rate={lay.rate} />
+        ) : selected !== undefined && clips[selected] ? (
+          <ClipInspector key={`${selected}-${clips[selected]!.rowId}`} index={selected} />
+        ) : (
+          <p className="muted">Select a clip on the timeline to trim it by the numbers or swap its take; press ? for the keys.</p>
+        )}
+      </div>
+    </section>
   );
 }

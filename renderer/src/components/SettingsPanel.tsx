@@ -26,8 +26,7 @@ export function SettingsPanel() {
   };
 
   return (
-    <section className="panel settings">
-      <h2>Settings</h2>
+    <section className="settings" aria-label="Settings">
       <label className="confirm">
         <input type="checkbox" checked={settings.rehearsal} onChange={(e) => void update({ rehearsal: e.target.checked })} data-testid="rehearsal-toggle" />{' '}
         Rehearsal: new batches run on the built-in simulator. Nothing is charged; clips are placeholders.

@@ -1,91 +1,165 @@
 /**
- * The timeline: clips in order as cards. Drag a card (or focus its handle, Space, arrows, Space) to move it; each card
- * after the first carries the transition that leads into it.
+ * The track area: track headers on the left, and a horizontally scrolled strip holding the ruler, the video track,
+ * the takes under it, the music bed and the playhead, all placed by time × zoom (geometry.ts). Ctrl+wheel and
+ * pinch zoom around the pointer, the keys and buttons around the playhead; the plain wheel scrolls along the
+ * sequence. Clicking an empty part of a track moves the playhead there.
  */
-import { DndContext, KeyboardSensor, PointerSensor, closestCenter, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
-import { SortableContext, horizontalListSortingStrategy, sortableKeyboardCoordinates, useSortable } from '@dnd-kit/sortable';
-import { CSS } from '@dnd-kit/utilities';
-import { findBin, removeAt, reorder, trimmedLength } from '../timeline/edit';
-import { clock } from '../timeline/format';
-import { Thumb } from './Thumb';
-import type { BinClip, TimelineClip } from '../timeline/types';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { currentFrame, seek } from '../state/transport';
 import { useTimelineStore } from '../state/timeline';
-import { TransitionControl } from './TransitionControl';
+import { useTimelineView } from '../state/timeline-view';
+import { registerZoom } from '../timeline/commands';
+import { frameAt, fpsOf, framesToSec, type Layout } from '../timeline/frames';
+import { fitPps, timeToX, visibleRange, xToTime, zoomAround } from '../timeline/geometry';
+import type { BinClip, TimelineClip } from '../timeline/types';
+import { MusicLane, MUSIC_LANE_HEIGHT } from '../timeline/ui/MusicLane';
+import { Playhead } from '../timeline/ui/Playhead';
+import { Ruler, RULER_HEIGHT } from '../timeline/ui/Ruler';
+import { TakesLane, TAKES_LANE_HEIGHT } from '../timeline/ui/TakesLane';
+import { useEditDrag } from '../timeline/ui/use-edit-drag';
+import { VideoLane, VIDEO_LANE_HEIGHT } from '../timeline/ui/VideoLane';
+import { MusicControl } from './MusicControl';
 
-/** Stable ids for the sortable list: the same clip may sit on the timeline twice. */
-function idsOf(clips: TimelineClip[]): string[] {
-  const seen = new Map<number, number>();
-  return clips.map((c) => {
-    const n = (seen.get(c.rowId) ?? 0) + 1;
-    seen.set(c.rowId, n);
-    return `${c.rowId}-${n}`;
-  });
-}
-
-function ClipCard({ id, clip, index, bin }: { id: string; clip: TimelineClip; index: number; bin: BinClip[] }) {
-  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id });
-  const edit = useTimelineStore((s) => s.edit);
+export function TimelineTrack({ clips, bin, lay }: { clips: TimelineClip[]; bin: BinClip[]; lay: Layout }) {
+  const pps = useTimelineView((s) => s.pps);
+  const zoomedByUser = useTimelineView((s) => s.zoomedByUser);
+  const setPps = useTimelineView((s) => s.setPps);
   const select = useTimelineStore((s) => s.select);
-  const selected = useTimelineStore((s) => s.selected === index);
-  const b = findBin(bin, clip.rowId);
-  const label = b?.label ?? `Clip ${clip.rowId}`;
-  const trimmed = clip.inSec > 0 || clip.outSec !== null;
-  return (
-    <li
-      ref={setNodeRef}
-      className={`clip-card${selected ? ' selected' : ''}${isDragging ? ' dragging' : ''}`}
-      style={{ transform: CSS.Transform.toString(transform), transition }}
-      data-testid="timeline-clip"
-    >
-      {index > 0 && <TransitionControl index={index} transition={clip.transitionIn} bin={bin} label={label} />}
-      <div className="clip-body">
-        <button className="drag-handle" aria-label={`Move ${label} (position ${index + 1})`} {...attributes} {...listeners}>
-          ⠿
-        </button>
-        <button className="clip-pick" aria-label={`Trim ${label}`} aria-pressed={selected} onClick={() => select(selected ? undefined : index)}>
-          <Thumb rowId={clip.rowId} />
-          <span className="clip-label">
-            {index + 1}. {label}
-          </span>
-          <span className="muted">
-            {clock(trimmedLength(clip, bin))}
-            {trimmed ? ' (trimmed)' : ''}
-          </span>
-        </button>
-        <button className="small remove" aria-label={`Remove ${label} from the timeline`} onClick={() => edit((cs) => removeAt(cs, index, bin))}>
-          ✕
-        </button>
-      </div>
-    </li>
-  );
-}
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollLeft, setScrollLeft] = useState(0);
+  const [width, setWidth] = useState(800);
+  /** A scroll position to apply once the strip has been laid out at the new zoom. */
+  const pendingScroll = useRef<number | undefined>(undefined);
+  const totalSec = framesToSec(lay.totalFrames, lay.rate);
+  const view = useRef({ pps, scrollLeft, width, totalSec });
+  view.current = { pps, scrollLeft, width, totalSec };
 
-export function TimelineTrack({ clips, bin }: { clips: TimelineClip[]; bin: BinClip[] }) {
-  const edit = useTimelineStore((s) => s.edit);
-  const select = useTimelineStore((s) => s.select);
-  const sensors = useSensors(
-    // A small distance before a drag starts keeps plain clicks on the card working.
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  const { start } = useEditDrag(pps);
+
+  // The scroller's width, for fit, the visible range and the canvases.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    setWidth(el.clientWidth);
+    return () => ro.disconnect();
+  }, []);
+
+  const zoomTo = useCallback(
+    (factor: number, anchorPx?: number) => {
+      const el = scroller.current;
+      if (!el) return;
+      const v = view.current;
+      // Keys and buttons keep the playhead still (or the middle, when the playhead is out of view).
+      const playheadPx = timeToX(currentFrame() / fpsOf(lay.rate), v.pps) - el.scrollLeft;
+      const anchor = anchorPx ?? (playheadPx >= 0 && playheadPx <= el.clientWidth ? playheadPx : el.clientWidth / 2);
+      const next = zoomAround({ pps: v.pps, scrollLeft: el.scrollLeft }, factor, anchor);
+      pendingScroll.current = next.scrollLeft;
+      setPps(next.pps);
+    },
+    [lay.rate, setPps],
   );
-  const ids = idsOf(clips);
-  const onDragEnd = (e: DragEndEvent) => {
-    if (!e.over || e.active.id === e.over.id) return;
-    const from = ids.indexOf(String(e.active.id));
-    const to = ids.indexOf(String(e.over.id));
-    edit((cs) => reorder(cs, from, to, bin));
-    select(undefined);
+  const fit = useCallback(() => {
+    pendingScroll.current = 0;
+    setPps(fitPps(view.current.totalSec, view.current.width), true);
+  }, [setPps]);
+
+  useEffect(() => {
+    registerZoom({ zoom: (f) => zoomTo(f), fit });
+    return () => registerZoom(undefined);
+  }, [zoomTo, fit]);
+
+  // Until the editor zooms, the whole sequence is in view: fitted when it opens and again whenever it grows past
+  // the right edge (clips arriving while the batch runs). A trim that shortens it never moves the zoom under the
+  // pointer, and nothing changes during a drag.
+  const drafting = useTimelineView((s) => s.draft !== null);
+  const batchId = useTimelineStore((s) => s.batchId);
+  const fittedFor = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    if (drafting || totalSec <= 0 || width <= 0) return;
+    const opened = fittedFor.current !== batchId;
+    const overflows = timeToX(totalSec, view.current.pps) > width;
+    if (opened || (!zoomedByUser && overflows)) {
+      fittedFor.current = batchId;
+      pendingScroll.current = 0;
+      setPps(fitPps(totalSec, width), false);
+    }
+  }, [zoomedByUser, totalSec, width, setPps, drafting, batchId]);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && pendingScroll.current !== undefined) {
+      el.scrollLeft = pendingScroll.current;
+      pendingScroll.current = undefined;
+      setScrollLeft(el.scrollLeft);
+    }
+  }, [pps]);
+
+  // Ctrl+wheel and trackpad pinch (which Chromium sends as Ctrl+wheel) zoom around the pointer; the browser must
+  // not zoom the page, so this listener is not passive.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const onWheel = (e: WheelEvent) => {
+      if (e.ctrlKey || e.metaKey) {
+        e.preventDefault();
+        const box = el.getBoundingClientRect();
+        zoomTo(Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0025)), e.clientX - box.left);
+      } else if (Math.abs(e.deltaY) > Math.abs(e.deltaX)) {
+        e.preventDefault();
+        el.scrollLeft += e.deltaY;
+      }
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, [zoomTo]);
+
+  // Scroll position drives what is drawn; read once per frame at most.
+  const scrollFrame = useRef(0);
+  const onScroll = () => {
+    cancelAnimationFrame(scrollFrame.current);
+    scrollFrame.current = requestAnimationFrame(() => scroller.current && setScrollLeft(scroller.current.scrollLeft));
   };
-  if (!clips.length) return <p className="muted">The timeline is empty: add clips from the bin above.</p>;
+
+  const { from, to } = visibleRange({ pps, scrollLeft }, width);
+  const stripWidth = Math.max(width, timeToX(totalSec, pps) + 240);
+
+  const onBackground = (e: React.PointerEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    if (e.button !== 0 || !(target === e.currentTarget || target.classList.contains('tl-lane'))) return;
+    const box = e.currentTarget.getBoundingClientRect();
+    select(undefined);
+    useTimelineView.getState().selectMarker(undefined);
+    seek(frameAt(Math.max(0, xToTime(e.clientX - box.left, pps)), lay.rate));
+  };
+
   return (
-    <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
-      <SortableContext items={ids} strategy={horizontalListSortingStrategy}>
-        <ol className="track" aria-label="Timeline">
-          {clips.map((c, i) => (
-            <ClipCard key={ids[i]} id={ids[i]!} clip={c} index={i} bin={bin} />
-          ))}
-        </ol>
-      </SortableContext>
-    </DndContext>
+    <div className="tl-body">
+      <div className="tl-headers">
+        <div className="tl-header ruler-head" style={{ height: RULER_HEIGHT }} />
+        <div className="tl-header" style={{ height: VIDEO_LANE_HEIGHT }}>
+          <span className="track-name">V1 Video</span>
+        </div>
+        <div className="tl-header takes-head" style={{ height: TAKES_LANE_HEIGHT }}>
+          <span className="muted">takes</span>
+        </div>
+        <div className="tl-header" style={{ height: MUSIC_LANE_HEIGHT }}>
+          <MusicControl />
+        </div>
+      </div>
+      <div className="tl-scroller" ref={scroller} onScroll={onScroll} data-testid="timeline-scroller">
+        <div className="tl-strip" style={{ width: stripWidth }} onPointerDown={onBackground}>
+          <Ruler pps={pps} scrollLeft={scrollLeft} width={width} lay={lay} />
+          <div className="tl-lanes" onPointerDown={onBackground}>
+            <VideoLane lay={lay} clips={clips} bin={bin} pps={pps} from={from} to={to} onEdge={start} />
+            <TakesLane lay={lay} bin={bin} pps={pps} from={from} to={to} />
+            <MusicLane totalSec={totalSec} pps={pps} scrollLeft={scrollLeft} width={width} />
+          </div>
+          <div className="tl-end" style={{ left: timeToX(totalSec, pps) }} aria-hidden="true" />
+          <Playhead pps={pps} scroller={scroller} />
+        </div>
+      </div>
+    </div>
   );
 }

@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import { BridgeError, unwrap } from '../bridge';
 import { totalDuration } from '../timeline/edit';
-import type { ExportJob, HandoffFile, PresetName, TimelineClip, TimelineView } from '../timeline/types';
+import type { ExportJob, HandoffFile, Marker, PresetName, TimelineClip, TimelineView, Waveform } from '../timeline/types';
 import { reportError } from './app';
 import { useBatchStore } from './batches';
 import { bridge } from './bridge';
@@ -16,6 +16,7 @@ type MusicSettings = { volume: number; fadeOutSec: number } | null;
 interface Snapshot {
   clips: TimelineClip[];
   music: MusicSettings;
+  markers: Marker[];
 }
 
 const SAVE_DELAY_MS = 600;
@@ -26,6 +27,7 @@ interface TimelineState {
   view: TimelineView | undefined;
   clips: TimelineClip[];
   music: MusicSettings;
+  markers: Marker[];
   past: Snapshot[];
   future: Snapshot[];
   selected: number | undefined;
@@ -33,6 +35,8 @@ interface TimelineState {
   saveError: string | undefined;
   job: ExportJob | null;
   handoff: HandoffFile[];
+  /** The music bed's peaks for the timeline's music track (made in main), null without music or until loaded. */
+  waveform: Waveform | null;
   busy: boolean;
   /** Why the timeline could not be loaded, shown in the panel with a way to try again. */
   loadError: string | undefined;
@@ -42,6 +46,8 @@ interface TimelineState {
   /** Applies an edit to the clip list (one undo step) and schedules the save. */
   edit: (fn: (clips: TimelineClip[]) => TimelineClip[]) => void;
   setMusic: (music: MusicSettings) => void;
+  /** Replaces the markers (one undo step), e.g. one added at the playhead or a note changed. */
+  setMarkers: (fn: (markers: Marker[]) => Marker[]) => void;
   select: (index: number | undefined) => void;
   undo: () => void;
   redo: () => void;
@@ -63,10 +69,11 @@ export const useTimelineStore = create<TimelineState>((set, get) => {
     clearTimeout(saveTimer);
     saveTimer = setTimeout(() => void get().save(), SAVE_DELAY_MS);
   };
+  const snapshot = (): Snapshot => ({ clips: get().clips, music: get().music, markers: get().markers });
   const commit = (next: Snapshot) => {
-    const { clips, music, past } = get();
+    const { past } = get();
     editSeq++;
-    set({ ...next, past: [...past, { clips, music }].slice(-HISTORY_LIMIT), future: [], saveState: 'unsaved', saveError: undefined });
+    set({ ...next, past: [...past, snapshot()].slice(-HISTORY_LIMIT), future: [], saveState: 'unsaved', saveError: undefined });
     schedule();
   };
   return {
@@ -74,6 +81,7 @@ export const useTimelineStore = create<TimelineState>((set, get) => {
     view: undefined,
     clips: [],
     music: null,
+    markers: [],
     past: [],
     future: [],
     selected: undefined,
@@ -81,6 +89,7 @@ export const useTimelineStore = create<TimelineState>((set, get) => {
     saveError: undefined,
     job: null,
     handoff: [],
+    waveform: null,
     busy: false,
     loadError: undefined,
     exists: undefined,
@@ -90,7 +99,7 @@ export const useTimelineStore = create<TimelineState>((set, get) => {
         // Leaving a batch with an edit still waiting: save it before its state is dropped.
         if (get().saveState === 'unsaved') await get().save();
         clearTimeout(saveTimer);
-        set({ batchId, view: undefined, clips: [], music: null, past: [], future: [], selected: undefined, job: null, handoff: [], exists: undefined, saveState: 'saved', saveError: undefined });
+        set({ batchId, view: undefined, clips: [], music: null, markers: [], past: [], future: [], selected: undefined, job: null, handoff: [], waveform: null, exists: undefined, saveState: 'saved', saveError: undefined });
       } else if (get().saveState !== 'saved') {
         return; // local edits win over a reload; the save brings the new bin back anyway
       }
@@ -98,49 +107,55 @@ export const useTimelineStore = create<TimelineState>((set, get) => {
         const seq = editSeq;
         const [view, job] = await Promise.all([bridge.timeline.get({ batchId }).then(unwrap), bridge.export.status({ batchId }).then(unwrap)]);
         if (get().batchId !== batchId) return;
+        if (view.music?.fileName !== get().view?.music?.fileName || !get().waveform) void loadWaveform(batchId, view);
         set({ view, job: job ?? get().job, loadError: undefined });
-        if (seq === editSeq) set({ clips: view.clips, music: view.music && { volume: view.music.volume, fadeOutSec: view.music.fadeOutSec } });
+        if (seq === editSeq) set({ clips: view.clips, markers: view.markers, music: view.music && { volume: view.music.volume, fadeOutSec: view.music.fadeOutSec } });
       } catch (e) {
         if (get().batchId === batchId) set({ loadError: (e as Error).message });
       }
     },
     edit: (fn) => {
-      const { clips, music } = get();
+      const { clips, music, markers } = get();
       const next = fn(clips);
       if (JSON.stringify(next) === JSON.stringify(clips)) return;
-      commit({ clips: next, music });
+      commit({ clips: next, music, markers });
       const { selected } = get();
       if (selected !== undefined && selected >= next.length) set({ selected: next.length ? next.length - 1 : undefined });
     },
-    setMusic: (music) => commit({ clips: get().clips, music }),
+    setMusic: (music) => commit({ ...snapshot(), music }),
+    setMarkers: (fn) => {
+      const next = fn(get().markers);
+      if (JSON.stringify(next) === JSON.stringify(get().markers)) return;
+      commit({ ...snapshot(), markers: next });
+    },
     select: (selected) => set({ selected }),
     undo: () => {
-      const { past, future, clips, music } = get();
+      const { past, future } = get();
       const prev = past.at(-1);
       if (!prev) return;
       editSeq++;
-      set({ ...prev, past: past.slice(0, -1), future: [{ clips, music }, ...future], saveState: 'unsaved' });
+      set({ ...prev, past: past.slice(0, -1), future: [snapshot(), ...future], saveState: 'unsaved' });
       schedule();
     },
     redo: () => {
-      const { past, future, clips, music } = get();
+      const { past, future } = get();
       const next = future[0];
       if (!next) return;
       editSeq++;
-      set({ ...next, past: [...past, { clips, music }], future: future.slice(1), saveState: 'unsaved' });
+      set({ ...next, past: [...past, snapshot()], future: future.slice(1), saveState: 'unsaved' });
       schedule();
     },
     save: async () => {
       clearTimeout(saveTimer);
-      const { batchId, clips, music } = get();
+      const { batchId, clips, music, markers } = get();
       if (batchId === undefined) return;
       const seq = editSeq;
       set({ saveState: 'saving', saveError: undefined });
       try {
-        const view = unwrap(await bridge.timeline.save({ batchId, clips, music }));
+        const view = unwrap(await bridge.timeline.save({ batchId, clips, music, markers }));
         if (get().batchId !== batchId) return;
         set({ view });
-        if (seq === editSeq) set({ saveState: 'saved', clips: view.clips });
+        if (seq === editSeq) set({ saveState: 'saved', clips: view.clips, markers: view.markers });
       } catch (e) {
         if (get().batchId === batchId) set({ saveState: 'error', saveError: (e as Error).message });
       }
@@ -152,7 +167,8 @@ export const useTimelineStore = create<TimelineState>((set, get) => {
       set({ busy: true });
       try {
         const view = unwrap(await bridge.timeline.setMusic({ batchId, fileName, base64 }));
-        set({ view, music: view.music && { volume: view.music.volume, fadeOutSec: view.music.fadeOutSec } });
+        set({ view, music: view.music && { volume: view.music.volume, fadeOutSec: view.music.fadeOutSec }, waveform: null });
+        void loadWaveform(batchId, view);
       } catch (e) {
         reportError(e);
       } finally {
@@ -209,6 +225,13 @@ export const useTimelineStore = create<TimelineState>((set, get) => {
     duration: () => totalDuration(get().clips, get().view?.bin ?? []),
   };
 });
+
+/** Fetches the music's waveform once per music file; a bed that cannot be read is drawn without one. */
+async function loadWaveform(batchId: number, view: TimelineView): Promise<void> {
+  if (!view.music) return useTimelineStore.setState({ waveform: null });
+  const r = await bridge.timeline.waveform({ batchId });
+  if (useTimelineStore.getState().batchId === batchId) useTimelineStore.setState({ waveform: r.ok ? r.value : null });
+}
 
 /** An export refused because its file is already there (never overwritten without asking). */
 function isExistsError(e: unknown): boolean {

@@ -35,16 +35,24 @@ export function totalDuration(clips: readonly TimelineClip[], bin: readonly BinC
   return ms(Math.max(0, total));
 }
 
-/** Re-checks what an edit may have broken: the first clip cuts in, crossfades fit the clips on both sides. */
+/**
+ * Re-checks what an edit may have broken: the first clip cuts in, and each crossfade fits the clips on both sides,
+ * the clip before it keeping room for its own crossfade in (the export refuses a clip whose two crossfades overlap).
+ */
 export function normalize(clips: readonly TimelineClip[], bin: readonly BinClip[]): TimelineClip[] {
-  return clips.map((c, i) => {
-    if (i === 0) return c.transitionIn.kind === 'cut' ? c : { ...c, transitionIn: CUT };
-    if (c.transitionIn.kind !== 'crossfade') return c;
-    const limit = Math.min(MAX_CROSSFADE_SEC, trimmedLength(clips[i - 1]!, bin), trimmedLength(c, bin)) - MIN_CLIP_SEC / 2;
-    if (limit <= 0) return { ...c, transitionIn: CUT };
-    if (c.transitionIn.durationSec <= limit) return c;
-    return { ...c, transitionIn: { kind: 'crossfade', durationSec: ms(limit) } };
+  const out: TimelineClip[] = [];
+  clips.forEach((c, i) => {
+    if (i === 0) return out.push(c.transitionIn.kind === 'cut' ? c : { ...c, transitionIn: CUT });
+    if (c.transitionIn.kind !== 'crossfade') return out.push(c);
+    const prev = out[i - 1]!;
+    const prevFade = prev.transitionIn.kind === 'crossfade' ? prev.transitionIn.durationSec : 0;
+    const limit = Math.min(MAX_CROSSFADE_SEC, trimmedLength(prev, bin) - prevFade, trimmedLength(c, bin)) - MIN_CLIP_SEC / 2;
+    if (limit <= 0) return out.push({ ...c, transitionIn: CUT });
+    if (c.transitionIn.durationSec <= limit) return out.push(c);
+    // Rounded down: a crossfade rounded up past its limit would be refused when saved.
+    out.push({ ...c, transitionIn: { kind: 'crossfade', durationSec: Math.floor(limit * 1000) / 1000 } });
   });
+  return out;
 }
 
 export function reorder(clips: readonly TimelineClip[], from: number, to: number, bin: readonly BinClip[]): TimelineClip[] {
@@ -115,14 +123,50 @@ export function setTransition(clips: readonly TimelineClip[], index: number, tra
   return normalize(next, bin);
 }
 
-/** Uses another take of the same sheet row in this place; trims reset since the takes differ. */
+/**
+ * Uses another take of the same sheet row in this place. The trims stay where they fit in the new take (takes of a
+ * row are usually the same length); a point past its end goes back to the end, and an in point that leaves too
+ * little goes back to the start.
+ */
 export function swapTake(clips: readonly TimelineClip[], index: number, rowId: number, bin: readonly BinClip[]): TimelineClip[] {
   const clip = clips[index];
   const take = findBin(bin, rowId);
   if (!clip || !take || take.problem) return clips.slice();
+  const length = take.durationSec ?? Number.POSITIVE_INFINITY;
+  const outSec = clip.outSec !== null && clip.outSec < length ? clip.outSec : null;
+  const end = outSec ?? length;
+  const inSec = end - clip.inSec >= MIN_CLIP_SEC ? clip.inSec : 0;
   const next = clips.slice();
-  next[index] = { ...clip, rowId, inSec: 0, outSec: null };
+  next[index] = { ...clip, rowId, inSec, outSec };
   return normalize(next, bin);
+}
+
+/**
+ * Why typed in/out points cannot be used, or undefined when they can: in at or after out, out past the end, or a
+ * clip left too short for its crossfades. The inspector shows the reason and keeps what was there, rather than
+ * quietly moving the other point or shortening a crossfade.
+ */
+export function trimProblem(clips: readonly TimelineClip[], index: number, trim: { inSec?: number; outSec?: number | null }, bin: readonly BinClip[]): string | undefined {
+  const clip = clips[index];
+  if (!clip) return 'There is no such clip.';
+  const length = fullLength(bin, clip.rowId);
+  const inSec = trim.inSec ?? clip.inSec;
+  const outSec = trim.outSec === undefined ? clip.outSec : trim.outSec;
+  const end = outSec ?? length;
+  const secs = (n: number) => `${ms(n)} s`;
+  if (!Number.isFinite(inSec) || inSec < 0) return 'The in point must be 0 s or later.';
+  if (outSec !== null && (!Number.isFinite(outSec) || outSec <= 0)) return 'The out point must be after 0 s.';
+  if (length !== null && inSec >= length) return `The in point (${secs(inSec)}) must come before the end of the clip (${secs(length)}).`;
+  if (length !== null && outSec !== null && outSec > length + 0.05) return `The out point (${secs(outSec)}) is past the end of the clip (${secs(length)}).`;
+  if (end !== null && end <= inSec) return `The in point (${secs(inSec)}) must come before the out point (${secs(end)}).`;
+  if (end !== null && end - inSec < MIN_CLIP_SEC) return `That leaves ${secs(end - inSec)}; a clip needs at least ${MIN_CLIP_SEC} s.`;
+  const fadeIn = clip.transitionIn.kind === 'crossfade' && index > 0 ? clip.transitionIn.durationSec : 0;
+  const after = clips[index + 1]?.transitionIn;
+  const fadeOut = after?.kind === 'crossfade' ? after.durationSec : 0;
+  if (end !== null && fadeIn + fadeOut > 0 && end - inSec - MIN_CLIP_SEC / 2 < Math.max(fadeIn + fadeOut, Math.max(fadeIn, fadeOut))) {
+    return `That leaves ${secs(end - inSec)}, too short for the clip's crossfades (${secs(fadeIn + fadeOut)}): shorten them first.`;
+  }
+  return undefined;
 }
 
 /** The bin's clips grouped by sheet row (takes of one row together), rows in sheet order, takes in take order. */
