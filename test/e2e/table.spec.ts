@@ -91,6 +91,8 @@ test('multi-select, fill down, undo, reorder by keyboard and by drag, and the ta
 test('settings edits are checked, saved, and still there after a reload', async ({ page }) => {
   await page.goto(web.url);
   await expect(page.getByTestId('key-status')).toBeVisible();
+  // Settings live in their own dialog (the top bar's Settings button, or Ctrl+,).
+  await page.getByRole('button', { name: 'Settings' }).click();
   const conc = page.getByTestId('setting-concurrency');
   await conc.fill('1');
   await conc.press('Enter');
@@ -112,6 +114,7 @@ test('settings edits are checked, saved, and still there after a reload', async 
   await page.getByTestId('setting-when-done').selectOption('sleep');
   await page.screenshot({ path: 'test-results/e2e-table-settings.png', fullPage: true });
   await page.reload();
+  await page.keyboard.press('Control+,');
   await expect(page.getByTestId('setting-concurrency')).toHaveValue('5');
   await expect(page.getByTestId('setting-name-template')).toHaveValue('{row} take {take}');
   await expect(page.getByTestId('setting-when-done')).toHaveValue('sleep');

@@ -63,7 +63,9 @@ function TextSetting(props: {
           onBlur={() => void commit()}
           onKeyDown={(e) => {
             if (e.key === 'Enter') void commit();
-            if (e.key === 'Escape') {
+            if (e.key === 'Escape' && (draft !== props.value || problem)) {
+              // The first Escape puts the field back; only a second one closes the settings dialog.
+              e.preventDefault();
               setDraft(props.value);
               setProblem(undefined);
             }
