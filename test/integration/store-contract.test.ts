@@ -257,6 +257,17 @@ describe.each([sqliteKind(), postgresKind()])('queue store contract: $name', (ki
     expect(await store.getAttempt(q.attemptId)).toMatchObject({ polls: 1, avgExecutionMs: 90_000 });
     expect(await store.recentEstimateMs({ model: 'm', duration: '5s', resolution: '720p' })).toBe(90_000);
     expect(await store.recentEstimateMs({ model: 'm', duration: '10s', resolution: '720p' })).toBeUndefined();
+    await store.patchAttempt(q.attemptId, { executionMs: 30_000 }, { lease: second!.lease });
+    // A second job of the same kind, not polled yet: its prior is the first one's estimate.
+    const batch2 = await addBatch(store, 1);
+    const q2 = await queued(store, w.id, batch2, 'q-10');
+    const jobs = await store.pollingJobs();
+    expect(jobs).toHaveLength(2);
+    const own = jobs.find((j) => j.rowId === q.claim.row.id);
+    expect(own).toMatchObject({ estimateMs: 90_000, priorMs: null });
+    expect(own!.elapsedMs).toBeGreaterThanOrEqual(30_000);
+    expect(own!.elapsedMs).toBeLessThan(40_000);
+    expect(jobs.find((j) => j.rowId === q2.claim.row.id)).toMatchObject({ estimateMs: null, priorMs: 90_000 });
   });
 
   it('offers each owed /video/complete at most once a minute, to one machine', async () => {

@@ -6,8 +6,9 @@
  */
 import type { JobState } from '../job-states';
 import type { QueueStore } from '../store';
-import { LeaseLostError, RowStateError, type QueueTx, type WriteGuard } from '../store-api';
-import type { AttemptPatch, RowPatch } from '../store-records';
+import { pollingJob } from '../polling-job';
+import { LeaseLostError, RowStateError, type PollingJob, type QueueTx, type WriteGuard } from '../store-api';
+import type { AttemptPatch, RowPatch, SqlRow } from '../store-records';
 import type { AttemptRecord, BatchRecord, BatchStatus, RowEvent, RowParams, RowRecord } from '../types';
 import type { LeaseBook } from './lease-book';
 
@@ -151,6 +152,24 @@ export class SqliteOps implements QueueTx {
         )
         .get(params.model, params.duration, params.resolution ?? '') as { ms: number } | undefined;
       return r ? Number(r.ms) : undefined;
+    });
+  }
+
+  pollingJobs(): Promise<PollingJob[]> {
+    return this.run(() => {
+      const rows = this.store.db
+        .prepare(
+          `SELECT r.id, a.avg_execution_ms, a.execution_ms, a.queued_at, r.updated_at, ? AS now,
+             CASE WHEN a.avg_execution_ms IS NULL THEN (
+               SELECT a2.avg_execution_ms FROM attempts a2 JOIN rows r2 ON r2.id = a2.row_id
+               WHERE a2.model = a.model AND a2.avg_execution_ms IS NOT NULL
+                 AND json_extract(r2.params_json, '$.duration') = json_extract(r.params_json, '$.duration')
+                 AND COALESCE(json_extract(r2.params_json, '$.resolution'), '') = COALESCE(json_extract(r.params_json, '$.resolution'), '')
+               ORDER BY a2.id DESC LIMIT 1) END AS prior
+           FROM rows r JOIN attempts a ON a.id = r.current_attempt_id WHERE r.state IN ('queued', 'processing')`,
+        )
+        .all(this.clock()) as SqlRow[];
+      return rows.map(pollingJob);
     });
   }
 
