@@ -18,10 +18,13 @@ export interface StoreKind {
   setup: () => Promise<void>;
   teardown: () => Promise<void>;
   open: (opts?: { lease?: Partial<LeaseTiming> }) => Promise<QueueStoreApi>;
+  /** Opens the queue of the last `open` again (after it was closed): the database came back. */
+  reopenLast: () => Promise<QueueStoreApi>;
 }
 
 export function sqliteKind(): StoreKind {
   const dirs: string[] = [];
+  let last = '';
   return {
     name: 'sqlite',
     setup: async () => {},
@@ -29,14 +32,16 @@ export function sqliteKind(): StoreKind {
     open: async (opts = {}) => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'vb-contract-'));
       dirs.push(dir);
-      const file = path.join(dir, 'queue.sqlite');
-      return new SqliteQueueStore(new QueueStore(file), file, opts);
+      last = path.join(dir, 'queue.sqlite');
+      return new SqliteQueueStore(new QueueStore(last), last, opts);
     },
+    reopenLast: async () => new SqliteQueueStore(new QueueStore(last), last),
   };
 }
 
 export function postgresKind(): StoreKind {
   let server: TestPostgres | undefined;
+  let last = '';
   return {
     name: 'postgres',
     setup: async () => {
@@ -47,8 +52,10 @@ export function postgresKind(): StoreKind {
     },
     open: async (opts = {}) => {
       if (!server) throw new Error('postgresKind.setup() was not run');
-      return PgQueueStore.open(await server.newDatabase(), opts);
+      last = await server.newDatabase();
+      return PgQueueStore.open(last, opts);
     },
+    reopenLast: async () => PgQueueStore.open(last),
   };
 }
 
