@@ -37,7 +37,9 @@ export async function runConform(job: ConformJob): Promise<ConformResult> {
     ? { inputIndex: job.inputs.length, durationSec: job.music.durationSec, volume: job.music.volume, fadeOutSec: job.music.fadeOutSec }
     : undefined;
   const graph = conformFilterGraph({ layout: job.layout, target: job.target, hasAudio: job.hasAudio, music });
-  const inputs = [...job.inputs, ...(job.music ? [job.music.input] : [])].flatMap((name) => ['-i', name]);
+  // One decoder thread per input: the graph pulls the clips one after another, so fifty frame-threaded decoders only
+  // add start-up, buffers and contention (measured: a third less CPU for the decode and filter side on 2 cores).
+  const inputs = [...job.inputs, ...(job.music ? [job.music.input] : [])].flatMap((name) => ['-threads', '1', '-i', name]);
   const graphArgs = await filterGraphArgs(job.work, graph);
   if (graphArgs[0] !== '-filter_complex') job.onGraph?.(graph);
   const result = await runFfmpeg({
