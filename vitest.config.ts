@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // The integration tests spawn ffmpeg and HTTP servers; two cores are all CI has.
     maxWorkers: 2,
+    // The event-loop watchdog runs through every file and reports turns over 100 ms (test/support/loop-watchdog-setup.ts).
+    setupFiles: ['test/support/loop-watchdog-setup.ts'],
   },
 });

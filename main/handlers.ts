@@ -17,6 +17,7 @@ import { resultsSheet } from './core/services/results-sheet';
 import { reportFor } from './core/services/morning-report';
 import { useSuggestedPrompt } from './core/services/suggested-prompt';
 import { redact } from './core/venice/redact';
+import { track } from './core/loop-watchdog';
 
 export type Handlers = { [N in CallName]: (input: ParsedInput<N>) => Promise<HandlerOutput<N>> | HandlerOutput<N> };
 
@@ -93,7 +94,8 @@ export async function dispatch(handlers: Handlers, name: unknown, rawInput: unkn
   if (!parsed.success) return { ok: false, error: { code: 'invalid_input', message: describeIssues(parsed.error) } };
   let output: unknown;
   try {
-    output = await (handlers[name] as (i: unknown) => unknown)(parsed.data);
+    // Tracked, so the event-loop watchdog can name a call that keeps the loop busy (loop-watchdog.ts).
+    output = await track(`call ${name}`, () => (handlers[name] as (i: unknown) => unknown)(parsed.data));
   } catch (e) {
     const info = describeError(e);
     if (info.code === 'internal') log(`${name} failed: ${redact((e as Error)?.stack ?? String(e))}`);

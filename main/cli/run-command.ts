@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { checkOutputFolder, OutputFolderError } from '../core/media/output-folder';
 import { Engine } from '../core/queue/engine';
 import { DEFAULT_NAME_TEMPLATE } from '../core/queue/output-names';
 import type { BatchRecord } from '../core/queue/types';
@@ -92,6 +93,14 @@ async function createBatch(session: CliSession, sheetPath: string, outDir: strin
 export async function runCommand(session: CliSession, sheetPath: string, values: CliValues, io: RunIo): Promise<number> {
   if (!values.out) throw new UsageError('run needs --out <folder> for the clips');
   const outDir = path.resolve(values.out);
+  // Before anything is created or sent: a folder that cannot hold clips (under /proc, read-only, below a file).
+  try {
+    await checkOutputFolder(outDir);
+  } catch (e) {
+    if (!(e instanceof OutputFolderError)) throw e;
+    io.err.write(`${e.message}\n`);
+    return 2;
+  }
   const created = await createBatch(session, sheetPath, outDir, values, io);
   if (typeof created === 'number') return created;
   const batch = created;

@@ -66,7 +66,7 @@ async function statOrUndefined(p: string) {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    if (code === 'ENOTDIR') throw new OutputFolderError(`${p} cannot be a folder: part of its path is a file.`, p, 'ENOTDIR');
+    if (code === 'ENOTDIR') throw new OutputFolderError(`${p} cannot be a folder: part of its path is a file, not a folder.`, p, 'ENOTDIR');
     throw new OutputFolderError(`${p} cannot be used (${code ?? (e as Error).message}).`, p, code ?? 'EIO');
   }
 }

@@ -5,8 +5,9 @@
  * replacing a file that appeared meanwhile. Only an explicit overwrite renames over the old file (atomically).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { makeFolder } from './output-folder';
 import { linkNoClobber, resolveInside, sanitizeSegment } from '../queue/output-names';
 
 export class OutputExistsError extends Error {
@@ -34,7 +35,8 @@ export function outputTarget(out: string, defaultExt: string): OutputTarget {
 export async function prepareTarget(out: string, defaultExt: string, overwrite: boolean): Promise<OutputTarget> {
   const t = outputTarget(out, defaultExt);
   if (!overwrite && existsSync(t.target)) throw new OutputExistsError(t.target);
-  await mkdir(t.dir, { recursive: true });
+  // Never a recursive mkdir on a path the user typed: under /proc it spins forever (output-folder.ts).
+  await makeFolder(t.dir);
   return t;
 }
 

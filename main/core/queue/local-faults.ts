@@ -7,8 +7,9 @@
  * never wait for it.
  */
 import { constants } from 'node:fs';
-import { access, mkdir, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { access, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { makeFolder } from '../media/output-folder';
 import type { HoldCause } from './hold-store';
 
 /** Below this much free space the disk counts as full: a clip plus room for the database and the system. */
@@ -95,7 +96,8 @@ export async function prepareOutputFolder(outputDir: string, firstUse: boolean):
   if (problem === undefined) return { ok: true };
   if (problem === 'folder_missing' && firstUse) {
     try {
-      await mkdir(outputDir, { recursive: true });
+      // Not a recursive mkdir: under /proc that spins forever and pins a libuv thread (media/output-folder.ts).
+      await makeFolder(outputDir);
       return { ok: true };
     } catch (e) {
       return { ok: false, cause: (await folderProblem(outputDir, e)) ?? 'folder_unwritable', detail: `it could not be created (${errnoOf(e) ?? (e as Error).message})` };

@@ -7,7 +7,8 @@ import type { ModelRules } from '../venice/model-rules';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { useMediaBinaries, type MediaBinaries } from '../media/ffmpeg-binaries';
-import { realFileInside } from '../media/output-folder';
+import { startLoopWatchdog, watchdogWanted, type Watchdog } from '../loop-watchdog';
+import { checkOutputFolder, OutputFolderError, realFileInside } from '../media/output-folder';
 import { frameStripFor } from '../media/frame-strip';
 import { thumbnailFor } from '../media/thumbnail';
 import { waveformFor, type Waveform } from '../media/waveform';
@@ -77,6 +78,7 @@ export class AppServices {
   private engineState: AppInfo['engine'] = { state: 'stopped', message: null };
   private media: AppInfo['media'] = { found: false, source: null, message: null };
   private unsubscribeEngine: (() => void) | undefined;
+  private watchdog: Watchdog | undefined;
 
   constructor(readonly opts: AppServicesOptions) {
     const env = opts.env ?? process.env;
@@ -112,6 +114,10 @@ export class AppServices {
     // Read the key once now: reading registers it with the redactor, so no answer can echo it unscrubbed. Not
     // awaited: a keychain waiting to be unlocked must not hold up the window.
     void this.secrets.getKey().catch(() => undefined);
+    // Development and tests: any turn of the event loop over 100 ms is logged with the call that caused it.
+    if (watchdogWanted(this.opts.mode, this.opts.env ?? process.env)) {
+      this.watchdog ??= startLoopWatchdog({ thresholdMs: 100, log: (line) => console.warn(`venice-batch: ${line}`) });
+    }
     try {
       this.media = { found: true, source: useMediaBinaries({ settingDir: this.settings.get().ffmpegDir ?? undefined, bundledDir: this.opts.bundledMediaDir }).source, message: null };
     } catch (e) {
@@ -144,6 +150,8 @@ export class AppServices {
     this.unsubscribeEngine?.();
     await this.links.close();
     this.store.close();
+    this.watchdog?.stop();
+    this.watchdog = undefined;
   }
 
   on(fn: AppListener): () => void {
@@ -210,7 +218,16 @@ export class AppServices {
     return this.settings.get();
   }
 
-  setSettings(patch: SettingsPatch): Settings {
+  /** Saves settings; a new output folder is checked first (exists or can be made, writable, on a real disk). */
+  async setSettings(patch: SettingsPatch): Promise<Settings> {
+    if (patch.outputDir !== undefined && patch.outputDir.trim() !== this.settings.get().outputDir) {
+      try {
+        await checkOutputFolder(patch.outputDir.trim());
+      } catch (e) {
+        if (e instanceof OutputFolderError) throw new UserError('invalid', e.message);
+        throw e;
+      }
+    }
     return this.settings.set(patch);
   }
 

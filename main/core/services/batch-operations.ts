@@ -3,8 +3,8 @@
  * retry, decide about rows in doubt, reorder, price rows. Every decision goes through the engine (which writes it
  * to the store before anything happens) and is announced as an event.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { checkOutputFolder, makeFolder, OutputFolderError } from '../media/output-folder';
 import { sanitizeSegment } from '../queue/output-names';
 import type { RowParams } from '../queue/types';
 import type { BatchDefaults, ImportOptions } from '../sheet';
@@ -123,7 +123,14 @@ export class BatchOperations {
         `This sheet was already queued as batch ${existing.id} into ${outputDir}. Open that batch, or confirm to queue it again${entry.rehearsal ? '' : ' (every row is paid again)'}.`,
       );
     }
-    mkdirSync(outputDir, { recursive: true });
+    // Checked and made without a recursive mkdir (under /proc one spins forever) and without blocking the loop.
+    try {
+      await checkOutputFolder(outputDir);
+      await makeFolder(outputDir);
+    } catch (e) {
+      if (e instanceof OutputFolderError) throw new UserError('invalid', `${e.message} Nothing was queued.`);
+      throw e;
+    }
     const sourcePath = this.imports.keepSource(entry);
     const batchId = this.store.createBatch(
       {

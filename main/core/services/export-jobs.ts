@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { makeFolder } from '../media/output-folder';
 import path from 'node:path';
 import { ClipUnreadableError, ExportCancelledError, ExportVerificationError, FfmpegError, OutputExistsError, TimelineError, type ExportProgress } from '../media/export';
 import { HANDOFF_KINDS } from '../media/handoff';
@@ -204,7 +205,7 @@ export class ExportJobs {
   async handoff(batchId: number): Promise<{ files: HandoffFile[]; conformReasons: string[] }> {
     const dir = this.exportsDir(batchId);
     const timeline = await this.mediaTimeline(batchId);
-    await mkdir(dir, { recursive: true });
+    await makeFolder(dir, { maxNewLevels: 1 }); // exports/ inside the batch folder, never a recursive mkdir
     const batch = this.deps.store.getBatch(batchId);
     const stem = sanitizeSegment(batch?.name ?? '') || `batch-${batchId}`;
     return writeHandoff(timeline, {

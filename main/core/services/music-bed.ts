@@ -4,9 +4,10 @@
  * for an audio stream, and recorded. Only the batch's own previous music file is ever replaced.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { probeMedia } from '../media/probe';
+import { makeFolder } from '../media/output-folder';
 import { freeTarget, linkNoClobber, sanitizeSegment } from '../queue/output-names';
 import type { QueueStore } from '../queue/store';
 import type { TimelineStore } from '../queue/timeline-store';
@@ -23,7 +24,7 @@ export async function setMusic(store: QueueStore, timelines: TimelineStore, inpu
   const ext = MUSIC_EXTS.has(given) ? given : '.mp3';
   const stem = sanitizeSegment(path.basename(input.fileName, path.extname(input.fileName))) || 'music';
   const dir = path.join(path.resolve(batch.outputDir), 'music');
-  await mkdir(dir, { recursive: true });
+  await makeFolder(dir, { maxNewLevels: 1 }); // inside the batch folder, which must already be there
   const temp = path.join(dir, `.music-${process.pid}-${Date.now()}${ext}.partial`);
   await writeFile(temp, data, { flag: 'wx' });
   try {
