@@ -80,7 +80,8 @@ async function outputView(file: string): Promise<Omit<ExportVerification, 'ok' |
       height: v?.height,
       videoCodec: v?.codec,
       frameRate: rate ? `${rate.num}/${rate.den}` : undefined,
-      avgFrameRate: avg === undefined ? undefined : `${Math.round(avg * 1e6)}/1000000`,
+      // Written as ffprobe would: the nominal rate itself when the average is exactly it.
+      avgFrameRate: avg === undefined ? undefined : rate && Math.abs(avg - rate.num / rate.den) < 1e-6 ? `${rate.num}/${rate.den}` : `${Math.round(avg * 1000)}/1000`,
       audioCodec: a?.codec,
       sampleRate: a?.sampleRate,
       channels: a?.channels,
