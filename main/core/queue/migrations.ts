@@ -139,4 +139,16 @@ export const MIGRATIONS: readonly string[] = [
 
   ALTER TABLE batches ADD COLUMN report_seen_at INTEGER;
   `,
+  // 4: the probe taken when a clip was verified at download, with the identity of the file it describes (size,
+  // mtime, inode), so an export trusts it while the file is unchanged instead of probing every clip again.
+  `
+  CREATE TABLE clip_probes (
+    file_path  TEXT PRIMARY KEY,
+    size       INTEGER NOT NULL,
+    mtime_ms   REAL NOT NULL,
+    ino        INTEGER NOT NULL,
+    info_json  TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];
