@@ -136,14 +136,26 @@ describe('venice-batch export <batch-id>', () => {
       await h.engine.stop();
       expect(h.store.listRows(batchId).map((r) => r.state)).toEqual(['done', 'done', 'done']);
       const out = path.join(dir, 'batch', 'stitched.mp4');
-      const r = await cli([String(batchId), '--out', out, '--json', '--edl', path.join(dir, 'batch', 'stitched.edl')], { VENICE_BATCH_DATA: h.dir });
+      const otioFile = path.join(dir, 'batch', 'stitched.otio');
+      const r = await cli([String(batchId), '--out', out, '--json', '--edl', path.join(dir, 'batch', 'stitched.edl'), '--otio', otioFile, '--conformed-media'], { VENICE_BATCH_DATA: h.dir });
       expect(r.code, r.err).toBe(0);
       const report = JSON.parse(r.out);
       // 12 fps and 16 fps clips, with and without audio, 16:9 and 9:16: conformed to the first clips' frame.
       expect(report).toMatchObject({ path: 'conform', clipCount: 3, target: { width: 854, height: 480, fps: '16' } });
       expect(Math.abs(report.durationSec - 8)).toBeLessThanOrEqual(0.1);
+      // 12 and 16 fps have no timecode in editing suites: --conformed-media makes the hand-off reference copies
+      // conformed to the timeline (16 fps, 854x480), written beside the export, in the same order.
+      const otio = readOtio(readFileSync(otioFile, 'utf8'));
+      expect(otio.clips.map((c) => path.basename(c.file).split(' ')[0])).toEqual(['001-Opening-1', '002-Lighthouse-1', '003-Closing-1']);
+      for (const c of otio.clips) {
+        expect(path.dirname(c.file)).toBe(report.conformedMedia);
+        expect(c.rate).toEqual({ num: 16, den: 1 });
+        const probed = await ffprobeData(c.file);
+        expect(probed.streams.find((x) => x.codec_type === 'video')).toMatchObject({ width: 854, height: 480, r_frame_rate: '16/1' });
+      }
+      expect(otio.totalFrames).toBe(8 * 16);
       const edl = readFileSync(path.join(dir, 'batch', 'stitched.edl'), 'utf8');
-      const order = ['001-Opening-1.mp4', '002-Lighthouse-1.mp4', '003-Closing-1.mp4'].map((n) => edl.indexOf(n));
+      const order = ['001-Opening-1', '002-Lighthouse-1', '003-Closing-1'].map((n) => edl.indexOf(n));
       expect(order.every((v, i) => v > 0 && (i === 0 || v > (order[i - 1] ?? 0)))).toBe(true);
     } finally {
       await h.close();
