@@ -16,7 +16,8 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   workers: 1,
   fullyParallel: false,
-  forbidOnly: Boolean(process.env.CI),
+  // A stray test.only would silently run one test and call the suite green: never allowed, CI or not.
+  forbidOnly: true,
   // run-tests.mjs sets PLAYWRIGHT_JSON_OUTPUT_NAME and adds the JSON report's counts to the suite's total.
   reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : [['list']],
   projects: [

@@ -9,5 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     // The event-loop watchdog runs through every file and reports turns over 100 ms (test/support/loop-watchdog-setup.ts).
     setupFiles: ['test/support/loop-watchdog-setup.ts'],
+    // A stray it.only would run one test and call the suite green: refused, on CI and off it.
+    allowOnly: false,
   },
 });

@@ -140,7 +140,7 @@ export class Engine {
   }
 
   /** Takes the lock, recovers from whatever the last run left, and starts the loop. */
-  async start(): Promise<{ inDoubt: number; reattached: number; resumed: number }> {
+  async start(opts: { loop?: boolean } = {}): Promise<{ inDoubt: number; reattached: number; resumed: number }> {
     this.releaseLock = acquireEngineLock(this.store.db, this.opts.role ?? 'engine');
     const recovered = await recoverAfterStart(this.shared);
     this.shared.holds.load();
@@ -152,7 +152,8 @@ export class Engine {
       });
     }
     this.running = true;
-    this.loopDone = this.loop();
+    // Without the loop, `tick()` drives the engine one pass at a time (the state-machine property test does).
+    if (opts.loop !== false) this.loopDone = this.loop();
     return recovered;
   }
 
@@ -165,6 +166,18 @@ export class Engine {
     await Promise.allSettled([...this.links.values()].filter((l) => l instanceof Promise));
     this.releaseLock?.();
     this.releaseLock = undefined;
+  }
+
+  /**
+   * One scheduling pass, then waits for what it started (connecting, sends, polls, checks of holds), except work
+   * still running after `settleMs`: a request that hangs stays in flight, as it would when the app is killed.
+   */
+  async tick(settleMs = 1_000): Promise<void> {
+    const jump = this.clock.look();
+    if (jump) afterClockJump(this.shared, jump, this.contexts(), () => this.forgetTimes());
+    this.dispatch();
+    const started = [...this.busy.values(), ...this.probing.values(), ...[...this.links.values()].filter((l) => l instanceof Promise)];
+    await Promise.race([Promise.allSettled(started), new Promise((r) => setTimeout(r, settleMs))]);
   }
 
   /** Nudges the loop (after a user action). */

@@ -32,6 +32,7 @@ export function exchangeFor(core: SimCore, req: IncomingMessage, res: ServerResp
     failedFor: (key) => core.failedFor(key),
     ended: (rec) => core.noteExchange(rec),
     clipBytesPerSecond: core.clipBytesPerSecond,
+    serverDown: () => core.networkIsDown,
   });
 }
 

@@ -57,6 +57,8 @@ export class SimCore {
   port: number | undefined;
   /** Set by the server: takes it off the network for a while (see `network_down`). */
   networkDown: ((ms: number) => void) | undefined;
+  /** True during a `network_down` outage. */
+  networkIsDown = false;
   private readonly statePath: string | undefined;
   private readonly journal: ExchangeRecord[] = [];
 

@@ -20,6 +20,8 @@ export interface ExchangeHooks {
   ended?(rec: ExchangeRecord): void;
   /** Clip bodies go out at this many bytes per second (undefined: as fast as the socket takes them). */
   clipBytesPerSecond?: number;
+  /** True while the simulated network is down: connections it resets are the server's doing, not the client's. */
+  serverDown?: () => boolean;
 }
 
 /** Passes chunks on no faster than `bytesPerSecond`, so a simulated download takes as long as a real one. */
@@ -55,7 +57,7 @@ export class Exchange {
 
   private record(): void {
     if (!this.route || !this.hooks.ended) return;
-    const outcome: ExchangeRecord['outcome'] = this.serverCut
+    const outcome: ExchangeRecord['outcome'] = this.serverCut || (!this.res.writableFinished && this.hooks.serverDown?.())
       ? 'cut_by_server'
       : this.res.writableFinished
         ? 'answered'
