@@ -133,6 +133,31 @@ describe('export jobs', () => {
     for (const p of Object.values(byKind)) expect(existsSync(p as string)).toBe(true);
   }, 180_000);
 
+  it('carries the timeline\'s markers into every hand-off file, at their frames', async () => {
+    const t = (await a.call('timeline:get', { batchId })).value;
+    const saved = await a.call('timeline:save', {
+      batchId,
+      clips: t.clips,
+      music: null,
+      markers: [
+        { id: 'm1', at: 0.5, note: 'Logo here' },
+        { id: 'm2', at: 1.25, note: 'Cut on the beat' },
+      ],
+    });
+    expect(saved.ok).toBe(true);
+    const r = await a.call('export:handoff', { batchId });
+    const byKind = Object.fromEntries(r.value.files.filter((f: any) => f.media === 'native').map((f: any) => [f.kind, f.path]));
+    const fcp = readFcpxml(readFileSync(byKind.fcpxml, 'utf8'));
+    expect(fcpxmlDtdProblems(fcp.root)).toEqual([]);
+    const fps = fcp.rate.num / fcp.rate.den;
+    const want = [Math.round(0.5 * fps), Math.round(1.25 * fps)];
+    const rateOf = (file: string) => fcp.clips.find((c) => c.file === file)?.rate ?? fcp.rate;
+    for (const cut of [fcp, readXmeml(readFileSync(byKind.xmeml, 'utf8')), readOtio(readFileSync(byKind.otio, 'utf8')), readEdl(readFileSync(byKind.edl, 'utf8'), fcp.rate, (f) => ({ rate: rateOf(f) }))]) {
+      expect(cut.markers.map((m) => m.frame)).toEqual(want);
+      expect(cut.markers.map((m) => m.note)).toEqual(['Logo here', 'Cut on the beat']);
+    }
+  }, 120_000);
+
   it('sweeps work folders a killed export left behind when the app starts', async () => {
     const planted = [path.join(exportsDir, `${WORK_DIR_PREFIX}killed`), path.join(path.dirname(exportsDir), `${WORK_DIR_PREFIX}older`)];
     for (const p of planted) {
