@@ -81,7 +81,8 @@ export function buildXmeml(h: HandoffPlan): string {
     x('transitionitem', [
       x('start', c.span.recIn),
       x('end', c.span.recIn + c.span.fadeIn),
-      x('alignment', c.edit * 2 === c.span.recIn * 2 + c.span.fadeIn ? 'center' : c.edit === c.span.recIn ? 'start' : 'center'),
+      // Centred on the cut when the overlap splits evenly; otherwise start/end above still place it exactly.
+      x('alignment', c.edit === c.span.recIn ? 'start' : 'center'),
       rateEl(h.fps),
       x(
         'effect',
