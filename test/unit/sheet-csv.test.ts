@@ -87,3 +87,20 @@ describe('parseCsv', () => {
     expect(parseCsv('prompt;name\nsay "hi";x\n').rows).toEqual([['say "hi"', 'x']]);
   });
 });
+
+describe('what Excel does that RFC 4180 does not say', () => {
+  it('takes the delimiter from a `sep=` first line and leaves the line out of the sheet', () => {
+    const r = parseCsv('sep=;\r\nprompt;duration\r\na, b;5\r\n');
+    expect(r).toMatchObject({ delimiter: ';', header: ['prompt', 'duration'], headerRow: 1, rows: [['a, b', '5']] });
+  });
+
+  it('reads an unquoted TSV whose cell starts with a quotation, with the rest of the file intact', () => {
+    const r = parseCsv('Prompt\tDuration\n"Action!" the director shouts\t5\nNext shot\t10\n');
+    expect(r.delimiter).toBe('\t');
+    expect(r.rows).toEqual([['Action! the director shouts', '5'], ['Next shot', '10']]);
+  });
+
+  it('finds the delimiter under a title line that has none ("Table 1")', () => {
+    expect(detectDelimiter('Table 1\nPrompt;Duration;Name\na, b;5;x\nc, d;10;y\n')).toBe(';');
+  });
+});

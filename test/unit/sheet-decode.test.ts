@@ -77,3 +77,40 @@ describe('decodeBytes', () => {
     expect(() => decodeBytes(new Uint8Array([0x61]), 'klingon')).toThrow(/"klingon" is not a text encoding.*Windows-1252/);
   });
 });
+
+describe('single-byte encodings: which one wrote the file', () => {
+  const enc = (label: string, text: string) => {
+    const decoder = label === 'ibm850' ? (b: Uint8Array) => decodeBytes(b, 'ibm850').text : (b: Uint8Array) => new TextDecoder(label).decode(b);
+    const byChar = new Map<string, number>();
+    for (let b = 0; b < 256; b++) byChar.set(decoder(new Uint8Array([b])), b);
+    return Uint8Array.from([...text].map((c) => byChar.get(c)!));
+  };
+  const french = 'Prompt,Durée\nCafé crème à la terrasse, été,5\nForêt d’hiver — neige fraîche,10\n';
+  const spanish = 'Indicación,Duración\nNiño en la playa, cámara lenta,5\nSeñora junto a la ventana,10\n';
+
+  it.each([
+    ['windows-1252', french],
+    ['macintosh', french],
+    ['ibm850', spanish],
+    ['windows-1252', spanish],
+    ['macintosh', spanish],
+  ])('tells %s apart from the others by how its accented letters read', (label, text) => {
+    const bytes = enc(label, label === 'ibm850' ? text.replace('’', "'").replace('—', '-') : text);
+    const d = decodeBytes(bytes);
+    expect(d).toMatchObject({ encoding: label, sure: true, alternatives: [] });
+    expect(d.text).toContain(label === 'ibm850' || text === spanish ? 'Niño' : 'Café crème');
+  });
+
+  it('says when it is not sure, and which others would fit', () => {
+    const d = decodeBytes(enc('windows-1252', 'Prompt\nA 5 € price tag\n'));
+    expect(d.sure).toBe(false);
+    expect(d.alternatives).toEqual(expect.arrayContaining(['macintosh', 'ibm850']));
+  });
+
+  it('accepts the names people use for them as overrides', () => {
+    const bytes = enc('macintosh', 'été');
+    for (const label of ['macintosh', 'mac', 'MacRoman', 'x-mac-roman']) expect(decodeBytes(bytes, label)).toMatchObject({ text: 'été', encoding: 'macintosh' });
+    const dos = enc('ibm850', 'año');
+    for (const label of ['ibm850', 'cp850', 'CP850', '850']) expect(decodeBytes(dos, label)).toMatchObject({ text: 'año', encoding: 'ibm850' });
+  });
+});

@@ -148,3 +148,43 @@ describe('sheet/ stays pure TypeScript', () => {
     }
   });
 });
+
+describe('importSheet: the header row and the columns, as people write them', () => {
+  const utf8 = (t: string) => new TextEncoder().encode(t);
+
+  it('finds the header among the first 20 rows by its column names, and says which row it took', async () => {
+    const s = await importSheet(utf8('Shot list for Acme\n\nVersion 3,,\nShot,Prompt,Dauer (s)\n1,A fox,5\n'));
+    expect(s).toMatchObject({ headerRow: 4, mapping: { prompt: 'Prompt', duration: 'Dauer (s)', name: 'Shot' } });
+    expect(s.rows).toMatchObject([{ sourceRow: 5, prompt: 'A fox', duration: '5s' }]);
+    expect(s.warnings[0]?.message).toBe('Row 4 was taken as the header row: it holds the column names. The rows above it ("Shot list for Acme", "Version 3") are not read. Choose another header row if that is wrong.');
+    const below = `${'note\n'.repeat(21)}Prompt\nA fox\n`;
+    await expect(importSheet(utf8(below))).rejects.toMatchObject({ code: 'no-prompt-column' });
+    expect((await importSheet(utf8(below), { headerRow: 22 })).rows).toMatchObject([{ prompt: 'A fox' }]);
+  });
+
+  it('knows the column names and yes/no words of seven languages, and lists the columns it does not know', async () => {
+    const cases: Array<[string, string, Record<string, string>, boolean]> = [
+      ['fr', 'Invite;Durée;Format;Son\nUn chat;5;16:9;oui\n', { prompt: 'Invite', duration: 'Durée', aspect_ratio: 'Format', audio: 'Son' }, true],
+      ['de', 'Prompt;Dauer (s);Seitenverhältnis;Ton\nEine Katze;5;16:9;nein\n', { prompt: 'Prompt', duration: 'Dauer (s)', aspect_ratio: 'Seitenverhältnis', audio: 'Ton' }, false],
+      ['es', 'Indicación,Duración,Formato,Sonido\nUn gato,5,16:9,sí\n', { prompt: 'Indicación', duration: 'Duración', aspect_ratio: 'Formato', audio: 'Sonido' }, true],
+      ['it', 'Prompt;Durata;Formato;Suono\nUn gatto;5;16:9;sì\n', { prompt: 'Prompt', duration: 'Durata', aspect_ratio: 'Formato', audio: 'Suono' }, true],
+      ['pt', 'Prompt,Duração,Proporção,Som\nUm gato,5,16:9,não\n', { prompt: 'Prompt', duration: 'Duração', aspect_ratio: 'Proporção', audio: 'Som' }, false],
+      ['nl', 'Prompt;Duur;Beeldverhouding;Geluid\nEen kat;5;16:9;ja\n', { prompt: 'Prompt', duration: 'Duur', aspect_ratio: 'Beeldverhouding', audio: 'Geluid' }, true],
+    ];
+    for (const [lang, text, mapping, audio] of cases) {
+      const s = await importSheet(utf8(text));
+      expect(s.mapping, lang).toEqual(mapping);
+      expect(s.rows[0]?.audio, lang).toBe(audio);
+      expect(s.warnings, lang).toEqual([]);
+    }
+    const odd = await importSheet(utf8('Prompt,Kamera,Licht\na,b,c\n'));
+    expect(odd.warnings.map((w) => w.message)).toEqual([
+      'Columns "Kamera" (column B) and "Licht" (column C) match no field the app knows; they are kept as extra columns for the file-name template. If one holds a prompt, a duration or another field, choose it in the mapping.',
+    ]);
+  });
+
+  it('a header row asked for that is empty or past the end is refused with what to do', async () => {
+    await expect(importSheet(utf8('Prompt\n\na\n'), { headerRow: 2 })).rejects.toThrow('Row 2, chosen as the header row, is empty. Choose the row that holds the column names.');
+    await expect(importSheet(utf8('Prompt\na\n'), { headerRow: 7 })).rejects.toMatchObject({ code: 'bad-header-row' });
+  });
+});

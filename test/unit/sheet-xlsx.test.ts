@@ -4,6 +4,7 @@ import { importSheet, listWorkbookSheets, SheetReadError } from '../../main/core
 import { readXlsx } from '../../main/core/sheet/parse-xlsx';
 import { isDateFormat } from '../../main/core/sheet/xlsx-parts';
 import { numberText, serialDateText } from '../../main/core/sheet/xlsx-sheet';
+import { sheetXml, workbookParts, zip } from '../support/xlsx-writer';
 
 /** A real workbook, written by exceljs the way Excel lays one out. */
 async function buildWorkbook(): Promise<Uint8Array> {
@@ -101,5 +102,87 @@ describe('XLSX import', () => {
     expect(serialDateText(1, true)).toBe('1904-01-02');
     expect(['yyyy-mm-dd', 'h:mm', '[h]:mm:ss', 'd/m/yy;@', '[$-409]mmmm d, yyyy'].every(isDateFormat)).toBe(true);
     expect(['General', '0.00', '#,##0 "sec"', '[Red]0.0', '0%', '@', '_(* #,##0_)'].some(isDateFormat)).toBe(false);
+  });
+});
+
+describe('XLSX reader: what real workbooks hold', () => {
+  const parts = (sheet: string, extra: Record<string, string> = {}) =>
+    zip([
+      ...workbookParts(sheet).filter((p) => !(p.name === 'xl/workbook.xml' && extra['xl/workbook.xml'])),
+      ...Object.entries(extra).map(([name, data]) => ({ name, data })),
+    ]);
+
+  it('uses saved formula results as written (FALSE, 0, "") and names a formula without one', async () => {
+    const xml =
+      '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Prompt</t></is></c><c r="B1" t="inlineStr"><is><t>Audio</t></is></c><c r="C1" t="inlineStr"><is><t>Notes</t></is></c></row>' +
+      '<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is></c><c r="B2" t="b"><f>1=2</f><v>0</v></c><c r="C2" t="str"><f>""</f><v></v></c></row>' +
+      '<row r="3"><c r="A3" t="inlineStr"><is><t>b</t></is></c><c r="B3"><f>0</f><v>0</v></c></row>' +
+      '<row r="4"><c r="A4" t="inlineStr"><is><t>c</t></is></c><c r="B4"><f>1=1</f></c><c r="C4"><f>NOW()</f></c></row>' +
+      '<row r="5"><c r="A5" t="inlineStr"><is><t>d</t></is></c><c r="B5" t="e"><f>1/0</f><v>#DIV/0!</v></c></row></sheetData></worksheet>';
+    const sheet = await importSheet(parts(xml));
+    expect(sheet.rows.map((r) => [r.audio, r.raw.audio])).toEqual([[false, 'FALSE'], [false, '0'], [undefined, undefined], [undefined, '#DIV/0!']]);
+    expect(sheet.errors).toEqual([
+      { row: 3, field: 'audio', column: 'Audio', message: 'Cell B4 holds a formula (=1=1) with no saved result, so its value is unknown: open and save the sheet in Excel or LibreOffice, then import it again.' },
+      { row: 4, field: 'audio', column: 'Audio', message: 'Cell B5 shows the error #DIV/0! from its formula: fix it in the sheet, then import it again.' },
+    ]);
+    // The same in a column no field reads: said, but the row goes on.
+    expect(sheet.warnings).toContainEqual({ row: 3, column: 'Notes', message: expect.stringMatching(/^Cell C4 holds a formula \(=NOW\(\)\) with no saved result/) });
+  });
+
+  it('reads shared strings with rich text runs (phonetic guides left out), Office escapes, entities and namespace prefixes', async () => {
+    const sst =
+      '<sst><si><t>Prompt</t></si><si><r><rPr><b/></rPr><t>A fox </t></r><r><t xml:space="preserve">in &amp; out</t></r><rPh><t>ふりがな</t></rPh></si><si><t>line_x000D_\nbreak &#233;</t></si></sst>';
+    const xml = '<x:worksheet><x:sheetData><x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c></x:row><x:row r="2"><x:c r="A2" t="s"><x:v>1</x:v></x:c></x:row><x:row r="3"><x:c t="s"><x:v>2</x:v></x:c></x:row></x:sheetData></x:worksheet>';
+    const rels = '<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="/xl/sharedStrings.xml"/></Relationships>';
+    const bytes = zip([
+      ...workbookParts(xml).filter((p) => p.name !== 'xl/_rels/workbook.xml.rels'),
+      { name: 'xl/_rels/workbook.xml.rels', data: rels },
+      { name: 'xl/sharedStrings.xml', data: sst },
+    ]);
+    const sheet = await importSheet(bytes);
+    expect(sheet.rows.map((r) => r.prompt)).toEqual(['A fox in & out', 'line\nbreak é']);
+  });
+
+  it('refuses a sheet past the cell limit while reading it, and says which columns far right were not read', async () => {
+    const wide = `<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Prompt</t></is></c><c r="ZZZ1" t="inlineStr"><is><t>far</t></is></c></row></sheetData></worksheet>`;
+    const read = await readXlsx(parts(wide));
+    expect(read.rows).toEqual([['Prompt']]);
+    expect(read.issues[0]?.message).toMatch(/^Cell ZZZ1 and any others past column AMJ were not read/);
+    await expect(readXlsx(zip(workbookParts(sheetXml(100))), { limits: { maxUnpackedBytes: 10_000_000, maxCells: 150 } })).rejects.toMatchObject({
+      code: 'too-large',
+      message: expect.stringMatching(/^This sheet has more than 150 cells/),
+    });
+    await expect(readXlsx(zip(workbookParts(sheetXml(100))), { limits: { maxUnpackedBytes: 5000, maxCells: 1e6 } })).rejects.toThrow(/^This workbook unpacks to/);
+  });
+
+  it('reads the open tab, else the first visible sheet, and lists hidden sheets as such', async () => {
+    const book = (active: number | null) =>
+      zip([
+        ...workbookParts(sheetXml(1)).filter((p) => p.name !== 'xl/workbook.xml' && p.name !== 'xl/_rels/workbook.xml.rels'),
+        {
+          name: 'xl/workbook.xml',
+          data: `<workbook>${active === null ? '' : `<bookViews><workbookView activeTab="${active}"/></bookViews>`}<sheets><sheet name="Old" state="hidden" r:id="rId1"/><sheet name="Gone" state="veryHidden" r:id="rId1"/><sheet name="A" r:id="rId1"/><sheet name="B" r:id="rId1"/></sheets></workbook>`,
+        },
+        { name: 'xl/_rels/workbook.xml.rels', data: '<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>' },
+      ]);
+    expect((await importSheet(book(3))).sheetName).toBe('B');
+    expect((await importSheet(book(0))).sheetName).toBe('A'); // the open tab was hidden: the first visible one
+    const none = await importSheet(book(null));
+    expect(none).toMatchObject({ sheetName: 'A', hiddenSheets: ['Old', 'Gone'], sheetNames: ['Old', 'Gone', 'A', 'B'] });
+    expect(none.warnings[0]?.message).toBe(
+      'Read "A", the first visible sheet, of 4 sheets ("Old" (hidden), "Gone" (hidden), "A", "B"). Hidden sheets "Old", "Gone" are not read. Choose another sheet if your prompts are elsewhere.',
+    );
+  });
+
+  it('fills every row a vertically merged cell covers, and only its first column', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('S');
+    ws.addRow(['Prompt', 'Negative prompt', 'Duration']);
+    ws.addRow(['a', 'blurry', 10]);
+    ws.addRow(['b', null, null]);
+    ws.addRow(['c', null, 5]);
+    ws.mergeCells('B2:C3');
+    const sheet = await importSheet(new Uint8Array(await wb.xlsx.writeBuffer()));
+    expect(sheet.rows.map((r) => [r.negative_prompt, r.duration])).toEqual([['blurry', undefined], ['blurry', undefined], [undefined, '5s']]);
   });
 });

@@ -87,7 +87,7 @@ const GUESS_SAMPLE_BYTES = 256 * 1024;
  * Picks the single-byte encoding under which the file's accented letters read most like European text. Sure when
  * the winner is clearly ahead; otherwise the close runners-up are returned too, best first.
  */
-export function guessSingleByte(bytes: Uint8Array): { encoding: SingleByteEncoding; sure: boolean; alternatives: SingleByteEncoding[] } {
+export function guessSingleByte(bytes: Uint8Array): { encoding: SingleByteEncoding; sure: boolean; alternatives: SingleByteEncoding[]; score: number } {
   const sample = bytes.subarray(0, GUESS_SAMPLE_BYTES);
   const high: number[] = [];
   for (let i = 0; i < sample.length; i++) if (sample[i]! >= 0x80) high.push(i);
@@ -97,7 +97,20 @@ export function guessSingleByte(bytes: Uint8Array): { encoding: SingleByteEncodi
   );
   const best = scored[0]!;
   const close = scored.slice(1).filter((s) => best.score - s.score < Math.max(4, Math.abs(best.score) * 0.25));
-  return { encoding: best.encoding, sure: close.length === 0, alternatives: close.map((s) => s.encoding) };
+  return { encoding: best.encoding, sure: close.length === 0, alternatives: close.map((s) => s.encoding), score: best.score };
+}
+
+/**
+ * Valid UTF-8 that a single-byte file can also be: a Mac Roman "“École" is the bytes D2 83..., which UTF-8 reads as a
+ * Cyrillic mark glued to "cole". Real UTF-8 text does not put C1 control codes anywhere, nor a Greek, Cyrillic, Hebrew
+ * or Arabic letter (or a combining mark) right against a Latin one.
+ */
+function suspiciousUtf8(text: string): boolean {
+  const sample = text.slice(0, GUESS_SAMPLE_BYTES);
+  // Only a handful of such bytes can pass for UTF-8 by chance; a file with many non-ASCII characters is UTF-8.
+  let nonAscii = 0;
+  for (let i = 0; i < sample.length && nonAscii <= 3; i++) if (sample.charCodeAt(i) >= 0x80) nonAscii++;
+  return nonAscii <= 3 && /[\u0080-\u009f]|[A-Za-z][\u0250-\u07ff]|[\u0250-\u07ff][A-Za-z]/.test(sample);
 }
 
 function makeDecoder(label: string): TextDecoder {
@@ -146,7 +159,13 @@ export function decodeBytes(bytes: Uint8Array, override?: string): DecodedText {
   const utf16 = sniffUtf16(bytes);
   if (utf16) return { text: makeDecoder(utf16).decode(bytes), encoding: utf16, hadBom: false, sure: true, alternatives: [] };
   const utf8 = strictUtf8(bytes);
-  if (utf8 !== null) return { text: utf8, encoding: 'utf-8', hadBom: false, sure: true, alternatives: [] };
+  if (utf8 !== null && !suspiciousUtf8(utf8)) return { text: utf8, encoding: 'utf-8', hadBom: false, sure: true, alternatives: [] };
+  if (utf8 !== null) {
+    // Both fit: the better reading wins, and neither is sure.
+    const single = guessSingleByte(bytes);
+    if (single.score < 4) return { text: utf8, encoding: 'utf-8', hadBom: false, sure: false, alternatives: [single.encoding] };
+    return { text: decodeSingleByte(bytes, single.encoding), encoding: single.encoding, hadBom: false, sure: false, alternatives: ['utf-8', ...single.alternatives] };
+  }
   const guess = guessSingleByte(bytes);
   return { text: decodeSingleByte(bytes, guess.encoding), encoding: guess.encoding, hadBom: false, sure: guess.sure, alternatives: guess.alternatives };
 }

@@ -97,6 +97,32 @@ function classify(ch: string | undefined): CharClass {
   return 'other';
 }
 
+const VOWELS = 'aeiouáéíóúàèìòùâêîôûäëïöü';
+
+/**
+ * Spelling facts of the seven languages that separate readings whose letters are all lowercase and accented (a Mac
+ * Roman "cámara" read as CP850 is "cçmara"): ç only comes before a, o or u; ù and ì/ò end words (où, così, però);
+ * û is followed by a consonant (sûr, août); ñ is followed by a vowel (año, señor).
+ */
+function spelling(ch: string, next: string | undefined): number {
+  const letter = next !== undefined && next.toLowerCase() !== next.toUpperCase();
+  const vowel = next !== undefined && VOWELS.includes(next.toLowerCase());
+  switch (ch) {
+    case 'ç':
+      return letter && !'aouâ'.includes(next!.toLowerCase()) ? -3 : 0;
+    case 'ù':
+    case 'ì':
+    case 'ò':
+      return letter ? -2 : 0;
+    case 'û':
+      return vowel ? -2 : 0;
+    case 'ñ':
+      return vowel ? 1 : -1;
+    default:
+      return 0;
+  }
+}
+
 /**
  * How plausible a decoding of European text is, judged on the characters that came from bytes 0x80-0xFF: an accented
  * lowercase letter inside a lowercase word scores, an accented capital after a lowercase letter ("CafÈ"), box drawing,
@@ -111,10 +137,23 @@ export function plausibility(text: string, highPositions: readonly number[]): nu
     const before = classify(text[i - 1]);
     const after = classify(text[i + 1]);
     switch (kind) {
-      case 'lower':
+      case 'lower': {
+        const letter = (k: CharClass) => k === 'lower' || k === 'upper';
+        if (!letter(before) && !letter(after)) {
+          // A letter standing alone is a word only for à, é and è (French, Italian, Portuguese); "ó" alone in a cell
+          // is far more likely a dash placeholder ("—") read in the wrong code page.
+          score += 'àéè'.includes(ch) ? 1 : -1;
+          break;
+        }
+        if (text[i - 1] === ch || text[i + 1] === ch) {
+          score -= 2; // no language doubles an accented letter ("óó" is a dash rule "——" in the wrong code page)
+          break;
+        }
         score += before === 'lower' || after === 'lower' ? 2 : 0.5;
         if (LOWER_COMMON.has(ch)) score += 1;
+        score += spelling(ch, text[i + 1]);
         break;
+      }
       case 'upper':
         if (before === 'lower') score -= 3;
         else if (after === 'lower' || after === 'upper' || before === 'upper') score += 1;
@@ -122,9 +161,16 @@ export function plausibility(text: string, highPositions: readonly number[]): nu
       case 'punct': {
         const word = (k: CharClass) => k === 'lower' || k === 'upper' || k === 'digit';
         if ((ch === '’' || ch === '‘') && word(before) && word(after)) score += 3;
-        else if ((ch === '–' || ch === '—') && ((before === 'space' && after === 'space') || (word(before) && word(after)))) score += 2;
+        else if ((ch === '–' || ch === '—') && before === 'space' && after === 'space') score += 2;
+        else if (ch === '–' && before === 'digit' && after === 'digit') score += 2; // a range: 5–10
+        else if (ch === '—' && word(before) && word(after)) score += 2; // an unspaced em dash: word—word
+        else if ((ch === '–' || ch === '—') && !word(before) && !word(after)) score += 1; // a dash standing for "none"
+        else if (ch === '—' && (word(before) || word(after))) score += 2; // a broken-off sentence: "I was—"
         else if ((ch === '€' || ch === '£' || ch === '°') && (before === 'digit' || after === 'digit' || before === 'space')) score += 1;
         else if (ch === '…' && before !== 'space') score += 1;
+        else if ((ch === '“' || ch === '„' || ch === '‘') && word(after)) score += 3; // an opening quote before a word
+        else if ((ch === '”' || ch === '’') && word(before)) score += 3; // a closing quote after one
+        else if ('«»'.includes(ch) && (before === 'space' || after === 'space')) score += 2;
         else if ('“”„«»'.includes(ch) && (before === 'space' || after === 'space' || word(before) || word(after))) score += 1;
         else if ((ch === '¿' || ch === '¡') && word(after)) score += 1;
         break;
