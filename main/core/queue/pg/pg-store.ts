@@ -27,12 +27,12 @@ import {
   type WorkerInfo,
   type WriteGuard,
 } from '../store-api';
-import type { JobState } from '../job-states';
 import { applyExpiry, claimDue, claimOwedCompletes, claimReady, EXPIRY_LOCK, nextReadyQuote, renew, SUBMIT_CLAIM_LOCK, submissionRoom } from './claims';
 import { applyPaidAnswer } from './paid-answer';
 import { PgAccountLimiter, type PgLimiterOptions } from './pg-limiter';
 import { PgOps, type Queryable } from './pg-ops';
 import { PgTimelines } from './pg-timelines';
+import { listLeases, listWorkers } from './workers';
 import { migrate, SCHEMA } from './schema';
 
 export interface PgStoreOptions {
@@ -212,15 +212,7 @@ export class PgQueueStore extends PgOps implements QueueStoreApi {
   }
 
   async listWorkers(): Promise<WorkerInfo[]> {
-    const r = await this.pool.query('SELECT * FROM workers ORDER BY started_at, id');
-    return (r.rows as SqlRow[]).map((w) => ({
-      id: String(w.id),
-      host: String(w.host),
-      pid: Number(w.pid),
-      role: String(w.role),
-      startedAt: Number(w.started_at),
-      lastSeenAt: Number(w.last_seen),
-    }));
+    return listWorkers(this.pool);
   }
 
   async claimSubmissions(workerId: string, batchId: number, opts: SubmissionClaimOptions): Promise<SubmissionClaim> {
@@ -307,19 +299,7 @@ export class PgQueueStore extends PgOps implements QueueStoreApi {
   }
 
   async listLeases(batchId?: number): Promise<LeaseView[]> {
-    const r = await this.pool.query(
-      `SELECT r.id, r.batch_id, r.state, r.lease_until, w.id AS worker_id, w.host, w.pid, w.role
-       FROM rows r LEFT JOIN workers w ON w.id = r.lease_owner
-       WHERE r.lease_token IS NOT NULL ${batchId === undefined ? '' : 'AND r.batch_id = $1'} ORDER BY r.id`,
-      batchId === undefined ? [] : [batchId],
-    );
-    return (r.rows as SqlRow[]).map((x) => ({
-      rowId: Number(x.id),
-      batchId: Number(x.batch_id),
-      state: String(x.state) as JobState,
-      worker: x.worker_id === null ? null : { id: String(x.worker_id), host: String(x.host), pid: Number(x.pid), role: String(x.role) },
-      leaseUntil: Number(x.lease_until),
-    }));
+    return listLeases(this.pool, batchId);
   }
 
   async pollAllNow(): Promise<number> {
