@@ -11,6 +11,7 @@ import { runExportBench } from './export-stitch';
 import { benchStoreStartup } from './store-startup';
 import { benchSheetParse } from './sheet-parse';
 import { benchTableDom } from './table-dom';
+import { benchBatchRowsDom } from './batch-rows-dom';
 import { failedRow, renderTable, type BenchRow } from './table';
 import { removeAllTempDirs } from './temp';
 
@@ -32,6 +33,11 @@ const BENCHES: Bench[] = [
   },
   { name: 'parse', title: 'Import + validate a 10,000-row sheet vs bare Papa Parse on the same bytes', run: benchSheetParse },
   { name: 'dom', title: 'Row elements in the DOM while the editor shows a 10,000-row sheet (real Chromium, browser mode)', run: benchTableDom },
+  {
+    name: 'rows',
+    title: "The running batch's table at 2,000 and 10,000 clips: DOM rows, scroll frames vs idle, a row's history opening (real Chromium)",
+    run: benchBatchRowsDom,
+  },
 ];
 
 function parseArgs(argv: string[]): { quick: boolean; selected: Bench[] } {

@@ -17,20 +17,20 @@ import { detail } from './temp';
 const ROWS = 10_000;
 const RENDERER = path.resolve('dist/renderer/index.html');
 
-function chromiumPath(): string {
+export function chromiumPath(): string {
   const found = process.env.CHROMIUM_PATH ?? spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).stdout.trim();
   if (!found) throw new Error('Chromium was not found: install it or set CHROMIUM_PATH');
   return found;
 }
 
 /** Browser mode serves the built renderer; build it once when it is missing. */
-function ensureRenderer(): void {
+export function ensureRenderer(): void {
   if (existsSync(RENDERER)) return;
   detail('dist/renderer is missing: running vite build');
   execFileSync(path.resolve('node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { stdio: 'inherit' });
 }
 
-function p95(values: number[]): number {
+export function p95(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s.length ? (s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] as number) : Number.NaN;
 }

@@ -28,7 +28,7 @@ test('fixes an invalid cell in the table, undoes and redoes it, and queues the e
   const cell = page.getByTestId('cell-4-duration');
   await expect(cell).toHaveAttribute('aria-invalid', 'true');
   const check = page.getByTestId('edit-row-4').getByTestId('row-check');
-  await expect(check).toContainText('is not offered by sim-fast-text-to-video: use');
+  await expect(check).toContainText('is not offered by Sim Fast (480p, short clips for tests and rehearsals): use');
   const queue = page.getByRole('button', { name: /^Queue \d+ clips? in Rehearsal/ });
   await expect(queue).toBeDisabled();
   await expect(page.getByTestId('edit-row-4').getByRole('button', { name: 'Use 3s' })).toBeVisible();

@@ -13,7 +13,7 @@ import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { BatchDefaults, RowValidation } from '../editor/sheet';
 import { clickSelect, EMPTY_SELECTION, selectAll, targetKeys, type Selection } from '../editor/selection';
 import { cellText, defaultText, FIELD_LABELS, FIELDS, rulesOf, suggestFix, type EditRow, type Field } from '../editor/rows';
-import { usd } from '../format';
+import { usd, withModelNames } from '../format';
 import type { LiveQuote } from '../editor/live-quote';
 import { useEditorStore } from '../state/editor';
 import { useImportStore } from '../state/importer';
@@ -284,12 +284,12 @@ export function BatchEditor({ rows, checks, quote, defaults: given }: Props) {
                     );
                   })}
                   <PriceCell price={quote.priceOf(check)} />
-                  <div role="gridcell" className={`cell check${check?.valid ? ' ok' : ''}`} data-testid="row-check" title={check?.errors.map((e) => e.message).join('\n')}>
+                  <div role="gridcell" className={`cell check${check?.valid ? ' ok' : ''}`} data-testid="row-check" title={check?.errors.map((e) => withModelNames(e.message, models)).join('\n')}>
                     {check?.valid ? (
                       'ready'
                     ) : (
                       <>
-                        <span className="msg">{first?.message}</span>
+                        <span className="msg">{first && withModelNames(first.message, models)}</span>
                         {fixValue !== undefined && first?.field && (FIELDS as readonly string[]).includes(first.field) && (
                           <button className="fix" onClick={act(() => fix(row, first.field as Field, fixValue))}>
                             {fixValue === '' ? 'Clear' : `Use ${fixValue}`}
@@ -312,13 +312,13 @@ export function BatchEditor({ rows, checks, quote, defaults: given }: Props) {
           {activeCheck.errors.map((e, i) => (
             <p key={`e${i}`} className="error">
               {e.column ? `${e.column}: ` : ''}
-              {e.message}
+              {withModelNames(e.message, models)}
             </p>
           ))}
           {activeCheck.warnings.map((w, i) => (
             <p key={`w${i}`} className="warn">
               {w.column ? `${w.column}: ` : ''}
-              {w.message}
+              {withModelNames(w.message, models)}
             </p>
           ))}
         </div>

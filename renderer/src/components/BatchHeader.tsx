@@ -1,5 +1,5 @@
 /** The open batch while it runs: progress bar, counts per state, spend, balance, ETA, and Pause / Resume / Cancel. */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { PHASE_LABEL, usd } from '../format';
 import { downloadText } from '../editor/download';
 import { unwrap } from '../bridge';
@@ -9,7 +9,8 @@ import { useBatchStore } from '../state/batches';
 import { batchProgress, duration } from '../state/progress';
 import { SpendCap } from './SpendCap';
 
-export function BatchHeader() {
+/** Memoized: it reads the stores itself, so the table scrolling under it does not render it again. */
+export const BatchHeader = memo(function BatchHeader() {
   const batch = useBatchStore((s) => s.batches.find((b) => b.id === s.selectedId));
   const rows = useBatchStore((s) => s.rows);
   const act = useBatchStore((s) => s.act);
@@ -131,4 +132,4 @@ export function BatchHeader() {
       )}
     </div>
   );
-}
+});

@@ -6,7 +6,7 @@
  * line, so lines of any height scroll right.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { modelName, STATE_LABEL, usd } from '../format';
 import { useBatchStore, type RowView } from '../state/batches';
 import { useSettingsStore } from '../state/settings';
@@ -14,8 +14,9 @@ import { BatchHeader } from './BatchHeader';
 import { RowHistoryView } from './RowHistory';
 import { outcome, RowActions, RowDetail } from './RowParts';
 
-export const BATCH_ROW_HEIGHT = 28;
-const HEAD_HEIGHT = 28;
+/** A row's height on screen: 28 px and its 1 px rule (rows are measured; this only guides the estimate). */
+export const BATCH_ROW_HEIGHT = 29;
+const HEAD_HEIGHT = 29;
 const COLUMNS = 7;
 
 type Item = { kind: 'row' | 'detail' | 'history'; row: RowView };
@@ -32,6 +33,58 @@ function linesOf(rows: readonly RowView[], historyRowId: number | undefined): It
   }
   return out;
 }
+
+/**
+ * One row of the batch, memoized: scrolling renders only the rows coming into view, and a row changes on screen only
+ * when its own view does. Rows have one fixed height, so they are placed without being measured (no layout reads
+ * while scrolling); problem lines and histories, whose height varies, are measured.
+ */
+const BatchRowLine = memo(function BatchRowLine(p: {
+  row: RowView;
+  index: number;
+  open: boolean;
+  rehearsal: boolean;
+  modelLabel: string;
+  onHistory: (rowId: number) => Promise<void>;
+}) {
+  const r = p.row;
+  const detail = hasDetail(r);
+  return (
+    <tr data-testid={`row-${r.row}`} className={detail ? 'has-detail' : ''} aria-rowindex={p.index + 2} style={{ height: BATCH_ROW_HEIGHT }}>
+      <td className="num">
+        <button
+          className="disclose"
+          aria-expanded={p.open}
+          aria-label={`History of row ${r.row}`}
+          title="Attempts, errors, cost and files"
+          onClick={() => void p.onHistory(r.id)}
+        >
+          {p.open ? '▾' : '▸'} {r.row}
+        </button>
+      </td>
+      <td className="prompt" title={r.prompt}>
+        {r.name ? <strong>{r.name}: </strong> : null}
+        {r.prompt}
+      </td>
+      <td title={r.model}>{p.modelLabel}</td>
+      <td>{r.duration}</td>
+      <td>{usd(r.quoteUsd)}</td>
+      <td className={`state ${r.state}`} data-testid="row-status">
+        {STATE_LABEL[r.state] ?? r.state}
+        {r.attempts > 1 && <span className="muted"> (try {r.attempts})</span>}
+      </td>
+      {detail ? (
+        <td className="actions">
+          <RowActions row={r} rehearsal={p.rehearsal} />
+        </td>
+      ) : (
+        <td className="outcome" title={outcome(r)}>
+          {outcome(r)}
+        </td>
+      )}
+    </tr>
+  );
+});
 
 export function BatchRows() {
   const rows = useBatchStore((s) => s.rows);
@@ -51,6 +104,11 @@ export function BatchRows() {
     paddingStart: HEAD_HEIGHT,
     overscan: 10,
   });
+  // Another batch opens at its first row, not where the last one was scrolled to.
+  const batchId = batch?.id;
+  useEffect(() => {
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [batchId]);
   if (!batch) return null;
   const visible = virtualizer.getVirtualItems();
   const before = Math.max(0, (visible[0]?.start ?? HEAD_HEIGHT) - HEAD_HEIGHT);
@@ -77,46 +135,21 @@ export function BatchRows() {
           </td>
         </tr>
       );
-    const detail = hasDetail(r);
     return (
-      <tr key={`row-${r.id}`} data-testid={`row-${r.row}`} className={detail ? 'has-detail' : ''} {...common}>
-        <td className="num">
-          <button
-            className="disclose"
-            aria-expanded={historyRowId === r.id}
-            aria-label={`History of row ${r.row}`}
-            title="Attempts, errors, cost and files"
-            onClick={() => void toggleHistory(r.id)}
-          >
-            {historyRowId === r.id ? '▾' : '▸'} {r.row}
-          </button>
-        </td>
-        <td className="prompt" title={r.prompt}>
-          {r.name ? <strong>{r.name}: </strong> : null}
-          {r.prompt}
-        </td>
-        <td title={r.model}>{modelName(r.model, models)}</td>
-        <td>{r.duration}</td>
-        <td>{usd(r.quoteUsd)}</td>
-        <td className={`state ${r.state}`} data-testid="row-status">
-          {STATE_LABEL[r.state] ?? r.state}
-          {r.attempts > 1 && <span className="muted"> (try {r.attempts})</span>}
-        </td>
-        {detail ? (
-          <td className="actions">
-            <RowActions row={r} rehearsal={batch.rehearsal} />
-          </td>
-        ) : (
-          <td className="outcome" title={outcome(r)}>
-            {outcome(r)}
-          </td>
-        )}
-      </tr>
+      <BatchRowLine
+        key={`row-${r.id}`}
+        row={r}
+        index={index}
+        open={historyRowId === r.id}
+        rehearsal={batch.rehearsal}
+        modelLabel={modelName(r.model, models)}
+        onHistory={toggleHistory}
+      />
     );
   };
 
   return (
-    <section className="panel" aria-label={`Batch ${batch.name}`}>
+    <section className="panel batch-panel" aria-label={`Batch ${batch.name}`}>
       <BatchHeader />
       {failed > 1 && (
         <button onClick={() => void retryFailed()}>

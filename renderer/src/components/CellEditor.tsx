@@ -12,6 +12,7 @@ interface Props {
   onDone: (keep: boolean, move?: 'down' | 'right') => void;
 }
 
+/** The values offered for a cell; models are offered by id (what the cell holds) and labelled by their names. */
 function choices(field: Field, model: ModelView | undefined, models: ModelView[]): string[] {
   if (field === 'model') return models.map((m) => m.id);
   if (field === 'audio') return ['yes', 'no'];
@@ -57,7 +58,7 @@ export function CellEditor({ field, row, models, defaultModel, value, onChange, 
       {options.length > 0 && (
         <datalist id={listId}>
           {options.map((o) => (
-            <option key={o} value={o} />
+            <option key={o} value={o} label={field === 'model' ? (models.find((m) => m.id === o)?.name ?? o) : undefined} />
           ))}
         </datalist>
       )}

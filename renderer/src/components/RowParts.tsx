@@ -1,6 +1,8 @@
 /** What a row of the running batch shows besides its cells: what can be done about it, its outcome, its problem. */
 import { useBatchStore, type RowView } from '../state/batches';
 import { duration } from '../state/progress';
+import { useSettingsStore } from '../state/settings';
+import { withModelNames } from '../format';
 
 export function RowActions({ row, rehearsal }: { row: RowView; rehearsal: boolean }) {
   const retryRows = useBatchStore((s) => s.retryRows);
@@ -61,6 +63,7 @@ export function outcome(r: RowView): string {
 }
 
 export function RowDetail({ row, rehearsal }: { row: RowView; rehearsal: boolean }) {
+  const models = useSettingsStore((s) => s.models);
   if (row.state === 'in_doubt')
     return (
       <p data-testid="in-doubt-help">
@@ -68,7 +71,7 @@ export function RowDetail({ row, rehearsal }: { row: RowView; rehearsal: boolean
         <strong>Send again</strong> (may charge twice) or <strong>Mark lost</strong>.
       </p>
     );
-  if (row.state === 'failed' && !row.suggestedPrompt) return <p>{row.errorMessage ?? 'It failed; the app gave no reason.'}</p>;
+  if (row.state === 'failed' && !row.suggestedPrompt) return <p>{row.errorMessage ? withModelNames(row.errorMessage, models) : 'It failed; the app gave no reason.'}</p>;
   if (row.state === 'failed' && row.suggestedPrompt) {
     const suggested = row.suggestedPrompt;
     return (

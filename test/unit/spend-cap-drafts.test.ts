@@ -1,0 +1,99 @@
+/** A queued batch's spend cap (checked in main before a resume and when changed) and drafts kept in the data folder. */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { QueueStore } from '../../main/core/queue/store';
+import { Drafts } from '../../main/core/services/drafts';
+import { batchTitle, withoutSheetExtension } from '../../main/core/services/batch-name';
+import { capBlocksResume, setSpendCap } from '../../main/core/services/spend-cap';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vb-cap-'));
+  dirs.push(dir);
+  return dir;
+};
+
+/** A batch of three $0.50 clips under a $1.00 cap, the first two paid and the batch stopped at the cap. */
+function cappedBatch(): { store: QueueStore; batchId: number } {
+  const store = new QueueStore(path.join(tempDir(), 'queue.sqlite'));
+  const batchId = store.createBatch(
+    { name: 'b', settings: { concurrency: 2 }, outputDir: '/tmp/out', nameTemplate: '{row}', baseUrl: 'http://x', budgetUsd: 1 },
+    [1, 2, 3].map((n) => ({ rowIndex: n, params: { model: 'm', prompt: `p${n}`, duration: '5s' }, quoteUsd: 0.5 })),
+  );
+  for (const row of store.listRows(batchId).slice(0, 2)) {
+    const a = store.beginSubmit(row.id, 'm', '{}', 0.5);
+    store.tx(() => {
+      store.patchAttempt(a, { state: 'queued', charged: true });
+      store.transitionRow(row.id, 'submitting', 'queued', {});
+    });
+  }
+  store.setBatchStatus(batchId, 'paused', 'Budget reached: $1.00 of $1.00 spent; the next clip would exceed it. Raise the budget to continue.');
+  return { store, batchId };
+}
+
+describe('spend cap of a queued batch', () => {
+  it('refuses a resume that would only stop again, saying what is used, what the next clip costs and what to do', () => {
+    const { store, batchId } = cappedBatch();
+    expect(capBlocksResume(store, store.getBatch(batchId)!)).toBe(
+      'This batch is at its spend cap: $1.00 of its $1.00 cap is used, and the next clip costs $0.50. Raise the cap to at least $1.50, or remove it, to resume.',
+    );
+  });
+
+  it('refuses a cap below what is used, takes a higher one or none, and says the batch can resume', () => {
+    const { store, batchId } = cappedBatch();
+    expect(() => setSpendCap(store, batchId, 0.75)).toThrow('The cap cannot be below what this batch has already used ($1.00)');
+    expect(store.getBatch(batchId)!.budgetUsd).toBe(1);
+    setSpendCap(store, batchId, 1.5);
+    expect(store.getBatch(batchId)).toMatchObject({ budgetUsd: 1.5, status: 'paused', pauseReason: 'Stopped at the spend cap; the cap is now $1.50. Resume to continue.' });
+    expect(capBlocksResume(store, store.getBatch(batchId)!)).toBeNull();
+    setSpendCap(store, batchId, null);
+    expect(store.getBatch(batchId)).toMatchObject({ budgetUsd: null, pauseReason: 'Stopped at the spend cap; there is no cap now. Resume to continue.' });
+    store.setBatchStatus(batchId, 'cancelled');
+    expect(() => setSpendCap(store, batchId, 5)).toThrow(/cancelled/);
+  });
+});
+
+describe('drafts', () => {
+  const input = { title: 'harbor_shots', fileName: 'harbor_shots.csv', rehearsal: true, csv: 'prompt\nfog', mapping: { prompt: 'prompt' }, defaults: { takes: 2 }, budgetUsd: 0.5, rows: 1 };
+
+  it('keeps a draft across instances (a restart), updates it in place, lists newest first and deletes it', () => {
+    const dir = tempDir();
+    let now = 1000;
+    const drafts = new Drafts(dir, () => now);
+    const first = drafts.save(input);
+    now = 2000;
+    const second = drafts.save({ ...input, title: 'other' });
+    const again = new Drafts(dir, () => now);
+    expect(again.list().map((d) => d.title)).toEqual(['other', 'harbor_shots']);
+    now = 3000;
+    again.save({ ...input, id: first.id, csv: 'prompt\nfog at dawn' });
+    expect(again.get(first.id)).toMatchObject({ csv: 'prompt\nfog at dawn', defaults: { takes: 2 }, budgetUsd: 0.5, savedAt: 3000 });
+    expect(again.list()).toHaveLength(2);
+    expect(again.delete(second.id).drafts.map((d) => d.id)).toEqual([first.id]);
+    expect(() => again.get(second.id)).toThrow(/no longer there/);
+    // Written whole or not at all: no temporary files left behind.
+    expect(readdirSync(path.join(dir, 'drafts')).every((f) => f.endsWith('.json'))).toBe(true);
+  });
+
+  it('skips a draft file that does not parse, and refuses ids that are not its own', () => {
+    const dir = tempDir();
+    const drafts = new Drafts(dir);
+    const ok = drafts.save(input);
+    writeFileSync(path.join(dir, 'drafts', '00000000-0000-0000-0000-000000000000.json'), '{ not json');
+    expect(drafts.list().map((d) => d.id)).toEqual([ok.id]);
+    expect(() => drafts.save({ ...input, id: '../../escape' })).toThrow(/not a draft/);
+  });
+});
+
+describe('batch names', () => {
+  it('are the sheet without extension, with the tab when the workbook has several', () => {
+    expect(batchTitle('harbor_shots.csv', {})).toBe('harbor_shots');
+    expect(batchTitle('days.xlsx', { sheetNames: ['Day 1', 'Day 2'], sheetName: 'Day 2' })).toBe('days (Day 2)');
+    expect(batchTitle('days.xlsx', { sheetNames: ['Only'], sheetName: 'Only' })).toBe('days');
+    expect(withoutSheetExtension('harbor_shots.csv')).toBe('harbor_shots');
+    expect(withoutSheetExtension('v1.2 final')).toBe('v1.2 final');
+  });
+});
