@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { track } from '../loop-watchdog';
 import { ClockWatch } from './clock-watch';
 import { acquireEngineLock } from './engine-lock';
 import type { EngineContext, EngineEvent, SharedContext, VeniceLink } from './engine-context';
@@ -202,7 +203,7 @@ export class Engine {
       try {
         const jump = this.clock.look();
         if (jump) afterClockJump(this.shared, jump, this.contexts(), () => this.forgetTimes());
-        nextDue = Math.min(nextDue, this.dispatch());
+        nextDue = Math.min(nextDue, track('engine scheduling pass', () => this.dispatch()));
       } catch (e) {
         this.shared.emit({ type: 'notice', level: 'error', message: `Scheduler error: ${(e as Error).message}` });
       }
@@ -398,7 +399,8 @@ export class Engine {
   private launch(rowId: number, work: () => Promise<void>): void {
     const p = (async () => {
       try {
-        await work();
+        // Named for the event-loop watchdog (loop-watchdog.ts): a row's work that blocks the loop is reported by id.
+        await track(`engine work on row ${rowId}`, work);
       } catch (e) {
         const batch = this.store.getBatch(this.store.getRow(rowId)?.batchId ?? 0);
         // A verification or placement that failed because of the folder waits for it like a download does.
