@@ -63,13 +63,24 @@ export function track<T>(label: string, work: () => T): T {
   return result;
 }
 
+/**
+ * The likely culprits first: work that started or ended inside the blocked turn (it ran then), then a few of the
+ * longer-running pieces of work that were merely waiting (an async call awaiting the network blocks nothing).
+ */
 function culpritsBetween(from: number, to: number): string[] {
-  const out: string[] = [];
-  for (const w of underWay.values()) out.push(`${w.label} (under way for ${Math.round(to - w.since)} ms)`);
-  for (const w of recent) {
-    if (w.ended !== undefined && w.ended >= from && w.since <= to) out.push(`${w.label} (ran ${Math.round(w.ended - w.since)} ms)`);
+  const ran: Array<{ text: string; ms: number }> = [];
+  const waiting: string[] = [];
+  for (const w of underWay.values()) {
+    if (w.since >= from) ran.push({ text: `${w.label} (started during it)`, ms: to - w.since });
+    else waiting.push(`${w.label} (under way for ${Math.round(to - w.since)} ms)`);
   }
-  return out;
+  for (const w of recent) {
+    if (w.ended !== undefined && w.ended >= from && w.since <= to) ran.push({ text: `${w.label} (ran ${Math.round(w.ended - w.since)} ms)`, ms: w.ended - w.since });
+  }
+  // The longest first: in one blocked turn, the piece that ran longest is the likeliest culprit.
+  ran.sort((a, b) => b.ms - a.ms);
+  const more = waiting.length > 5 ? [`and ${waiting.length - 5} more under way`] : [];
+  return [...ran.map((r) => r.text), ...waiting.slice(0, 5), ...more];
 }
 
 export interface WatchdogOptions {
