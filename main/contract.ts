@@ -144,6 +144,13 @@ export const ImportPreviewSchema = z.object({
   delimiter: z.string().nullable(),
   sheetNames: z.array(z.string()).nullable(),
   sheetName: z.string().nullable(),
+  /** Workbook sheets hidden in the file (listed as such, read only when chosen). */
+  hiddenSheets: z.array(z.string()).nullable(),
+  /** False when the text encoding was guessed and others were nearly as likely: the page shows them and asks. */
+  encodingSure: z.boolean(),
+  encodingAlternatives: z.array(z.string()),
+  /** The header's row number as the spreadsheet shows it. */
+  headerRow: z.number().int(),
   headers: z.array(z.string()),
   mapping: z.record(z.string(), z.string()),
   unmappedHeaders: z.array(z.string()),
@@ -223,6 +230,8 @@ const ImportOptionsSchema = z.strictObject({
   encoding: shortText(40).optional(),
   delimiter: z.enum(DELIMITERS).optional(),
   sheet: z.union([shortText(200), z.number().int().min(0).max(1000)]).optional(),
+  /** The header's row number as the spreadsheet shows it (default: found among the first 20 rows). */
+  headerRow: z.number().int().min(1).max(1_048_576).optional(),
   mapping: z.partialRecord(z.enum(CANONICAL_COLUMNS), shortText(200).nullable()).optional(),
 });
 

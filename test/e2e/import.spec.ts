@@ -22,8 +22,8 @@ test.afterAll(async () => {
 
 /** Windows-1252 bytes (Latin-1 covers every character used here). */
 const cp1252 = (text: string) => Buffer.from(text, 'latin1');
-const GERMAN = cp1252(['Titel;Beschreibung;Notiz', 'Hafen;Nebel über dem Hafen;früh', 'Markt;Fischmarkt im Gedränge;Handkamera'].join('\r\n'));
-const GERMAN_2 = cp1252(['Titel;Beschreibung;Notiz', 'Brücke;Möwen über der Brücke;spät'].join('\r\n'));
+const GERMAN = cp1252(['Szene;Bildidee;Notiz', 'Hafen;Nebel über dem Hafen;früh', 'Markt;Fischmarkt im Gedränge;Handkamera'].join('\r\n'));
+const GERMAN_2 = cp1252(['Szene;Bildidee;Notiz', 'Brücke;Möwen über der Brücke;spät'].join('\r\n'));
 
 async function drop(page: Page, name: string, bytes: Buffer, type: string, shot?: string) {
   const dataTransfer = await page.evaluateHandle(
@@ -50,15 +50,15 @@ test('maps a European Excel sheet by hand, saves the mapping, and the next sheet
   await expect(page.getByRole('alert')).toContainText(/prompt/i);
   await expect(page.getByTestId('detected-format')).toHaveText('CSV');
   const prompt = page.getByTestId('map-prompt');
-  await expect(prompt.locator('option')).toHaveText(['(not in this sheet)', 'Titel', 'Beschreibung', 'Notiz']);
-  await prompt.selectOption('Beschreibung');
+  await expect(prompt.locator('option')).toHaveText(['(not in this sheet)', 'Szene', 'Bildidee', 'Notiz']);
+  await prompt.selectOption('Bildidee');
 
   // Read again with the mapping: the preview bar shows what was detected, the umlauts are intact.
   await expect(page.getByTestId('encoding-select').locator('option:checked')).toHaveText('Detected: Windows-1252 (Western European Excel)');
   await expect(page.getByTestId('delimiter-select').locator('option:checked')).toHaveText('Detected: Semicolon ;');
   await expect(page.getByTestId('cell-1-prompt')).toHaveText('Nebel über dem Hafen');
   await expect(page.getByTestId('extra-columns')).toContainText('{Notiz}');
-  await expect(page.getByTestId('extra-columns')).toContainText('{Titel}');
+  await expect(page.getByTestId('extra-columns')).toContainText('{Szene}');
   const summary = page.getByTestId('editor-summary');
   await expect(summary).toContainText('need fixing'); // no model, no duration yet
   await page.screenshot({ path: 'test-results/e2e-import-mapped.png', fullPage: true });
@@ -89,7 +89,7 @@ test('maps a European Excel sheet by hand, saves the mapping, and the next sheet
   await page.getByRole('button', { name: 'Keep them' }).click();
   await expect(page.locator('.mapping summary')).toContainText('profile “Studio A”');
   await expect(page.getByTestId('cell-1-prompt')).toHaveText('Möwen über der Brücke');
-  await expect(page.getByTestId('map-prompt')).toHaveValue('Beschreibung');
+  await expect(page.getByTestId('map-prompt')).toHaveValue('Bildidee');
   await expect(summary).toHaveText('1 row ready');
 
   // A cap below the quote is flagged before anything is queued.

@@ -46,6 +46,10 @@ export interface ImportPreview {
   delimiter: string | null;
   sheetNames: string[] | null;
   sheetName: string | null;
+  hiddenSheets: string[] | null;
+  encodingSure: boolean;
+  encodingAlternatives: string[];
+  headerRow: number;
   headers: string[];
   mapping: Record<string, string>;
   unmappedHeaders: string[];
@@ -202,6 +206,10 @@ export function previewOf(entry: PendingImport, catalog: Catalog, existingBatchI
     delimiter: sheet.delimiter,
     sheetNames: sheet.sheetNames ?? null,
     sheetName: sheet.sheetName ?? null,
+    hiddenSheets: sheet.hiddenSheets ?? null,
+    encodingSure: sheet.encodingSure,
+    encodingAlternatives: sheet.encodingAlternatives,
+    headerRow: sheet.headerRow,
     headers: sheet.headers,
     mapping: { ...sheet.mapping } as Record<string, string>,
     unmappedHeaders: sheet.unmappedHeaders,

@@ -16,7 +16,16 @@ export type SheetReadErrorCode =
 export interface SheetReadErrorDetails {
   /** The header cells, when the file was read far enough to have them (lets a UI offer a mapping). */
   headers?: string[];
+  /** A workbook's sheets, the one read and the hidden ones (lets a UI offer the sheet picker even when this one failed). */
   sheetNames?: string[];
+  sheetName?: string;
+  hiddenSheets?: string[];
+  /** How a text file was read before it failed (lets a UI show what was detected). */
+  encoding?: string;
+  encodingSure?: boolean;
+  encodingAlternatives?: string[];
+  delimiter?: string;
+  headerRow?: number;
 }
 
 export class SheetReadError extends Error {

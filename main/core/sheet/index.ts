@@ -5,7 +5,7 @@
  */
 import { columnLetter, mapColumns, type ColumnPlan } from './columns';
 import { decodeBytes, encodingName } from './decode';
-import { SheetReadError, tooManyRows } from './errors';
+import { SheetReadError, tooManyRows, type SheetReadErrorDetails } from './errors';
 import { formatCount, formatMegabytes } from './format';
 import { chooseHeader } from './header-row';
 import { MAX_SHEET_ROWS, MAX_TEXT_SHEET_BYTES } from './limits';
@@ -173,7 +173,12 @@ export async function importSheet(bytes: Uint8Array, opts: ImportOptions = {}): 
   const kind = sniffFormat(bytes, opts.fileName);
   const notes: SheetIssue[] = [];
   const { raw, base } = kind === 'xlsx' ? await readWorkbookRows(bytes, opts, notes) : await readText(bytes, opts, notes);
-  const sheetDetails = base.sheetNames ? { sheetNames: base.sheetNames } : {};
+  // Carried by every error from here on, so a UI can still show the sheet picker and what was detected.
+  const sheetDetails: SheetReadErrorDetails = {};
+  if (base.sheetNames) Object.assign(sheetDetails, { sheetNames: base.sheetNames, hiddenSheets: base.hiddenSheets ?? [] });
+  if (base.sheetName) sheetDetails.sheetName = base.sheetName;
+  if (base.encoding) Object.assign(sheetDetails, { encoding: base.encoding, encodingSure: base.encodingSure, encodingAlternatives: base.encodingAlternatives });
+  if (base.delimiter) sheetDetails.delimiter = base.delimiter;
 
   if (raw.rows.length === 0) {
     throw new SheetReadError('empty', `The ${base.sheetName ? `sheet "${base.sheetName}"` : 'file'} has no rows. Put a header row (e.g. "prompt") and one prompt per row below it.`, sheetDetails);
@@ -190,7 +195,7 @@ export async function importSheet(bytes: Uint8Array, opts: ImportOptions = {}): 
   const headers = table.header.map((h) => h.trim());
   let width = headers.length;
   for (const r of table.rows) if (r.length > width) width = r.length; // a loop: spreading 200,000 rows into Math.max overflows the stack
-  const details = { headers, ...sheetDetails };
+  const details: SheetReadErrorDetails = { headers, ...sheetDetails, headerRow: table.headerRow };
   let plan: ColumnPlan;
   try {
     plan = mapColumns(headers, width, opts.mapping);

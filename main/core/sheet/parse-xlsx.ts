@@ -86,7 +86,7 @@ function listed(sheets: readonly WorkbookSheet[]): string {
 
 function pickSheet(workbook: WorkbookInfo, wanted: string | number | undefined): { sheet: WorkbookSheet; choice?: string } {
   const sheets = workbook.sheets;
-  const names = sheets.map((s) => s.name);
+  const names = { sheetNames: sheets.map((s) => s.name), hiddenSheets: sheets.filter((s) => s.state !== 'visible').map((s) => s.name) };
   if (sheets.length === 0) throw new SheetReadError('unreadable-workbook', 'This workbook has no sheets. Save a workbook that has your prompts on a sheet.');
   const worksheets = sheets.filter((s) => s.part !== null);
   if (wanted !== undefined) {
@@ -94,16 +94,16 @@ function pickSheet(workbook: WorkbookInfo, wanted: string | number | undefined):
     if (typeof wanted === 'number') {
       found = sheets[wanted];
       if (!found) {
-        throw new SheetReadError('no-such-sheet', `This workbook has ${sheets.length} sheet(s); there is no sheet number ${wanted + 1}. Pick one of ${listed(sheets)}.`, { sheetNames: names });
+        throw new SheetReadError('no-such-sheet', `This workbook has ${sheets.length} sheet(s); there is no sheet number ${wanted + 1}. Pick one of ${listed(sheets)}.`, names);
       }
     } else {
       const key = wanted.trim().toLowerCase();
       found = sheets.find((s) => s.name === wanted) ?? sheets.find((s) => s.name.trim().toLowerCase() === key);
       // "2" names the second tab when no sheet is called "2" (how a command line asks for one).
       if (!found && /^\d+$/.test(key) && Number(key) >= 1) found = sheets[Number(key) - 1];
-      if (!found) throw new SheetReadError('no-such-sheet', `This workbook has no sheet named "${wanted}". Pick one of ${listed(sheets)}.`, { sheetNames: names });
+      if (!found) throw new SheetReadError('no-such-sheet', `This workbook has no sheet named "${wanted}". Pick one of ${listed(sheets)}.`, names);
     }
-    if (found.part === null) throw new SheetReadError('no-such-sheet', `"${found.name}" is a chart, not a sheet of cells. Pick one of ${listed(worksheets)}.`, { sheetNames: names });
+    if (found.part === null) throw new SheetReadError('no-such-sheet', `"${found.name}" is a chart, not a sheet of cells. Pick one of ${listed(worksheets)}.`, names);
     return { sheet: found };
   }
   const visible = worksheets.filter((s) => s.state === 'visible');

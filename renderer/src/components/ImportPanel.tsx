@@ -82,7 +82,16 @@ export function ImportPanel() {
       <div className="controls">
         <label>
           Sheet{' '}
-          <input ref={input} key={inputKey} type="file" accept={SHEET_ACCEPT} data-testid="sheet-input" onChange={(e) => load(e.target.files?.[0])} />
+          <input
+            ref={input}
+            key={inputKey}
+            type="file"
+            accept={SHEET_ACCEPT}
+            data-testid="sheet-input"
+            // Emptied as the picker opens: choosing the same file again (saved anew in Excel) is a change, and re-imports it.
+            onClick={(e) => (e.currentTarget.value = '')}
+            onChange={(e) => load(e.target.files?.[0])}
+          />
         </label>
         <button onClick={() => downloadTemplate(defaults.model)} data-testid="download-template">
           Download template
@@ -97,7 +106,7 @@ export function ImportPanel() {
       )}
       {busy && <p className="muted">Reading and pricing the sheet…</p>}
       {info && <ReadOptionsBar info={info} />}
-      {info && <ColumnMapping key={info.headers.join('\u0000')} info={info} />}
+      {info && info.headers.length > 0 && <ColumnMapping key={info.headers.join('\u0000')} info={info} />}
       {problem && (
         <p className="error" role="alert">
           {problem}

@@ -28,7 +28,8 @@ export const ENCODING_CHOICES: ReadonlyArray<{ value: string; label: string }> =
   { value: 'utf-16le', label: 'UTF-16 LE' },
   { value: 'utf-16be', label: 'UTF-16 BE' },
   { value: 'iso-8859-2', label: 'ISO-8859-2 (Central European)' },
-  { value: 'macintosh', label: 'Mac Roman' },
+  { value: 'macintosh', label: 'Mac Roman (Excel for Mac “CSV (Macintosh)”)' },
+  { value: 'ibm850', label: 'DOS CP850 (Excel “CSV (MS-DOS)”)' },
 ];
 
 export const delimiterLabel = (d: string | null) => DELIMITER_CHOICES.find((c) => c.value === d)?.label ?? (d ?? '—');

@@ -2,7 +2,7 @@
  * Column mapping as the user edits it: which sheet header feeds each canonical column, and which saved profiles fit a
  * sheet. Pure functions so the rules are tested without a page.
  */
-import { CANONICAL_COLUMNS, type CanonicalColumn, type ColumnMapping, type MappingOverride } from '../editor/sheet';
+import { CANONICAL_COLUMNS, decodeBytes, type CanonicalColumn, type ColumnMapping, type MappingOverride } from '../editor/sheet';
 
 export interface SavedProfile {
   name: string;
@@ -62,4 +62,21 @@ export function sameMapping(a: ColumnMapping, b: ColumnMapping): boolean {
 export function columnTitle(column: CanonicalColumn): string {
   const words = column.replace('_', ' ');
   return words[0]!.toUpperCase() + words.slice(1);
+}
+
+/**
+ * A line of the file as `encoding` reads it, cut around its first non-ASCII character, so a user choosing between
+ * encodings compares the same words ("Café" against "CafÈ"). Empty when the start of the file is plain ASCII.
+ */
+export function encodingSample(bytes: Uint8Array, encoding: string, width = 70): string {
+  const head = bytes.subarray(0, 64 * 1024);
+  let at = head.findIndex((b) => b >= 0x80);
+  if (at < 0) return '';
+  // Single-byte encodings keep one character per byte, so the line around byte `at` is the line around character `at`.
+  const text = decodeBytes(head, encoding).text;
+  at = Math.min(at, text.length - 1);
+  const start = Math.max(text.lastIndexOf('\n', at) + 1, at - width / 2);
+  const endOfLine = text.indexOf('\n', at);
+  const end = Math.min(endOfLine < 0 ? text.length : endOfLine, start + width);
+  return `${start > 0 && text[start - 1] !== '\n' ? '…' : ''}${text.slice(start, end).trim()}${end < (endOfLine < 0 ? text.length : endOfLine) ? '…' : ''}`;
 }

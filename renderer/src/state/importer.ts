@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import type { CallInput, CallOutput } from '../../../main/contract';
-import { importSheet, isSheetReadError, type BatchDefaults, type ColumnMapping, type ImportedSheet } from '../editor/sheet';
+import { importSheet, isSheetReadError, type SheetReadErrorDetails, type BatchDefaults, type ColumnMapping, type ImportedSheet } from '../editor/sheet';
 import { editedCsv, type EditRow } from '../editor/rows';
 import { overrideOf, profileToApply, type SavedProfile } from '../import/mapping';
 import { reportError } from './app';
@@ -20,7 +20,10 @@ export interface CarryOver {
 export type ReadOptions = NonNullable<CallInput<'batch:importSheet'>['options']>;
 
 /** What the preview bar and the mapping show: from the preview, or from the page's own read when main refused it. */
-export type SheetInfo = Pick<Preview, 'format' | 'encoding' | 'delimiter' | 'sheetNames' | 'sheetName' | 'headers'> & { mapping: ColumnMapping };
+export type SheetInfo = Pick<
+  Preview,
+  'format' | 'encoding' | 'delimiter' | 'sheetNames' | 'sheetName' | 'hiddenSheets' | 'encodingSure' | 'encodingAlternatives' | 'headerRow' | 'headers'
+> & { mapping: ColumnMapping };
 
 interface ImportState {
   busy: boolean;
@@ -87,12 +90,35 @@ export function cleanDefaults(d: BatchDefaults): BatchDefaults {
 const keyOf = (defaults: BatchDefaults, mapping: ColumnMapping) => JSON.stringify([cleanDefaults(defaults), overrideOf(mapping)]);
 
 /** The page's own read (the same reader main uses), so cells can be edited and a refused sheet can still be mapped. */
-async function readHere(bytes: Uint8Array, fileName: string, options: ReadOptions): Promise<{ sheet?: ImportedSheet; headers?: string[] }> {
+async function readHere(bytes: Uint8Array, fileName: string, options: ReadOptions): Promise<{ sheet?: ImportedSheet; headers?: string[]; failed?: SheetReadErrorDetails }> {
   try {
     return { sheet: await importSheet(bytes, { fileName, ...options }) };
   } catch (e) {
-    return isSheetReadError(e) && e.details.headers ? { headers: e.details.headers } : {};
+    if (!isSheetReadError(e)) return {};
+    return { ...(e.details.headers ? { headers: e.details.headers } : {}), failed: e.details };
   }
+}
+
+/** What the read options bar shows when main refused the sheet: what the page's own read got before it failed. */
+function infoOfFailure(fileName: string, options: ReadOptions, here: Awaited<ReturnType<typeof readHere>>): SheetInfo | undefined {
+  const d = here.failed ?? {};
+  const headers = here.sheet?.headers ?? here.headers;
+  // A workbook of several sheets keeps its sheet picker even when this sheet has no header or no prompt column.
+  if (!headers && !(d.sheetNames && d.sheetNames.length > 1)) return undefined;
+  const xlsx = /\.xlsx$/i.test(fileName);
+  return {
+    format: xlsx ? 'xlsx' : 'csv',
+    encoding: xlsx ? null : (options.encoding ?? d.encoding ?? null),
+    delimiter: xlsx ? null : (options.delimiter ?? d.delimiter ?? null),
+    sheetNames: d.sheetNames ?? null,
+    sheetName: d.sheetName ?? null,
+    hiddenSheets: d.hiddenSheets ?? null,
+    encodingSure: d.encodingSure ?? true,
+    encodingAlternatives: d.encodingAlternatives ?? [],
+    headerRow: d.headerRow ?? 0,
+    headers: headers ?? [],
+    mapping: here.sheet?.mapping ?? mappingFromOptions(options),
+  };
 }
 
 function rowsOf(sheet: ImportedSheet | undefined, preview: Preview): { rows: EditRow[]; mapping: ColumnMapping } {
@@ -196,22 +222,7 @@ export const useImportStore = create<ImportState>((set, get) => ({
         ...(Object.keys(defaults).length ? { defaults } : {}),
       });
       if (!r.ok) {
-        const h = here.sheet?.headers ?? here.headers;
-        const xlsx = /\.xlsx$/i.test(file.name);
-        set({
-          problem: r.error.message,
-          info: h
-            ? {
-                format: xlsx ? 'xlsx' : 'csv',
-                encoding: xlsx ? null : (options.encoding ?? null),
-                delimiter: xlsx ? null : (options.delimiter ?? null),
-                sheetNames: null,
-                sheetName: null,
-                headers: h,
-                mapping: here.sheet?.mapping ?? mappingFromOptions(options),
-              }
-            : undefined,
-        });
+        set({ problem: r.error.message, info: infoOfFailure(file.name, options, here) });
         return;
       }
       const p = r.value;
@@ -219,7 +230,19 @@ export const useImportStore = create<ImportState>((set, get) => ({
       useEditorStore.getState().load(rows, mapping);
       set({
         preview: p,
-        info: { format: p.format, encoding: p.encoding, delimiter: p.delimiter, sheetNames: p.sheetNames, sheetName: p.sheetName, headers: p.headers, mapping: p.mapping },
+        info: {
+          format: p.format,
+          encoding: p.encoding,
+          delimiter: p.delimiter,
+          sheetNames: p.sheetNames,
+          sheetName: p.sheetName,
+          hiddenSheets: p.hiddenSheets,
+          encodingSure: p.encodingSure,
+          encodingAlternatives: p.encodingAlternatives,
+          headerRow: p.headerRow,
+          headers: p.headers,
+          mapping: p.mapping,
+        },
         sentKey: keyOf(defaults, mapping),
       });
     } catch (e) {
