@@ -49,7 +49,12 @@ export const useEditorStore = create<EditorState>((set, get) => {
     past: [],
     future: [],
     nextKey: 1,
-    load: (rows, mapping) => set({ rows, baseline: rows, mapping, past: [], future: [], nextKey: Math.max(0, ...rows.map((r) => r.key)) + 1 }),
+    load: (rows, mapping) => {
+      // A loop, not Math.max(...keys): spreading 200,000 arguments overflows the stack.
+      let last = 0;
+      for (const r of rows) if (r.key > last) last = r.key;
+      set({ rows, baseline: rows, mapping, past: [], future: [], nextKey: last + 1 });
+    },
     markSent: () => set((s) => ({ baseline: s.rows })),
     setCell: (key, field, text) => {
       const { rows } = get();
