@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { benchBatchWallTime } from './batch-wall-time';
 import { benchDownloadMemory } from './download-memory';
+import { benchGauntlet } from './gauntlet';
 import { benchPollPolicy } from './poll-policy';
 import { runExportBench } from './export-stitch';
 import { benchStoreStartup } from './store-startup';
@@ -33,6 +34,11 @@ const BENCHES: Bench[] = [
   },
   { name: 'parse', title: 'Import + validate a 10,000-row sheet vs bare Papa Parse on the same bytes', run: benchSheetParse },
   { name: 'dom', title: 'Row elements in the DOM while the editor shows a 10,000-row sheet (real Chromium, browser mode)', run: benchTableDom },
+  {
+    name: 'gauntlet',
+    title: 'SIGKILLs at random moments over a Rehearsal batch amid every fault: double charges, lost clips, partial files, rows in doubt per kill',
+    run: benchGauntlet,
+  },
   {
     name: 'rows',
     title: "The running batch's table at 2,000 and 10,000 clips: DOM rows, scroll frames vs idle, a row's history opening (real Chromium)",

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { checkOutputFolder, OutputFolderError } from '../core/media/output-folder';
 import { Engine } from '../core/queue/engine';
+import { timingsFromEnv } from '../core/queue/timing';
 import { DEFAULT_NAME_TEMPLATE } from '../core/queue/output-names';
 import type { BatchRecord } from '../core/queue/types';
 import { prepareBatch } from '../core/services/prepare-batch';
@@ -110,6 +111,7 @@ export async function runCommand(session: CliSession, sheetPath: string, values:
     store: session.store,
     connect: (baseUrl) => session.links.link(baseUrl),
     role: 'venice-batch run',
+    ...timingsFromEnv(process.env),
   });
   const tty = 'isTTY' in io.out && io.out.isTTY === true;
   let lastLine = '';

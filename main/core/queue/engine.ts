@@ -12,7 +12,9 @@ import type { EngineContext, EngineEvent, SharedContext, VeniceLink } from './en
 import { tempClipPath } from './engine-context';
 import { completeRemote, finishClip } from './finish-clip';
 import { DEFAULT_HOLD_TIMINGS, Holds, type HoldTimings } from './holds';
-import { folderProblem, prepareOutputFolder } from './local-faults';
+import { folderProblem } from './local-faults';
+import { FolderGate } from './folder-wait';
+import { overBudget, type Launching } from './budget-guard';
 import { afterClockJump, probeEndpoint } from './engine-upkeep';
 import { REMOTE_STATES, TERMINAL_STATES, type JobState } from './job-states';
 import { pollJob } from './poll-job';
@@ -68,6 +70,7 @@ export class Engine {
   private readonly clock: ClockWatch;
   /** Holds being checked right now (one probe per hold at a time). */
   private readonly probing = new Map<number, Promise<void>>();
+  private readonly folders: FolderGate;
 
   constructor(private readonly opts: EngineOptions) {
     const now = opts.now ?? Date.now;
@@ -101,6 +104,7 @@ export class Engine {
         return source ? path.dirname(source) : undefined;
       }),
     };
+    this.folders = new FolderGate(this.shared);
   }
 
   get store(): QueueStore {
@@ -293,7 +297,7 @@ export class Engine {
       for (const row of store.dueRows(['ready'], now, room + this.busy.size, batch.id)) {
         if (inFlight >= this.maxInFlight || batchInFlight >= batch.settings.concurrency) break;
         if (this.busy.has(row.id)) continue;
-        if (this.overBudget(batch, row)) break;
+        if (overBudget(this.shared, this.launching, batch, row)) break;
         const wait = ctx.limiter.waitMs('queue');
         if (wait > 0) {
           nextDue = Math.min(nextDue, now + wait);
@@ -304,7 +308,7 @@ export class Engine {
         this.launching.set(row.id, { batchId: batch.id, baseUrl: batch.baseUrl, quoteUsd: row.quoteUsd ?? 0 });
         this.launch(row.id, async () => {
           try {
-            if (await this.folderReady(batch)) await submitJob(ctx, row);
+            if (await this.folders.ready(batch)) await submitJob(ctx, row);
           } finally {
             this.launching.delete(row.id);
           }
@@ -320,22 +324,7 @@ export class Engine {
    * against the budget too, or one pass could launch a whole batch past the cap.
    */
   private readonly completeTriedAt = new Map<number, number>();
-  private readonly launching = new Map<number, { batchId: number; baseUrl: string; quoteUsd: number }>();
-
-  private overBudget(batch: BatchRecord, row: RowRecord): boolean {
-    if (batch.budgetUsd === null) return false;
-    const { chargedUsd, inDoubtUsd } = this.store.spend(batch.id);
-    let reserved = 0;
-    for (const [rowId, l] of this.launching) {
-      if (l.batchId === batch.id && this.store.getRow(rowId)?.state === 'ready') reserved += l.quoteUsd;
-    }
-    if (chargedUsd + inDoubtUsd + reserved + (row.quoteUsd ?? 0) <= batch.budgetUsd + 1e-9) return false;
-    const reason = `Budget reached: $${(chargedUsd + inDoubtUsd).toFixed(2)} of $${batch.budgetUsd.toFixed(2)} spent; the next clip would exceed it. Raise the budget to continue.`;
-    this.store.setBatchStatus(batch.id, 'paused', reason, 'budget');
-    this.store.addEvent(batch.id, null, 'batch_paused', reason);
-    this.shared.emit({ type: 'batch', batchId: batch.id, status: 'paused', reason });
-    return true;
-  }
+  private readonly launching = new Map<number, Launching>();
 
   /** Every endpoint context opened so far. */
   private contexts(): EngineContext[] {
@@ -365,28 +354,6 @@ export class Engine {
         });
       this.probing.set(hold.id, p);
     }
-  }
-
-  /** When each batch's folder was last found usable, so a submission does not stat it every time. */
-  private readonly folderOkAt = new Map<number, number>();
-
-  /**
-   * The output folder is made on a batch's first use only (later, a missing folder is an unplugged drive: see
-   * local-faults.ts). Anything else that keeps a clip from being saved holds the batch instead of sending.
-   */
-  private async folderReady(batch: BatchRecord): Promise<boolean> {
-    const now = this.shared.now();
-    if ((this.folderOkAt.get(batch.id) ?? -Infinity) > now - 2_000) return true;
-    const counts = this.store.countByState(batch.id);
-    const firstUse = Object.entries(counts).every(([s, n]) => !n || s === 'draft' || s === 'ready' || s === 'cancelled');
-    const r = await prepareOutputFolder(batch.outputDir, firstUse);
-    if (r.ok) {
-      this.folderOkAt.set(batch.id, now);
-      return true;
-    }
-    this.folderOkAt.delete(batch.id);
-    this.shared.holds.holdBatch(batch, r.cause, r.detail);
-    return false;
   }
 
   private async resumeVerify(ctx: EngineContext, batch: BatchRecord, row: RowRecord): Promise<void> {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { tempClipPath, type EngineContext } from './engine-context';
 import type { JobState } from './job-states';
-import { errnoOf, folderProblem } from './local-faults';
+import { errnoOf, folderProblem, prepareOutputFolder } from './local-faults';
 import type { AttemptRecord, BatchRecord, RowRecord } from './types';
 
 /**
@@ -34,4 +34,30 @@ export async function waitForFolder(
   });
   ctx.holds.holdBatch(batch, cause);
   return true;
+}
+
+/**
+ * The output folder before a submission: made on a batch's first use only (later, a missing folder is an unplugged
+ * drive: see local-faults.ts); anything else that would keep a clip from being saved holds the batch instead.
+ */
+export class FolderGate {
+  /** When each batch's folder was last found usable, so a submission does not stat it every time. */
+  private readonly okAt = new Map<number, number>();
+
+  constructor(private readonly ctx: Pick<EngineContext, 'store' | 'holds' | 'now'>) {}
+
+  async ready(batch: BatchRecord): Promise<boolean> {
+    const now = this.ctx.now();
+    if ((this.okAt.get(batch.id) ?? -Infinity) > now - 2_000) return true;
+    const counts = this.ctx.store.countByState(batch.id);
+    const firstUse = Object.entries(counts).every(([s, n]) => !n || s === 'draft' || s === 'ready' || s === 'cancelled');
+    const r = await prepareOutputFolder(batch.outputDir, firstUse);
+    if (r.ok) {
+      this.okAt.set(batch.id, now);
+      return true;
+    }
+    this.okAt.delete(batch.id);
+    this.ctx.holds.holdBatch(batch, r.cause, r.detail);
+    return false;
+  }
 }

@@ -41,3 +41,21 @@ export function backoffMs(attempt: number, opts: { baseMs?: number; capMs?: numb
   const ceiling = Math.min(cap, base * 2 ** Math.min(attempt, 30));
   return Math.max(min, Math.round(random() * ceiling));
 }
+
+/**
+ * Shorter timings for demos, tests and benches, from the environment (the CLI and browser mode read them):
+ * VENICE_BATCH_POLL_FLOOR_MS shortens the poll floor (Venice documents 5 s: never shorter against the real API),
+ * VENICE_BATCH_HOLD_CHECK_MS how often a hold's cause is checked again (default 30 s).
+ */
+export function timingsFromEnv(env: NodeJS.ProcessEnv): {
+  pollPolicy?: PollPolicy;
+  tickMs?: number;
+  holdTimings?: { probeMs: number; capacityMs: number; capacityMaxMs: number };
+} {
+  const floor = Number(env.VENICE_BATCH_POLL_FLOOR_MS);
+  const hold = Number(env.VENICE_BATCH_HOLD_CHECK_MS);
+  return {
+    ...(floor > 0 ? { pollPolicy: { floorMs: floor, ceilingMs: Math.max(floor * 4, 1_000) }, tickMs: Math.min(250, floor) } : {}),
+    ...(hold > 0 ? { holdTimings: { probeMs: hold, capacityMs: hold, capacityMaxMs: hold * 10 } } : {}),
+  };
+}
