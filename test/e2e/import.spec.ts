@@ -109,13 +109,17 @@ test('maps a European Excel sheet by hand, saves the mapping, and the next sheet
 });
 
 test('refuses a dropped file that is not a sheet, opens the picker with Ctrl+O, and downloads the template', async ({ page }) => {
+  // Asked for before anything happens, so Playwright intercepts file choosers long before Ctrl+O is pressed (asking
+  // right before the key press races the interception being switched on, which under load lost the chooser).
+  const chooser = page.waitForEvent('filechooser', { timeout: 30_000 });
   await page.goto(web.url);
   await expect(page.getByTestId('key-status')).toBeVisible();
   await drop(page, 'still.png', Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'image/png', 'test-results/e2e-import-drop-overlay.png');
   await expect(page.getByRole('alert')).toContainText('“still.png” is not a spreadsheet the importer reads');
 
-  // Ctrl+O opens the sheet picker (in the desktop app the File menu's accelerator does, through `menu:command`).
-  const chooser = page.waitForEvent('filechooser');
+  // Ctrl+O opens the sheet picker (in the desktop app the File menu's accelerator does, through `menu:command`), once
+  // the picker it opens is there to be opened.
+  await expect(page.getByTestId('sheet-input')).toBeEnabled();
   await page.keyboard.press('Control+o');
   await (await chooser).setFiles({ name: 'picked.csv', mimeType: 'text/csv', buffer: Buffer.from('Prompt,Model,Duration\nA lighthouse in a storm,sim-fast-text-to-video,1s') });
   await expect(page.getByTestId('editor-summary')).toHaveText('1 row ready');

@@ -6,7 +6,7 @@
  * (Ctrl+D), duplicated (Ctrl+Shift+D), deleted (Ctrl+Delete) or moved (Alt+Up/Down, or by the drag handle);
  * each is one undo step. The grid has one keyboard listener; only the rows in view have click handlers.
  */
-import { DndContext, KeyboardSensor, PointerSensor, closestCenter, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
+import { DndContext, KeyboardSensor, PointerSensor, closestCenter, useSensor, useSensors, type DragEndEvent, type UniqueIdentifier } from '@dnd-kit/core';
 import { SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
@@ -15,6 +15,7 @@ import { clickSelect, EMPTY_SELECTION, selectAll, targetKeys, type Selection } f
 import { cellText, defaultText, FIELD_LABELS, FIELDS, rulesOf, suggestFix, type EditRow, type Field } from '../editor/rows';
 import { usd, withModelNames } from '../format';
 import type { LiveQuote } from '../editor/live-quote';
+import { dragInstructions, namedAnnouncements } from '../editor/dnd-announcements';
 import { useEditorStore } from '../state/editor';
 import { useImportStore } from '../state/importer';
 import { useSettingsStore } from '../state/settings';
@@ -34,6 +35,12 @@ interface Props {
 
 type Editing = { key: number; field: Field; draft: string };
 
+/** "row 4 “Whale”": the row's number and its name, or the first words of its prompt. */
+function rowTitle(row: EditRow, index: number): string {
+  const name = row.name?.trim() || row.prompt.trim().split(/\s+/).slice(0, 5).join(' ');
+  return name ? `row ${index + 1} “${name}”` : `row ${index + 1}`;
+}
+
 export function BatchEditor({ rows, checks, quote, defaults: given }: Props) {
   const models = useSettingsStore((s) => s.models);
   const { setCell, addRow, undo, redo, fillDown, deleteRows, duplicateRows, moveRows, moveRowsTo } = useEditorStore.getState();
@@ -52,6 +59,15 @@ export function BatchEditor({ rows, checks, quote, defaults: given }: Props) {
   const importDefaults = useImportStore((s) => s.defaults);
   const defaults = given ?? importDefaults;
   const defaultModel = defaults.model ?? '';
+
+  /** Rows as a screen reader hears them while one is dragged: by number and name, never by internal key. */
+  const a11y = useMemo(() => {
+    const nameOf = (id: UniqueIdentifier) => {
+      const i = rows.findIndex((row) => row.key === Number(id));
+      return i < 0 ? 'a row' : rowTitle(rows[i]!, i);
+    };
+    return { announcements: namedAnnouncements(nameOf), screenReaderInstructions: dragInstructions('row'), container: document.body };
+  }, [rows]);
 
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
 
@@ -127,6 +143,8 @@ export function BatchEditor({ rows, checks, quote, defaults: given }: Props) {
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (editing) return;
+    // Keys on a drag handle belong to the drag (Space picks the row up, arrows move it, Escape puts it back).
+    if ((e.target as HTMLElement).closest?.('.drag-handle')) return;
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.toLowerCase();
     let handled = true;
@@ -208,7 +226,8 @@ export function BatchEditor({ rows, checks, quote, defaults: given }: Props) {
           <div role="columnheader">Price</div>
           <div role="columnheader">Check</div>
         </div>
-        <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
+        {/* The live region and instructions dnd-kit adds go to the body: a grid may hold only rows. */}
+        <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd} accessibility={a11y}>
         <SortableContext items={rowKeys} strategy={verticalListSortingStrategy}>
         <div className="grid-scroll" ref={scrollRef} style={{ height: Math.min(440, rows.length * ROW_HEIGHT + 2) }}>
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -237,7 +256,7 @@ export function BatchEditor({ rows, checks, quote, defaults: given }: Props) {
                       focusGrid();
                     }}
                   >
-                    <DragHandle rowKey={row.key} label={`row ${item.index + 1}`} />
+                    <DragHandle rowKey={row.key} label={rowTitle(row, item.index)} />
                     {item.index + 1}
                   </div>
                   {FIELDS.map((field, c) => {

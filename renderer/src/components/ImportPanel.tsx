@@ -14,7 +14,8 @@ export function ImportPanel() {
   const settings = useSettingsStore((s) => s.settings);
   const modelsWarning = useSettingsStore((s) => s.modelsWarning);
   const { busy, preview, info, problem, read, clear, defaults } = useImportStore();
-  const [refused, setRefused] = useState<string | undefined>();
+  // A refused drop is the import's problem like any other: shown where the sheet is (and the sheet's tab comes forward).
+  const setRefused = useCallback((message: string | undefined) => useImportStore.setState({ problem: message }), []);
   // A new key remounts the file input, emptying it once its sheet is queued or discarded.
   const [inputKey, setInputKey] = useState(0);
   const input = useRef<HTMLInputElement>(null);
@@ -69,7 +70,7 @@ export function ImportPanel() {
   useOpenSheetShortcut(useCallback(() => input.current?.click(), []));
 
   return (
-    <section className="panel">
+    <section className="panel import-panel" aria-label="Import a sheet" data-testid="import-panel">
       {over && (
         <div className="drop-overlay" data-testid="drop-overlay" aria-live="polite">
           Drop a CSV, TSV or XLSX to import

@@ -1,5 +1,5 @@
 /** Dropping a file anywhere on the window imports it; Ctrl/Cmd+O and the desktop menu open the picker. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { bridge, transport } from '../state/bridge';
 import { isSheetFileName, refusalOf } from './files';
 
@@ -45,20 +45,26 @@ export function useSheetDrop(onFile: (f: File) => void, onRefused: (message: str
   return over;
 }
 
+/**
+ * Ctrl/Cmd+O and the desktop menu's Open Sheet call `open`. Subscribed once for the page's life: the latest `open`
+ * is read through a ref, so a re-render never leaves a moment with no listener (or two).
+ */
 export function useOpenSheetShortcut(open: () => void): void {
+  const latest = useRef(open);
+  latest.current = open;
   useEffect(() => {
     const key = (e: KeyboardEvent) => {
       // In the desktop app the File menu's accelerator owns Ctrl/Cmd+O and sends `menu:command` instead.
       if (transport === 'desktop') return;
       if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'o') {
         e.preventDefault();
-        open();
+        latest.current();
       }
     };
     window.addEventListener('keydown', key);
     const off = bridge.on('menu:command', (p) => {
-      if (p.command === 'open-sheet') open();
+      if (p.command === 'open-sheet') latest.current();
     });
     return () => (window.removeEventListener('keydown', key), off());
-  }, [open]);
+  }, []);
 }
