@@ -12,15 +12,14 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { BatchDefaults, RowValidation } from '../editor/sheet';
 import { clickSelect, EMPTY_SELECTION, selectAll, targetKeys, type Selection } from '../editor/selection';
-import { cellText, defaultText, FIELD_LABELS, FIELDS, rulesOf, suggestFix, type EditRow, type Field } from '../editor/rows';
-import { usd, withModelNames } from '../format';
+import { cellText, defaultText, FIELD_LABELS, FIELDS, rowTitle, rulesOf, suggestFix, type EditRow, type Field } from '../editor/rows';
 import type { LiveQuote } from '../editor/live-quote';
 import { dragInstructions, namedAnnouncements } from '../editor/dnd-announcements';
 import { useEditorStore } from '../state/editor';
 import { useImportStore } from '../state/importer';
 import { useSettingsStore } from '../state/settings';
 import { CellEditor } from './CellEditor';
-import { DragHandle, PriceCell } from './GridParts';
+import { CheckCell, DragHandle, EditorTotal, KeyHints, PriceCell, RowProblems } from './GridParts';
 
 export const ROW_HEIGHT = 30;
 
@@ -35,11 +34,6 @@ interface Props {
 
 type Editing = { key: number; field: Field; draft: string };
 
-/** "row 4 “Whale”": the row's number and its name, or the first words of its prompt. */
-function rowTitle(row: EditRow, index: number): string {
-  const name = row.name?.trim() || row.prompt.trim().split(/\s+/).slice(0, 5).join(' ');
-  return name ? `row ${index + 1} “${name}”` : `row ${index + 1}`;
-}
 
 export function BatchEditor({ rows, checks, quote, defaults: given }: Props) {
   const models = useSettingsStore((s) => s.models);
@@ -197,13 +191,8 @@ export function BatchEditor({ rows, checks, quote, defaults: given }: Props) {
         <button disabled={!canRedo} onClick={act(redo)} title="Ctrl+Shift+Z">
           Redo
         </button>
-        <span className="muted" data-testid="editor-total" title="Every take of every ready row, at Venice's current prices">
-          {total.usd > 0 || total.complete ? `Total ${usd(total.usd)}${total.complete ? '' : ' so far'}` : 'Pricing…'}
-        </span>
-        <span className="muted hint" data-testid="editor-keys">
-          Arrows move · Enter or typing edits · Esc cancels · Delete empties · Shift+click or Shift+↑↓ selects rows, Ctrl/⌘+click adds one, Ctrl/⌘+A all ·
-          Ctrl/⌘+D fills down · Alt+↑↓ or drag ⠿ moves rows · Ctrl/⌘+Z undoes
-        </span>
+        <EditorTotal total={total} />
+        <KeyHints />
       </div>
       <div
         className="grid"
@@ -303,20 +292,7 @@ export function BatchEditor({ rows, checks, quote, defaults: given }: Props) {
                     );
                   })}
                   <PriceCell price={quote.priceOf(check)} />
-                  <div role="gridcell" className={`cell check${check?.valid ? ' ok' : ''}`} data-testid="row-check" title={check?.errors.map((e) => withModelNames(e.message, models)).join('\n')}>
-                    {check?.valid ? (
-                      'ready'
-                    ) : (
-                      <>
-                        <span className="msg">{first && withModelNames(first.message, models)}</span>
-                        {fixValue !== undefined && first?.field && (FIELDS as readonly string[]).includes(first.field) && (
-                          <button className="fix" onClick={act(() => fix(row, first.field as Field, fixValue))}>
-                            {fixValue === '' ? 'Clear' : `Use ${fixValue}`}
-                          </button>
-                        )}
-                      </>
-                    )}
-                  </div>
+                  <CheckCell check={check} models={models} fixValue={fixValue} onFix={(field, value) => act(() => fix(row, field, value))()} />
                 </div>
               );
             })}
@@ -325,23 +301,7 @@ export function BatchEditor({ rows, checks, quote, defaults: given }: Props) {
         </SortableContext>
         </DndContext>
       </div>
-      {activeRow && activeCheck && (activeCheck.errors.length > 0 || activeCheck.warnings.length > 0) && (
-        <div className="row-detail" data-testid="row-detail" aria-live="polite">
-          <strong>Row {r + 1}</strong>
-          {activeCheck.errors.map((e, i) => (
-            <p key={`e${i}`} className="error">
-              {e.column ? `${e.column}: ` : ''}
-              {withModelNames(e.message, models)}
-            </p>
-          ))}
-          {activeCheck.warnings.map((w, i) => (
-            <p key={`w${i}`} className="warn">
-              {w.column ? `${w.column}: ` : ''}
-              {withModelNames(w.message, models)}
-            </p>
-          ))}
-        </div>
-      )}
+      {activeRow && activeCheck && <RowProblems index={r} check={activeCheck} models={models} />}
     </div>
   );
 }

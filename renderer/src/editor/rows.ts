@@ -157,3 +157,9 @@ export function renumber(rows: readonly EditRow[]): EditRow[] {
 export function editedCsv(rows: readonly SheetRow[], mapping: ColumnMapping): string {
   return rowsToCsv(rows, { headers: mapping, escapeFormulas: false });
 }
+
+/** "row 4 “Whale”": the row's number and its name, or the first words of its prompt (how drags announce a row). */
+export function rowTitle(row: SheetRow, index: number): string {
+  const name = row.name?.trim() || row.prompt.trim().split(/\s+/).slice(0, 5).join(' ');
+  return name ? `row ${index + 1} “${name}”` : `row ${index + 1}`;
+}
