@@ -232,11 +232,16 @@ export async function runGauntlet(opts: GauntletOptions): Promise<GauntletResult
     let resubmitted = 0;
     const resubmitsOf = new Map<number, number>();
 
-    const submittingNow = () => {
+    /** Attempts a kill left `submitting` (each becomes in doubt at the next start); each counts once. */
+    const leftInDoubt = new Set<number>();
+    const newlySubmitting = () => {
       if (!existsSync(dbFile)) return 0;
       const db = openDb(dbFile);
       try {
-        return Number((db.prepare("SELECT COUNT(*) AS n FROM rows WHERE state = 'submitting'").get() as { n: number }).n);
+        const ids = (db.prepare("SELECT current_attempt_id AS id FROM rows WHERE state = 'submitting'").all() as Array<{ id: number }>).map((r) => r.id);
+        const fresh = ids.filter((id) => !leftInDoubt.has(id));
+        for (const id of fresh) leftInDoubt.add(id);
+        return fresh.length;
       } finally {
         db.close();
       }
@@ -285,7 +290,7 @@ export async function runGauntlet(opts: GauntletOptions): Promise<GauntletResult
       run.child.kill('SIGKILL');
       await run.exited;
       kills++;
-      const doubt = submittingNow();
+      const doubt = newlySubmitting();
       maxInDoubtPerKill = Math.max(maxInDoubtPerKill, doubt);
       inDoubtFromKills += doubt;
       // A kill also ends a process frozen "asleep"; the row it was sending is in doubt from now on.
