@@ -28,7 +28,7 @@ test('imports a CSV and runs it to the end in Rehearsal', async ({ page }) => {
   // A row the model cannot make is named, with what to change, and nothing can be queued until it is fixed.
   const bad = `${SHEET}\nToo long,"A whale breaching",sim-fast-text-to-video,99,480p,no`;
   await page.getByTestId('sheet-input').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
-  await expect(page.getByText('1 need fixing')).toBeVisible();
+  await expect(page.getByText('1 needs fixing')).toBeVisible();
   await expect(page.locator('.grid-row.invalid')).toContainText('Duration');
   await expect(page.getByRole('button', { name: /^Queue 3 clips/ })).toBeDisabled();
   await page.screenshot({ path: 'test-results/e2e-browser-invalid-row.png', fullPage: true });
