@@ -143,8 +143,14 @@ export async function runCommand(session: CliSession, sheetPath: string, values:
   const started = Date.now();
   const startSnap = snapshot(session.store, batch.id);
   const finishedAtStart = (startSnap.counts.done ?? 0) + (startSnap.counts.failed ?? 0);
+  let lastDiagnosis = Date.now();
   while (!stopping && !engine.isSettled(batch.id)) {
     await new Promise((r) => setTimeout(r, 500));
+    // VENICE_BATCH_DEBUG: the scheduler's own view every 20 s, for a batch that does not seem to move.
+    if (process.env.VENICE_BATCH_DEBUG && Date.now() - lastDiagnosis > 20_000) {
+      lastDiagnosis = Date.now();
+      io.err.write(`debug: ${JSON.stringify(engine.diagnose())}\n`);
+    }
     const s = snapshot(session.store, batch.id);
     const line = progressLine(s, etaMs(s, Date.now() - started, finishedAtStart), batch.rehearsal);
     if (tty) io.out.write(`\r\x1b[2K${line}`);

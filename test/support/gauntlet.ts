@@ -219,7 +219,7 @@ export async function runGauntlet(opts: GauntletOptions): Promise<GauntletResult
     for (let i = 1; i <= opts.rows; i++) lines.push(`"Gauntlet shot ${i}, a harbour at dawn",1s,480p,no,shot ${i}`);
     writeFileSync(sheet, lines.join('\n'));
     // Shorter waits than against the real API (the behaviour is the same, the night is shorter).
-    const env = { VENICE_BATCH_DATA: dataDir, VENICE_BASE_URL: sim.url, VENICE_API_KEY: 'sim-key', VENICE_BATCH_POLL_FLOOR_MS: '400', VENICE_BATCH_HOLD_CHECK_MS: '1000' };
+    const env = { VENICE_BATCH_DATA: dataDir, VENICE_BASE_URL: sim.url, VENICE_API_KEY: 'sim-key', VENICE_BATCH_POLL_FLOOR_MS: '400', VENICE_BATCH_HOLD_CHECK_MS: '1000', VENICE_BATCH_DEBUG: '1' };
     const args = ['run', sheet, '--out', outDir, '--yes', '--model', 'sim-fast-text-to-video', '--concurrency', String(opts.concurrency ?? 6)];
     let current: CliRun | undefined;
     const world: GauntletWorld = { sim, outDir, dbFile, current: () => current, random };

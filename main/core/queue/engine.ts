@@ -196,6 +196,20 @@ export class Engine {
     this.poke();
   }
 
+  /** The scheduler's own view, for diagnosing a batch that does not move (VENICE_BATCH_DEBUG in the CLI). */
+  diagnose(): Record<string, unknown> {
+    return {
+      running: this.running,
+      busy: [...this.busy.keys()],
+      launching: [...this.launching.entries()].map(([rowId, l]) => ({ rowId, ...l })),
+      probing: [...this.probing.keys()],
+      holds: this.shared.holds.describe(),
+      links: [...this.links.entries()].map(([url, l]) =>
+        'client' in l ? { url, queueWaitMs: l.limiter.waitMs('queue'), retrieveWaitMs: l.limiter.waitMs('retrieve'), ...l.limiter.snapshot() } : { url, state: l instanceof Promise ? 'connecting' : `failed: ${l.error.message}` },
+      ),
+    };
+  }
+
   /** What keeps a batch from going on by itself right now (a full disk, no network...), or null. */
   waitingReason(batch: BatchRecord): string | null {
     return this.shared.holds.reasonFor(batch);

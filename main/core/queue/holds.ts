@@ -89,6 +89,19 @@ export class Holds {
     return [...this.open.values()].filter((e) => !e.probing && e.nextProbeAt <= now).map((e) => e.record);
   }
 
+  /** What is held and when each hold is checked next (for diagnosing a batch that does not move). */
+  describe(): Array<{ id: number; scope: string; cause: HoldCause; target: string; nextProbeInMs: number; probing: boolean }> {
+    const now = this.now();
+    return [...this.open.values()].map((e) => ({
+      id: e.record.id,
+      scope: e.record.scope,
+      cause: e.record.cause,
+      target: e.record.baseUrl ?? String(e.record.batchId),
+      nextProbeInMs: e.nextProbeAt - now,
+      probing: e.probing,
+    }));
+  }
+
   /** Earliest time a probe is due (for the scheduler's sleep). */
   nextProbeAt(): number | undefined {
     let t: number | undefined;
@@ -208,8 +221,9 @@ export class Holds {
   // ---- internals ----
 
   private openCapacity(baseUrl: string, err: VeniceError): void {
-    const storms = (this.storms.get(baseUrl) ?? 0) + 1;
-    this.storms.set(baseUrl, storms);
+    // Each new storm waits longer; the 5xx answers within one storm do not (polls keep getting them meanwhile).
+    if (this.endpointHold(baseUrl, 'submit')?.cause === 'capacity') return;
+    this.storms.set(baseUrl, (this.storms.get(baseUrl) ?? 0) + 1);
     const wait = this.capacityWait(baseUrl);
     this.openEndpoint(
       baseUrl,
