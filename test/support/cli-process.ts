@@ -5,8 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { build } from 'esbuild';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+// import.meta, not __dirname: the bench (tsx, plain ESM) drives the CLI through this file too.
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BUNDLE = path.join(ROOT, 'dist', 'test-cli', 'cli.cjs');
 let built: Promise<string> | undefined;
 
