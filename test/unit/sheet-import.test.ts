@@ -73,7 +73,7 @@ describe('importSheet on real byte variants', () => {
     expect(s.rows[0]).toEqual({
       index: 1, sourceRow: 2, prompt: 'A fox runs through snow', model: 'sim-i2v', duration: '5s', resolution: '720p',
       aspect_ratio: '16:9', audio: true, image: 'images/fox.png', name: 'fox', extras: {},
-      raw: { prompt: 'A fox runs through snow', model: 'sim-i2v', duration: '5', resolution: '720', aspect_ratio: '16:9', audio: 'TRUE', image: 'images/fox.png', name: 'fox' },
+      raw: { duration: '5', resolution: '720', aspect_ratio: '16:9', audio: 'TRUE' },
     });
   });
 

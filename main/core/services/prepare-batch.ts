@@ -23,11 +23,16 @@ export async function prepareBatch(
 ): Promise<PreparedBatch> {
   const validation = await validateSheetFile(file, catalog.byId, defaults);
   const invalid = validation.rows.filter((r) => !r.valid);
-  const bySheetIndex = new Map(file.sheet.rows.map((r) => [r.index, r]));
+  // Validation keeps the sheet's row order, so row i's sheet row is at i (looked up by index only if not).
+  const sheetRows = file.sheet.rows;
+  let bySheetIndex: Map<number, (typeof sheetRows)[number]> | undefined;
+  const sheetRowOf = (index: number, i: number) =>
+    sheetRows[i]?.index === index ? sheetRows[i] : (bySheetIndex ??= new Map(sheetRows.map((r) => [r.index, r]))).get(index);
   const rows: NewRow[] = [];
-  for (const v of validation.rows) {
+  for (let i = 0; i < validation.rows.length; i++) {
+    const v = validation.rows[i]!;
     if (!v.valid || !v.resolved) continue;
-    const sheetRow = bySheetIndex.get(v.row);
+    const sheetRow = sheetRowOf(v.row, i);
     const rules = catalog.byId.get(v.resolved.model);
     const params: RowParams = { ...v.resolved };
     if (params.audio === undefined && rules?.audio && rules.audioConfigurable) params.audio = true; // Venice's default, said out loud
@@ -37,7 +42,7 @@ export async function prepareBatch(
       rows.push({
         rowIndex: v.row,
         take,
-        params: { ...params },
+        params: take === 1 ? params : { ...params },
         name: sheetRow?.name ?? null,
         extras: sheetRow?.extras ?? {},
         quoteUsd: null,

@@ -63,11 +63,30 @@ export function sniffUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
 }
 
 /**
+ * True when the first 64 KB hold a byte sequence UTF-8 cannot have: a single-byte file shows one at its first accented
+ * letter, so it is known for what it is without decoding the whole file twice first.
+ */
+function invalidUtf8Early(bytes: Uint8Array): boolean {
+  const end = Math.min(bytes.length, 64 * 1024);
+  for (let i = 0; i < end; i++) {
+    const b = bytes[i]!;
+    if (b < 0x80) continue;
+    const need = b >= 0xf0 && b <= 0xf4 ? 3 : b >= 0xe0 ? 2 : b >= 0xc2 && b <= 0xdf ? 1 : -1;
+    if (need < 0 || b > 0xf4) return true;
+    if (i + need >= bytes.length) return false; // cut at the end: the strict decode decides
+    for (let k = 1; k <= need; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return true;
+    i += need;
+  }
+  return false;
+}
+
+/**
  * The text when the bytes are valid UTF-8, else null. The lenient decoder is several times faster than the strict
  * one, and only an invalid sequence (or a U+FFFD really written in the file) leaves a U+FFFD behind, so the strict
  * decode runs only then, to tell the two apart.
  */
 function strictUtf8(bytes: Uint8Array): string | null {
+  if (invalidUtf8Early(bytes)) return null;
   const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
   if (!text.includes('\ufffd')) return text;
   try {
@@ -81,14 +100,18 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
   return strictUtf8(bytes) !== null;
 }
 
-const GUESS_SAMPLE_BYTES = 256 * 1024;
+const GUESS_SAMPLE_BYTES = 64 * 1024;
 
 /**
  * Picks the single-byte encoding under which the file's accented letters read most like European text. Sure when
  * the winner is clearly ahead; otherwise the close runners-up are returned too, best first.
  */
 export function guessSingleByte(bytes: Uint8Array): { encoding: SingleByteEncoding; sure: boolean; alternatives: SingleByteEncoding[]; score: number } {
-  const sample = bytes.subarray(0, GUESS_SAMPLE_BYTES);
+  // From the first accented letter on: a long ASCII header or intro says nothing about the code page.
+  let first = bytes.findIndex((b) => b >= 0x80);
+  if (first < 0) first = 0;
+  const from = Math.max(0, first - 64);
+  const sample = bytes.subarray(from, from + GUESS_SAMPLE_BYTES);
   const high: number[] = [];
   for (let i = 0; i < sample.length; i++) if (sample[i]! >= 0x80) high.push(i);
   // Single-byte decodings keep one character per byte, so byte positions are string positions.

@@ -8,10 +8,11 @@ import { decodeBytes, encodingName } from './decode';
 import { SheetReadError, tooManyRows, type SheetReadErrorDetails } from './errors';
 import { formatCount, formatMegabytes } from './format';
 import { chooseHeader } from './header-row';
-import { MAX_SHEET_ROWS, MAX_TEXT_SHEET_BYTES } from './limits';
-import { detectDelimiter, readDelimited, sepLine } from './parse-csv';
-import { buildRows } from './rows';
-import type { CanonicalColumn, Delimiter, ImportedSheet, ImportOptions, RawRows, ReadIssue, SheetIssue } from './types';
+import { HEADER_SEARCH_ROWS, MAX_SHEET_ROWS, MAX_TEXT_SHEET_BYTES } from './limits';
+import { Pacer } from './pace';
+import { DelimitedReader, detectDelimiter, sepLine } from './parse-csv';
+import { buildRows, RowBuilder } from './rows';
+import type { CanonicalColumn, Delimiter, ImportedSheet, ImportOptions, RawRows, ReadIssue, SheetIssue, SheetRow } from './types';
 
 export * from './types';
 export { SheetReadError, isSheetReadError, type SheetReadErrorCode, type SheetReadErrorDetails } from './errors';
@@ -95,7 +96,15 @@ function looksBinary(text: string): boolean {
 
 type Base = Pick<ImportedSheet, 'format' | 'encoding' | 'delimiter' | 'sheetNames' | 'sheetName' | 'hiddenSheets' | 'encodingSure' | 'encodingAlternatives'>;
 
-async function readText(bytes: Uint8Array, opts: ImportOptions, notes: SheetIssue[]): Promise<{ raw: RawRows; base: Base }> {
+interface Read {
+  /** The rows read so far: all of a workbook's; a text file's first rows, enough to find the header. */
+  raw: RawRows;
+  /** A text file's reader, positioned after `raw`: the rest is built into rows as it is read. */
+  rest: DelimitedReader | null;
+  base: Base;
+}
+
+async function readText(bytes: Uint8Array, opts: ImportOptions, notes: SheetIssue[]): Promise<Read> {
   const decoded = decodeBytes(bytes, opts.encoding);
   if (looksBinary(decoded.text)) throw new SheetReadError('not-a-sheet', `This file does not look like a spreadsheet. ${WHAT_TO_SAVE}`);
   if (opts.encoding === undefined && decoded.encoding !== 'utf-8' && !decoded.encoding.startsWith('utf-16')) {
@@ -109,10 +118,17 @@ async function readText(bytes: Uint8Array, opts: ImportOptions, notes: SheetIssu
   const sep = opts.delimiter ? null : sepLine(decoded.text);
   const body = sep ? decoded.text.slice(sep.length) : decoded.text;
   const delimiter: Delimiter = opts.delimiter ?? sep?.delimiter ?? detectDelimiter(body) ?? ',';
-  const raw = await readDelimited(body, delimiter);
   // The `sep=` line is not a row of the sheet (Excel hides it too), so row numbers count from the line after it.
+  const reader = new DelimitedReader(body, delimiter);
+  const raw: RawRows = { rows: [], sourceRows: [], issues: reader.issues };
+  // Only the first rows are held as cells (to find the header); the rest become rows as they are read.
+  while ((raw.rows.length <= HEADER_SEARCH_ROWS || (opts.headerRow !== undefined && reader.row < opts.headerRow)) && reader.next()) {
+    raw.rows.push(reader.cells);
+    raw.sourceRows.push(reader.row);
+  }
   return {
     raw,
+    rest: reader,
     base: {
       format: delimiter === '\t' ? 'tsv' : 'csv',
       encoding: decoded.encoding,
@@ -123,13 +139,14 @@ async function readText(bytes: Uint8Array, opts: ImportOptions, notes: SheetIssu
   };
 }
 
-async function readWorkbookRows(bytes: Uint8Array, opts: ImportOptions, notes: SheetIssue[]): Promise<{ raw: RawRows; base: Base }> {
+async function readWorkbookRows(bytes: Uint8Array, opts: ImportOptions, notes: SheetIssue[]): Promise<Read> {
   const { readXlsx } = await import('./parse-xlsx');
   const read = await readXlsx(bytes, opts.sheet === undefined ? {} : { sheet: opts.sheet });
   if (read.choice) notes.push({ message: read.choice });
   const hidden = read.sheets.filter((s) => s.hidden).map((s) => s.name);
   return {
     raw: read,
+    rest: null,
     base: {
       format: 'xlsx',
       encoding: null,
@@ -165,6 +182,18 @@ function placeIssues(issues: readonly ReadIssue[], headerRow: number, headers: r
   return { errors, notes };
 }
 
+/** The rest of a text file, read and built into rows one record at a time (no second copy of every cell). */
+async function buildRest(reader: DelimitedReader, built: { rows: SheetRow[]; warnings: SheetIssue[] }, plan: ColumnPlan, headerWidth: number): Promise<void> {
+  const builder = new RowBuilder(plan, headerWidth);
+  const pacer = new Pacer();
+  while (reader.next()) {
+    if (built.rows.length >= MAX_SHEET_ROWS) throw tooManyRows(MAX_SHEET_ROWS);
+    built.rows.push(builder.build(reader.cells, built.rows.length + 1, reader.row));
+    if ((built.rows.length & 1023) === 0 && pacer.due()) await pacer.pause();
+  }
+  built.warnings.push(...builder.warnings);
+}
+
 /**
  * Reads a CSV, TSV or XLSX file. Throws SheetReadError when the file cannot be used at all (empty, not a
  * spreadsheet, too large, no prompt column); problems with single rows come back in `errors`/`warnings`.
@@ -172,7 +201,7 @@ function placeIssues(issues: readonly ReadIssue[], headerRow: number, headers: r
 export async function importSheet(bytes: Uint8Array, opts: ImportOptions = {}): Promise<ImportedSheet> {
   const kind = sniffFormat(bytes, opts.fileName);
   const notes: SheetIssue[] = [];
-  const { raw, base } = kind === 'xlsx' ? await readWorkbookRows(bytes, opts, notes) : await readText(bytes, opts, notes);
+  const { raw, rest, base } = kind === 'xlsx' ? await readWorkbookRows(bytes, opts, notes) : await readText(bytes, opts, notes);
   // Carried by every error from here on, so a UI can still show the sheet picker and what was detected.
   const sheetDetails: SheetReadErrorDetails = {};
   if (base.sheetNames) Object.assign(sheetDetails, { sheetNames: base.sheetNames, hiddenSheets: base.hiddenSheets ?? [] });
@@ -191,6 +220,7 @@ export async function importSheet(bytes: Uint8Array, opts: ImportOptions = {}): 
     throw e;
   }
   if (table.rows.length > MAX_SHEET_ROWS) throw tooManyRows(MAX_SHEET_ROWS);
+  raw.rows = []; // the table holds the rows now; buildRows lets each go once read
   if (table.note) notes.push({ message: table.note });
   const headers = table.header.map((h) => h.trim());
   let width = headers.length;
@@ -210,6 +240,7 @@ export async function importSheet(bytes: Uint8Array, opts: ImportOptions = {}): 
   notes.push(...plan.warnings.map((message) => ({ message })));
 
   const built = await buildRows(table, plan);
+  if (rest) await buildRest(rest, built, plan, headers.length);
   if (built.rows.length === 0) notes.push({ message: 'The sheet has a header row but no rows below it.' });
   const indexBySource = new Map<number, number>();
   if (raw.issues.length > 0) for (const r of built.rows) indexBySource.set(r.sourceRow, r.index);

@@ -30,40 +30,52 @@ const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
 
-interface Cursor {
-  pos: number;
-  /** Records read so far (blank ones included): the next record's row number is record + 1. */
-  record: number;
-}
-
-interface Sink {
-  rows: string[][];
-  sourceRows: number[];
-  issues: ReadIssue[];
-}
-
 function isBlank(cells: readonly string[]): boolean {
   for (const c of cells) if (c.trim() !== '') return false;
   return true;
 }
 
 /**
- * Reads up to `limit` records from `cur.pos`, appending non-blank ones to `sink`. Returns false at the end of text.
- * The next delimiter and break positions are cached and only searched again once passed, so the whole file costs
- * one indexOf sweep per character kind.
+ * Reads a delimited text one record at a time. The next delimiter and break positions are kept between records and
+ * only searched again once passed, so the whole file costs one indexOf sweep per character kind; rows can be built
+ * as they are read, without holding every record's cells at once.
  */
-function readRecords(text: string, delimiter: string, cur: Cursor, sink: Sink, limit: number, maxRows: number): boolean {
-  const n = text.length;
-  const delim = delimiter.charCodeAt(0);
-  let nextDelim = -2;
-  let nextLf = -2;
-  let nextCr = -2;
-  const find = (ch: string, from: number, cached: number) => (cached >= from || cached === -1 ? cached : text.indexOf(ch, from));
-  for (let done = 0; done < limit; done++) {
-    if (cur.pos >= n) return false;
-    const row = cur.record + 1;
+export class DelimitedReader {
+  readonly issues: ReadIssue[] = [];
+  /** The last record read by next(), and its row number as a spreadsheet app shows it. */
+  cells: string[] = [];
+  row = 0;
+  private pos = 0;
+  private nextDelim = -2;
+  private nextLf = -2;
+  private nextCr = -2;
+  private readonly delim: number;
+
+  constructor(
+    private readonly text: string,
+    private readonly delimiter: Delimiter,
+  ) {
+    this.delim = delimiter.charCodeAt(0);
+  }
+
+  /** Where the current cell ends: the next delimiter or record break at or after `from`. */
+  private cellEnd(from: number): number {
+    const { text } = this;
+    const n = text.length;
+    if (this.nextDelim < from && this.nextDelim !== -1) this.nextDelim = text.indexOf(this.delimiter, from);
+    if (this.nextLf < from && this.nextLf !== -1) this.nextLf = text.indexOf('\n', from);
+    if (this.nextCr < from && this.nextCr !== -1) this.nextCr = text.indexOf('\r', from);
+    return Math.min(this.nextDelim < 0 ? n : this.nextDelim, this.nextLf < 0 ? n : this.nextLf, this.nextCr < 0 ? n : this.nextCr);
+  }
+
+  /** Reads the next record (blank ones included) into `cells`/`row`; false at the end of the text. */
+  nextRecord(): boolean {
+    const { text } = this;
+    const n = text.length;
+    if (this.pos >= n) return false;
+    const row = this.row + 1;
     const cells: string[] = [];
-    let i = cur.pos;
+    let i = this.pos;
     for (;;) {
       let value: string;
       if (text.charCodeAt(i) === QUOTE) {
@@ -75,7 +87,7 @@ function readRecords(text: string, delimiter: string, cur: Cursor, sink: Sink, l
           if (q < 0) {
             value += text.slice(j);
             i = n;
-            sink.issues.push({
+            this.issues.push({
               sourceRow: row,
               severity: 'error',
               message: `A quoted cell starting on row ${row} of the file is never closed: a double quote (") is missing, so the rest of the file was read into that one cell.`,
@@ -92,13 +104,10 @@ function readRecords(text: string, delimiter: string, cur: Cursor, sink: Sink, l
           break;
         }
         // Text after the closing quote: Excel keeps it, as written, up to the next delimiter or break.
-        nextDelim = find(delimiter, i, nextDelim);
-        nextLf = find('\n', i, nextLf);
-        nextCr = find('\r', i, nextCr);
-        const end = Math.min(nextDelim < 0 ? n : nextDelim, nextLf < 0 ? n : nextLf, nextCr < 0 ? n : nextCr);
+        const end = this.cellEnd(i);
         if (end > i) {
           const rest = text.slice(i, end);
-          sink.issues.push({
+          this.issues.push({
             sourceRow: row,
             column: cells.length,
             severity: 'note',
@@ -108,16 +117,13 @@ function readRecords(text: string, delimiter: string, cur: Cursor, sink: Sink, l
           i = end;
         }
       } else {
-        nextDelim = find(delimiter, i, nextDelim);
-        nextLf = find('\n', i, nextLf);
-        nextCr = find('\r', i, nextCr);
-        const end = Math.min(nextDelim < 0 ? n : nextDelim, nextLf < 0 ? n : nextLf, nextCr < 0 ? n : nextCr);
+        const end = this.cellEnd(i);
         value = text.slice(i, end);
         i = end;
       }
       cells.push(value);
       const c = text.charCodeAt(i);
-      if (c === delim && i < n) {
+      if (c === this.delim && i < n) {
         i++;
         continue;
       }
@@ -125,15 +131,27 @@ function readRecords(text: string, delimiter: string, cur: Cursor, sink: Sink, l
       else if (c === LF) i++;
       break;
     }
-    cur.pos = i;
-    cur.record = row;
-    if (!isBlank(cells)) {
-      if (sink.rows.length >= maxRows) throw tooManyRows(MAX_SHEET_ROWS);
-      sink.rows.push(cells);
-      sink.sourceRows.push(row);
-    }
+    this.pos = i;
+    this.row = row;
+    this.cells = cells;
+    return true;
   }
-  return cur.pos < n;
+
+  /** Reads up to the next non-blank record; false at the end of the text. */
+  next(): boolean {
+    while (this.nextRecord()) if (!isBlank(this.cells)) return true;
+    return false;
+  }
+}
+
+function collect(reader: DelimitedReader, sink: RawRows, limit: number, maxRows: number): boolean {
+  for (let k = 0; k < limit; k++) {
+    if (!reader.next()) return false;
+    if (sink.rows.length >= maxRows) throw tooManyRows(MAX_SHEET_ROWS);
+    sink.rows.push(reader.cells);
+    sink.sourceRows.push(reader.row);
+  }
+  return true;
 }
 
 /** Header + data rows allowed: the header row is one of them. */
@@ -141,17 +159,18 @@ export const MAX_RECORDS = MAX_SHEET_ROWS + 1 + HEADER_SEARCH_ROWS;
 
 /** Reads every non-blank record, giving the event loop a turn between batches of rows. */
 export async function readDelimited(text: string, delimiter: Delimiter, maxRows = MAX_RECORDS): Promise<RawRows> {
-  const sink: Sink = { rows: [], sourceRows: [], issues: [] };
-  const cur: Cursor = { pos: 0, record: 0 };
+  const reader = new DelimitedReader(text, delimiter);
+  const sink: RawRows = { rows: [], sourceRows: [], issues: reader.issues };
   const pacer = new Pacer();
-  while (readRecords(text, delimiter, cur, sink, 2000, maxRows)) if (pacer.due()) await pacer.pause();
+  while (collect(reader, sink, 2000, maxRows)) if (pacer.due()) await pacer.pause();
   return sink;
 }
 
-/** The same, in one go (small texts, tests, delimiter detection). */
+/** The same, in one go, at most `limit` non-blank records (small texts, tests, delimiter detection). */
 export function readDelimitedSync(text: string, delimiter: Delimiter, limit = Number.POSITIVE_INFINITY, maxRows = MAX_RECORDS): RawRows {
-  const sink: Sink = { rows: [], sourceRows: [], issues: [] };
-  readRecords(text, delimiter, { pos: 0, record: 0 }, sink, limit, maxRows);
+  const reader = new DelimitedReader(text, delimiter);
+  const sink: RawRows = { rows: [], sourceRows: [], issues: reader.issues };
+  collect(reader, sink, limit, maxRows);
   return sink;
 }
 

@@ -26,7 +26,8 @@ export function decodeCp850(bytes: Uint8Array): string {
   return parts.join('');
 }
 
-const ascii = new TextDecoder('windows-1252');
+// "latin1" names the same WHATWG decoder as "windows-1252", but Node decodes it on a fast path about ten times quicker.
+const ascii = new TextDecoder('latin1');
 function asciiSlice(bytes: Uint8Array, from: number, to: number): string {
   return ascii.decode(bytes.subarray(from, to));
 }
@@ -58,7 +59,8 @@ export function singleByteOf(label: string): SingleByteEncoding | undefined {
 }
 
 export function decodeSingleByte(bytes: Uint8Array, encoding: SingleByteEncoding): string {
-  return encoding === 'ibm850' ? decodeCp850(bytes) : new TextDecoder(encoding).decode(bytes);
+  if (encoding === 'ibm850') return decodeCp850(bytes);
+  return (encoding === 'windows-1252' ? ascii : new TextDecoder(encoding)).decode(bytes);
 }
 
 /** Words for messages: which program writes this encoding. */

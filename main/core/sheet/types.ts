@@ -87,7 +87,11 @@ export interface SheetRow {
   takes?: string;
   /** Cells of unmapped columns, keyed by their header text. Usable in an output-name template. */
   extras: Record<string, string>;
-  /** Trimmed cell text of the mapped columns as the user wrote it (before normalisation), for messages. */
+  /**
+   * Trimmed cell text as the user wrote it, before normalisation, for messages ("16:09" for a 16:9 that Excel turned
+   * into a time, "peut-être" for an unreadable audio cell). The reader fills the fields normalisation rewrites
+   * (duration, resolution, aspect_ratio, audio); the other fields are their own text already.
+   */
   raw: Partial<Record<CanonicalColumn, string>>;
 }
 
