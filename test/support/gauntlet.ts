@@ -263,6 +263,7 @@ export async function runGauntlet(opts: GauntletOptions): Promise<GauntletResult
       for (const i of rows) resubmitsOf.set(i, (resubmitsOf.get(i) ?? 0) + 1);
     };
 
+    const killTimes: number[] = [];
     let rounds = 0;
     while (kills < opts.kills) {
       if (++rounds > opts.kills * 4 + 20) throw new Error(`the gauntlet made no progress after ${rounds} rounds`);
@@ -287,6 +288,7 @@ export async function runGauntlet(opts: GauntletOptions): Promise<GauntletResult
         await resubmitInDoubt();
         continue;
       }
+      killTimes.push(Date.now());
       run.child.kill('SIGKILL');
       await run.exited;
       kills++;
@@ -363,7 +365,9 @@ export async function runGauntlet(opts: GauntletOptions): Promise<GauntletResult
     const doneFiles = rows.filter((r) => r.state === 'done').map((r) => path.basename(r.file_path ?? ''));
     for (const f of doneFiles) if (!names.includes(f)) lostPaidClips.push(`file of a done row is missing: ${f}`);
 
-    const exchanges = sim.exchanges();
+    // An exchange the client left counts as a kill's only if it ended within a second of a SIGKILL.
+    const byKill = (x: { endedAt: number }) => killTimes.some((t) => x.endedAt >= t && x.endedAt <= t + 1_000);
+    const exchanges = sim.exchanges().filter(byKill);
     const faultsFired: Record<string, number> = {};
     for (const f of sim.firedFaults()) faultsFired[f.kind] = (faultsFired[f.kind] ?? 0) + 1;
     return {

@@ -66,7 +66,7 @@ export class Exchange {
           : this.res.headersSent
             ? 'client_left_mid_body'
             : 'client_left_before_answer';
-    this.hooks.ended({ at: this.startedAt, route: this.route, ...(this.queueId ? { queueId: this.queueId } : {}), status: this.status, outcome });
+    this.hooks.ended({ at: this.startedAt, endedAt: Date.now(), route: this.route, ...(this.queueId ? { queueId: this.queueId } : {}), status: this.status, outcome });
   }
 
   setHeader(name: string, value: string | number): void {

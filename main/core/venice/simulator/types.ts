@@ -69,6 +69,8 @@ export type ExchangeOutcome = 'answered' | 'cut_by_server' | 'hang' | 'client_le
 
 export interface ExchangeRecord {
   at: number;
+  /** When it ended (answered, cut, or the client gone). */
+  endedAt: number;
   route: SimRoute;
   queueId?: string;
   status: number | null;
