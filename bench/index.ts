@@ -12,6 +12,7 @@ import { runExportBench } from './export-stitch';
 import { benchStoreStartup } from './store-startup';
 import { benchSheetParse } from './sheet-parse';
 import { benchTableDom } from './table-dom';
+import { benchTimelineDom } from './timeline-dom';
 import { benchBatchRowsDom } from './batch-rows-dom';
 import { failedRow, renderTable, type BenchRow } from './table';
 import { removeAllTempDirs } from './temp';
@@ -34,6 +35,7 @@ const BENCHES: Bench[] = [
   },
   { name: 'parse', title: 'Import + validate a 10,000-row sheet vs bare Papa Parse on the same bytes', run: benchSheetParse },
   { name: 'dom', title: 'Row elements in the DOM while the editor shows a 10,000-row sheet (real Chromium, browser mode)', run: benchTableDom },
+  { name: 'timeline', title: '500 clips on the timeline: zoom, scroll and scrub frames vs idle, and press-to-frame when scrubbing (real Chromium, browser mode)', run: benchTimelineDom },
   {
     name: 'gauntlet',
     title: 'SIGKILLs at random moments over a Rehearsal batch amid every fault: double charges, lost clips, partial files, rows in doubt per kill',

@@ -76,3 +76,6 @@ export const EXTERNAL_LINKS = {
 /** The timeline's frame strips (main/core/media/frame-strip.ts): frames per clip, evenly spaced, and their height. */
 export const STRIP_FRAMES = 10;
 export const STRIP_HEIGHT = 90;
+/** The viewer's scrub sprites (frame-strip.ts): every frame of a clip, SCRUB_TILE_HEIGHT high, SCRUB_COLUMNS to a row. */
+export const SCRUB_COLUMNS = 16;
+export const SCRUB_TILE_HEIGHT = 72;

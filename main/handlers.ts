@@ -47,7 +47,12 @@ export function createHandlers(app: AppServices): Handlers {
     'secrets:status': () => app.keyStatus(),
     'secrets:setKey': (input) => app.setKey(input),
     'secrets:clearKey': () => app.clearKey(),
-    'timeline:get': ({ batchId }) => app.timelines.get(batchId),
+    'timeline:get': async ({ batchId }) => {
+      const view = await app.timelines.get(batchId);
+      // The viewer scrubs on proxies: start making them for this timeline's clips (made once, in the background).
+      app.warmProxies(view.clips.map((c) => c.rowId));
+      return view;
+    },
     'timeline:save': (input) => app.timelines.save(input),
     'timeline:setMusic': async (input) => {
       await setMusic(app.store, app.timelines.timelines, input);

@@ -49,6 +49,8 @@ async function start(): Promise<void> {
     mediaFile: (rowId) => services?.mediaFile(rowId),
     thumbnailFile: async (rowId) => services?.thumbnailFile(rowId),
     stripFile: async (rowId) => services?.stripFile(rowId),
+    viewFile: async (rowId) => services?.viewFile(rowId),
+    scrubFile: async (rowId) => services?.scrubFile(rowId),
     musicFile: (batchId) => services?.musicFile(batchId),
   });
   registerIpc({ ipcMain, handlers: createHandlers(services), isAppUrl, log: (m) => console.error(m) });

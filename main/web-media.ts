@@ -1,6 +1,7 @@
 /**
  * Browser mode's media: `/media/<rowId>` (a clip), `/media/<rowId>/thumb` (its JPEG), `/media/<rowId>/strip` (its
- * frame strip for the timeline) and `/media/music/<batchId>`.
+ * frame strip for the timeline), `/media/<rowId>/view` (its scrubbing proxy once made, else the clip),
+ * `/media/<rowId>/frames` (every frame, small, for scrubbing) and `/media/music/<batchId>`.
  * A <video> or <img> cannot carry the token header, so the page first calls `POST /api/session` (with the token)
  * and gets an HttpOnly, SameSite=Strict cookie scoped to /media, holding HMAC(token, 'media'): proof of the token
  * without being the token. Clips and music answer Range requests (206) so the player can seek.
@@ -88,6 +89,16 @@ export async function serveMedia(app: AppServices, token: string, req: IncomingM
   if (thumb) {
     const file = await app.thumbnailFile(Number(thumb[1]));
     return file ? sendFile(req, res, file, 'image/jpeg', 'private, max-age=3600') : plain(res, 404, 'Not found.');
+  }
+  const frames = /^\/media\/(\d{1,15})\/frames$/.exec(pathname);
+  if (frames) {
+    const file = await app.scrubFile(Number(frames[1]));
+    return file ? sendFile(req, res, file, 'image/jpeg', 'private, max-age=3600') : plain(res, 404, 'Not found.');
+  }
+  const view = /^\/media\/(\d{1,15})\/view$/.exec(pathname);
+  if (view) {
+    const found = await app.viewFile(Number(view[1]));
+    return found ? sendFile(req, res, found.file, 'video/mp4', 'no-store') : plain(res, 404, 'Not found.');
   }
   const strip = /^\/media\/(\d{1,15})\/strip$/.exec(pathname);
   if (strip) {

@@ -1,7 +1,7 @@
 /**
  * `app://venice/...`: the app's own origin. The page, its scripts and styles come from the built renderer folder,
  * and `app://venice/media/<rowId>` serves a finished clip, found by row id and only if it lies inside its batch's
- * output folder (`/media/<rowId>/thumb` its JPEG thumbnail, `/media/<rowId>/strip` its timeline frame strip, `/media/music/<batchId>` the batch's music bed). Nothing else on disk is reachable, and file:// is never used.
+ * output folder (`/media/<rowId>/thumb` its JPEG thumbnail, `/media/<rowId>/strip` its timeline frame strip, `/media/<rowId>/view` its scrubbing proxy (or the clip), `/media/<rowId>/frames` its scrub sprite, `/media/music/<batchId>` the batch's music bed). Nothing else on disk is reachable, and file:// is never used.
  */
 import { net, protocol, type Protocol } from 'electron';
 import path from 'node:path';
@@ -23,6 +23,8 @@ export interface MediaLookups {
   mediaFile: (rowId: number) => string | undefined;
   thumbnailFile: (rowId: number) => Promise<string | undefined>;
   stripFile: (rowId: number) => Promise<string | undefined>;
+  viewFile: (rowId: number) => Promise<{ file: string } | undefined>;
+  scrubFile: (rowId: number) => Promise<string | undefined>;
   musicFile: (batchId: number) => string | undefined;
 }
 
@@ -51,6 +53,16 @@ export function serveApp(p: Protocol, rendererDir: string, lookups: MediaLookups
     if (thumb) {
       const file = await lookups.thumbnailFile(Number(thumb[1]));
       return file ? fileResponse(req, file, 'image/jpeg', 'private, max-age=3600') : notFound();
+    }
+    const frames = /^\/media\/(\d{1,15})\/frames$/.exec(url.pathname);
+    if (frames) {
+      const file = await lookups.scrubFile(Number(frames[1]));
+      return file ? fileResponse(req, file, 'image/jpeg', 'private, max-age=3600') : notFound();
+    }
+    const view = /^\/media\/(\d{1,15})\/view$/.exec(url.pathname);
+    if (view) {
+      const found = await lookups.viewFile(Number(view[1]));
+      return found ? fileResponse(req, found.file, 'video/mp4', 'no-store') : notFound();
     }
     const strip = /^\/media\/(\d{1,15})\/strip$/.exec(url.pathname);
     if (strip) {

@@ -10,7 +10,7 @@ import { Dialog } from './workspace/Dialog';
 import { installKeys } from './workspace/keys';
 import { ShortcutSheet } from './workspace/ShortcutSheet';
 import { Workspace } from './workspace/Workspace';
-import { useWorkspace } from './workspace/workspace-state';
+import { useWorkspace, type DialogName } from './workspace/workspace-state';
 
 export function App() {
   useEffect(() => {
@@ -21,6 +21,9 @@ export function App() {
   const rehearsal = useSettingsStore((s) => s.settings?.rehearsal);
   const dialog = useWorkspace((s) => s.dialog);
   const open = useWorkspace((s) => s.open);
+  // A dialog's close event arrives a moment after Escape: by then another dialog may have been opened (? pressed
+  // at once), which must stay open.
+  const closeIf = (name: DialogName) => () => useWorkspace.getState().dialog === name && open(undefined);
   return (
     <div className="app">
       <Header />
@@ -31,12 +34,14 @@ export function App() {
         </div>
       )}
       <Notices />
-      <MorningReport />
+      <div className="app-reports">
+        <MorningReport />
+      </div>
       <Workspace />
-      <Dialog title="Settings" open={dialog === 'settings'} onClose={() => open(undefined)} className="settings-dialog">
+      <Dialog title="Settings" open={dialog === 'settings'} onClose={closeIf('settings')} className="settings-dialog">
         <SettingsPanel />
       </Dialog>
-      <Dialog title="Keyboard shortcuts" open={dialog === 'shortcuts'} onClose={() => open(undefined)} className="shortcuts-dialog">
+      <Dialog title="Keyboard shortcuts" open={dialog === 'shortcuts'} onClose={closeIf('shortcuts')} className="shortcuts-dialog">
         <ShortcutSheet />
       </Dialog>
     </div>

@@ -34,6 +34,7 @@ interface Clip {
 }
 interface View {
   clips: Clip[];
+  music: { volume: number; fadeOutSec: number } | null;
   bin: { rowId: number; label: string; durationSec: number; fps: string }[];
   markers: { id: string; at: number; note: string }[];
 }
@@ -315,4 +316,55 @@ test('the export lasts exactly as long as the timeline, and the hand-off is writ
   await page.reload();
   await expect(page.getByTestId('timeline-crossfade')).toHaveCount(1, { timeout: 15_000 });
   await expect(page.getByTestId('timeline-marker')).toHaveCount(1);
+});
+
+test('a clip moves from the keyboard by its grip, announced by name; the music bed shows its waveform and its fade drags', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(web.url);
+  await expect(page.getByTestId('timeline-clip')).toHaveCount(3, { timeout: 15_000 });
+  const before = (await saved()).clips.map((c) => c.rowId);
+  const grip = page.getByRole('button', { name: new RegExp(`^${labels[0]}, clip 1 of 3`) });
+  await grip.focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByText(new RegExp(`Picked up ${labels[0]}, clip 1 of 3`))).toBeAttached();
+  await page.keyboard.press('ArrowRight');
+  // Screen readers hear names and places, never internal ids.
+  await expect(page.getByText(new RegExp(`${labels[0]} would go to place 2 of 3, where ${labels[1]} is`))).toBeAttached();
+  await page.keyboard.press('Space');
+  await waitSaved(page);
+  expect((await saved()).clips.map((c) => c.rowId)).toEqual([before[1], before[0], before[2]]);
+  await page.keyboard.press('Control+z');
+  await waitSaved(page);
+  expect((await saved()).clips.map((c) => c.rowId)).toEqual(before);
+
+  // An 8-second bed under a 4-second sequence: it ends with the sequence, fading out over the default 3 s.
+  const { execFileSync } = await import('node:child_process');
+  const { useMediaBinaries } = await import('../../main/core/media/ffmpeg-binaries');
+  const wav = execFileSync(useMediaBinaries().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=8:sample_rate=22050', '-af', 'volume=6', '-f', 'wav', '-']);
+  await page.getByLabel('Add music (WAV or MP3)').setInputFiles({ name: 'bed.wav', mimeType: 'audio/wav', buffer: wav });
+  const handle = page.getByTestId('music-fade-handle');
+  await expect(handle).toBeVisible({ timeout: 20_000 });
+  await expect(handle).toHaveAttribute('aria-valuenow', '3');
+  const wave = await call<{ peaks: number[]; peaksPerSec: number } | null>('timeline:waveform', { batchId });
+  expect(wave!.peaks.length).toBeGreaterThan(7 * wave!.peaksPerSec);
+  // The waveform is drawn: the music lane's canvas has green pixels.
+  await expect
+    .poll(() => page.getByTestId('music-lane').locator('canvas').evaluate((c) => {
+      const cv = c as HTMLCanvasElement;
+      const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+      let green = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 1]! > 150 && d[i]! < 140) green++;
+      return green;
+    }))
+    .toBeGreaterThan(200);
+  // Drag the fade's start one second to the right: a 2-second fade, one undo step, saved.
+  const zoom = await pps(page);
+  await drag(page, handle, zoom);
+  await waitSaved(page);
+  await expect(handle).toHaveAttribute('aria-valuenow', '2');
+  expect((await saved()).music).toMatchObject({ fadeOutSec: 2 });
+  await page.getByLabel('Music volume').fill('0.5');
+  await waitSaved(page);
+  expect((await saved()).music).toMatchObject({ volume: 0.5, fadeOutSec: 2 });
+  await page.screenshot({ path: 'test-results/e2e-timeline-music.png' });
 });

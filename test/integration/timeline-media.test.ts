@@ -8,11 +8,12 @@ import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STRIP_FRAMES, STRIP_HEIGHT } from '../../main/contract-names';
+import { SCRUB_COLUMNS, SCRUB_TILE_HEIGHT, STRIP_FRAMES, STRIP_HEIGHT } from '../../main/contract-names';
 import { useMediaBinaries } from '../../main/core/media/ffmpeg-binaries';
-import { frameStripFor } from '../../main/core/media/frame-strip';
+import { frameStripFor, scrubSpriteFor } from '../../main/core/media/frame-strip';
 import { probeMedia } from '../../main/core/media/probe';
 import { PEAKS_PER_SEC, peaksFromPcm, waveformFor } from '../../main/core/media/waveform';
+import { ProxyMaker } from '../../main/core/media/proxy';
 
 let dir: string;
 let clip: string;
@@ -54,6 +55,19 @@ describe('timeline media made in main', () => {
     expect(await frameStripFor({ file: clip, key: 'strip-1', durationSec: 2, cacheDir })).not.toBe(strip);
   });
 
+  it('makes a scrub sprite of every frame, frame n at tile n', async () => {
+    const sprite = await scrubSpriteFor({ file: clip, key: 'scrub-1', durationSec: 2, fps: 24, cacheDir: path.join(dir, 'scrub') });
+    const info = await probeMedia(sprite);
+    const rows = Math.ceil((48 + 2) / SCRUB_COLUMNS);
+    expect(info.video?.width).toBe(SCRUB_COLUMNS * 128);
+    expect(info.video?.height).toBe(rows * SCRUB_TILE_HEIGHT);
+    const { ffmpeg } = useMediaBinaries();
+    const tiles = [...execFileSync(ffmpeg, ['-v', 'error', '-i', sprite, '-vf', `scale=${SCRUB_COLUMNS}:${rows}:flags=area,format=gray`, '-f', 'rawvideo', '-'])];
+    // Frames 0-23 are black, 24-47 white: the cut falls between tile 23 and tile 24.
+    expect(tiles.slice(0, 23).every((v) => v < 60)).toBe(true);
+    expect(tiles.slice(24, 48).every((v) => v > 190)).toBe(true);
+  });
+
   it('reads the music bed into peaks: loud for the tone, zero for the silence, and keeps only the peaks', async () => {
     const cacheDir = path.join(dir, 'waves');
     const wave = await waveformFor({ file: music, key: 'music-1', cacheDir });
@@ -66,6 +80,30 @@ describe('timeline media made in main', () => {
     expect(Math.max(...second)).toBe(0);
     expect(readdirSync(cacheDir).filter((f) => f.endsWith('.pcm'))).toEqual([]);
     expect(await waveformFor({ file: music, key: 'music-1', cacheDir })).toEqual(wave);
+  });
+
+  it('makes an all-intra proxy with the same frames at the same times, in the background, once', async () => {
+    const maker = new ProxyMaker(path.join(dir, 'proxies'));
+    const src = { file: clip, key: 'proxy-1', height: 180, hasAudio: false };
+    expect(await maker.ready(src)).toBeUndefined();
+    await maker.idle();
+    const proxy = await maker.ready(src);
+    expect(proxy).toBeDefined();
+    const { ffprobe } = useMediaBinaries();
+    const frames = (f: string) =>
+      execFileSync(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time,key_frame', '-of', 'csv=p=0', f], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => l.split(','));
+    const original = frames(clip);
+    const made = frames(proxy!);
+    expect(made.length).toBe(original.length);
+    expect(made.map((f) => Number(f[1]).toFixed(4))).toEqual(original.map((f) => Number(f[1]).toFixed(4)));
+    expect(made.every((f) => f[0] === '1')).toBe(true);
+    expect(original.filter((f) => f[0] === '1').length).toBeLessThan(original.length);
+    expect(maker.made).toBe(1);
+    expect(await maker.ready(src)).toBe(proxy);
   });
 
   it('takes the loudest sample of each slice', () => {

@@ -5,11 +5,13 @@
  */
 import type { ModelRules } from '../venice/model-rules';
 import { mkdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { useMediaBinaries, type MediaBinaries } from '../media/ffmpeg-binaries';
 import { startLoopWatchdog, watchdogWanted, type Watchdog } from '../loop-watchdog';
 import { checkOutputFolder, OutputFolderError, realFileInside } from '../media/output-folder';
-import { frameStripFor } from '../media/frame-strip';
+import { frameStripFor, scrubSpriteFor } from '../media/frame-strip';
+import { ProxyMaker } from '../media/proxy';
 import { thumbnailFor } from '../media/thumbnail';
 import { waveformFor, type Waveform } from '../media/waveform';
 import type { EngineClient } from '../queue/engine-context';
@@ -287,7 +289,58 @@ export class AppServices {
     if (!file) return undefined;
     const info = await this.timelines.probes.probe(file).catch(() => undefined);
     if (!info?.durationSec) return undefined;
-    return frameStripFor({ file, key: `strip-${rowId}`, durationSec: info.durationSec, cacheDir: path.join(this.opts.dataDir, 'cache', 'thumbs') }).catch(() => undefined);
+    // Keyed by the file itself (device and inode; the cache name adds mtime and size), so one file reachable from
+    // two rows is decoded once.
+    const st = await stat(file).catch(() => undefined);
+    const key = st ? `strip-${st.dev}-${st.ino}` : `strip-row-${rowId}`;
+    return frameStripFor({ file, key, durationSec: info.durationSec, cacheDir: path.join(this.opts.dataDir, 'cache', 'thumbs') }).catch(() => undefined);
+  }
+
+  /** A done row's scrub sprite (every frame, small; frame-strip.ts), made once per file; undefined without a clip. */
+  async scrubFile(rowId: number): Promise<string | undefined> {
+    const file = this.mediaFile(rowId);
+    if (!file) return undefined;
+    const info = await this.timelines.probes.probe(file).catch(() => undefined);
+    if (!info?.durationSec || !info.video?.fps) return undefined;
+    const st = await stat(file).catch(() => undefined);
+    const key = st ? `scrub-${st.dev}-${st.ino}` : `scrub-row-${rowId}`;
+    return scrubSpriteFor({ file, key, durationSec: info.durationSec, fps: info.video.fps, cacheDir: path.join(this.opts.dataDir, 'cache', 'thumbs') }).catch(() => undefined);
+  }
+
+  private proxyMaker: ProxyMaker | undefined;
+  private get proxies(): ProxyMaker {
+    return (this.proxyMaker ??= new ProxyMaker(path.join(this.opts.dataDir, 'cache', 'proxies')));
+  }
+
+  /**
+   * What the viewer plays for a done row: its all-intra scrubbing proxy once made (proxy.ts), else the clip itself
+   * (and the proxy is queued). Undefined without a clip.
+   */
+  async viewFile(rowId: number): Promise<{ file: string; proxy: boolean } | undefined> {
+    const file = this.mediaFile(rowId);
+    if (!file) return undefined;
+    const info = await this.timelines.probes.probe(file).catch(() => undefined);
+    if (!info?.video) return { file, proxy: false };
+    const st = await stat(file).catch(() => undefined);
+    const proxy = await this.proxies.ready({ file, key: st ? `proxy-${st.dev}-${st.ino}` : `proxy-row-${rowId}`, height: info.video.height, hasAudio: info.audio !== undefined });
+    return proxy ? { file: proxy, proxy: true } : { file, proxy: false };
+  }
+
+  /**
+   * Queues the proxies of these rows (a timeline being opened), in timeline order, then makes their scrub sprites,
+   * one at a time in the background: what scrubbing reads is then ready before the editor scrubs.
+   */
+  warmProxies(rowIds: readonly number[]): void {
+    void (async () => {
+      for (const id of rowIds) await this.viewFile(id).catch(() => undefined);
+      await this.proxies.idle();
+      for (const id of rowIds) await this.scrubFile(id).catch(() => undefined);
+    })();
+  }
+
+  /** Resolves when no proxy is queued or being made. */
+  proxiesIdle(): Promise<void> {
+    return this.proxies.idle();
   }
 
   /** The music bed's waveform peaks (waveform.ts), or null when the batch has no music. */

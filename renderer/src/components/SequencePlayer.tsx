@@ -1,17 +1,17 @@
 /**
  * The viewer: the frame under the playhead, crossfades mixed as the export mixes them (two <video> elements,
  * viewer-sync.ts), the music bed under it at its volume and fade, the transport buttons (each with its key), the
- * timecode, and below it the inspector of the selected clip or marker. While the ruler is dragged, the nearest frame
- * of the clip's strip shows at once and the exact frame replaces it when the video has sought to it.
+ * timecode, and below it the inspector of the selected clip or marker. While the ruler is dragged, the exact frame
+ * is drawn at once from the clip's scrub sprite, and the full-size frame replaces it when the video has sought to it.
  */
 import { useEffect, useRef } from 'react';
-import { STRIP_FRAMES } from '../../../main/contract-names';
 import { press, seek, step, transport, useTransport } from '../state/transport';
 import { useTimelineStore } from '../state/timeline';
 import { useTimelineView } from '../state/timeline-view';
 import { goToEdit } from '../timeline/commands';
-import { fpsOf, framesToSec, timecode } from '../timeline/frames';
-import { musicUrl, stripUrl } from '../timeline/media';
+import { fpsOf, framesToSec, rateFromText, timecode } from '../timeline/frames';
+import { musicUrl } from '../timeline/media';
+import { drawSpriteFrame, spriteFor } from '../timeline/scrub-sprites';
 import { rateLabel } from '../timeline/shuttle';
 import type { Layout } from '../timeline/frames';
 import { useSequence } from '../timeline/use-sequence';
@@ -20,7 +20,7 @@ import { bedOf, gainAt } from '../timeline/music-bed';
 import { ClipInspector } from './ClipInspector';
 import { MarkerInspector } from './MarkerInspector';
 
-function useViewerSync(lay: Layout, screen: React.RefObject<HTMLDivElement | null>, videos: React.RefObject<(HTMLVideoElement | null)[]>, strip: React.RefObject<HTMLDivElement | null>, tc: React.RefObject<HTMLSpanElement | null>, audio: React.RefObject<HTMLAudioElement | null>) {
+function useViewerSync(lay: Layout, screen: React.RefObject<HTMLDivElement | null>, videos: React.RefObject<(HTMLVideoElement | null)[]>, strip: React.RefObject<HTMLCanvasElement | null>, tc: React.RefObject<HTMLSpanElement | null>, audio: React.RefObject<HTMLAudioElement | null>) {
   const view = useTimelineStore((s) => s.view);
   const music = useTimelineStore((s) => s.music);
   useEffect(() => {
@@ -41,20 +41,23 @@ function useViewerSync(lay: Layout, screen: React.RefObject<HTMLDivElement | nul
         root.dataset.time = top ? String(top.time) : '';
         root.dataset.mix = layers.length === 2 ? layers[1]!.mix.toFixed(4) : '1';
       }
-      // The strip frame nearest the wanted one, shown while the video is still seeking (scrubbing, trimming).
+      // While scrubbing or trimming, the exact frame is drawn at once from the clip's scrub sprite (every frame,
+      // small), until the video has sought to it at full size.
       const el = top ? els?.find((v) => v?.dataset.rowId === String(top.rowId)) : undefined;
-      const binClip = top ? view?.bin.find((b) => b.rowId === top.rowId) : undefined;
-      const waiting = !!el && (el.seeking || el.readyState < 2 || Math.abs(el.currentTime - top!.time) > 0.002);
-      if (strip.current) {
-        if ((s.scrubbing || s.preview) && waiting && binClip?.durationSec) {
-          const k = Math.max(0, Math.min(STRIP_FRAMES - 1, Math.floor((top!.time / binClip.durationSec) * STRIP_FRAMES)));
-          strip.current.style.backgroundImage = `url(${stripUrl(top!.rowId)})`;
-          strip.current.style.backgroundSize = `${STRIP_FRAMES * 100}% 100%`;
-          strip.current.style.backgroundPosition = `${(k / (STRIP_FRAMES - 1)) * 100}% 0`;
-          strip.current.hidden = false;
-        } else {
-          strip.current.hidden = true;
+      const waiting = !!top && (!el || el.seeking || el.readyState < 2 || Math.abs(el.currentTime - top.time) > 0.002);
+      const sprite = strip.current;
+      if (sprite) {
+        let drawn = false;
+        if ((s.scrubbing || s.preview) && waiting && top) {
+          const span = lay.spans.find((x) => x.rowId === top.rowId);
+          const srcFps = rateFromText(view?.bin.find((b) => b.rowId === top.rowId)?.fps);
+          const img = spriteFor(top.rowId, sync);
+          if (img && srcFps) drawn = drawSpriteFrame(sprite, img, Math.floor(top.time * fpsOf(srcFps) + 1e-6));
+          // The clips either side are fetched ahead: a drag across a cut lands on a sprite already decoded.
+          if (span) for (const near of [lay.spans[span.index - 1], lay.spans[span.index + 1]]) if (near) spriteFor(near.rowId);
+          if (drawn) sprite.dataset.shown = `${top.rowId}:${top.time}`;
         }
+        sprite.hidden = !drawn;
       }
       const a = audio.current;
       if (a && music) {
@@ -140,7 +143,7 @@ export function SequencePlayer() {
   const marker = useTimelineView((s) => s.selectedMarker);
   const screen = useRef<HTMLDivElement>(null);
   const videos = useRef<(HTMLVideoElement | null)[]>([null, null]);
-  const strip = useRef<HTMLDivElement>(null);
+  const strip = useRef<HTMLCanvasElement>(null);
   const tc = useRef<HTMLSpanElement>(null);
   const audio = useRef<HTMLAudioElement>(null);
   useViewerSync(lay, screen, videos, strip, tc, audio);
@@ -150,7 +153,7 @@ export function SequencePlayer() {
       <div className="viewer-screen" ref={screen} data-testid="viewer">
         <video ref={(v) => void (videos.current[0] = v)} data-testid="viewer-a" preload="auto" playsInline aria-label="Sequence viewer" />
         <video ref={(v) => void (videos.current[1] = v)} data-testid="viewer-b" preload="auto" playsInline aria-hidden="true" />
-        <div ref={strip} className="viewer-strip" hidden aria-hidden="true" />
+        <canvas ref={strip} className="viewer-strip" data-testid="viewer-sprite" hidden aria-hidden="true" />
         {empty && <p className="viewer-empty muted">{view ? 'No clips on the timeline.' : 'The frame under the timeline’s playhead shows here.'}</p>}
         <span className="viewer-tc" ref={tc} data-testid="viewer-timecode">
           {timecode(0, lay.rate)}

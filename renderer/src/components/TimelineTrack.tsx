@@ -27,7 +27,8 @@ export function TimelineTrack({ clips, bin, lay }: { clips: TimelineClip[]; bin:
   const select = useTimelineStore((s) => s.select);
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollLeft, setScrollLeft] = useState(0);
-  const [width, setWidth] = useState(800);
+  // 0 until measured: nothing is fitted to a width the scroller does not have.
+  const [width, setWidth] = useState(0);
   /** A scroll position to apply once the strip has been laid out at the new zoom. */
   const pendingScroll = useRef<number | undefined>(undefined);
   const totalSec = framesToSec(lay.totalFrames, lay.rate);
@@ -152,7 +153,7 @@ export function TimelineTrack({ clips, bin, lay }: { clips: TimelineClip[]; bin:
         <div className="tl-strip" style={{ width: stripWidth }} onPointerDown={onBackground}>
           <Ruler pps={pps} scrollLeft={scrollLeft} width={width} lay={lay} />
           <div className="tl-lanes" onPointerDown={onBackground}>
-            <VideoLane lay={lay} clips={clips} bin={bin} pps={pps} from={from} to={to} onEdge={start} />
+            <VideoLane lay={lay} clips={clips} bin={bin} pps={pps} from={from} to={to} scrollLeft={scrollLeft} width={width} onEdge={start} />
             <TakesLane lay={lay} bin={bin} pps={pps} from={from} to={to} />
             <MusicLane totalSec={totalSec} pps={pps} scrollLeft={scrollLeft} width={width} />
           </div>

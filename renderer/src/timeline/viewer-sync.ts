@@ -7,7 +7,7 @@
  * drifts, so 1× plays smoothly.
  */
 import { fpsOf, layersAt, type Layer, type Layout } from './frames';
-import { clipUrl } from './media';
+import { viewUrl } from './media';
 
 /** Playback may drift this far from the clock before the video is put back (a seek costs a visible hitch). */
 const DRIFT_SEC = 0.2;
@@ -71,7 +71,7 @@ export function applyPlan(el: HTMLVideoElement, plan: ElementPlan | null, rate: 
     el.muted = true;
     return;
   }
-  const url = clipUrl(plan.rowId);
+  const url = viewUrl(plan.rowId);
   if (el.dataset.rowId !== String(plan.rowId)) {
     el.dataset.rowId = String(plan.rowId);
     el.src = url;

@@ -76,7 +76,7 @@ export const KEYMAP: KeyEntry[] = [
   { id: 'shortcuts', label: 'This list of keys', category: 'Workspace', keys: [{ key: '?', anyShift: true }], scope: 'app' },
   { id: 'settings', label: 'Settings', category: 'Workspace', keys: [{ key: ',', ctrl: true }], scope: 'app' },
   { id: 'open-sheet', label: 'Open a sheet (CSV, TSV or XLSX)', category: 'Workspace', keys: [{ key: 'o', ctrl: true }], scope: 'app', documented: true },
-  { id: 'reset-layout', label: 'Reset the layout of the panes (button in the top bar)', category: 'Workspace', keys: [], scope: 'app', documented: true },
+  { id: 'reset-layout', label: 'Reset the layout of the panes', category: 'Workspace', keys: [], hint: 'top bar button', scope: 'app', documented: true },
   { id: 'sheet-move', label: 'Move between cells', category: 'Sheet table', keys: [{ key: 'ArrowUp' }, { key: 'ArrowDown' }, { key: 'ArrowLeft' }, { key: 'ArrowRight' }], scope: 'app', documented: true },
   { id: 'sheet-edit', label: 'Edit the cell (or just start typing)', category: 'Sheet table', keys: [{ key: 'Enter' }, { key: 'F2' }], scope: 'app', documented: true },
   { id: 'sheet-undo', label: 'Undo / redo in the sheet', category: 'Sheet table', keys: [{ key: 'z', ctrl: true }, { key: 'z', ctrl: true, shift: true }, { key: 'y', ctrl: true }], scope: 'app', documented: true },

@@ -7,7 +7,7 @@
 import { DndContext, KeyboardSensor, PointerSensor, closestCenter, useSensor, useSensors, type Announcements, type DragEndEvent } from '@dnd-kit/core';
 import { SortableContext, horizontalListSortingStrategy, sortableKeyboardCoordinates, useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { memo, useMemo } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { useTimelineStore } from '../../state/timeline';
 import { reorder } from '../edit';
 import { framesToSec, type Layout, type Span } from '../frames';
@@ -122,8 +122,41 @@ function Edit({ span, prev, lay, pps, label, onEdge }: { span: Span; prev: Span;
   );
 }
 
-export function VideoLane(props: { lay: Layout; clips: TimelineClip[]; bin: BinClip[]; pps: number; from: number; to: number; onEdge: ClipProps['onEdge'] }) {
-  const { lay, clips, bin, pps, from, to, onEdge } = props;
+/** Clips narrower than this are drawn on the lane's canvas only: too small to grab, and 500 of them in the DOM would
+ * make every zoom step relayout thousands of elements. */
+export const MIN_DOM_CLIP_PX = 12;
+
+/** The lane at a glance: every clip in view as a block (selected one lit, crossfades darker), on one canvas. */
+function drawOverview(canvas: HTMLCanvasElement, lay: Layout, pps: number, scrollLeft: number, width: number, selected: number | undefined): void {
+  const h = VIDEO_LANE_HEIGHT;
+  const dpr = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(h * dpr);
+  }
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, width, h);
+  const fps = lay.rate.num / lay.rate.den;
+  const from = (scrollLeft - 20) / pps;
+  const to = (scrollLeft + width) / pps;
+  for (const s of lay.spans) {
+    if (s.recOut / fps < from || s.recIn / fps > to) continue;
+    const x = timeToX(s.recIn / fps, pps) - scrollLeft;
+    const w = ((s.recOut - s.recIn) / fps) * pps;
+    ctx.fillStyle = s.index === selected ? '#e8eef6' : s.index % 2 ? '#2b4a73' : '#335a8a';
+    ctx.fillRect(x, 3, Math.max(1, w - (w > 3 ? 1 : 0)), h - 6);
+    if (s.fadeIn > 0) {
+      ctx.fillStyle = 'rgba(240, 180, 41, 0.7)';
+      ctx.fillRect(x, h / 2, Math.max(1, (s.fadeIn / fps) * pps), h / 2 - 3);
+    }
+  }
+}
+
+export function VideoLane(props: { lay: Layout; clips: TimelineClip[]; bin: BinClip[]; pps: number; from: number; to: number; scrollLeft: number; width: number; onEdge: ClipProps['onEdge'] }) {
+  const { lay, clips, bin, pps, from, to, scrollLeft, width, onEdge } = props;
+  const canvas = useRef<HTMLCanvasElement>(null);
   const edit = useTimelineStore((s) => s.edit);
   const select = useTimelineStore((s) => s.select);
   const selected = useTimelineStore((s) => s.selected);
@@ -155,7 +188,11 @@ export function VideoLane(props: { lay: Layout; clips: TimelineClip[]; bin: BinC
     select(toIndex);
   };
   const fps = lay.rate.num / lay.rate.den;
-  const visible = lay.spans.filter((s) => s.recOut / fps >= from && s.recIn / fps <= to);
+  const wide = (s: Span) => ((s.recOut - s.recIn) / fps) * pps >= MIN_DOM_CLIP_PX;
+  const visible = lay.spans.filter((s) => s.recOut / fps >= from && s.recIn / fps <= to && wide(s));
+  useEffect(() => {
+    if (canvas.current) drawOverview(canvas.current, lay, pps, scrollLeft, width, selected);
+  }, [lay, pps, scrollLeft, width, selected]);
   return (
     <DndContext
       sensors={sensors}
@@ -165,10 +202,11 @@ export function VideoLane(props: { lay: Layout; clips: TimelineClip[]; bin: BinC
     >
       <SortableContext items={ids} strategy={horizontalListSortingStrategy}>
         <div className="tl-lane tl-video" style={{ height: VIDEO_LANE_HEIGHT }} role="group" aria-label="Video track">
+          <canvas ref={canvas} className="tl-lane-canvas" style={{ left: scrollLeft, width }} aria-hidden="true" />
           {visible.map((s) => (
             <ClipItem key={ids[s.index]} id={ids[s.index]!} span={s} lay={lay} pps={pps} label={labelOf(s.rowId)} count={clips.length} selected={selected === s.index} bin={binById.get(s.rowId)} onEdge={onEdge} />
           ))}
-          {visible.map((s) => (s.index > 0 ? <Edit key={`e${ids[s.index]}`} span={s} prev={lay.spans[s.index - 1]!} lay={lay} pps={pps} label={labelOf(s.rowId)} onEdge={onEdge} /> : null))}
+          {visible.map((s) => (s.index > 0 && wide(lay.spans[s.index - 1]!) ? <Edit key={`e${ids[s.index]}`} span={s} prev={lay.spans[s.index - 1]!} lay={lay} pps={pps} label={labelOf(s.rowId)} onEdge={onEdge} /> : null))}
         </div>
       </SortableContext>
     </DndContext>
