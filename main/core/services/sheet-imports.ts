@@ -8,7 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sanitizeSegment } from '../queue/output-names';
-import { importSheet, type BatchDefaults, type ImportOptions, type SheetIssue } from '../sheet';
+import { importSheet, type BatchDefaults, type ImportOptions, type RowIssue, type SheetIssue } from '../sheet';
 import type { Catalog } from '../venice/catalog';
 import { isVeniceError } from '../venice/errors';
 import { redact } from '../venice/redact';
@@ -173,13 +173,17 @@ export function quoteProblem(e: unknown): string {
   return `These rows could not be priced: ${redact((e as Error).message)}`;
 }
 
+const NONE: PreviewIssue[] = [];
+
 export function previewOf(entry: PendingImport, catalog: Catalog, existingBatchId: number | null): ImportPreview {
   const { sheet } = entry.file;
   const { validation, rows: ready } = entry.prepared;
-  const quoteByRow = new Map(ready.map((r) => [r.rowIndex, r.quoteUsd ?? null]));
-  const sheetRows = new Map(sheet.rows.map((r) => [r.index, r]));
-  const rows: PreviewRow[] = validation.rows.map((v) => {
-    const s = sheetRows.get(v.row);
+  const quoteByRow = new Map<number, number | null>();
+  for (const r of ready) if (r.take === 1) quoteByRow.set(r.rowIndex, r.quoteUsd ?? null);
+  // Validation keeps the sheet's order: row i is sheet row i (by index only if not), no map of 100,000 rows.
+  const issuesOf = (list: RowIssue[]) => (list.length === 0 ? NONE : list.map((e) => ({ column: e.column, message: e.message })));
+  const rows: PreviewRow[] = validation.rows.map((v, i) => {
+    const s = sheet.rows[i]?.index === v.row ? sheet.rows[i] : sheet.rows.find((r) => r.index === v.row);
     const resolved = v.resolved;
     return {
       row: v.row,
@@ -187,8 +191,8 @@ export function previewOf(entry: PendingImport, catalog: Catalog, existingBatchI
       prompt: s?.prompt ?? '',
       name: s?.name ?? null,
       valid: v.valid,
-      errors: v.errors.map((e) => ({ column: e.column, message: e.message })),
-      warnings: v.warnings.map((e) => ({ column: e.column, message: e.message })),
+      errors: issuesOf(v.errors),
+      warnings: issuesOf(v.warnings),
       model: resolved?.model ?? s?.model ?? null,
       duration: resolved?.duration ?? s?.duration ?? null,
       resolution: resolved?.resolution ?? null,
