@@ -9,7 +9,7 @@
  * engine's wall clock moved while its monotonic clock runs on (what a suspend looks like). Durations are shrunk
  * (seconds instead of minutes): the engine's hold timings are options, the behaviour is the same.
  */
-import { existsSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -57,7 +57,12 @@ function expectAllDone(hh: Harness, batchId: number): void {
   for (const r of rows) expect(r.state, `row ${r.rowIndex}: ${r.errorMessage}`).toBe('done');
   for (const n of chargesPerPrompt(hh).values()) expect(n).toBe(1);
   const names = readdirSync(hh.outDir).filter((n) => n !== '.venice-batch');
-  expect(names.filter((n) => n.startsWith('.'))).toEqual([]);
+  const hidden = names.filter((n) => n.startsWith('.'));
+  if (hidden.length) {
+    for (const n of hidden) console.log('left over:', n, lstatSync(path.join(hh.outDir, n)).isSymbolicLink() ? 'symlink' : 'file', lstatSync(path.join(hh.outDir, n)).size);
+    for (const r of rows) console.log(r.rowIndex, r.currentAttemptId, hh.store.rowEvents(r.id).map((e) => `${e.kind}:${e.message.slice(0, 60)}`).join(' | '));
+  }
+  expect(hidden).toEqual([]);
   expect(names.sort()).toEqual(rows.map((r) => path.basename(r.filePath ?? '')).sort());
 }
 
