@@ -6,7 +6,7 @@
  * line, so lines of any height scroll right.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { modelName, STATE_LABEL, usd } from '../format';
 import { useBatchStore, type RowView } from '../state/batches';
 import { useSettingsStore } from '../state/settings';
@@ -96,11 +96,15 @@ export function BatchRows() {
   const scrollRef = useRef<HTMLDivElement>(null);
   const items = useMemo(() => linesOf(rows, historyRowId), [rows, historyRowId]);
   const failed = useMemo(() => rows.filter((r) => r.state === 'failed' && r.errorKind !== 'marked_lost').length, [rows]);
+  // Stable callbacks: the virtualizer recomputes every line's place (O(rows)) whenever one of them changes identity.
+  const estimateSize = useCallback((i: number) => (items[i]?.kind === 'row' ? BATCH_ROW_HEIGHT : items[i]?.kind === 'detail' ? 40 : 160), [items]);
+  const getItemKey = useCallback((i: number) => `${items[i]?.kind}-${items[i]?.row.id}`, [items]);
+  const getScrollElement = useCallback(() => scrollRef.current, []);
   const virtualizer = useVirtualizer({
     count: items.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => (items[i]?.kind === 'row' ? BATCH_ROW_HEIGHT : items[i]?.kind === 'detail' ? 40 : 160),
-    getItemKey: (i) => `${items[i]?.kind}-${items[i]?.row.id}`,
+    getScrollElement,
+    estimateSize,
+    getItemKey,
     paddingStart: HEAD_HEIGHT,
     overscan: 10,
   });
