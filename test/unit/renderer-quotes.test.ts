@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RowValidation } from '../../main/core/sheet';
 import { PriceCache, quoteKey } from '../../renderer/src/editor/quotes';
 import { clipCountText, countClips, liveQuote } from '../../renderer/src/editor/live-quote';
+import { blockedBy } from '../../renderer/src/editor/queue-gate';
 
 const ok = (row: number, over: Partial<NonNullable<RowValidation['resolved']>> = {}, takes = 1): RowValidation => ({
   row,
@@ -77,5 +78,27 @@ describe('the live quote', () => {
     const refused = new PriceCache();
     refused.fail(refused.missing(checks, false), 'Prices need a Venice API key.', false);
     expect(liveQuote(refused, checks, false).problem).toBe('Prices need a Venice API key.');
+  });
+});
+
+describe('the queue gate', () => {
+  const priced = (complete: boolean, problem: string | null = null) => ({ count: { rows: 2, clips: 2, takes: 1 }, total: { usd: 1, complete }, problem, priceOf: () => ({ kind: 'invalid' as const }) });
+  const base = { invalid: 0, valid: 2, carryOver: false, quote: priced(true), real: false, confirmSpend: false, duplicateOf: null, allowDuplicate: false };
+
+  it('opens in Rehearsal once every row is ready and nothing kept from the last sheet waits for an answer', () => {
+    expect(blockedBy(base)).toBeNull();
+    expect(blockedBy({ ...base, invalid: 1 })).toBe('1 row needs fixing first: see the Check column.');
+    expect(blockedBy({ ...base, invalid: 3 })).toBe('3 rows need fixing first: see the Check column.');
+    expect(blockedBy({ ...base, valid: 0 })).toBe('There is no row to queue.');
+    expect(blockedBy({ ...base, carryOver: true })).toBe('Keep or reset the settings kept from the last sheet first.');
+    expect(blockedBy({ ...base, duplicateOf: 4 })).toBe('Tick the box to queue this sheet again (it is batch 4).');
+  });
+
+  it('with real money, waits for every price and for the spend to be confirmed', () => {
+    const real = { ...base, real: true };
+    expect(blockedBy({ ...real, quote: priced(false) })).toBe('Waiting for the prices of every row…');
+    expect(blockedBy({ ...real, quote: priced(false, 'Prices need a Venice API key.') })).toBe('Prices need a Venice API key.');
+    expect(blockedBy(real)).toBe('Tick the box to confirm the spend.');
+    expect(blockedBy({ ...real, confirmSpend: true })).toBeNull();
   });
 });

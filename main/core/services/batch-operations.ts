@@ -103,7 +103,8 @@ export class BatchOperations {
     if (!entry) throw new UserError('not_found', 'This sheet preview has expired. Import the sheet again.');
     const { prepared } = entry;
     if (prepared.invalid.length > 0) {
-      throw new UserError('invalid', `${prepared.invalid.length} row(s) need fixing before this batch can run; nothing was queued.`);
+      const n = prepared.invalid.length;
+      throw new UserError('invalid', `${n} ${n === 1 ? 'row needs' : 'rows need'} fixing before this batch can run; nothing was queued.`);
     }
     if (prepared.rows.length === 0) throw new UserError('invalid', 'The sheet has no rows to generate.');
     const settings = this.app.getSettings();
@@ -111,7 +112,8 @@ export class BatchOperations {
       if (!(await this.app.secrets.getKey())) throw new UserError('needs_key', 'Add your Venice API key in Settings before queueing a real batch, or use Rehearsal.');
       if (!entry.pricesComplete) throw new UserError('invalid', entry.quoteProblem ?? 'These rows could not be priced; import the sheet again.');
       if (!input.confirmSpend) {
-        throw new UserError('confirm', `This batch spends real money: ${prepared.rows.length} clip(s), about ${usd(prepared.totalUsd)}. Confirm to queue it.`);
+        const clips = prepared.rows.length;
+        throw new UserError('confirm', `This batch spends real money: ${clips} ${clips === 1 ? 'clip' : 'clips'}, about ${usd(prepared.totalUsd)}. Confirm to queue it.`);
       }
     }
     const title = titleOf(entry);

@@ -5,7 +5,8 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { usd, withModelNames } from '../format';
-import { clipCountText, plural, type LiveQuote } from '../editor/live-quote';
+import { clipCountText, plural } from '../editor/live-quote';
+import { blockedBy } from '../editor/queue-gate';
 import { useLiveQuote } from '../editor/useLiveQuote';
 import { useEditorStore, validationOf } from '../state/editor';
 import { defaultsChanged, useImportStore } from '../state/importer';
@@ -13,27 +14,6 @@ import { useSettingsStore } from '../state/settings';
 import { BatchEditor } from './BatchEditor';
 import { BudgetField } from './BudgetField';
 import { CarryOverNotice } from './CarryOver';
-
-/** The first reason the queue button is off, in words; null when it can be pressed. */
-function blockedBy(o: {
-  invalid: number;
-  valid: number;
-  carryOver: boolean;
-  quote: LiveQuote;
-  real: boolean;
-  confirmSpend: boolean;
-  duplicateOf: number | null;
-  allowDuplicate: boolean;
-}): string | null {
-  if (o.invalid > 0) return `${plural(o.invalid, 'row needs', 'rows need')} fixing first: see the Check column.`;
-  if (o.valid === 0) return 'There is no row to queue.';
-  if (o.carryOver) return 'Keep or reset the settings kept from the last sheet first.';
-  if (o.real && o.quote.problem) return o.quote.problem;
-  if (o.real && !o.quote.total.complete) return 'Waiting for the prices of every row…';
-  if (o.duplicateOf !== null && !o.allowDuplicate) return `Tick the box to queue this sheet again (it is batch ${o.duplicateOf}).`;
-  if (o.real && !o.confirmSpend) return 'Tick the box to confirm the spend.';
-  return null;
-}
 
 export function SheetPreview({ onQueued, onDiscard }: { onQueued: () => void; onDiscard: () => void }) {
   const models = useSettingsStore((s) => s.models);
