@@ -67,24 +67,30 @@ export class RowBuilder {
   private cell(cells: readonly string[], at: number): string | undefined {
     if (at < 0) return undefined;
     const text = cleanCell(cells[at]);
-    return text === '' ? undefined : this.intern.get(text);
+    return text === '' ? undefined : text;
+  }
+
+  /** The same, shared with every equal cell: for the fields whose few values repeat on every row. */
+  private shared(cells: readonly string[], at: number): string | undefined {
+    const text = this.cell(cells, at);
+    return text === undefined ? undefined : this.intern.get(text);
   }
 
   build(cells: readonly string[], index: number, sourceRow: number): SheetRow {
     const prompt = this.cell(cells, this.iPrompt);
     const negative = this.cell(cells, this.iNeg);
-    const model = this.cell(cells, this.iModel);
-    const duration = this.cell(cells, this.iDuration);
-    const resolution = this.cell(cells, this.iRes);
-    const aspect = this.cell(cells, this.iAspect);
-    const audioText = this.cell(cells, this.iAudio);
+    const model = this.shared(cells, this.iModel);
+    const duration = this.shared(cells, this.iDuration);
+    const resolution = this.shared(cells, this.iRes);
+    const aspect = this.shared(cells, this.iAspect);
+    const audioText = this.shared(cells, this.iAudio);
     const image = this.cell(cells, this.iImage);
     const name = this.cell(cells, this.iName);
-    const takes = this.cell(cells, this.iTakes);
+    const takes = this.shared(cells, this.iTakes);
     const audio = audioText === undefined ? undefined : normaliseAudio(audioText);
     const extras: Record<string, string> = {};
     for (const extra of this.plan.extras) {
-      const text = this.intern.get(cleanCell(cells[extra.index]));
+      const text = cleanCell(cells[extra.index]);
       if (extra.named || text !== '') extras[extra.key] = text;
     }
     // Past every column the plan knows (a row wider than the ones the header was judged on): unnamed extras.
