@@ -42,6 +42,8 @@ export function sheetEdited(): boolean {
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined;
+/** Bumped when the open sheet is queued: a save still on its way then saved a sheet that no longer needs keeping. */
+let queuedCount = 0;
 
 export const useDraftStore = create<DraftState>((set, get) => ({
   drafts: [],
@@ -58,6 +60,7 @@ export const useDraftStore = create<DraftState>((set, get) => ({
     const preview = im.preview;
     if (!preview || (!sheetEdited() && get().currentId === undefined)) return;
     set({ saveState: 'saving' });
+    const generation = queuedCount;
     const r = await bridge.draft.save({
       ...(get().currentId ? { id: get().currentId } : {}),
       title: preview.title,
@@ -72,6 +75,11 @@ export const useDraftStore = create<DraftState>((set, get) => ({
     if (!r.ok) {
       set({ saveState: 'error' });
       reportError(new Error(`The edited sheet could not be saved as a draft: ${r.error.message}`));
+      return;
+    }
+    // Queued while this save was on its way: the sheet is a batch now, and the draft just written goes again.
+    if (generation !== queuedCount) {
+      await bridge.draft.delete({ id: r.value.id });
       return;
     }
     // The sheet may have been closed while this save was on its way: it is still a draft, just not the open one.
@@ -101,6 +109,7 @@ export const useDraftStore = create<DraftState>((set, get) => ({
   },
   queued: async () => {
     clearTimeout(timer);
+    queuedCount++;
     const id = get().currentId;
     set({ currentId: undefined, saveState: 'idle' });
     if (id) await get().remove(id);
