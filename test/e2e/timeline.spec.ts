@@ -148,7 +148,8 @@ test('the keys move the playhead frame by frame and edit by edit, and the viewer
   await page.keyboard.press('l');
   await expect(rate).toHaveText('▶ 1×');
   await page.keyboard.press('k');
-  // J plays backwards by stepping frames; J again is faster.
+  // J plays backwards by stepping frames; J again is faster. From the end, so there is room to run backwards.
+  await page.keyboard.press('End');
   const before = await frameShown(page);
   await page.keyboard.press('j');
   await expect(rate).toHaveText('◀ 1×');

@@ -5,6 +5,7 @@
  * shows the sheet, a queued batch opens in its own tab); the timeline's keys not stolen from the sheet table. Ends
  * with screenshots at 1280x720, 1920x1080 and a 4K screen, which are looked at.
  */
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { SHEET, startWebApp, type WebApp } from './support';
 
@@ -125,6 +126,24 @@ test('the work pane follows the work, and the timeline keys leave the sheet tabl
   await page.keyboard.press('l');
   await expect(page.getByTestId('shuttle-rate')).toHaveText('▶ 1×');
   await page.keyboard.press('k');
+});
+
+test('axe finds nothing serious on the workspace with a timeline, the key sheet or the settings', async ({ page }) => {
+  await page.goto(web.url);
+  await page.getByRole('region', { name: 'Batches' }).getByRole('button', { name: 'harbour' }).first().click();
+  await expect(page.getByTestId('timeline-clip')).toHaveCount(3, { timeout: 15_000 });
+  await page.getByTestId('timeline-clip').first().locator('.tl-clip-body').click();
+  await expect(page.getByTestId('clip-inspector')).toBeVisible();
+  const serious = async () =>
+    (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(await serious()).toEqual([]);
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  expect(await serious()).toEqual([]);
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByRole('dialog', { name: 'Settings' })).toBeVisible();
+  expect(await serious()).toEqual([]);
 });
 
 for (const [w, h, name] of [

@@ -29,26 +29,35 @@ export function MusicControl() {
   };
   return (
     <div className="music-header" aria-label="Music bed">
-      <span className="track-name">A1 Music</span>
-      {music && settings ? (
-        <>
+      <span className="music-title">
+        <span className="track-name">A1 Music</span>
+        {music && settings && (
           <span className="music-file" title={music.fileName}>
             {music.fileName}
           </span>
-          <label className="music-volume" title="Volume of the music under the clips' own sound">
-            <input type="range" min={0} max={2} step={0.05} value={settings.volume} aria-label="Music volume" onChange={(e) => setMusic({ ...settings, volume: Number(e.target.value) })} />
-            <span>{Math.round(settings.volume * 100)}%</span>
+        )}
+      </span>
+      {music && settings ? (
+        <span className="music-row">
+          <input
+            type="range"
+            min={0}
+            max={2}
+            step={0.05}
+            value={settings.volume}
+            aria-label="Music volume"
+            title="Volume of the music under the clips' own sound (its level line on the track)"
+            onChange={(e) => setMusic({ ...settings, volume: Number(e.target.value) })}
+          />
+          <span className="music-level">{Math.round(settings.volume * 100)}%</span>
+          <label className="file-button small" title="Replace the music bed">
+            ↻
+            <input type="file" accept=".wav,.mp3,audio/wav,audio/mpeg" disabled={busy} onChange={(e) => void pick(e.target.files?.[0])} aria-label="Replace the music (WAV or MP3)" />
           </label>
-          <span className="music-actions">
-            <label className="file-button small" title="Replace the music bed">
-              Replace
-              <input type="file" accept=".wav,.mp3,audio/wav,audio/mpeg" disabled={busy} onChange={(e) => void pick(e.target.files?.[0])} aria-label="Replace the music (WAV or MP3)" />
-            </label>
-            <button className="small" onClick={() => setMusic(null)} aria-label="Remove the music bed">
-              Remove
-            </button>
-          </span>
-        </>
+          <button className="small" onClick={() => setMusic(null)} aria-label="Remove the music bed" title="Remove the music bed">
+            ✕
+          </button>
+        </span>
       ) : (
         <label className="file-button small">
           Add music…

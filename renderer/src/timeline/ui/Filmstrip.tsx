@@ -7,12 +7,12 @@ import { memo } from 'react';
 import { STRIP_FRAMES } from '../../../../main/contract-names';
 import { stripUrl } from '../media';
 
-const MAX_TILES = 40;
+const MAX_TILES = 24;
 
 export const Filmstrip = memo(function Filmstrip(props: { rowId: number; widthPx: number; height: number; aspect: number; startSec: number; pps: number; sourceSec: number }) {
   const { rowId, widthPx, height, aspect, startSec, pps, sourceSec } = props;
   const tileW = Math.max(8, Math.round(height * aspect));
-  if (widthPx < 24 || !(sourceSec > 0)) return null;
+  if (widthPx < 48 || !(sourceSec > 0)) return null;
   const count = Math.min(MAX_TILES, Math.ceil(widthPx / tileW));
   const tiles = [];
   for (let j = 0; j < count; j++) {

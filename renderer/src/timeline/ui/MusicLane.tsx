@@ -10,7 +10,7 @@ import { timeToX, xToTime } from '../geometry';
 import type { Waveform } from '../types';
 import { bedOf, gainAt, type Bed } from '../music-bed';
 
-export const MUSIC_LANE_HEIGHT = 52;
+export const MUSIC_LANE_HEIGHT = 56;
 const MAX_FADE_SEC = 30;
 /** The lane's full height stands for this gain (the volume control goes up to 200%). */
 const FULL_GAIN = 2;

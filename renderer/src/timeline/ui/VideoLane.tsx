@@ -124,7 +124,7 @@ function Edit({ span, prev, lay, pps, label, onEdge }: { span: Span; prev: Span;
 
 /** Clips narrower than this are drawn on the lane's canvas only: too small to grab, and 500 of them in the DOM would
  * make every zoom step relayout thousands of elements. */
-export const MIN_DOM_CLIP_PX = 12;
+export const MIN_DOM_CLIP_PX = 24;
 
 /** The lane at a glance: every clip in view as a block (selected one lit, crossfades darker), on one canvas. */
 function drawOverview(canvas: HTMLCanvasElement, lay: Layout, pps: number, scrollLeft: number, width: number, selected: number | undefined): void {
@@ -176,7 +176,9 @@ export function VideoLane(props: { lay: Layout; clips: TimelineClip[]; bin: BinC
   // Screen readers hear clip names and places, never internal ids.
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up ${nameOf(active.id)}, clip ${indexOf(active.id) + 1} of ${clips.length}. Arrow keys move it, Space puts it down, Escape cancels.`,
-    onDragOver: ({ active, over }) => (over ? `${nameOf(active.id)} would go to place ${indexOf(over.id) + 1} of ${clips.length}, where ${nameOf(over.id)} is.` : `${nameOf(active.id)} is not over a place on the timeline.`),
+    // Over its own place (as every drag starts) there is nothing new to say: the pick-up message stays.
+    onDragOver: ({ active, over }) =>
+      over?.id === active.id ? undefined : over ? `${nameOf(active.id)} would go to place ${indexOf(over.id) + 1} of ${clips.length}, where ${nameOf(over.id)} is.` : `${nameOf(active.id)} is not over a place on the timeline.`,
     onDragEnd: ({ active, over }) => (over ? `${nameOf(active.id)} put down at place ${indexOf(over.id) + 1} of ${clips.length}.` : `${nameOf(active.id)} put back where it was.`),
     onDragCancel: ({ active }) => `Moving ${nameOf(active.id)} was cancelled; it is back at place ${indexOf(active.id) + 1}.`,
   };
