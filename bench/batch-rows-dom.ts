@@ -118,7 +118,7 @@ export async function benchBatchRowsDom(opts: { quick: boolean }): Promise<Bench
       const header = page.getByTestId('batch-header');
       await header.getByRole('heading', { name }).waitFor();
       // Stopped at its cap: one clip made, the rest waiting. The table no longer changes under the measurement.
-      await header.getByText('Budget reached').waitFor({ timeout: 60_000 });
+      await header.getByText('Spend cap reached').first().waitFor({ timeout: 60_000 });
       await page.getByTestId('row-1').getByText('done').waitFor({ timeout: 60_000 });
       const atTop = await countRows(page);
       const scroller = page.getByTestId('batch-rows-scroll');

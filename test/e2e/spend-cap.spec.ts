@@ -30,9 +30,9 @@ test('a batch stopped at its cap explains Resume, takes a new cap, and finishes'
   const header = page.getByTestId('batch-header');
   await expect(header.getByTestId('batch-header-phase')).toHaveText('paused', { timeout: 45_000 });
   await expect(header.getByTestId('batch-done')).toHaveText('2/3 done', { timeout: 45_000 });
-  await expect(header).toContainText('Budget reached');
+  await expect(header).toContainText('Spend cap reached: $0.02 of $0.02 spent; the next clip would exceed it. Raise or remove the spend cap to continue.');
   await expect(header.getByTestId('spend-cap')).toContainText('Spend cap $0.02');
-  const paused = page.getByTestId('notice').filter({ hasText: 'paused: Budget reached' });
+  const paused = page.getByTestId('notice').filter({ hasText: 'paused: Spend cap reached' });
   await expect(paused).toHaveCount(1);
 
   // Resume cannot resume: it says why, next to the button, and no second notice appears.

@@ -7,6 +7,7 @@ import { QueueStore } from '../../main/core/queue/store';
 import { Drafts } from '../../main/core/services/drafts';
 import { batchTitle, withoutSheetExtension } from '../../main/core/services/batch-name';
 import { capBlocksResume, setSpendCap } from '../../main/core/services/spend-cap';
+import { plainPauseReason } from '../../main/core/services/views';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -51,6 +52,9 @@ describe('spend cap of a queued batch', () => {
     expect(capBlocksResume(store, store.getBatch(batchId)!)).toBeNull();
     setSpendCap(store, batchId, null);
     expect(store.getBatch(batchId)).toMatchObject({ budgetUsd: null, pauseReason: 'Stopped at the spend cap; there is no cap now. Resume to continue.' });
+    expect(plainPauseReason('Budget reached: $1.00 of $1.00 spent; the next clip would exceed it. Raise the budget to continue.')).toBe(
+      'Spend cap reached: $1.00 of $1.00 spent; the next clip would exceed it. Raise or remove the spend cap to continue.',
+    );
     store.setBatchStatus(batchId, 'cancelled');
     expect(() => setSpendCap(store, batchId, 5)).toThrow(/cancelled/);
   });

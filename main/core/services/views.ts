@@ -69,6 +69,15 @@ export interface RowView {
 
 const text = (s: string | null): string | null => (s === null ? null : redact(s));
 
+/**
+ * A pause reason in the words the UI uses: the engine says "budget", the batch shows a "spend cap" that can be raised
+ * or removed right there, so the reason names that control.
+ */
+export function plainPauseReason(reason: string | null): string | null {
+  if (reason === null) return null;
+  return reason.replace(/^Budget reached:/, 'Spend cap reached:').replace(/Raise the budget to continue\.$/, 'Raise or remove the spend cap to continue.');
+}
+
 export function batchPhase(batch: BatchRecord, counts: Partial<Record<JobState, number>>): BatchPhase {
   const remote = [...REMOTE_STATES, 'submitting' as JobState].some((s) => (counts[s] ?? 0) > 0);
   if (batch.status === 'cancelled') return remote ? 'running' : 'cancelled';
@@ -90,7 +99,7 @@ export function batchView(store: QueueStore, batch: BatchRecord): BatchView {
     name: withoutSheetExtension(batch.name),
     status: batch.status,
     phase: batchPhase(batch, counts),
-    pauseReason: text(batch.pauseReason),
+    pauseReason: text(plainPauseReason(batch.pauseReason)),
     rehearsal: batch.rehearsal,
     outputDir: batch.outputDir,
     nameTemplate: batch.nameTemplate,

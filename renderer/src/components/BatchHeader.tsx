@@ -111,7 +111,8 @@ export const BatchHeader = memo(function BatchHeader() {
             {duration(p.etaMs)} left
           </span>
         )}
-        {batch.pauseReason && batch.status === 'paused' && <span className="warn">{batch.pauseReason}</span>}
+        {/* A refused resume says more than the pause reason (and says it once). */}
+        {batch.pauseReason && batch.status === 'paused' && !problem && <span className="warn">{batch.pauseReason}</span>}
         {batch.waitingReason && batch.status === 'active' && <span className="warn" data-testid="batch-header-waiting">{batch.waitingReason}</span>}
       </div>
       {problem && (
