@@ -1,0 +1,67 @@
+/**
+ * Takes on the timeline, in browser mode on a real Rehearsal batch: a row asked for two takes puts its first take on
+ * the track and both under it as chips; the editor trims the clip with I, picks the other take with a click, and the
+ * trim stays (the takes are the same length), one undo step, saved.
+ */
+import { expect, test } from '@playwright/test';
+import { startWebApp, type WebApp } from './support';
+
+let web: WebApp;
+
+test.beforeAll(async () => {
+  web = await startWebApp();
+});
+
+test.afterAll(async () => {
+  if (test.info().status !== 'passed') console.log(web?.output());
+  await web?.stop();
+});
+
+async function call<T>(name: string, input: unknown): Promise<T> {
+  const token = new URL(web.url).searchParams.get('token') ?? '';
+  const res = await fetch(new URL(`/api/${name}`, web.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-venice-token': token }, body: JSON.stringify(input) });
+  const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
+  if (!body.ok) throw new Error(`${name}: ${body.error?.message}`);
+  return body.value;
+}
+
+const SHEET = ['Shot,Prompt,Model,Duration (s),Resolution,Audio,Takes', 'Harbour,"Cranes at dusk over the harbour",sim-fast-text-to-video,2,480p,no,2', 'Market,"A busy fish market",sim-fast-text-to-video,2,480p,no,1'].join('\n');
+
+test('the other takes wait under the clip; swapping one keeps the trim', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(web.url);
+  await page.getByTestId('sheet-input').setInputFiles({ name: 'takes.csv', mimeType: 'text/csv', buffer: Buffer.from(SHEET) });
+  await page.getByRole('button', { name: /^Queue 3 clip/ }).click();
+  await expect(page.getByTestId('batch-header').getByTestId('batch-done')).toHaveText('3/3 done', { timeout: 60_000 });
+  await expect(page.getByTestId('timeline-clip')).toHaveCount(2, { timeout: 15_000 });
+  const [batch] = await call<{ id: number }[]>('batch:list', {});
+  type View = { clips: { rowId: number; inSec: number }[]; bin: { rowId: number; row: number; take: number; fps: string }[] };
+  const before = await call<View>('timeline:get', { batchId: batch!.id });
+  const takes = before.bin.filter((b) => b.row === before.bin.find((x) => x.rowId === before.clips[0]!.rowId)!.row);
+  expect(takes.map((t) => t.take)).toEqual([1, 2]);
+  const chips = page.getByTestId('takes').first().getByRole('button');
+  await expect(chips).toHaveText(['T1', 'T2']);
+  await expect(chips.first()).toHaveAttribute('aria-pressed', 'true');
+
+  // In point 5 frames into the first take.
+  await page.getByTestId('timeline-ruler').click({ position: { x: 2, y: 10 } });
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('i');
+  await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 10_000 });
+  const fps = Number(before.bin[0]!.fps);
+
+  await page.getByRole('button', { name: /^Take 2 of / }).click();
+  await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 10_000 });
+  const after = await call<View>('timeline:get', { batchId: batch!.id });
+  expect(after.clips[0]!.rowId).toBe(takes[1]!.rowId);
+  expect(Math.round(after.clips[0]!.inSec * fps)).toBe(5);
+  await expect(page.getByTestId('takes').first().getByRole('button', { name: /^Take 2 of / })).toHaveAttribute('aria-pressed', 'true');
+  // One undo step puts the first take back, trim and all.
+  await page.getByTestId('timeline-pane').click({ position: { x: 6, y: 6 } });
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 10_000 });
+  const undone = await call<View>('timeline:get', { batchId: batch!.id });
+  expect(undone.clips[0]).toMatchObject({ rowId: takes[0]!.rowId });
+  expect(Math.round(undone.clips[0]!.inSec * fps)).toBe(5);
+  await page.screenshot({ path: 'test-results/e2e-timeline-takes.png' });
+});
