@@ -4,7 +4,8 @@ import * as schemas from '../../main/core/venice/schemas';
 import { importSheet } from '../../main/core/sheet';
 import { DEFAULT_PROMPT_LIMIT, IMAGE_LIMIT_BYTES, NEGATIVE_PROMPT_LIMIT } from '../../main/core/sheet/limits';
 import type { SheetRow } from '../../main/core/sheet/types';
-import { validateRow, validateSheet, type BatchDefaults } from '../../main/core/sheet/validate';
+import { validateRow, type BatchDefaults } from '../../main/core/sheet/validate';
+import { validateSheet } from '../../main/core/sheet/validate-sheet';
 
 function rules(over: Partial<ModelRules> & { id: string }): ModelRules {
   return {

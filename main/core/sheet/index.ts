@@ -26,18 +26,8 @@ export {
   normaliseDuration,
   normaliseResolution,
 } from './normalise';
-export {
-  validateRow,
-  validateSheet,
-  MAX_TAKES,
-  unknownModelMessage,
-  type BatchDefaults,
-  type ResolvedRow,
-  type RowIssue,
-  type RowValidation,
-  type SheetValidation,
-  type ValidateSheetOptions,
-} from './validate';
+export { validateRow, MAX_TAKES, type BatchDefaults, type ResolvedRow, type RowIssue, type RowValidation, type SheetValidation } from './validate';
+export { validateSheet, unknownModelMessage, type ValidateSheetOptions } from './validate-sheet';
 export { classifyImage, imageKindOf, type CheckFile, type FileCheck, type ImageRef } from './image';
 export { IMAGE_LIMIT_BYTES, NEGATIVE_PROMPT_LIMIT, DEFAULT_PROMPT_LIMIT, MAX_SHEET_ROWS } from './limits';
 export { toCsv, rowsToCsv, rowsToTable, templateCsv, escapeFormula, type CsvWriteOptions } from './serialize';

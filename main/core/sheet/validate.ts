@@ -4,9 +4,8 @@
  */
 import type { ModelRules } from '../venice/model-rules';
 import { formatCount, orList } from './format';
-import { checkImageFile, classifyImage, imageProblem, type CheckFile } from './image';
+import { classifyImage, imageProblem } from './image';
 import { DEFAULT_PROMPT_LIMIT, NEGATIVE_PROMPT_LIMIT } from './limits';
-import { Pacer } from './pace';
 import {
   cleanCell,
   isAspectRatioValue,
@@ -15,7 +14,7 @@ import {
   normaliseDuration,
   normaliseResolution,
 } from './normalise';
-import type { CanonicalColumn, ColumnMapping, ImportedSheet, SheetRow } from './types';
+import type { CanonicalColumn, ColumnMapping, SheetRow } from './types';
 
 /** Values for the whole batch, used where a row's cell is empty. */
 export interface BatchDefaults {
@@ -74,7 +73,8 @@ export interface RowValidationOptions {
   columns?: ColumnMapping;
 }
 
-const DEFAULT_NOTE = ' (the batch default)';
+/** Said after a value that came from the batch defaults rather than the row. */
+export const DEFAULT_NOTE = ' (the batch default)';
 
 const same = (t: string) => t;
 
@@ -244,94 +244,4 @@ export function validateRow(
     result.resolved = resolved;
   }
   return result;
-}
-
-function closeModel(name: string, ids: readonly string[]): string | undefined {
-  const key = (s: string) => s.toLowerCase().replace(/[\s_]+/g, '-');
-  return ids.find((m) => key(m) === key(name));
-}
-
-/** The "Unknown model" message, with a likely match when the name differs only in case or separators. */
-export function unknownModelMessage(name: string, ids: readonly string[], fromDefault = false): string {
-  const where = fromDefault ? DEFAULT_NOTE : '';
-  const close = closeModel(name, ids);
-  if (close) return `Unknown model "${name}"${where}: did you mean "${close}"?`;
-  if (ids.length === 0) return `Unknown model "${name}"${where}: the model list is not loaded yet; connect to Venice and check again.`;
-  return `Unknown model "${name}"${where}: pick one of ${orList([...ids].sort())}.`;
-}
-
-/**
- * Shared by every row of a sheet's validation that has none (frozen: a sheet of 200,000 valid rows would otherwise
- * hold 400,000 empty arrays). validateRow still returns fresh arrays, which callers may extend.
- */
-const NO_ISSUES = Object.freeze([]) as unknown as RowIssue[];
-
-export interface ValidateSheetOptions {
-  /** The model catalog's rules by model id. */
-  rulesById: ReadonlyMap<string, ModelRules>;
-  defaults?: BatchDefaults;
-  /** Overrides the sheet's mapping for naming columns in messages. */
-  columns?: ColumnMapping;
-  /** Looks a local image path up (the path as written in the sheet). Without it local paths are not checked. */
-  checkFile?: CheckFile;
-}
-
-/**
- * Validates every row: picks each row's model from `rulesById` (row cell, else the batch default), runs
- * validateRow, checks local image files through `checkFile`, and folds in the sheet's own row errors (e.g. CSV
- * quoting) when given an ImportedSheet.
- */
-export async function validateSheet(sheet: ImportedSheet | readonly SheetRow[], opts: ValidateSheetOptions): Promise<SheetValidation> {
-  const imported = Array.isArray(sheet) ? undefined : (sheet as ImportedSheet);
-  const rows: readonly SheetRow[] = imported ? imported.rows : (sheet as readonly SheetRow[]);
-  const columns = opts.columns ?? imported?.mapping;
-  const defaults = opts.defaults ?? {};
-  const ids = [...opts.rulesById.keys()];
-  const modelColumn = columns?.model ?? 'model';
-  const imageColumn = columns?.image ?? 'image';
-  const defaultModel = nonEmpty(defaults.model);
-  const sheetErrors = new Map<number, RowIssue[]>();
-  for (const issue of imported?.errors ?? []) {
-    if (issue.row === undefined) continue;
-    const list = sheetErrors.get(issue.row) ?? [];
-    list.push({ field: issue.field ?? null, column: issue.column ?? null, message: issue.message });
-    sheetErrors.set(issue.row, list);
-  }
-
-  const pacer = new Pacer();
-  const results: RowValidation[] = new Array(rows.length);
-  let valid = 0;
-  for (let i = 0; i < rows.length; i++) {
-    if ((i & 511) === 0 && pacer.due()) await pacer.pause();
-    const row = rows[i]!;
-    const ownModel = nonEmpty(row.model);
-    const modelName = ownModel ?? defaultModel;
-    const rules = modelName === undefined ? undefined : opts.rulesById.get(modelName);
-    const result = validateRow(row, rules, defaults, { columns });
-    if (modelName !== undefined && !rules) {
-      result.errors.unshift({ field: 'model', column: modelColumn, message: unknownModelMessage(modelName, ids, ownModel === undefined) });
-    }
-    for (const issue of sheetErrors.get(row.index) ?? []) result.errors.push({ ...issue });
-    // Only a local path needs the disk, and only when the image will be sent.
-    if (opts.checkFile && row.image !== undefined) {
-      const image = nonEmpty(row.image);
-      const ref = image === undefined ? undefined : classifyImage(image);
-      const imageUsed = !result.warnings.some((w) => w.field === 'image') && !result.errors.some((e) => e.field === 'image');
-      if (ref?.kind === 'path' && imageUsed) {
-        const problem = await checkImageFile(ref.path, opts.checkFile);
-        if (problem) result.errors.push({ field: 'image', column: imageColumn, message: problem });
-      }
-    }
-    if (result.errors.length > 0) {
-      result.valid = false;
-      delete result.resolved;
-      delete result.takes;
-    } else {
-      valid++;
-      result.errors = NO_ISSUES;
-    }
-    if (result.warnings.length === 0) result.warnings = NO_ISSUES;
-    results[i] = result;
-  }
-  return { rows: results, summary: { total: results.length, valid, invalid: results.length - valid } };
 }
