@@ -91,13 +91,21 @@ export function BatchRows() {
   const batch = useBatchStore((s) => s.batches.find((b) => b.id === s.selectedId));
   const retryFailed = useBatchStore((s) => s.retryFailed);
   const historyRowId = useBatchStore((s) => s.historyRowId);
+  // The history's line joins the table once it has arrived (the row's ▾ says it is on its way): one change of the
+  // table's lines per opening, at about its real height, instead of a "loading" line measured and then replaced.
+  const history = useBatchStore((s) => (s.history && s.history.rowId === s.historyRowId ? s.history : undefined));
+  const shownHistory = history?.rowId;
   const toggleHistory = useBatchStore((s) => s.toggleHistory);
   const models = useSettingsStore((s) => s.models);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const items = useMemo(() => linesOf(rows, historyRowId), [rows, historyRowId]);
+  const items = useMemo(() => linesOf(rows, shownHistory), [rows, shownHistory]);
+  const historyHeight = history ? 30 + 22 * (history.attempts.length + 1) + 19 * history.events.length : 160;
   const failed = useMemo(() => rows.filter((r) => r.state === 'failed' && r.errorKind !== 'marked_lost').length, [rows]);
   // Stable callbacks: the virtualizer recomputes every line's place (O(rows)) whenever one of them changes identity.
-  const estimateSize = useCallback((i: number) => (items[i]?.kind === 'row' ? BATCH_ROW_HEIGHT : items[i]?.kind === 'detail' ? 40 : 160), [items]);
+  const estimateSize = useCallback(
+    (i: number) => (items[i]?.kind === 'row' ? BATCH_ROW_HEIGHT : items[i]?.kind === 'detail' ? 40 : historyHeight),
+    [items, historyHeight],
+  );
   const getItemKey = useCallback((i: number) => `${items[i]?.kind}-${items[i]?.row.id}`, [items]);
   const getScrollElement = useCallback(() => scrollRef.current, []);
   const virtualizer = useVirtualizer({
