@@ -138,10 +138,14 @@ describe('fault matrix', () => {
   });
 
   it('mixed faults at random: no double charge, no lockout, every row done or explained', async () => {
-    const rate = 0.03;
+    // Each applicable request rolls every kind. Transient faults are frequent; the ones that end a row (its clip
+    // expired or refused, an answer lost after the charge) are rarer, or every poll of a long job would be a new
+    // chance to lose it and few rows would reach the end.
+    const ENDS_A_ROW = new Set<FaultKind>(['expired_404', 'content_policy_422', 'placeholder_clip', 'charge_then_drop']);
+    const rateOf = (k: FaultKind) => (ENDS_A_ROW.has(k) ? 0.01 : k === 'hang' ? 0.02 : 0.03);
     const perRequest = FAULT_KINDS.filter((k) => !SERVER_FAULTS.has(k));
     h = await startHarness({
-      sim: { seed: 99, faultRates: Object.fromEntries(perRequest.map((k) => [k, k === 'hang' ? 0.02 : rate])) },
+      sim: { seed: 99, faultRates: Object.fromEntries(perRequest.map((k) => [k, rateOf(k)])) },
       clientTimeouts: TIMEOUTS,
       engine: { holdTimings: { probeMs: 200, capacityMs: 300, capacityMaxMs: 1_000, offlineAfter: 3 } },
     });
@@ -150,6 +154,12 @@ describe('fault matrix', () => {
     await h.engine.start();
     await h.engine.waitUntilSettled(batchId);
     const rows = h.store.listRows(batchId);
+    const fired = h.sim.firedFaults();
+    console.log(
+      `mixed faults: ${rows.filter((r) => r.state === 'done').length}/${rows.length} done in ${Date.now() - started} ms; ` +
+        `rows ${JSON.stringify(rows.map((r) => (r.state === 'done' ? 'done' : `${r.state}:${r.errorKind}`)))}; ` +
+        `struck ${JSON.stringify(Object.fromEntries([...new Set(fired.map((f) => f.kind))].map((k) => [k, fired.filter((f) => f.kind === k).length])))}`,
+    );
     const allowed = new Set(['media_lost', 'content_policy', 'placeholder', 'download_failed', 'wrong_duration']);
     for (const r of rows) {
       if (r.state === 'done') continue;
@@ -164,10 +174,6 @@ describe('fault matrix', () => {
     expect(Math.max(...chargesPerPrompt(h))).toBeLessThanOrEqual(1);
     expect(h.sim.stats().lockouts).toBe(0);
     // Every kind rolled at a rate had its chance: the journal shows what struck.
-    expect(new Set(h.sim.firedFaults().map((f) => f.kind)).size).toBeGreaterThanOrEqual(5);
-    console.log(
-      `mixed faults: ${rows.filter((r) => r.state === 'done').length}/${rows.length} done in ${Date.now() - started} ms; ` +
-        `struck ${JSON.stringify(Object.fromEntries([...new Set(h.sim.firedFaults().map((f) => f.kind))].map((k) => [k, h!.sim.firedFaults().filter((f) => f.kind === k).length])))}`,
-    );
+    expect(new Set(fired.map((f) => f.kind)).size).toBeGreaterThanOrEqual(5);
   }, 180_000);
 });
