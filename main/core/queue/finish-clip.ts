@@ -100,7 +100,9 @@ export async function finishClip(
     return 'rejected';
   }
 
-  await makeFolder(batch.outputDir, { maxNewLevels: 1 });
+  // The clip was just downloaded into this folder, so it exists unless its drive went away meanwhile: never make it
+  // again here (an unplugged drive's empty mount point would collect the clips; holds.ts waits for the drive).
+  await makeFolder(batch.outputDir, { maxNewLevels: 0 });
   let finalPath = attempt.filePath;
   for (let tries = 0; ; tries++) {
     if (!finalPath || (existsSync(finalPath) && !(await sameFile(finalPath, tempPath)))) {
