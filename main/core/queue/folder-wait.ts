@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { tempClipPath, type EngineContext } from './engine-context';
 import type { JobState } from './job-states';
-import { errnoOf, folderProblem, prepareOutputFolder } from './local-faults';
+import { errnoOf, folderProblem, isFirstUse, prepareOutputFolder } from './local-faults';
 import type { AttemptRecord, BatchRecord, RowRecord } from './types';
 
 /**
@@ -49,9 +49,7 @@ export class FolderGate {
   async ready(batch: BatchRecord): Promise<boolean> {
     const now = this.ctx.now();
     if ((this.okAt.get(batch.id) ?? -Infinity) > now - 2_000) return true;
-    const counts = this.ctx.store.countByState(batch.id);
-    const firstUse = Object.entries(counts).every(([s, n]) => !n || s === 'draft' || s === 'ready' || s === 'cancelled');
-    const r = await prepareOutputFolder(batch.outputDir, firstUse);
+    const r = await prepareOutputFolder(batch.outputDir, isFirstUse(this.ctx.store.countByState(batch.id)));
     if (r.ok) {
       this.okAt.set(batch.id, now);
       return true;

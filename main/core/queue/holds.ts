@@ -12,7 +12,7 @@
 import type { VeniceError } from '../venice/errors';
 import type { EngineEvent } from './engine-context';
 import type { HoldCause, HoldRecord } from './hold-store';
-import { folderUsable, localHoldMessage, type LocalCause } from './local-faults';
+import { folderUsable, isFirstUse, localHoldMessage, prepareOutputFolder, type LocalCause } from './local-faults';
 import type { QueueStore } from './store';
 import type { BatchRecord } from './types';
 
@@ -194,7 +194,8 @@ export class Holds {
       if (hold.scope === 'batch') {
         const batch = hold.batchId === null ? undefined : this.store.getBatch(hold.batchId);
         if (!batch) return this.closeEntry(hold.id, entry, null);
-        const check = await folderUsable(batch.outputDir);
+        // A folder never made yet (nothing sent) may be made now, its drive back; a used one must reappear by itself.
+        const check = isFirstUse(this.store.countByState(batch.id)) ? await prepareOutputFolder(batch.outputDir, true) : await folderUsable(batch.outputDir);
         if (check.ok) return this.closeEntry(hold.id, entry, 'The output folder is usable again: carrying on');
         if (check.cause !== hold.cause) {
           // Another problem now (the drive is back but full): say so.

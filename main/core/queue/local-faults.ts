@@ -87,6 +87,11 @@ export async function folderUsable(outputDir: string): Promise<{ ok: true } | { 
   return { ok: true };
 }
 
+/** A batch nothing of which went to Venice yet (its rows' counts by state): its folder may still be made. */
+export function isFirstUse(counts: Partial<Record<string, number>>): boolean {
+  return Object.entries(counts).every(([s, n]) => !n || s === 'draft' || s === 'ready' || s === 'cancelled');
+}
+
 /**
  * Makes a batch's output folder on first use only. Once anything of the batch was paid for, a missing folder is an
  * unplugged drive: creating it again would scatter clips onto whatever disk holds the empty mount point.
