@@ -12,16 +12,15 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { BatchDefaults, RowValidation } from '../editor/sheet';
 import { clickSelect, EMPTY_SELECTION, selectAll, targetKeys, type Selection } from '../editor/selection';
-import { cellText, defaultText, FIELD_LABELS, FIELDS, rowTitle, rulesOf, suggestFix, type EditRow, type Field } from '../editor/rows';
+import { cellText, FIELD_LABELS, FIELDS, rowTitle, rulesOf, type EditRow, type Field } from '../editor/rows';
 import type { LiveQuote } from '../editor/live-quote';
 import { dragInstructions, namedAnnouncements } from '../editor/dnd-announcements';
 import { useEditorStore } from '../state/editor';
 import { useImportStore } from '../state/importer';
 import { useSettingsStore } from '../state/settings';
-import { CellEditor } from './CellEditor';
-import { CheckCell, DragHandle, EditorTotal, KeyHints, PriceCell, RowProblems } from './GridParts';
+import { EditorRow, ROW_HEIGHT, type RowHandlers } from './EditorRow';
+import { EditorTotal, KeyHints, RowProblems } from './GridParts';
 
-export const ROW_HEIGHT = 30;
 
 interface Props {
   rows: EditRow[];
@@ -135,6 +134,39 @@ export function BatchEditor({ rows, checks, quote, defaults: given }: Props) {
   };
   const fix = (row: EditRow, field: Field, value: string) => setCell(row.key, field, value);
 
+  // What a row does when clicked or edited, read at call time: the rows get one stable object (see EditorRow).
+  const live = useRef<RowHandlers>(null!);
+  live.current = {
+    headerClick: (index, e) => {
+      setSelection(clickSelect(rows, selection, index, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey }));
+      setActive({ r: index, c: active.c });
+      focusGrid();
+    },
+    cellClick: (index, c, e) => {
+      const toggle = e.ctrlKey || e.metaKey;
+      const base = selection.anchor === undefined ? { keys: new Set(activeRow ? [activeRow.key] : []), anchor: activeRow?.key } : selection;
+      if (e.shiftKey || toggle) setSelection(clickSelect(rows, base, index, { shift: e.shiftKey, toggle }));
+      else setSelection(EMPTY_SELECTION);
+      setActive({ r: index, c });
+      focusGrid();
+    },
+    cellDoubleClick: (index, c) => startEdit(index, c),
+    editChange: (draft) => setEditing((ed) => (ed ? { ...ed, draft } : ed)),
+    editDone: finishEdit,
+    fix: (row, field, value) => act(() => fix(row, field, value))(),
+  };
+  const handlers = useMemo<RowHandlers>(
+    () => ({
+      headerClick: (...a) => live.current.headerClick(...a),
+      cellClick: (...a) => live.current.cellClick(...a),
+      cellDoubleClick: (...a) => live.current.cellDoubleClick(...a),
+      editChange: (...a) => live.current.editChange(...a),
+      editDone: (...a) => live.current.editDone(...a),
+      fix: (...a) => live.current.fix(...a),
+    }),
+    [],
+  );
+
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (editing) return;
     // Keys on a drag handle belong to the drag (Space picks the row up, arrows move it, Escape puts it back).
@@ -222,78 +254,26 @@ export function BatchEditor({ rows, checks, quote, defaults: given }: Props) {
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((item) => {
               const row = rows[item.index]!;
-              const check = checks[item.index];
-              const bad = new Set(check?.errors.map((e) => e.field));
-              const first = check?.errors[0];
-              const fixValue = first ? suggestFix(row, first.field, rules, defaults) : undefined;
+              const current = item.index === r;
               return (
-                <div
+                <EditorRow
                   key={row.key}
-                  role="row"
-                  aria-rowindex={item.index + 2}
-                  aria-selected={isSelected(row.key)}
-                  className={`grid-row${check?.valid ? '' : ' invalid'}${item.index === r ? ' current' : ''}${selection.keys.has(row.key) ? ' selected' : ''}`}
-                  style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                  data-testid={`edit-row-${item.index + 1}`}
-                >
-                  <div
-                    role="rowheader"
-                    className="num"
-                    onClick={(e) => {
-                      setSelection(clickSelect(rows, selection, item.index, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey }));
-                      setActive({ r: item.index, c: active.c });
-                      focusGrid();
-                    }}
-                  >
-                    <DragHandle rowKey={row.key} label={rowTitle(row, item.index)} />
-                    {item.index + 1}
-                  </div>
-                  {FIELDS.map((field, c) => {
-                    const isActive = item.index === r && c === active.c;
-                    const isEditing = editing?.key === row.key && editing.field === field;
-                    return (
-                      <div
-                        key={field}
-                        role="gridcell"
-                        id={`${gridId}-${item.index}-${c}`}
-                        aria-selected={isActive}
-                        aria-invalid={bad.has(field) || undefined}
-                        className={`cell ${field}${isActive ? ' active' : ''}${bad.has(field) ? ' bad' : ''}`}
-                        data-testid={`cell-${item.index + 1}-${field}`}
-                        title={cellText(row, field)}
-                        onClick={(e) => {
-                          if (isEditing) return;
-                          const toggle = e.ctrlKey || e.metaKey;
-                          if (e.shiftKey || toggle) setSelection(clickSelect(rows, selection.anchor === undefined ? { keys: new Set(activeRow ? [activeRow.key] : []), anchor: activeRow?.key } : selection, item.index, { shift: e.shiftKey, toggle }));
-                          else setSelection(EMPTY_SELECTION);
-                          setActive({ r: item.index, c });
-                          focusGrid();
-                        }}
-                        onDoubleClick={() => !isEditing && startEdit(item.index, c)}
-                      >
-                        {isEditing ? (
-                          <CellEditor
-                            field={field}
-                            row={row}
-                            models={models}
-                            defaultModel={defaultModel}
-                            value={editing.draft}
-                            onChange={(draft) => setEditing({ ...editing, draft })}
-                            onDone={finishEdit}
-                          />
-                        ) : (
-                          cellText(row, field) || (
-                            <span className="default" title="The batch default (the cell is empty)">
-                              {defaultText(field, defaults)}
-                            </span>
-                          )
-                        )}
-                      </div>
-                    );
-                  })}
-                  <PriceCell price={quote.priceOf(check)} />
-                  <CheckCell check={check} models={models} fixValue={fixValue} onFix={(field, value) => act(() => fix(row, field, value))()} />
-                </div>
+                  row={row}
+                  check={checks[item.index]}
+                  index={item.index}
+                  start={item.start}
+                  activeCol={current ? active.c : -1}
+                  editing={editing?.key === row.key ? editing : null}
+                  selected={selection.keys.has(row.key)}
+                  ariaSelected={isSelected(row.key)}
+                  price={quote.priceOf(checks[item.index])}
+                  rules={rules}
+                  defaults={defaults}
+                  models={models}
+                  defaultModel={defaultModel}
+                  gridId={gridId}
+                  on={handlers}
+                />
               );
             })}
           </div>
