@@ -100,11 +100,6 @@ export function ImportPanel() {
       </div>
       <BatchDefaults />
       {modelsWarning && <p className="warn">{modelsWarning}</p>}
-      {refused && (
-        <p className="error" role="alert">
-          {refused}
-        </p>
-      )}
       {busy && <p className="muted">Reading and pricing the sheet…</p>}
       {info && <ReadOptionsBar info={info} />}
       {info && info.headers.length > 0 && <ColumnMapping key={info.headers.join('\u0000')} info={info} />}
