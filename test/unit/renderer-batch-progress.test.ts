@@ -24,6 +24,7 @@ const batch = (over: Partial<BatchView> = {}): BatchView => ({
   quotedUsd: 0.06,
   spentUsd: 0,
   inDoubtUsd: 0,
+  waitingReason: null,
   ...over,
 });
 
