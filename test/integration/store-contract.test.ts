@@ -352,6 +352,79 @@ describe.each([sqliteKind(), postgresKind()])('queue store contract: $name', (ki
     expect((await store.listRows(batchId)).map((r) => r.id)).toEqual([r2!.id, r1!.id]);
   });
 
+  it('keeps holds: one per open cause, pauses recorded with who paused, closed spans for the morning report', async () => {
+    const store = await fresh();
+    const batchId = await addBatch(store, 2);
+    const t0 = store.now();
+    const a = await store.holds.open({ scope: 'batch', batchId, cause: 'disk_full', message: 'full', auto: true, at: t0 });
+    // Seen again while open: the same hold, its message updated.
+    expect(await store.holds.open({ scope: 'batch', batchId, cause: 'disk_full', message: 'still full', auto: true, at: t0 + 5 })).toBe(a);
+    const e = await store.holds.open({ scope: 'endpoint', baseUrl: 'http://venice.test', cause: 'offline', message: 'no net', auto: true, at: t0 + 10 });
+    expect((await store.holds.openHolds()).map((h) => [h.id, h.cause, h.message, h.auto, h.endedAt])).toEqual([
+      [a, 'disk_full', 'still full', true, null],
+      [e, 'offline', 'no net', true, null],
+    ]);
+    await store.holds.close(a, t0 + 1_000);
+    await store.holds.record({ scope: 'engine', cause: 'sleep', message: 'asleep', auto: true, from: t0 + 2_000, to: t0 + 3_000 });
+    await store.setBatchStatus(batchId, 'paused', 'Budget reached', 'budget');
+    const open = await store.holds.openHolds();
+    expect(open.map((h) => [h.scope, h.cause, h.auto, h.batchId])).toEqual([
+      ['endpoint', 'offline', true, null],
+      ['batch', 'budget', false, batchId],
+    ]);
+    await store.setBatchStatus(batchId, 'active');
+    expect((await store.holds.openHolds()).map((h) => h.cause)).toEqual(['offline']);
+    const touching = await store.holds.touching(batchId, 'http://venice.test', t0, t0 + 10_000);
+    expect(touching.map((h) => h.cause).sort()).toEqual(['budget', 'disk_full', 'offline', 'sleep']);
+    expect(touching.find((h) => h.cause === 'disk_full')?.endedAt).toBe(t0 + 1_000);
+    expect(await store.holds.touching(batchId, 'http://other.test', t0 + 4_000, t0 + 4_500)).toEqual([]);
+  });
+
+  it('remembers when a batch report was seen, wakes waiting rows, and names any row of a batch', async () => {
+    const store = await fresh();
+    const batchId = await addBatch(store, 3);
+    expect(await store.reportSeenAt(batchId)).toBeNull();
+    await store.markReportSeen(batchId, 1_234);
+    expect(await store.reportSeenAt(batchId)).toBe(1_234);
+    const [r1, r2, r3] = await store.listRows(batchId);
+    expect((await store.anyRow(batchId))?.id).toBe(r1!.id);
+    expect(await store.anyRow(batchId + 999)).toBeUndefined();
+    const later = store.now() + 3_600_000;
+    await store.patchRow(r1!.id, { nextActionAt: later });
+    await store.patchRow(r2!.id, { nextActionAt: later });
+    await store.transitionRow(r3!.id, 'ready', 'cancelled', { nextActionAt: later });
+    const at = store.now();
+    await store.wakeRows([batchId], at);
+    const rows = await store.listRows(batchId);
+    expect(rows[0]!.nextActionAt).toBe(at);
+    expect(rows[1]!.nextActionAt).toBe(at);
+    expect(rows[2]!.nextActionAt).toBe(later); // not a waiting state
+    await store.wakeRows([]);
+  });
+
+  it('keeps the probe of each verified clip by its path', async () => {
+    const store = await fresh();
+    expect(await store.clipProbe('/clips/1.mp4')).toBeUndefined();
+    const info = { durationSec: 5, sizeBytes: 1_000 } as unknown as Parameters<QueueStoreApi['saveClipProbe']>[1]['info'];
+    await store.saveClipProbe('/clips/1.mp4', { size: 1_000, mtimeMs: 1_700_000_000_123.5, ino: 4_294_967_311, info });
+    await store.saveClipProbe('/clips/1.mp4', { size: 1_001, mtimeMs: 1_700_000_000_123.5, ino: 4_294_967_311, info });
+    expect(await store.clipProbe('/clips/1.mp4')).toEqual({ size: 1_001, mtimeMs: 1_700_000_000_123.5, ino: 4_294_967_311, info });
+  });
+
+  it('claims only rows of the batches asked for', async () => {
+    const store = await fresh();
+    const w = await store.registerWorker('test');
+    const a = await addBatch(store, 1);
+    const b = await addBatch(store, 1);
+    const qa = await queued(store, w.id, a, 'q-a');
+    const qb = await queued(store, w.id, b, 'q-b');
+    await store.patchRow(qa.claim.row.id, { nextActionAt: store.now() });
+    await store.patchRow(qb.claim.row.id, { nextActionAt: store.now() });
+    expect((await store.claimPolls(w.id, { limit: 5, batchIds: [b] })).map((c) => c.row.id)).toEqual([qb.claim.row.id]);
+    expect(await store.claimPolls(w.id, { limit: 5, batchIds: [] })).toEqual([]);
+    expect((await store.claimPolls(w.id, { limit: 5 })).map((c) => c.row.id)).toEqual([qa.claim.row.id]);
+  });
+
   it('keeps the editor timeline and music bed per batch', async () => {
     const store = await fresh();
     const batchId = await addBatch(store, 1);

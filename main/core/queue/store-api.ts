@@ -24,6 +24,8 @@
  *
  * The key never enters either store; pre-signed links only sealed (url-vault.ts).
  */
+import type { KnownProbe } from '../media/media-info';
+import type { HoldCause, HoldRecord, NewHold } from './hold-store';
 import type { JobState } from './job-states';
 import type { AttemptPatch, RowPatch } from './store-records';
 import type { MusicRecord, SavedMarker, SavedTimeline, SavedTimelineClip } from './timeline-store';
@@ -69,6 +71,8 @@ export interface SubmissionClaim {
 
 export interface ClaimOptions {
   limit: number;
+  /** Only rows of these batches (the engine leaves out batches that wait for a hold, or another endpoint's). */
+  batchIds?: readonly number[];
 }
 
 export interface SubmissionClaimOptions extends ClaimOptions {
@@ -156,7 +160,14 @@ export interface QueueOps {
   listBatches(): Promise<BatchRecord[]>;
   /** The newest batch made from this sheet into this folder, so running the same command again resumes it. */
   findBatchBySource(sourceHash: string, outputDir: string): Promise<BatchRecord | undefined>;
-  setBatchStatus(id: number, status: BatchStatus, reason?: string | null): Promise<void>;
+  /**
+   * Pausing opens a hold with its cause (for the morning report's time lost); resuming or cancelling closes the
+   * person-made ones. `cause` says who paused: the user (default), the budget, the balance, a missing key.
+   */
+  setBatchStatus(id: number, status: BatchStatus, reason?: string | null, cause?: HoldCause): Promise<void>;
+  /** When the user last saw the batch's morning report (null: never). */
+  reportSeenAt(batchId: number): Promise<number | null>;
+  markReportSeen(batchId: number, at?: number): Promise<void>;
   setBatchSettings(id: number, patch: { concurrency?: number; budgetUsd?: number | null }): Promise<void>;
 
   // ---- rows: reads ----
@@ -167,6 +178,8 @@ export interface QueueOps {
   /** The earliest future time (store clock) at which a row in `states` becomes due, if any. */
   nextDueAt(states: readonly JobState[], batchId?: number): Promise<number | undefined>;
   countRows(batchId: number): Promise<number>;
+  /** Any one row of a batch (what a free probe request is modelled on), or undefined for an empty batch. */
+  anyRow(batchId: number): Promise<RowRecord | undefined>;
   countByState(batchId: number): Promise<Partial<Record<JobState, number>>>;
   /** Row count and the sum of quotes: the batch header's totals. */
   batchTotals(batchId: number): Promise<{ rows: number; quotedUsd: number }>;
@@ -182,6 +195,8 @@ export interface QueueOps {
   /** Changes what a row asks for: only while nothing is paid (draft, ready, failed, cancelled) and nobody holds it. */
   setRowParams(rowId: number, params: RowParams): Promise<void>;
   setRowPosition(rowId: number, position: number): Promise<void>;
+  /** Makes the given batches' waiting rows (ready, queued, processing) due at `at` (default now): a hold was lifted. */
+  wakeRows(batchIds: readonly number[], at?: number): Promise<void>;
 
   // ---- attempts ----
   getAttempt(id: number): Promise<AttemptRecord | undefined>;
@@ -231,8 +246,23 @@ export interface TimelineStoreApi {
   clearMusic(batchId: number): Promise<void>;
 }
 
+/** Why and how long work stood still (hold-store.ts), in either database. */
+export interface HoldStoreApi {
+  /** Opens a hold, or returns the one already open for the same target and cause (its message updated). */
+  open(h: NewHold): Promise<number>;
+  /** A span that is already over (the machine was asleep from `from` to `to`). */
+  record(h: Omit<NewHold, 'at'> & { from: number; to: number }): Promise<void>;
+  close(id: number, at: number): Promise<void>;
+  /** Ends the open person-made pauses of a batch (it was resumed or cancelled). */
+  closeManual(batchId: number, at: number): Promise<void>;
+  openHolds(): Promise<HoldRecord[]>;
+  /** Holds that touched a batch between `from` and `to`: its own, its endpoint's, and the machine's. */
+  touching(batchId: number, baseUrl: string, from: number, to: number): Promise<HoldRecord[]>;
+}
+
 export interface QueueStoreApi extends QueueOps {
   readonly kind: 'sqlite' | 'postgres';
+  readonly holds: HoldStoreApi;
   /** Which queue this is, for the user: a file path, or host/database (never the password). */
   describe(): string;
   /** The store's clock in ms: the database server's for PostgreSQL (estimated locally), the machine's for SQLite. */
@@ -283,6 +313,11 @@ export interface QueueStoreApi extends QueueOps {
   expireLeases(): Promise<ExpirySummary>;
   /** Who holds which row right now. */
   listLeases(batchId?: number): Promise<LeaseView[]>;
+
+  // ---- clips ----
+  /** The probe verification took of a clip, kept so an export need not probe it again (clip-probes.ts). */
+  saveClipProbe(filePath: string, probe: KnownProbe): Promise<void>;
+  clipProbe(filePath: string): Promise<KnownProbe | undefined>;
 
   /** After a restart of the only worker (SQLite): every job on Venice not held by anyone is due now. */
   pollAllNow(): Promise<number>;

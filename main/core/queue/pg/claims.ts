@@ -91,16 +91,18 @@ export async function nextReadyQuote(q: Queryable, batchId: number): Promise<num
 /** Claims unheld rows in `states` that are due, earliest first (polls), or in id order (resumes). */
 export async function claimDue(
   q: Queryable,
-  args: { owner: string; states: 'poll' | 'resume'; limit: number; leaseMs: number },
+  args: { owner: string; states: 'poll' | 'resume'; limit: number; leaseMs: number; batchIds?: readonly number[] },
 ): Promise<SqlRow[]> {
+  // NULL = every batch; the array test keeps the partial index usable (it filters after the index range).
+  const only = `($4::bigint[] IS NULL OR batch_id = ANY($4::bigint[]))`;
   const where =
     args.states === 'poll'
-      ? `state IN ('queued', 'processing') AND lease_token IS NULL AND next_action_at <= vb_now_ms() ORDER BY next_action_at, id`
-      : `state IN ('downloading', 'verifying') AND lease_token IS NULL ORDER BY id`;
+      ? `state IN ('queued', 'processing') AND lease_token IS NULL AND next_action_at <= vb_now_ms() AND ${only} ORDER BY next_action_at, id`
+      : `state IN ('downloading', 'verifying') AND lease_token IS NULL AND ${only} ORDER BY id`;
   const r = await q.query(
     `WITH due AS (SELECT id FROM rows WHERE ${where} LIMIT $2 FOR UPDATE SKIP LOCKED)
      UPDATE rows SET ${TAKE('$1', '$3')} FROM due WHERE rows.id = due.id ${RETURNING}`,
-    [args.owner, args.limit, args.leaseMs],
+    [args.owner, args.limit, args.leaseMs, args.batchIds ? [...args.batchIds] : null],
   );
   return (r.rows as SqlRow[]).sort((a, b) => Number(a.next_action_at ?? 0) - Number(b.next_action_at ?? 0) || Number(a.id) - Number(b.id));
 }
@@ -109,19 +111,23 @@ export async function claimDue(
  * Claims rows holding a done attempt whose copy on Venice is still to be deleted, and marks the try on the attempt
  * (so the next offer waits a minute, whatever happens to this one).
  */
-export async function claimOwedCompletes(q: Queryable, args: { owner: string; limit: number; leaseMs: number }): Promise<Array<{ row: SqlRow; attemptId: number }>> {
+export async function claimOwedCompletes(
+  q: Queryable,
+  args: { owner: string; limit: number; leaseMs: number; batchIds?: readonly number[] },
+): Promise<Array<{ row: SqlRow; attemptId: number }>> {
   const r = await q.query(
     `WITH owed AS (
        SELECT a.row_id, MIN(a.id) AS attempt_id FROM attempts a
        WHERE a.state = 'done' AND a.remote_deleted = false AND a.queue_id IS NOT NULL
          AND (a.complete_tried_at IS NULL OR a.complete_tried_at <= vb_now_ms() - 60000)
+         AND ($4::bigint[] IS NULL OR a.row_id IN (SELECT id FROM rows WHERE batch_id = ANY($4::bigint[])))
        GROUP BY a.row_id ORDER BY MIN(a.id) LIMIT $2),
      free AS (
        SELECT r.id, owed.attempt_id FROM rows r JOIN owed ON owed.row_id = r.id
        WHERE r.lease_token IS NULL FOR UPDATE OF r SKIP LOCKED),
      tried AS (UPDATE attempts SET complete_tried_at = vb_now_ms() FROM free WHERE attempts.id = free.attempt_id)
      UPDATE rows SET ${TAKE('$1', '$3')} FROM free WHERE rows.id = free.id ${RETURNING}, free.attempt_id`,
-    [args.owner, args.limit, args.leaseMs],
+    [args.owner, args.limit, args.leaseMs, args.batchIds ? [...args.batchIds] : null],
   );
   return (r.rows as SqlRow[]).map((row) => ({ row, attemptId: Number(row.attempt_id) }));
 }

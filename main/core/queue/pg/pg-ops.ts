@@ -3,11 +3,13 @@
  * client inside `tx`. Claims, leases and workers are in pg-store.ts and pg-leases.ts.
  */
 import type pg from 'pg';
+import type { HoldCause } from '../hold-store';
 import { assertTransition, type JobState } from '../job-states';
 import { toAttempt, toBatch, toRow, type AttemptPatch, type RowPatch, type SqlRow } from '../store-records';
 import { LeaseLostError, RowStateError, type PollingJob, type QueueOps, type WriteGuard } from '../store-api';
 import { pollingJob } from '../polling-job';
 import type { AttemptRecord, BatchRecord, BatchStatus, NewBatch, NewRow, RowEvent, RowParams, RowRecord } from '../types';
+import { closeManualHolds, openHold } from './pg-holds';
 import { attemptColumns, attemptSet, placeholders, rowColumns, rowSet, type PgValue } from './records';
 
 export type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -94,8 +96,29 @@ export class PgOps implements QueueOps {
     return r ? toBatch(r) : undefined;
   }
 
-  async setBatchStatus(id: number, status: BatchStatus, reason: string | null = null): Promise<void> {
-    await this.q.query('UPDATE batches SET status = $1, pause_reason = $2, updated_at = vb_now_ms() WHERE id = $3', [status, reason, id]);
+  async setBatchStatus(id: number, status: BatchStatus, reason: string | null = null, cause: HoldCause = 'user'): Promise<void> {
+    await this.atomically(async (q) => {
+      const r = await q.query('UPDATE batches SET status = $1, pause_reason = $2, updated_at = vb_now_ms() WHERE id = $3 RETURNING updated_at', [
+        status,
+        reason,
+        id,
+      ]);
+      const at = Number((r.rows[0] as SqlRow | undefined)?.updated_at ?? 0);
+      if (!at) return;
+      // The same hold records as the local queue (store.ts): a pause opens one, a resume or cancel ends it.
+      if (status === 'paused') {
+        await openHold((fn) => fn(q), { scope: 'batch', batchId: id, cause, message: reason ?? 'Paused', auto: false, at });
+      } else await closeManualHolds(q, id, at);
+    });
+  }
+
+  async reportSeenAt(batchId: number): Promise<number | null> {
+    const [r] = await this.rows('SELECT report_seen_at FROM batches WHERE id = $1', [batchId]);
+    return r?.report_seen_at === null || r?.report_seen_at === undefined ? null : Number(r.report_seen_at);
+  }
+
+  async markReportSeen(batchId: number, at?: number): Promise<void> {
+    await this.q.query('UPDATE batches SET report_seen_at = COALESCE($1, vb_now_ms()) WHERE id = $2', [at === undefined ? null : Math.round(at), batchId]);
   }
 
   async setBatchSettings(id: number, patch: { concurrency?: number; budgetUsd?: number | null }): Promise<void> {
@@ -142,6 +165,21 @@ export class PgOps implements QueueOps {
     return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
   }
 
+  async anyRow(batchId: number): Promise<RowRecord | undefined> {
+    const [r] = await this.rows(`SELECT ${rowColumns()} FROM rows WHERE batch_id = $1 ORDER BY id LIMIT 1`, [batchId]);
+    return r ? toRow(r) : undefined;
+  }
+
+  async wakeRows(batchIds: readonly number[], at?: number): Promise<void> {
+    if (batchIds.length === 0) return;
+    // "Due now" is 0 in this schema; a row already due (or due sooner) keeps its time.
+    await this.q.query(
+      `UPDATE rows SET next_action_at = COALESCE($2, vb_now_ms()), updated_at = vb_now_ms()
+       WHERE batch_id = ANY($1::bigint[]) AND state IN ('ready', 'queued', 'processing') AND next_action_at > COALESCE($2, vb_now_ms())`,
+      [batchIds as unknown as PgValue, at === undefined ? null : Math.round(at)],
+    );
+  }
+
   async countRows(batchId: number): Promise<number> {
     const [r] = await this.rows('SELECT COUNT(*) AS n FROM rows WHERE batch_id = $1', [batchId]);
     return Number(r?.n ?? 0);
@@ -183,11 +221,11 @@ export class PgOps implements QueueOps {
     if (guard) where += ` AND lease_owner = ${placeholders(values, [guard.lease.owner])} AND lease_token = ${placeholders(values, [guard.lease.token])}`;
     const res = await this.q.query(`UPDATE rows SET ${set} WHERE ${where}`, values);
     if (res.rowCount === 1) return;
-    if (guard && !(await this.holds(guard))) throw new LeaseLostError(rowId);
+    if (guard && !(await this.stillHeld(guard))) throw new LeaseLostError(rowId);
     if (from) throw new RowStateError(rowId, from);
   }
 
-  protected async holds(guard: WriteGuard): Promise<boolean> {
+  protected async stillHeld(guard: WriteGuard): Promise<boolean> {
     const [r] = await this.rows('SELECT 1 AS ok FROM rows WHERE id = $1 AND lease_owner = $2 AND lease_token = $3', [
       guard.lease.rowId,
       guard.lease.owner,

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
+import type { KnownProbe } from '../../media/media-info';
 import { toRow, type SqlRow } from '../store-records';
 import {
   DEFAULT_LEASE_TIMING,
@@ -15,6 +16,7 @@ import {
   type ClaimedRow,
   type ClaimOptions,
   type ExpirySummary,
+  type HoldStoreApi,
   type Lease,
   type LeaseTiming,
   type LeaseView,
@@ -29,6 +31,7 @@ import {
 } from '../store-api';
 import { applyExpiry, claimDue, claimOwedCompletes, claimReady, EXPIRY_LOCK, nextReadyQuote, renew, SUBMIT_CLAIM_LOCK, submissionRoom } from './claims';
 import { applyPaidAnswer } from './paid-answer';
+import { PgHolds } from './pg-holds';
 import { PgAccountLimiter, type PgLimiterOptions } from './pg-limiter';
 import { PgOps, type Queryable } from './pg-ops';
 import { PgTimelines } from './pg-timelines';
@@ -67,6 +70,7 @@ function leaseOf(r: SqlRow): ClaimedRow {
 export class PgQueueStore extends PgOps implements QueueStoreApi {
   readonly kind = 'postgres' as const;
   readonly timelines: PgTimelines;
+  readonly holds: HoldStoreApi;
   private readonly lease: LeaseTiming;
   /** Database clock minus this machine's clock, measured at open and at each renewal. */
   private clockOffsetMs = 0;
@@ -80,6 +84,7 @@ export class PgQueueStore extends PgOps implements QueueStoreApi {
     super(pool, (fn) => this.inTransaction(fn));
     this.lease = { ...DEFAULT_LEASE_TIMING, ...opts.lease };
     this.timelines = new PgTimelines(pool);
+    this.holds = new PgHolds(pool, (fn) => this.inTransaction(fn));
   }
 
   /** Connects, creates or migrates the schema, and measures the database's clock. */
@@ -237,15 +242,15 @@ export class PgQueueStore extends PgOps implements QueueStoreApi {
   }
 
   async claimPolls(workerId: string, opts: ClaimOptions): Promise<ClaimedRow[]> {
-    return (await claimDue(this.pool, { owner: workerId, states: 'poll', limit: opts.limit, leaseMs: this.lease.leaseMs })).map(leaseOf);
+    return (await claimDue(this.pool, { owner: workerId, states: 'poll', limit: opts.limit, leaseMs: this.lease.leaseMs, batchIds: opts.batchIds })).map(leaseOf);
   }
 
   async claimResumes(workerId: string, opts: ClaimOptions): Promise<ClaimedRow[]> {
-    return (await claimDue(this.pool, { owner: workerId, states: 'resume', limit: opts.limit, leaseMs: this.lease.leaseMs })).map(leaseOf);
+    return (await claimDue(this.pool, { owner: workerId, states: 'resume', limit: opts.limit, leaseMs: this.lease.leaseMs, batchIds: opts.batchIds })).map(leaseOf);
   }
 
   async claimCompletes(workerId: string, opts: ClaimOptions): Promise<ClaimedCompletion[]> {
-    const got = await claimOwedCompletes(this.pool, { owner: workerId, limit: opts.limit, leaseMs: this.lease.leaseMs });
+    const got = await claimOwedCompletes(this.pool, { owner: workerId, limit: opts.limit, leaseMs: this.lease.leaseMs, batchIds: opts.batchIds });
     const out: ClaimedCompletion[] = [];
     for (const g of got) {
       const attempt = await this.getAttempt(g.attemptId);
@@ -300,6 +305,25 @@ export class PgQueueStore extends PgOps implements QueueStoreApi {
 
   async listLeases(batchId?: number): Promise<LeaseView[]> {
     return listLeases(this.pool, batchId);
+  }
+
+  async saveClipProbe(filePath: string, probe: KnownProbe): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO clip_probes (file_path, size, mtime_ms, ino, info_json, updated_at) VALUES ($1, $2, $3, $4, $5, vb_now_ms())
+       ON CONFLICT (file_path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, ino = excluded.ino,
+         info_json = excluded.info_json, updated_at = excluded.updated_at`,
+      [filePath, probe.size, probe.mtimeMs, probe.ino, JSON.stringify(probe.info)],
+    );
+  }
+
+  async clipProbe(filePath: string): Promise<KnownProbe | undefined> {
+    const r = (await this.pool.query('SELECT size, mtime_ms, ino, info_json FROM clip_probes WHERE file_path = $1', [filePath])).rows[0] as SqlRow | undefined;
+    if (!r) return undefined;
+    try {
+      return { size: Number(r.size), mtimeMs: Number(r.mtime_ms), ino: Number(r.ino), info: JSON.parse(String(r.info_json)) as KnownProbe['info'] };
+    } catch {
+      return undefined;
+    }
   }
 
   async pollAllNow(): Promise<number> {

@@ -190,6 +190,35 @@ export const MIGRATIONS: readonly string[] = [
     RETURN 0;
   END $$;
   `,
+  // 2: what the local queue gained with the hostile-night work (SQLite migrations 3 and 4): holds (why and how long
+  // work stood still, for the morning report), when a batch's report was seen, and the probe of each verified clip.
+  `
+  ALTER TABLE batches ADD COLUMN report_seen_at bigint;
+
+  CREATE TABLE holds (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    scope      text NOT NULL CHECK (scope IN ('batch', 'endpoint', 'engine')),
+    batch_id   bigint REFERENCES batches(id) ON DELETE CASCADE,
+    base_url   text,
+    cause      text NOT NULL,
+    message    text NOT NULL,
+    auto       boolean NOT NULL DEFAULT false,
+    started_at bigint NOT NULL,
+    ended_at   bigint
+  );
+  CREATE INDEX holds_open ON holds (ended_at, scope);
+  CREATE INDEX holds_batch ON holds (batch_id, started_at);
+
+  -- ino as double precision: a file's inode may pass bigint's range, and JavaScript reads it as a double anyway.
+  CREATE TABLE clip_probes (
+    file_path  text PRIMARY KEY,
+    size       bigint NOT NULL,
+    mtime_ms   double precision NOT NULL,
+    ino        double precision NOT NULL,
+    info_json  text NOT NULL,
+    updated_at bigint NOT NULL
+  );
+  `,
 ];
 
 export class SchemaTooNewError extends Error {

@@ -4,6 +4,7 @@
  * node:sqlite has one connection, so without it a statement of one async flow could land inside another flow's
  * open transaction and be rolled back with it.
  */
+import type { HoldCause } from '../hold-store';
 import type { JobState } from '../job-states';
 import type { QueueStore } from '../store';
 import { pollingJob } from '../polling-job';
@@ -39,8 +40,24 @@ export class SqliteOps implements QueueTx {
     return this.run(() => this.store.findBatchBySource(sourceHash, outputDir));
   }
 
-  setBatchStatus(id: number, status: BatchStatus, reason: string | null = null): Promise<void> {
-    return this.run(() => this.store.setBatchStatus(id, status, reason));
+  setBatchStatus(id: number, status: BatchStatus, reason: string | null = null, cause: HoldCause = 'user'): Promise<void> {
+    return this.run(() => this.store.setBatchStatus(id, status, reason, cause));
+  }
+
+  reportSeenAt(batchId: number): Promise<number | null> {
+    return this.run(() => this.store.reportSeenAt(batchId));
+  }
+
+  markReportSeen(batchId: number, at: number = this.clock()): Promise<void> {
+    return this.run(() => this.store.markReportSeen(batchId, at));
+  }
+
+  anyRow(batchId: number): Promise<RowRecord | undefined> {
+    return this.run(() => this.store.anyRow(batchId));
+  }
+
+  wakeRows(batchIds: readonly number[], at: number = this.clock()): Promise<void> {
+    return this.run(() => this.store.wakeRows(batchIds, at));
   }
 
   setBatchSettings(id: number, patch: { concurrency?: number; budgetUsd?: number | null }): Promise<void> {

@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import type { KnownProbe } from '../../media/media-info';
+import { clipProbe, saveClipProbe } from '../clip-probes';
 import { durably } from '../db';
 import { acquireEngineLock, liveLockOwner } from '../engine-lock';
 import type { JobState } from '../job-states';
@@ -16,6 +18,7 @@ import {
   type ClaimedRow,
   type ClaimOptions,
   type ExpirySummary,
+  type HoldStoreApi,
   type Lease,
   type LeaseTiming,
   type LeaseView,
@@ -35,11 +38,14 @@ import { LeaseBook } from './lease-book';
 import { SqliteOps } from './ops';
 import { applyPaidAnswerSqlite, expireRow } from './rules';
 
+const inBatches = (row: RowRecord, opts: ClaimOptions) => !opts.batchIds || opts.batchIds.includes(row.batchId);
+
 const IN_FLIGHT: readonly JobState[] = ['submitting', 'queued', 'processing', 'downloading', 'verifying'];
 
 export class SqliteQueueStore extends SqliteOps implements QueueStoreApi {
   readonly kind = 'sqlite' as const;
   readonly timelines: TimelineStoreApi;
+  readonly holds: HoldStoreApi;
   private tail: Promise<unknown> = Promise.resolve();
   private readonly workers = new Map<string, WorkerInfo>();
   private releaseEngineLock: (() => void) | undefined;
@@ -64,6 +70,20 @@ export class SqliteQueueStore extends SqliteOps implements QueueStoreApi {
       setMusicMix: (batchId, volume, fadeOutSec) => run(() => timelines.setMusicMix(batchId, volume, fadeOutSec)),
       clearMusic: (batchId) => run(() => timelines.clearMusic(batchId)),
     };
+    const holds = store.holds;
+    this.holds = {
+      open: (h) => run(() => holds.open(h)),
+      record: (h) => run(() => holds.record(h)),
+      close: (id, at) => run(() => holds.close(id, at)),
+      closeManual: (batchId, at) => run(() => holds.closeManual(batchId, at)),
+      openHolds: () => run(() => holds.openHolds()),
+      touching: (batchId, baseUrl, from, to) => run(() => holds.touching(batchId, baseUrl, from, to)),
+    };
+  }
+
+  /** The SQLite store underneath (one process owns it): for what only the local queue has, such as its request log. */
+  get local(): QueueStore {
+    return this.store;
   }
 
   /** Runs after everything queued before it, alone: the adapter's lock over the one connection. */
@@ -206,26 +226,37 @@ export class SqliteQueueStore extends SqliteOps implements QueueStoreApi {
 
   claimPolls(workerId: string, opts: ClaimOptions): Promise<ClaimedRow[]> {
     return this.run(() => {
-      const due = this.store.dueRows(['queued', 'processing'], this.clock(), opts.limit + this.leases.entries().length);
+      // Rows held (or of other batches) are skipped after reading, so read that many more.
+      const extra = this.leases.entries().length + (opts.batchIds ? 10_000 : 0);
+      const due = this.store.dueRows(['queued', 'processing'], this.clock(), opts.limit + extra).filter((r) => inBatches(r, opts));
       due.sort((a, b) => (a.nextActionAt ?? 0) - (b.nextActionAt ?? 0) || a.id - b.id);
       return this.claim(workerId, due, opts.limit);
     });
   }
 
   claimResumes(workerId: string, opts: ClaimOptions): Promise<ClaimedRow[]> {
-    return this.run(() => this.claim(workerId, this.store.rowsInStates(['downloading', 'verifying']).sort((a, b) => a.id - b.id), opts.limit));
+    return this.run(() =>
+      this.claim(
+        workerId,
+        this.store
+          .rowsInStates(['downloading', 'verifying'])
+          .filter((r) => inBatches(r, opts))
+          .sort((a, b) => a.id - b.id),
+        opts.limit,
+      ),
+    );
   }
 
   claimCompletes(workerId: string, opts: ClaimOptions): Promise<ClaimedCompletion[]> {
     return this.run(() => {
       const now = this.clock();
       const out: ClaimedCompletion[] = [];
-      for (const attempt of this.store.attemptsOwingComplete(opts.limit + this.leases.entries().length + this.completeOfferedAt.size)) {
+      for (const attempt of this.store.attemptsOwingComplete(opts.limit + this.leases.entries().length + this.completeOfferedAt.size + 200)) {
         if (out.length >= opts.limit) break;
         if (this.leases.isHeld(attempt.rowId) || (this.completeOfferedAt.get(attempt.id) ?? -Infinity) > now - 60_000) continue;
         if (out.some((c) => c.row.id === attempt.rowId)) continue;
         const row = this.store.getRow(attempt.rowId);
-        if (!row) continue;
+        if (!row || !inBatches(row, opts)) continue;
         this.completeOfferedAt.set(attempt.id, now);
         const [claimed] = this.claim(workerId, [row], 1);
         if (claimed) out.push({ ...claimed, attempt });
@@ -282,6 +313,14 @@ export class SqliteQueueStore extends SqliteOps implements QueueStoreApi {
           };
         }),
     );
+  }
+
+  saveClipProbe(filePath: string, probe: KnownProbe): Promise<void> {
+    return this.run(() => saveClipProbe(this.store.db, filePath, probe, this.clock()));
+  }
+
+  clipProbe(filePath: string): Promise<KnownProbe | undefined> {
+    return this.run(() => clipProbe(this.store.db, filePath));
   }
 
   pollAllNow(): Promise<number> {
