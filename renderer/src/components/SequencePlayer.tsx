@@ -11,7 +11,7 @@ import { useTimelineView } from '../state/timeline-view';
 import { goToEdit } from '../timeline/commands';
 import { fpsOf, framesToSec, rateFromText, timecode } from '../timeline/frames';
 import { musicUrl } from '../timeline/media';
-import { drawSpriteFrame, spriteFor } from '../timeline/scrub-sprites';
+import { drawSpriteFrame, prefetchSprites, spriteFor } from '../timeline/scrub-sprites';
 import { rateLabel } from '../timeline/shuttle';
 import type { Layout } from '../timeline/frames';
 import { useSequence } from '../timeline/use-sequence';
@@ -147,6 +147,17 @@ export function SequencePlayer() {
   const tc = useRef<HTMLSpanElement>(null);
   const audio = useRef<HTMLAudioElement>(null);
   useViewerSync(lay, screen, videos, strip, tc, audio);
+  // Once the timeline is on screen and the page is idle, its clips' scrub sprites come ahead, nearest first.
+  useEffect(() => {
+    if (!lay.spans.length) return;
+    const start = () => {
+      const at = transport.getState().pos;
+      const order = [...lay.spans].sort((a, b) => Math.abs(a.recIn - at) - Math.abs(b.recIn - at)).map((s) => s.rowId);
+      prefetchSprites([...new Set(order)]);
+    };
+    const idle = window.requestIdleCallback ? window.requestIdleCallback(start, { timeout: 3000 }) : window.setTimeout(start, 1000);
+    return () => (window.cancelIdleCallback ? window.cancelIdleCallback(idle) : window.clearTimeout(idle));
+  }, [lay]);
   const empty = !lay.spans.length;
   return (
     <section className="pane viewer-pane" aria-label="Viewer" tabIndex={-1} onPointerDown={(e) => !(e.target as HTMLElement).closest('input,select,textarea,button,label') && e.currentTarget.focus({ preventScroll: true })}>

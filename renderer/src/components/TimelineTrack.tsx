@@ -56,13 +56,17 @@ export function TimelineTrack({ clips, bin, lay }: { clips: TimelineClip[]; bin:
       const playheadPx = timeToX(currentFrame() / fpsOf(lay.rate), v.pps) - el.scrollLeft;
       const anchor = anchorPx ?? (playheadPx >= 0 && playheadPx <= el.clientWidth ? playheadPx : el.clientWidth / 2);
       const next = zoomAround({ pps: v.pps, scrollLeft: el.scrollLeft }, factor, anchor);
+      // The zoom and its scroll land in one render; the layout effect then moves the scroller without reading it
+      // back (a read would force a second layout in the same frame).
       pendingScroll.current = next.scrollLeft;
+      setScrollLeft(next.scrollLeft);
       setPps(next.pps);
     },
     [lay.rate, setPps],
   );
   const fit = useCallback(() => {
     pendingScroll.current = 0;
+    setScrollLeft(0);
     setPps(fitPps(view.current.totalSec, view.current.width), true);
   }, [setPps]);
 
@@ -84,6 +88,7 @@ export function TimelineTrack({ clips, bin, lay }: { clips: TimelineClip[]; bin:
     if (opened || (!zoomedByUser && overflows)) {
       fittedFor.current = batchId;
       pendingScroll.current = 0;
+      setScrollLeft(0);
       setPps(fitPps(totalSec, width), false);
     }
   }, [zoomedByUser, totalSec, width, setPps, drafting, batchId]);
@@ -93,7 +98,6 @@ export function TimelineTrack({ clips, bin, lay }: { clips: TimelineClip[]; bin:
     if (el && pendingScroll.current !== undefined) {
       el.scrollLeft = pendingScroll.current;
       pendingScroll.current = undefined;
-      setScrollLeft(el.scrollLeft);
     }
   }, [pps]);
 

@@ -62,3 +62,36 @@ export function drawSpriteFrame(canvas: HTMLCanvasElement, img: HTMLImageElement
   ctx.drawImage(img, col * tileW, row * tileH, tileW, tileH, (w - dw) / 2, (h - dh) / 2, dw, dh);
   return true;
 }
+
+/** Most sprites fetched ahead per timeline: enough for a long batch, bounded so a huge one cannot fill the disk cache. */
+const PREFETCH_LIMIT = 600;
+const prefetched = new Set<number>();
+let queue: number[] = [];
+let running = 0;
+
+function pump(): void {
+  while (running < 2 && queue.length) {
+    const rowId = queue.shift()!;
+    if (prefetched.has(rowId) || cache.has(rowId)) continue;
+    prefetched.add(rowId);
+    running++;
+    // Into the HTTP cache only (the sprite is cacheable): decoding waits until a scrub needs it, so memory stays
+    // small, and the decode of a cached image takes milliseconds.
+    void fetch(framesUrl(rowId), { priority: 'low', cache: 'force-cache' } as RequestInit)
+      .then((r) => r.arrayBuffer())
+      .catch(() => prefetched.delete(rowId))
+      .finally(() => {
+        running--;
+        pump();
+      });
+  }
+}
+
+/**
+ * Fetches the sprites of these clips in the background, two at a time, nearest the playhead first, so a click far
+ * along the ruler finds its clip's sprite already on this machine. Replaces any earlier list (the timeline changed).
+ */
+export function prefetchSprites(rowIdsByDistance: readonly number[]): void {
+  queue = rowIdsByDistance.filter((id) => !prefetched.has(id)).slice(0, PREFETCH_LIMIT);
+  pump();
+}

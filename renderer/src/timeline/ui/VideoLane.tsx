@@ -1,23 +1,28 @@
 /**
  * The video track: every clip drawn to scale where the layout puts it (crossfades overlap), only the ones in view
- * in the DOM. A clip's body selects it and drags it to a new place (dnd-kit, which also moves it from the keyboard
- * by its grip and announces it by name); its edges ripple-trim; each cut has a notch on top to roll it and one
+ * in the DOM. A clip's body selects it and drags it to a new place (reorder.ts, which also moves it from the
+ * keyboard by its grip and announces it by name); its edges ripple-trim; each cut has a notch on top to roll it and one
  * below to pull a crossfade out of it, and a crossfade shows as the overlap it is, its length written on it.
  */
-import { DndContext, KeyboardSensor, PointerSensor, closestCenter, useSensor, useSensors, type Announcements, type DragEndEvent } from '@dnd-kit/core';
-import { SortableContext, horizontalListSortingStrategy, sortableKeyboardCoordinates, useSortable } from '@dnd-kit/sortable';
-import { CSS } from '@dnd-kit/utilities';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useTimelineStore } from '../../state/timeline';
-import { reorder } from '../edit';
 import { framesToSec, type Layout, type Span } from '../frames';
-import { timeToX } from '../geometry';
+import { GUTTER_PX, timeToX } from '../geometry';
 import type { BinClip, TimelineClip } from '../types';
 import { Filmstrip } from './Filmstrip';
+import { aimAt, cancelMove, pickUp, putDown, useReorder } from './reorder';
 import { fadeLabel, type DragKind } from './use-edit-drag';
 
 export const VIDEO_LANE_HEIGHT = 64;
 const THUMB_HEIGHT = 44;
+
+/** Filmstrip tiles for a clip this wide: a power of two (1..16) of tiles at least one frame wide, none under 48 px. */
+function tilesFor(px: number, bin: BinClip | undefined): number {
+  const aspect = bin?.width && bin.height ? bin.width / bin.height : 16 / 9;
+  const tileW = THUMB_HEIGHT * aspect;
+  if (px < 48) return 0;
+  return Math.min(16, 2 ** Math.floor(Math.log2(Math.max(1, px / tileW))));
+}
 
 /** Stable ids for the sortable list: the same clip may sit on the timeline twice. */
 export function idsOf(clips: readonly TimelineClip[]): string[] {
@@ -34,50 +39,82 @@ const seconds = (sec: number) => (sec < 10 ? sec.toFixed(2) : sec.toFixed(1));
 interface ClipProps {
   id: string;
   span: Span;
-  lay: Layout;
-  pps: number;
+  total: number;
+  rate: Layout['rate'];
   label: string;
   count: number;
   selected: boolean;
   bin: BinClip | undefined;
+  /** How the clip is drawn at this zoom, in steps (so a zoom re-renders a clip only when it crosses one). */
+  labelled: boolean;
+  tiles: number;
   onEdge: (e: React.PointerEvent, kind: DragKind, index: number) => void;
+  /** Pointer down on the clip's body: a click selects it, a drag moves it. */
+  onBody: (e: React.PointerEvent, index: number) => void;
+  /** True right after a drag, so the click that ends it does not also toggle the selection. */
+  dragged: () => boolean;
 }
 
-const ClipItem = memo(function ClipItem({ id, span, lay, pps, label, count, selected, bin, onEdge }: ClipProps) {
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id });
+/** Positions are percentages of the sequence's box, whose width alone follows the zoom: zooming re-renders no clip. */
+const pct = (frames: number, total: number) => `${(frames / Math.max(1, total)) * 100}%`;
+
+/** Keys on a clip's grip: Space picks it up and puts it down, the arrows move it, Escape cancels. */
+function onGripKey(e: React.KeyboardEvent, index: number): void {
+  const { from } = useReorder.getState();
+  const moving = from === index;
+  if (e.key === ' ') {
+    e.preventDefault();
+    e.stopPropagation();
+    if (moving) putDown();
+    else pickUp(index, 'keyboard');
+  } else if (moving && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+    e.preventDefault();
+    e.stopPropagation();
+    aimAt((useReorder.getState().to ?? index) + (e.key === 'ArrowRight' ? 1 : -1));
+  } else if (moving && e.key === 'Escape') {
+    e.preventDefault();
+    e.stopPropagation();
+    cancelMove();
+  }
+}
+
+const ClipItem = memo(function ClipItem({ span, total, rate, label, count, selected, bin, labelled, tiles, onEdge, onBody, dragged }: ClipProps) {
   const select = useTimelineStore((s) => s.select);
-  const left = timeToX(framesToSec(span.recIn, lay.rate), pps);
-  const width = Math.max(2, ((span.recOut - span.recIn) / (lay.rate.num / lay.rate.den)) * pps);
-  const lengthSec = framesToSec(span.recOut - span.recIn, lay.rate);
+  // Only the clip being moved re-renders while it moves.
+  const movingBy = useReorder((s) => (s.from === span.index ? s.by : undefined));
+  const dx = useReorder((s) => (s.from === span.index ? s.dx : 0));
+  const moving = movingBy ? { by: movingBy, dx } : undefined;
+  const lengthSec = framesToSec(span.recOut - span.recIn, rate);
   const aspect = bin?.width && bin.height ? bin.width / bin.height : 16 / 9;
   const name = `${span.index + 1}. ${label}`;
   return (
     <div
-      ref={setNodeRef}
-      className={`tl-clip${selected ? ' selected' : ''}${isDragging ? ' dragging' : ''}${width < 30 ? ' narrow' : ''}`}
-      style={{ left, width, transform: CSS.Translate.toString(transform), transition }}
+      className={`tl-clip${selected ? ' selected' : ''}${moving ? ' dragging' : ''}${labelled ? '' : ' narrow'}`}
+      style={{ left: pct(span.recIn, total), width: pct(span.recOut - span.recIn, total), transform: moving?.by === 'mouse' ? `translateX(${moving.dx}px)` : undefined }}
       data-testid="timeline-clip"
       data-index={span.index}
       data-row-id={span.rowId}
       title={`${name} · ${seconds(lengthSec)} s`}
     >
-      <div className="tl-clip-body" onPointerDown={listeners?.onPointerDown as React.PointerEventHandler | undefined} onClick={() => select(selected ? undefined : span.index)}>
-        <Filmstrip rowId={span.rowId} widthPx={width} height={THUMB_HEIGHT} aspect={aspect} startSec={framesToSec(span.confIn, lay.rate)} pps={pps} sourceSec={bin?.durationSec ?? 0} />
-        {width >= 30 && (
+      <div className="tl-clip-body" onPointerDown={(e) => onBody(e, span.index)} onClick={() => !dragged() && select(selected ? undefined : span.index)}>
+        <Filmstrip rowId={span.rowId} tiles={tiles} height={THUMB_HEIGHT} aspect={aspect} startSec={framesToSec(span.confIn, rate)} lengthSec={lengthSec} sourceSec={bin?.durationSec ?? 0} />
+        {labelled && (
           <span className="tl-clip-label">
             <span className="tl-clip-name">{name}</span>
             <span className="tl-clip-len">{seconds(lengthSec)} s</span>
           </span>
         )}
       </div>
-      {width >= 30 && (
+      {labelled && (
         <button
-          ref={setActivatorNodeRef}
           className="tl-grip"
-          {...attributes}
-          onKeyDown={listeners?.onKeyDown as React.KeyboardEventHandler | undefined}
-          aria-pressed={selected}
+          aria-pressed={Boolean(moving) || selected}
+          aria-describedby="tl-move-help"
           aria-label={`${label}, clip ${span.index + 1} of ${count}, ${seconds(lengthSec)} seconds`}
+          onKeyDown={(e) => onGripKey(e, span.index)}
+          // Space is the grip's own key: its keyup must not also press the button.
+          onKeyUp={(e) => e.key === ' ' && e.preventDefault()}
+          onBlur={() => useReorder.getState().from === span.index && useReorder.getState().by === 'keyboard' && cancelMove()}
           onClick={() => select(selected ? undefined : span.index)}
         >
           ⠿
@@ -90,23 +127,20 @@ const ClipItem = memo(function ClipItem({ id, span, lay, pps, label, count, sele
 });
 
 /** The cut or crossfade into clip `span.index`: its roll notch, its crossfade notch, and the overlap if there is one. */
-function Edit({ span, prev, lay, pps, label, onEdge }: { span: Span; prev: Span; lay: Layout; pps: number; label: string; onEdge: ClipProps['onEdge'] }) {
-  const x = (f: number) => timeToX(framesToSec(f, lay.rate), pps);
-  const fadeStart = x(span.recIn);
-  const fadeEnd = x(prev.recOut);
+const Edit = memo(function Edit({ span, prev, total, lay, label, showLength, onEdge }: { span: Span; prev: Span; total: number; lay: Layout; label: string; showLength: boolean; onEdge: ClipProps['onEdge'] }) {
   const cut = span.fadeIn === 0;
   return (
     <>
       {!cut && (
-        <div className="tl-xfade" data-testid="timeline-crossfade" data-index={span.index} style={{ left: fadeStart, width: Math.max(1, fadeEnd - fadeStart) }} title={`Crossfade into ${label}: ${fadeLabel(span.fadeIn, lay)}`}>
-          {fadeEnd - fadeStart > 56 && <span>{fadeLabel(span.fadeIn, lay)}</span>}
+        <div className="tl-xfade" data-testid="timeline-crossfade" data-index={span.index} style={{ left: pct(span.recIn, total), width: pct(prev.recOut - span.recIn, total) }} title={`Crossfade into ${label}: ${fadeLabel(span.fadeIn, lay)}`}>
+          {showLength && <span>{fadeLabel(span.fadeIn, lay)}</span>}
         </div>
       )}
       <div
         className="tl-roll"
         data-testid="roll-handle"
         data-index={span.index}
-        style={{ left: cut ? fadeStart : (fadeStart + fadeEnd) / 2 }}
+        style={{ left: pct(cut ? span.recIn : (span.recIn + prev.recOut) / 2, total) }}
         title={`Drag: roll the edit into ${label} (both sides move, the sequence keeps its length)`}
         onPointerDown={(e) => onEdge(e, 'roll', span.index)}
       />
@@ -114,13 +148,13 @@ function Edit({ span, prev, lay, pps, label, onEdge }: { span: Span; prev: Span;
         className="tl-fade-handle"
         data-testid="fade-handle"
         data-index={span.index}
-        style={{ left: fadeStart }}
+        style={{ left: pct(span.recIn, total) }}
         title={cut ? `Drag left: crossfade into ${label}` : `Drag: crossfade length into ${label} (left: longer)`}
         onPointerDown={(e) => onEdge(e, 'fade', span.index)}
       />
     </>
   );
-}
+});
 
 /** Clips narrower than this are drawn on the lane's canvas only: too small to grab, and 500 of them in the DOM would
  * make every zoom step relayout thousands of elements. */
@@ -157,60 +191,118 @@ function drawOverview(canvas: HTMLCanvasElement, lay: Layout, pps: number, scrol
 export function VideoLane(props: { lay: Layout; clips: TimelineClip[]; bin: BinClip[]; pps: number; from: number; to: number; scrollLeft: number; width: number; onEdge: ClipProps['onEdge'] }) {
   const { lay, clips, bin, pps, from, to, scrollLeft, width, onEdge } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
-  const edit = useTimelineStore((s) => s.edit);
-  const select = useTimelineStore((s) => s.select);
   const selected = useTimelineStore((s) => s.selected);
   const ids = useMemo(() => idsOf(clips), [clips]);
   const binById = useMemo(() => new Map(bin.map((b) => [b.rowId, b])), [bin]);
   const labelOf = (rowId: number) => binById.get(rowId)?.label ?? `Clip ${rowId}`;
-  const sensors = useSensors(
-    // A small distance before a drag starts keeps plain clicks on the clip working.
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
-  const indexOf = (id: string | number) => ids.indexOf(String(id));
-  const nameOf = (id: string | number) => {
-    const i = indexOf(id);
-    return i < 0 ? 'the clip' : labelOf(clips[i]!.rowId);
-  };
-  // Screen readers hear clip names and places, never internal ids.
-  const announcements: Announcements = {
-    onDragStart: ({ active }) => `Picked up ${nameOf(active.id)}, clip ${indexOf(active.id) + 1} of ${clips.length}. Arrow keys move it, Space puts it down, Escape cancels.`,
-    // Over its own place (as every drag starts) there is nothing new to say: the pick-up message stays.
-    onDragOver: ({ active, over }) =>
-      over?.id === active.id ? undefined : over ? `${nameOf(active.id)} would go to place ${indexOf(over.id) + 1} of ${clips.length}, where ${nameOf(over.id)} is.` : `${nameOf(active.id)} is not over a place on the timeline.`,
-    onDragEnd: ({ active, over }) => (over ? `${nameOf(active.id)} put down at place ${indexOf(over.id) + 1} of ${clips.length}.` : `${nameOf(active.id)} put back where it was.`),
-    onDragCancel: ({ active }) => `Moving ${nameOf(active.id)} was cancelled; it is back at place ${indexOf(active.id) + 1}.`,
-  };
-  const onDragEnd = (e: DragEndEvent) => {
-    if (!e.over || e.active.id === e.over.id) return;
-    const fromIndex = indexOf(e.active.id);
-    const toIndex = indexOf(e.over.id);
-    edit((cs) => reorder(cs, fromIndex, toIndex, bin));
-    select(toIndex);
-  };
+  const said = useReorder((s) => s.said);
+  const movingFrom = useReorder((s) => s.from);
+  const movingTo = useReorder((s) => s.to);
+  const target = movingFrom !== undefined && movingTo !== undefined && movingTo !== movingFrom ? { from: movingFrom, to: movingTo } : undefined;
+  const seq = useRef<HTMLDivElement>(null);
+  const live = useRef({ lay, pps });
+  live.current = { lay, pps };
+  const drag = useRef<{ index: number; x: number; started: boolean; ended: number } | undefined>(undefined);
+
+  // A press on a clip's body: under 6 px of movement it is a click; past that the clip follows the pointer and the
+  // place it would land is where the pointer is among the other clips' middles.
+  const onBody = useCallback((e: React.PointerEvent, index: number) => {
+    if (e.button !== 0) return;
+    const el = e.currentTarget as HTMLElement;
+    const pointerId = e.pointerId;
+    drag.current = { index, x: e.clientX, started: false, ended: 0 };
+    const move = (ev: PointerEvent) => {
+      const d = drag.current;
+      if (!d || ev.pointerId !== pointerId) return;
+      const dx = ev.clientX - d.x;
+      if (!d.started) {
+        if (Math.abs(dx) < 6) return;
+        d.started = true;
+        el.setPointerCapture(pointerId);
+        pickUp(d.index, 'mouse');
+      }
+      const { lay: l, pps: p } = live.current;
+      const box = seq.current?.getBoundingClientRect();
+      if (!box) return;
+      const f = ((ev.clientX - box.left) / p) * (l.rate.num / l.rate.den);
+      const before = l.spans.filter((s) => s.index !== d.index && (s.recIn + s.recOut) / 2 < f).length;
+      aimAt(before, dx);
+    };
+    const key = (ev: KeyboardEvent) => {
+      if (ev.key !== 'Escape' || !drag.current?.started) return;
+      ev.preventDefault();
+      cancelMove();
+      finish(false);
+    };
+    const finish = (commit: boolean) => {
+      el.removeEventListener('pointermove', move);
+      el.removeEventListener('pointerup', up);
+      el.removeEventListener('pointercancel', cancel);
+      window.removeEventListener('keydown', key, true);
+      const d = drag.current;
+      if (d?.started) {
+        d.ended = performance.now();
+        if (commit && useReorder.getState().from !== undefined) putDown();
+      }
+    };
+    const up = (ev: PointerEvent) => ev.pointerId === pointerId && finish(true);
+    const cancel = () => {
+      cancelMove();
+      finish(false);
+    };
+    el.addEventListener('pointermove', move);
+    el.addEventListener('pointerup', up);
+    el.addEventListener('pointercancel', cancel);
+    window.addEventListener('keydown', key, true);
+  }, []);
+  const dragged = useCallback(() => performance.now() - (drag.current?.ended ?? 0) < 300, []);
+
   const fps = lay.rate.num / lay.rate.den;
   const wide = (s: Span) => ((s.recOut - s.recIn) / fps) * pps >= MIN_DOM_CLIP_PX;
   const visible = lay.spans.filter((s) => s.recOut / fps >= from && s.recIn / fps <= to && wide(s));
   useEffect(() => {
     if (canvas.current) drawOverview(canvas.current, lay, pps, scrollLeft, width, selected);
   }, [lay, pps, scrollLeft, width, selected]);
+  // Where a moved clip would land: after the clip now at `to` when moving right, before it when moving left.
+  const landing = target && lay.spans[target.to] ? (target.to > target.from ? lay.spans[target.to]!.recOut : lay.spans[target.to]!.recIn) : undefined;
   return (
-    <DndContext
-      sensors={sensors}
-      collisionDetection={closestCenter}
-      onDragEnd={onDragEnd}
-      accessibility={{ announcements, screenReaderInstructions: { draggable: 'To move a clip, press Space on its grip, use the arrow keys, and press Space again to put it down. Escape cancels.' } }}
-    >
-      <SortableContext items={ids} strategy={horizontalListSortingStrategy}>
-        <div className="tl-lane tl-video" style={{ height: VIDEO_LANE_HEIGHT }} role="group" aria-label="Video track">
-          <canvas ref={canvas} className="tl-lane-canvas" style={{ left: scrollLeft, width }} aria-hidden="true" />
-          {visible.map((s) => (
-            <ClipItem key={ids[s.index]} id={ids[s.index]!} span={s} lay={lay} pps={pps} label={labelOf(s.rowId)} count={clips.length} selected={selected === s.index} bin={binById.get(s.rowId)} onEdge={onEdge} />
-          ))}
-          {visible.map((s) => (s.index > 0 && wide(lay.spans[s.index - 1]!) ? <Edit key={`e${ids[s.index]}`} span={s} prev={lay.spans[s.index - 1]!} lay={lay} pps={pps} label={labelOf(s.rowId)} onEdge={onEdge} /> : null))}
-        </div>
-      </SortableContext>
-    </DndContext>
+    <div className="tl-lane tl-video" style={{ height: VIDEO_LANE_HEIGHT }} role="group" aria-label="Video track">
+      <canvas ref={canvas} className="tl-lane-canvas" style={{ left: scrollLeft, width }} aria-hidden="true" />
+      <div className="tl-seq" ref={seq} style={{ left: GUTTER_PX, width: (lay.totalFrames / fps) * pps }}>
+        {visible.map((s) => {
+          const px = ((s.recOut - s.recIn) / fps) * pps;
+          return (
+            <ClipItem
+              key={ids[s.index]}
+              id={ids[s.index]!}
+              span={s}
+              total={lay.totalFrames}
+              rate={lay.rate}
+              label={labelOf(s.rowId)}
+              count={clips.length}
+              selected={selected === s.index}
+              bin={binById.get(s.rowId)}
+              labelled={px >= 30}
+              tiles={tilesFor(px, binById.get(s.rowId))}
+              onEdge={onEdge}
+              onBody={onBody}
+              dragged={dragged}
+            />
+          );
+        })}
+        {visible.map((s) =>
+          s.index > 0 && wide(lay.spans[s.index - 1]!) ? (
+            <Edit key={`e${ids[s.index]}`} span={s} prev={lay.spans[s.index - 1]!} total={lay.totalFrames} lay={lay} label={labelOf(s.rowId)} showLength={((lay.spans[s.index - 1]!.recOut - s.recIn) / fps) * pps > 56} onEdge={onEdge} />
+          ) : null,
+        )}
+        {landing !== undefined && <div className="tl-landing" style={{ left: pct(landing, lay.totalFrames) }} aria-hidden="true" />}
+      </div>
+      <span id="tl-move-help" className="sr-only">
+        To move a clip, press Space on its grip, use the arrow keys, and press Space again to put it down. Escape cancels.
+      </span>
+      <div className="sr-only" aria-live="assertive" aria-atomic="true" data-testid="timeline-announcer">
+        {said}
+      </div>
+    </div>
   );
 }
