@@ -101,7 +101,7 @@ export function runPapa(bytes: Uint8Array, kind: SheetKind): { rows: number; hel
 export async function makeXlsxBytes(rows: number): Promise<Uint8Array> {
   const { default: ExcelJS } = await import('exceljs');
   const text = makeSheetText(rows, ',');
-  const table = (await import('../main/core/sheet/parse-csv')).parseCsv(text);
+  const table = await (await import('../main/core/sheet/parse-csv')).parseCsv(text);
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('Shots');
   ws.addRow(table.header);

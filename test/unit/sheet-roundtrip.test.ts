@@ -66,21 +66,21 @@ function encode(text: string, encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'win
 }
 
 describe('CSV layer round trip (exact)', () => {
-  it('any text, delimiter, BOM, line ending and Unicode encoding', () => {
-    fc.assert(
-      fc.property(
+  it('any text, delimiter, BOM, line ending and Unicode encoding', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         tableOf(anyCell),
         delimiter,
         fc.boolean(),
         lineEnding,
         fc.constantFrom('utf-8' as const, 'utf-16le' as const, 'utf-16be' as const),
         fc.boolean(),
-        (table, delim, bom, eol, encoding, trailing) => {
+        async (table, delim, bom, eol, encoding, trailing) => {
           // Excel always writes a BOM with UTF-16; BOM-less UTF-16 detection is a heuristic tested on its own.
           const text = toCsv(table, { delimiter: delim, bom: bom || encoding !== 'utf-8', lineEnding: eol, escapeFormulas: false, trailingLineEnding: trailing });
           const decoded = decodeBytes(encode(text, encoding));
           expect(decoded.encoding).toBe(encoding);
-          const parsed = parseCsv(decoded.text, { delimiter: delim });
+          const parsed = await parseCsv(decoded.text, { delimiter: delim });
           expect(parsed.errors).toEqual([]);
           expect([parsed.header, ...parsed.rows]).toEqual(table);
         },
@@ -89,7 +89,7 @@ describe('CSV layer round trip (exact)', () => {
     );
   });
 
-  it.each(['windows-1252', 'macintosh', 'ibm850'] as const)('%s text is detected, or said to be unsure with it among the choices, and read back', (label) => {
+  it.each(['windows-1252', 'macintosh', 'ibm850'] as const)('%s text is detected, or said to be unsure with it among the choices, and read back', async (label) => {
     // Real words with their accents and typography: what prompts are made of. Three code pages fit any bytes, so a
     // wrong guess is allowed only when it is flagged and the right one offered; a sure guess must be right.
     const words = fc.oneof(
@@ -100,38 +100,38 @@ describe('CSV layer round trip (exact)', () => {
     );
     const cell = fc.array(words, { maxLength: 5 }).map((p) => p.join(' '));
     const encodeIn = singleByte(label);
-    fc.assert(
-      fc.property(tableOf(cell), delimiter, lineEnding, (table, delim, eol) => {
+    await fc.assert(
+      fc.asyncProperty(tableOf(cell), delimiter, lineEnding, async (table, delim, eol) => {
         const bytes = encodeIn(toCsv(table, { delimiter: delim, bom: false, lineEnding: eol, escapeFormulas: false }));
         const guessed = decodeBytes(bytes);
         if (bytes.some((b) => b >= 0x80) && guessed.encoding !== label) {
           expect(guessed.sure).toBe(false);
           expect(guessed.alternatives).toContain(label);
         }
-        const parsed = parseCsv(decodeBytes(bytes, label).text, { delimiter: delim });
+        const parsed = await parseCsv(decodeBytes(bytes, label).text, { delimiter: delim });
         expect([parsed.header, ...parsed.rows]).toEqual(table);
       }),
       { numRuns: 300 },
     );
   });
 
-  it('any mix of CRLF, LF and CR between records, with or without a BOM', () => {
-    fc.assert(
-      fc.property(tableOf(anyCell), delimiter, fc.array(lineEnding, { minLength: 8, maxLength: 8 }), fc.option(lineEnding), fc.boolean(), (table, delim, breaks, last, bom) => {
+  it('any mix of CRLF, LF and CR between records, with or without a BOM', async () => {
+    await fc.assert(
+      fc.asyncProperty(tableOf(anyCell), delimiter, fc.array(lineEnding, { minLength: 8, maxLength: 8 }), fc.option(lineEnding), fc.boolean(), async (table, delim, breaks, last, bom) => {
         const records = table.map((r) => toCsv([r], { delimiter: delim, bom: false, trailingLineEnding: false, escapeFormulas: false }));
         const text = (bom ? '\uFEFF' : '') + records.map((r, i) => (i === 0 ? r : breaks[i % breaks.length] + r)).join('') + (last ?? '');
-        const parsed = parseCsv(decodeBytes(new TextEncoder().encode(text)).text, { delimiter: delim });
+        const parsed = await parseCsv(decodeBytes(new TextEncoder().encode(text)).text, { delimiter: delim });
         expect([parsed.header, ...parsed.rows]).toEqual(table);
       }),
       { numRuns: 300 },
     );
   });
 
-  it('detects the delimiter for any cell text when the headers are ordinary names', () => {
+  it('detects the delimiter for any cell text when the headers are ordinary names', async () => {
     const header = fc.uniqueArray(fc.constantFrom('prompt', 'Duration (s)', 'Model ID', 'Notes', 'Aspect Ratio', 'Shot #', 'Catégorie'), { minLength: 2, maxLength: 5 });
-    fc.assert(
-      fc.property(tableOf(anyCell, header), delimiter, lineEnding, (table, delim, eol) => {
-        const parsed = parseCsv(toCsv(table, { delimiter: delim, bom: false, lineEnding: eol, escapeFormulas: false }));
+    await fc.assert(
+      fc.asyncProperty(tableOf(anyCell, header), delimiter, lineEnding, async (table, delim, eol) => {
+        const parsed = await parseCsv(toCsv(table, { delimiter: delim, bom: false, lineEnding: eol, escapeFormulas: false }));
         expect(parsed.delimiter).toBe(delim);
         expect([parsed.header, ...parsed.rows]).toEqual(table);
       }),

@@ -10,7 +10,8 @@ import { formatCount, formatMegabytes } from './format';
 import { chooseHeader } from './header-row';
 import { HEADER_SEARCH_ROWS, MAX_SHEET_ROWS, MAX_TEXT_SHEET_BYTES } from './limits';
 import { Pacer } from './pace';
-import { DelimitedReader, detectDelimiter, sepLine } from './parse-csv';
+import { CsvRecordReader } from './csv-records';
+import { detectDelimiter, sepLine } from './parse-csv';
 import { buildRows, RowBuilder } from './rows';
 import type { CanonicalColumn, Delimiter, ImportedSheet, ImportOptions, RawRows, ReadIssue, SheetIssue, SheetRow } from './types';
 
@@ -90,7 +91,7 @@ interface Read {
   /** The rows read so far: all of a workbook's; a text file's first rows, enough to find the header. */
   raw: RawRows;
   /** A text file's reader, positioned after `raw`: the rest is built into rows as it is read. */
-  rest: DelimitedReader | null;
+  rest: CsvRecordReader | null;
   base: Base;
 }
 
@@ -107,12 +108,12 @@ async function readText(bytes: Uint8Array, opts: ImportOptions, notes: SheetIssu
   }
   const sep = opts.delimiter ? null : sepLine(decoded.text);
   const body = sep ? decoded.text.slice(sep.length) : decoded.text;
-  const delimiter: Delimiter = opts.delimiter ?? sep?.delimiter ?? detectDelimiter(body) ?? ',';
+  const delimiter: Delimiter = opts.delimiter ?? sep?.delimiter ?? (await detectDelimiter(body)) ?? ',';
   // The `sep=` line is not a row of the sheet (Excel hides it too), so row numbers count from the line after it.
-  const reader = new DelimitedReader(body, delimiter);
+  const reader = new CsvRecordReader(body, delimiter);
   const raw: RawRows = { rows: [], sourceRows: [], issues: reader.issues };
   // Only the first rows are held as cells (to find the header); the rest become rows as they are read.
-  while ((raw.rows.length <= HEADER_SEARCH_ROWS || (opts.headerRow !== undefined && reader.row < opts.headerRow)) && reader.next()) {
+  while ((raw.rows.length <= HEADER_SEARCH_ROWS || (opts.headerRow !== undefined && reader.row < opts.headerRow)) && (await reader.next())) {
     raw.rows.push(reader.cells);
     raw.sourceRows.push(reader.row);
   }
@@ -173,11 +174,14 @@ function placeIssues(issues: readonly ReadIssue[], headerRow: number, headers: r
 }
 
 /** The rest of a text file, read and built into rows one record at a time (no second copy of every cell). */
-async function buildRest(reader: DelimitedReader, built: { rows: SheetRow[]; warnings: SheetIssue[] }, plan: ColumnPlan, headerWidth: number): Promise<void> {
+async function buildRest(reader: CsvRecordReader, built: { rows: SheetRow[]; warnings: SheetIssue[] }, plan: ColumnPlan, headerWidth: number): Promise<void> {
   const builder = new RowBuilder(plan, headerWidth);
   const pacer = new Pacer();
-  while (reader.next()) {
-    if (built.rows.length >= MAX_SHEET_ROWS) throw tooManyRows(MAX_SHEET_ROWS);
+  while (await reader.next()) {
+    if (built.rows.length >= MAX_SHEET_ROWS) {
+      reader.stop();
+      throw tooManyRows(MAX_SHEET_ROWS);
+    }
     built.rows.push(builder.build(reader.cells, built.rows.length + 1, reader.row));
     if ((built.rows.length & 1023) === 0 && pacer.due()) await pacer.pause();
   }
@@ -191,7 +195,15 @@ async function buildRest(reader: DelimitedReader, built: { rows: SheetRow[]; war
 export async function importSheet(bytes: Uint8Array, opts: ImportOptions = {}): Promise<ImportedSheet> {
   const kind = sniffFormat(bytes, opts.fileName);
   const notes: SheetIssue[] = [];
-  const { raw, rest, base } = kind === 'xlsx' ? await readWorkbookRows(bytes, opts, notes) : await readText(bytes, opts, notes);
+  const read = kind === 'xlsx' ? await readWorkbookRows(bytes, opts, notes) : await readText(bytes, opts, notes);
+  try {
+    return await buildSheet(read, opts, notes);
+  } finally {
+    read.rest?.stop(); // a sheet refused part-way lets its parser (and the text it holds) go
+  }
+}
+
+async function buildSheet({ raw, rest, base }: Read, opts: ImportOptions, notes: SheetIssue[]): Promise<ImportedSheet> {
   // Carried by every error from here on, so a UI can still show the sheet picker and what was detected.
   const sheetDetails: SheetReadErrorDetails = {};
   if (base.sheetNames) Object.assign(sheetDetails, { sheetNames: base.sheetNames, hiddenSheets: base.hiddenSheets ?? [] });
