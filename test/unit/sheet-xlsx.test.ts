@@ -1,9 +1,10 @@
 import ExcelJS from 'exceljs';
+import { deflateRawSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importSheet, listWorkbookSheets, SheetReadError } from '../../main/core/sheet';
 import { readXlsx } from '../../main/core/sheet/parse-xlsx';
 import { isDateFormat } from '../../main/core/sheet/xlsx-parts';
-import { numberText, serialDateText } from '../../main/core/sheet/xlsx-sheet';
+import { numberText, serialDateText } from '../../main/core/sheet/xlsx-cells';
 import { sheetXml, workbookParts, zip } from '../support/xlsx-writer';
 
 /** A real workbook, written by exceljs the way Excel lays one out. */
@@ -155,6 +156,16 @@ describe('XLSX reader: what real workbooks hold', () => {
     await expect(readXlsx(zip(workbookParts(sheetXml(100))), { limits: { maxUnpackedBytes: 5000, maxCells: 1e6 } })).rejects.toThrow(/^This workbook unpacks to/);
   });
 
+  it('catches a zip directory that understates a part by less than its packed size, where the part\'s XML stops', async () => {
+    const xml = sheetXml(20_000);
+    const packed = deflateRawSync(Buffer.from(xml), { level: 9 }).length;
+    // Declared bigger than the packed bytes (so not refused from the directory), far smaller than the real part.
+    await expect(readXlsx(zip(workbookParts(xml, packed + 4096)))).rejects.toMatchObject({
+      code: 'unreadable-workbook',
+      message: expect.stringMatching(/the part xl\/worksheets\/sheet1\.xml is damaged: its XML stops before its end: it may be cut short, or unpack to more than its zip directory declares/),
+    });
+  });
+
   it('reads the open tab, else the first visible sheet, and lists hidden sheets as such', async () => {
     const book = (active: number | null) =>
       zip([
@@ -172,6 +183,31 @@ describe('XLSX reader: what real workbooks hold', () => {
     expect(none.warnings[0]?.message).toBe(
       'Read "A", the first visible sheet, of 4 sheets ("Old" (hidden), "Gone" (hidden), "A", "B"). Hidden sheets "Old", "Gone" are not read. Choose another sheet if your prompts are elsewhere.',
     );
+  });
+
+  it('reads hidden rows and columns like the others, and says which', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('S');
+    ws.addRow(['Prompt', 'Duration', 'Notes', 'Internal']);
+    for (const [i, p] of ['a', 'b', 'c', 'd', 'e', 'f'].entries()) ws.addRow([p, 5, i === 0 ? 'first' : '', `id${i}`]);
+    for (const r of [3, 5, 6, 7]) ws.getRow(r).hidden = true;
+    ws.getColumn(4).hidden = true;
+    ws.getColumn(6).hidden = true; // holds nothing: not worth a word
+    const sheet = await importSheet(new Uint8Array(await wb.xlsx.writeBuffer()));
+    expect(sheet.rows.map((r) => [r.prompt, r.extras.Internal])).toEqual([['a', 'id0'], ['b', 'id1'], ['c', 'id2'], ['d', 'id3'], ['e', 'id4'], ['f', 'id5']]);
+    expect(sheet.warnings.map((w) => w.message)).toContain(
+      'Rows 3 and 5–7 are hidden in the sheet; they were read like the others and will be generated unless you delete them (here or in the sheet). Column D ("Internal") is hidden in the sheet; it was read like the others.',
+    );
+  });
+
+  it('says nothing of a hidden row above the header', async () => {
+    const xml =
+      '<worksheet><cols><col min="3" max="16384" hidden="1"/></cols><sheetData><row r="1" hidden="1"><c r="A1" t="inlineStr"><is><t>Old title</t></is></c></row>' +
+      '<row r="2"><c r="A2" t="inlineStr"><is><t>Prompt</t></is></c><c r="B2" t="inlineStr"><is><t>Duration</t></is></c></row>' +
+      '<row r="3"><c r="A3" t="inlineStr"><is><t>a fox</t></is></c><c r="B3"><v>5</v></c></row></sheetData></worksheet>';
+    const sheet = await importSheet(zip(workbookParts(xml)));
+    expect(sheet.rows).toMatchObject([{ prompt: 'a fox', duration: '5s' }]);
+    expect(sheet.warnings.map((w) => w.message).join('\n')).not.toMatch(/hidden/);
   });
 
   it('fills every row a vertically merged cell covers, and only its first column', async () => {

@@ -8,9 +8,10 @@ import { decodeBytes, encodingName } from './decode';
 import { SheetReadError, tooManyRows, type SheetReadErrorDetails } from './errors';
 import { formatCount, formatMegabytes } from './format';
 import { chooseHeader } from './header-row';
+import { hiddenNote } from './hidden-note';
 import { HEADER_SEARCH_ROWS, MAX_SHEET_ROWS, MAX_TEXT_SHEET_BYTES } from './limits';
 import { Pacer } from './pace';
-import { CsvRecordReader } from './csv-records';
+import type { CsvRecordReader } from './csv-records';
 import { detectDelimiter, sepLine } from './parse-csv';
 import { buildRows, RowBuilder } from './rows';
 import type { CanonicalColumn, Delimiter, ImportedSheet, ImportOptions, RawRows, ReadIssue, SheetIssue, SheetRow } from './types';
@@ -93,6 +94,8 @@ interface Read {
   /** A text file's reader, positioned after `raw`: the rest is built into rows as it is read. */
   rest: CsvRecordReader | null;
   base: Base;
+  /** A workbook's hidden rows (that hold something) and hidden columns (that hold values). */
+  hidden?: { rows: number[]; columns: number[] };
 }
 
 async function readText(bytes: Uint8Array, opts: ImportOptions, notes: SheetIssue[]): Promise<Read> {
@@ -110,6 +113,7 @@ async function readText(bytes: Uint8Array, opts: ImportOptions, notes: SheetIssu
   const body = sep ? decoded.text.slice(sep.length) : decoded.text;
   const delimiter: Delimiter = opts.delimiter ?? sep?.delimiter ?? (await detectDelimiter(body)) ?? ',';
   // The `sep=` line is not a row of the sheet (Excel hides it too), so row numbers count from the line after it.
+  const { CsvRecordReader } = await import('./csv-records');
   const reader = new CsvRecordReader(body, delimiter);
   const raw: RawRows = { rows: [], sourceRows: [], issues: reader.issues };
   // Only the first rows are held as cells (to find the header); the rest become rows as they are read.
@@ -138,6 +142,7 @@ async function readWorkbookRows(bytes: Uint8Array, opts: ImportOptions, notes: S
   return {
     raw: read,
     rest: null,
+    hidden: read.hidden,
     base: {
       format: 'xlsx',
       encoding: null,
@@ -203,7 +208,7 @@ export async function importSheet(bytes: Uint8Array, opts: ImportOptions = {}): 
   }
 }
 
-async function buildSheet({ raw, rest, base }: Read, opts: ImportOptions, notes: SheetIssue[]): Promise<ImportedSheet> {
+async function buildSheet({ raw, rest, base, hidden }: Read, opts: ImportOptions, notes: SheetIssue[]): Promise<ImportedSheet> {
   // Carried by every error from here on, so a UI can still show the sheet picker and what was detected.
   const sheetDetails: SheetReadErrorDetails = {};
   if (base.sheetNames) Object.assign(sheetDetails, { sheetNames: base.sheetNames, hiddenSheets: base.hiddenSheets ?? [] });
@@ -240,6 +245,8 @@ async function buildSheet({ raw, rest, base }: Read, opts: ImportOptions, notes:
     throw new SheetReadError('no-prompt-column', `No column looks like a prompt${where}. Name one column "prompt" or choose it in the mapping.`, details);
   }
   notes.push(...plan.warnings.map((message) => ({ message })));
+  const hiddenText = hidden && hiddenNote(hidden.rows, hidden.columns, table.headerRow, headers);
+  if (hiddenText) notes.push({ message: hiddenText });
 
   const built = await buildRows(table, plan);
   if (rest) await buildRest(rest, built, plan, headers.length);

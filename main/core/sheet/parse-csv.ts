@@ -1,9 +1,9 @@
 /**
  * CSV/TSV text -> rows of cells. The tokenizing is csv-parse's (csv-records.ts); what is the product's own is here:
  * which delimiter a file uses (any of those spreadsheet apps write: `,` `;` tab `|`, told apart by how evenly they
- * split the first rows), and Excel's `sep=;` first line.
+ * split the first rows), and Excel's `sep=;` first line. csv-parse is loaded when a text sheet is first read, so the
+ * page does not carry it (and its browser build's stream and Buffer) until then.
  */
-import { CsvRecordReader, readRecords } from './csv-records';
 import { DELIMITERS, type Delimiter, type RawTable } from './types';
 
 export interface CsvIssue {
@@ -37,6 +37,7 @@ const DETECT_PREVIEW_ROWS = 50;
  * the order `,` `;` tab `|`. Null when no candidate splits any row (a single-column file).
  */
 export async function detectDelimiter(text: string): Promise<Delimiter | null> {
+  const { readRecords } = await import('./csv-records');
   const sample = text.slice(0, DETECT_SAMPLE_CHARS);
   let best: { delimiter: Delimiter; score: number; columns: number } | null = null;
   for (const delimiter of DELIMITERS) {
@@ -60,6 +61,7 @@ export async function parseCsv(text: string, opts: { delimiter?: Delimiter } = {
   const body = sep ? text.slice(sep.length) : text;
   const detected = opts.delimiter ?? sep?.delimiter ?? (await detectDelimiter(body));
   const delimiter: Delimiter = detected ?? ',';
+  const { CsvRecordReader } = await import('./csv-records');
   const reader = new CsvRecordReader(body, delimiter);
   const rows: string[][] = [];
   const sourceRows: number[] = [];

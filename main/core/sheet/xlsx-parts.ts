@@ -1,8 +1,9 @@
 /**
  * The workbook-wide parts of an XLSX file: which sheets it has (names, hidden state, which tab was open), where each
- * sheet's part is, which cell styles are dates, and the shared strings table.
+ * sheet's part is, which cell styles are dates, and the shared strings table. The XML is saxes's to read (xml-reader.ts);
+ * what the elements mean (ECMA-376, and what Excel, LibreOffice and Numbers write) is here.
  */
-import { attribute, attributes, stringItemText } from './xml';
+import { readXml, readXmlBytes } from './xml-reader';
 
 export interface WorkbookSheet {
   name: string;
@@ -28,13 +29,13 @@ interface Relationship {
   target: string;
 }
 
-function relationships(xml: string): Relationship[] {
+function relationships(part: string, xml: string): Relationship[] {
   const out: Relationship[] = [];
-  const REL = /<(?:\w+:)?Relationship\b([^>]*)\/?>/g;
-  for (let m = REL.exec(xml); m; m = REL.exec(xml)) {
-    const a = attributes(m[1]!);
-    if (a.Id && a.Target) out.push({ id: a.Id, type: a.Type ?? '', target: a.Target });
-  }
+  readXml(part, xml, {
+    open(name, a) {
+      if (name === 'Relationship' && a.Id && a.Target) out.push({ id: a.Id, type: a.Type ?? '', target: a.Target });
+    },
+  });
   return out;
 }
 
@@ -56,36 +57,40 @@ export function relsPathOf(part: string): string {
 
 /** The workbook part named by the package's root relationships (almost always xl/workbook.xml). */
 export function workbookPartOf(rootRels: string | null): string {
-  const rel = rootRels ? relationships(rootRels).find((r) => r.type.endsWith('/officeDocument')) : undefined;
+  const rel = rootRels ? relationships('_rels/.rels', rootRels).find((r) => r.type.endsWith('/officeDocument')) : undefined;
   return rel ? resolvePart('', rel.target) : 'xl/workbook.xml';
 }
 
+const isTrue = (value: string | undefined) => value !== undefined && /^(1|true)$/i.test(value.trim());
+
 export function readWorkbook(workbookPart: string, workbookXml: string, relsXml: string | null): WorkbookInfo {
-  const rels = new Map(relationships(relsXml ?? '').map((r) => [r.id, r]));
+  const rels = new Map(relationships(relsPathOf(workbookPart), relsXml ?? '<Relationships/>').map((r) => [r.id, r]));
   const sheets: WorkbookSheet[] = [];
-  const SHEET = /<(?:\w+:)?sheet\b([^>]*)\/?>/g;
-  for (let m = SHEET.exec(workbookXml); m; m = SHEET.exec(workbookXml)) {
-    const a = attributes(m[1]!);
-    const relId = a['r:id'] ?? Object.entries(a).find(([k]) => k.endsWith(':id'))?.[1];
-    const rel = relId ? rels.get(relId) : undefined;
-    const isWorksheet = rel !== undefined && /\/worksheet$/.test(rel.type);
-    sheets.push({ name: a.name ?? `Sheet ${sheets.length + 1}`, state: a.state ?? 'visible', part: isWorksheet ? resolvePart(workbookPart, rel.target) : null });
-  }
-  const view = /<(?:\w+:)?workbookView\b([^>]*)\/?>/.exec(workbookXml);
-  const activeTab = Number(view ? (attribute(view[1]!, 'activeTab') ?? '0') : '0');
-  const pr = /<(?:\w+:)?workbookPr\b([^>]*)\/?>/.exec(workbookXml);
-  const date1904 = pr ? /^(1|true)$/i.test(attribute(pr[1]!, 'date1904') ?? '') : false;
+  let activeTab = 0;
+  let seenView = false;
+  let date1904 = false;
+  readXml(workbookPart, workbookXml, {
+    open(name, a) {
+      if (name === 'sheet') {
+        const relId = a['r:id'] ?? Object.entries(a).find(([k]) => k.endsWith(':id'))?.[1];
+        const rel = relId ? rels.get(relId) : undefined;
+        const isWorksheet = rel !== undefined && /\/worksheet$/.test(rel.type);
+        sheets.push({ name: a.name ?? `Sheet ${sheets.length + 1}`, state: a.state ?? 'visible', part: isWorksheet ? resolvePart(workbookPart, rel.target) : null });
+      } else if (name === 'workbookView' && !seenView) {
+        // The first window's view is the one Excel opens with.
+        seenView = true;
+        const tab = Number(a.activeTab ?? '0');
+        activeTab = Number.isInteger(tab) && tab >= 0 ? tab : 0;
+      } else if (name === 'workbookPr') {
+        date1904 = isTrue(a.date1904);
+      }
+    },
+  });
   const find = (suffix: string) => {
     const rel = [...rels.values()].find((r) => r.type.endsWith(suffix));
     return rel ? resolvePart(workbookPart, rel.target) : null;
   };
-  return {
-    sheets,
-    activeTab: Number.isInteger(activeTab) && activeTab >= 0 ? activeTab : 0,
-    date1904,
-    sharedStringsPart: find('/sharedStrings'),
-    stylesPart: find('/styles'),
-  };
+  return { sheets, activeTab, date1904, sharedStringsPart: find('/sharedStrings'), stylesPart: find('/styles') };
 }
 
 /** Built-in number formats that show a date or a time (ECMA-376 18.8.30, and the East Asian date ids). */
@@ -103,29 +108,94 @@ export function isDateFormat(code: string): boolean {
 }
 
 /** For each cell style index (a cell's `s`), whether it formats numbers as dates. */
-export function readDateStyles(stylesXml: string | null): boolean[] {
+export function readDateStyles(part: string, stylesXml: string | null): boolean[] {
   if (!stylesXml) return [];
   const custom = new Map<number, string>();
-  const FMT = /<(?:\w+:)?numFmt\b([^>]*)\/?>/g;
-  for (let m = FMT.exec(stylesXml); m; m = FMT.exec(stylesXml)) {
-    const a = attributes(m[1]!);
-    if (a.numFmtId !== undefined && a.formatCode !== undefined) custom.set(Number(a.numFmtId), a.formatCode);
-  }
-  const xfs = /<(?:\w+:)?cellXfs\b[^>]*>([\s\S]*?)<\/(?:\w+:)?cellXfs>/.exec(stylesXml)?.[1] ?? '';
-  const out: boolean[] = [];
-  const XF = /<(?:\w+:)?xf\b([^>]*?)\/?>/g;
-  for (let m = XF.exec(xfs); m; m = XF.exec(xfs)) {
-    const id = Number(attribute(m[1]!, 'numFmtId') ?? '0');
+  const formatIds: number[] = [];
+  let inCellXfs = false;
+  readXml(part, stylesXml, {
+    open(name, a) {
+      if (name === 'numFmt' && a.numFmtId !== undefined && a.formatCode !== undefined) custom.set(Number(a.numFmtId), a.formatCode);
+      else if (name === 'cellXfs') inCellXfs = true;
+      // Cell styles are the <xf> of <cellXfs>; those of <cellStyleXfs> are named styles' bases.
+      else if (name === 'xf' && inCellXfs) formatIds.push(Number(a.numFmtId ?? '0'));
+    },
+    close(name) {
+      if (name === 'cellXfs') inCellXfs = false;
+    },
+  });
+  return formatIds.map((id) => {
     const code = custom.get(id);
-    out.push(code !== undefined ? isDateFormat(code) : BUILT_IN_DATES.has(id));
-  }
-  return out;
+    return code !== undefined ? isDateFormat(code) : BUILT_IN_DATES.has(id);
+  });
 }
 
-export function readSharedStrings(xml: string | null): string[] {
-  if (!xml) return [];
+/** Office writes characters XML cannot hold as `_xHHHH_` (a CR as `_x000D_`), and a literal `_x` as `_x005F_x`. */
+export function decodeOfficeEscapes(text: string): string {
+  if (!text.includes('_x')) return text;
+  return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
+
+/**
+ * Collects the text of string items (`<si>` in the shared strings, `<is>` in a cell): every `<t>`, plain or in rich
+ * text runs (`<r><t>`), as written (spaces kept whether or not `xml:space="preserve"` says so); phonetic guides
+ * (`<rPh>`, the furigana of Japanese text) left out.
+ */
+export class StringItemText {
+  private depth = 0;
+  private inT = false;
+  private phonetic = 0;
+  private text = '';
+
+  /** True while inside an item (the caller's element that holds it has been opened). */
+  get active(): boolean {
+    return this.depth > 0;
+  }
+
+  begin(): void {
+    this.depth = 1;
+    this.inT = false;
+    this.phonetic = 0;
+    this.text = '';
+  }
+
+  open(name: string): void {
+    if (name === 'rPh') this.phonetic++;
+    else if (name === 't' && this.phonetic === 0) this.inT = true;
+  }
+
+  close(name: string): void {
+    if (name === 'rPh') this.phonetic--;
+    else if (name === 't') this.inT = false;
+  }
+
+  add(text: string): void {
+    if (this.inT) this.text += text;
+  }
+
+  end(): string {
+    this.depth = 0;
+    return decodeOfficeEscapes(this.text);
+  }
+}
+
+/** The shared strings table, read a slice at a time (100,000 distinct prompts make a large part). */
+export async function readSharedStrings(part: string, bytes: Uint8Array | null): Promise<string[]> {
+  if (!bytes) return [];
   const out: string[] = [];
-  const SI = /<(?:\w+:)?si\b[^>]*?(?:\/>|>([\s\S]*?)<\/(?:\w+:)?si>)/g;
-  for (let m = SI.exec(xml); m; m = SI.exec(xml)) out.push(m[1] === undefined ? '' : stringItemText(m[1]));
+  const item = new StringItemText();
+  await readXmlBytes(part, bytes, {
+    open(name) {
+      if (name === 'si') item.begin();
+      else if (item.active) item.open(name);
+    },
+    close(name) {
+      if (name === 'si') out.push(item.end());
+      else if (item.active) item.close(name);
+    },
+    text(text) {
+      if (item.active) item.add(text);
+    },
+  });
   return out;
 }

@@ -1,191 +1,157 @@
 /**
- * One worksheet part -> rows of text cells, read as the part unpacks: complete `<row>` elements are parsed and the
- * unfinished tail waits for the next chunk, so memory holds the cells, not the XML. Every saved value is used as
- * written (FALSE, 0 and "" included); a formula with no saved result, or showing an error, is reported on its cell.
+ * One worksheet part -> rows of text cells, read by saxes a slice at a time. Only cells with a value become text, so
+ * memory holds the cells, not the XML's elements. Past here: the product's limits (cells, rows, columns), merged cells
+ * filled into every row they cover, and which rows and columns the sheet hides.
  */
 import { columnLetter } from './columns';
 import { SheetReadError, tooManyRows } from './errors';
 import { formatCount } from './format';
 import { MAX_SHEET_ROWS } from './limits';
-import { Pacer } from './pace';
 import type { RawRows, ReadIssue } from './types';
-import { attribute, decodeOfficeEscapes, decodeXml, stringItemText } from './xml';
+import { cellText, parseRef, type CellContext, type CellXml } from './xlsx-cells';
+import { StringItemText } from './xlsx-parts';
+import { readXmlBytes } from './xml-reader';
 
-export interface WorksheetContext {
-  sharedStrings: readonly string[];
-  dateStyles: readonly boolean[];
-  date1904: boolean;
+
+export interface WorksheetContext extends CellContext {
   maxCells: number;
   /** Non-blank rows read at most (the header and a title above it included). */
   maxRows: number;
 }
 
+/** Rows and columns the sheet hides that hold something (1-based row numbers, 0-based columns). */
+export interface HiddenParts {
+  rows: number[];
+  columns: number[];
+}
+
+export interface WorksheetRows extends RawRows {
+  hidden: HiddenParts;
+}
+
 /** Columns past this are not read (a stray value in column XFD would otherwise widen every row to 16,384 cells). */
 export const MAX_COLUMNS = 1024;
 
-/** Excel shows at most 15 significant digits; so do we (0.1 + 0.2 reads "0.3", not "0.30000000000000004"). */
-export function numberText(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  return Number.isInteger(n) ? String(n) : String(Number.parseFloat(n.toPrecision(15)));
-}
+const isTrue = (value: string | undefined) => value !== undefined && /^(1|true)$/i.test(value.trim());
 
-/**
- * A date serial as ISO 8601 without a zone (Excel dates have none): "2025-03-01", "2025-03-01T14:30:00". A time with
- * no date (day zero) reads "16:09", or "16:09:30" with seconds, which also rescues an aspect ratio such as 16:9 that
- * Excel silently turned into a time.
- */
-export function serialDateText(serial: number, date1904: boolean): string {
-  if (!Number.isFinite(serial)) return String(serial);
-  const seconds = Math.round(serial * 86400);
-  const days = Math.floor(seconds / 86400);
-  const rest = seconds - days * 86400;
-  const hh = String(Math.floor(rest / 3600)).padStart(2, '0');
-  const mm = String(Math.floor((rest % 3600) / 60)).padStart(2, '0');
-  const ss = rest % 60;
-  const time = ss === 0 ? `${hh}:${mm}` : `${hh}:${mm}:${String(ss).padStart(2, '0')}`;
-  if (days === 0) return time;
-  // Day 0 of the 1900 system is 1899-12-30 once Excel's phantom 29 Feb 1900 is accounted for (serials from 61 on).
-  const epoch = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);
-  const day = new Date(epoch + (date1904 || days >= 61 ? days : days + 1) * 86400000).toISOString().slice(0, 10);
-  return rest === 0 ? day : `${day}T${hh}:${mm}:${String(ss).padStart(2, '0')}`;
-}
-
-function isoDateText(text: string): string {
-  return text.replace(/T00:00:00(\.0+)?Z?$/, '').replace(/Z$/, '');
-}
-
-/** "AB12" -> { col: 27, row: 12 } (0-based column, 1-based row). */
-export function parseRef(ref: string): { col: number; row: number } | null {
-  const m = /^\$?([A-Za-z]{1,3})\$?(\d+)$/.exec(ref);
-  if (!m) return null;
-  let col = 0;
-  for (const ch of m[1]!.toUpperCase()) col = col * 26 + (ch.charCodeAt(0) - 64);
-  return { col: col - 1, row: Number(m[2]) };
-}
-
-const ROW = /<(?:\w+:)?row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?row>)/g;
-const CELL = /<(?:\w+:)?c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?c>)/g;
-const VALUE = /<(?:\w+:)?v(?:\s[^>]*)?(?:\/>|>([\s\S]*?)<\/(?:\w+:)?v>)/;
-const FORMULA = /<(?:\w+:)?f\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?f>)/;
-const INLINE = /<(?:\w+:)?is\b[^>]*>([\s\S]*?)<\/(?:\w+:)?is>/;
-const MERGE = /<(?:\w+:)?mergeCell\b([^>]*?)\/?>/g;
-
-class SheetState {
+class SheetReader {
   readonly rows: string[][] = [];
   readonly sourceRows: number[] = [];
   readonly issues: ReadIssue[] = [];
-  cells = 0;
-  private lastRow = 0;
+  private cells = 0;
   private farCells = 0;
+  private lastRow = 0;
+  private row: { number: number; hidden: boolean; cells: string[]; lastCol: number } | null = null;
+  private cell: CellXml | null = null;
+  /** Where character data goes: the cell's <v>, its <f>, or its inline string. */
+  private target: 'value' | 'formula' | null = null;
+  private readonly inline = new StringItemText();
+  private readonly merges: Array<{ from: { col: number; row: number }; to: { col: number; row: number } }> = [];
+  private readonly hiddenRows: number[] = [];
+  private readonly hiddenColumnRanges: Array<[number, number]> = [];
+  /** Columns holding a value in some row. */
+  private readonly used = new Uint8Array(MAX_COLUMNS);
 
   constructor(private readonly ctx: WorksheetContext) {}
 
-  parseRows(xml: string): void {
-    ROW.lastIndex = 0;
-    for (let m = ROW.exec(xml); m; m = ROW.exec(xml)) {
-      const r = Number(attribute(m[1]!, 'r') ?? NaN);
-      const rowNumber = Number.isInteger(r) && r > 0 ? r : this.lastRow + 1;
-      this.lastRow = rowNumber;
-      if (m[2] !== undefined) this.parseCells(rowNumber, m[2]);
+  open(name: string, a: Record<string, string>): void {
+    if (this.inline.active) return this.inline.open(name);
+    switch (name) {
+      case 'row': {
+        const r = Number(a.r ?? NaN);
+        const number = Number.isInteger(r) && r > 0 ? r : this.lastRow + 1;
+        this.lastRow = number;
+        this.row = { number, hidden: isTrue(a.hidden), cells: [], lastCol: -1 };
+        return;
+      }
+      case 'c': {
+        if (!this.row) return;
+        if (++this.cells > this.ctx.maxCells) {
+          throw new SheetReadError(
+            'too-large',
+            `This sheet has more than ${formatCount(this.ctx.maxCells)} cells; the most this app reads is ${formatCount(this.ctx.maxCells)}. Split it into smaller sheets, or delete columns you do not need.`,
+          );
+        }
+        const at = a.r ? parseRef(a.r) : null;
+        const col = at ? at.col : this.row.lastCol + 1;
+        this.row.lastCol = col;
+        this.cell = { row: this.row.number, col, type: a.t ?? 'n', style: Number(a.s ?? '0'), value: undefined, formula: undefined, inline: undefined };
+        return;
+      }
+      case 'v':
+        if (this.cell) {
+          this.cell.value = '';
+          this.target = 'value';
+        }
+        return;
+      case 'f':
+        if (this.cell) {
+          this.cell.formula = '';
+          this.target = 'formula';
+        }
+        return;
+      case 'is':
+        if (this.cell) this.inline.begin();
+        return;
+      case 'mergeCell': {
+        const [from, to] = (a.ref ?? '').split(':').map(parseRef);
+        if (from && to) this.merges.push({ from, to });
+        return;
+      }
+      case 'col':
+        // <col min="2" max="3" hidden="1"/>: 1-based, inclusive.
+        if (isTrue(a.hidden)) this.hiddenColumnRanges.push([Number(a.min) - 1, Number(a.max ?? a.min) - 1]);
+        return;
     }
   }
 
-  private parseCells(rowNumber: number, xml: string): void {
-    const cells: string[] = [];
-    let col = -1;
-    let any = false;
-    CELL.lastIndex = 0;
-    for (let m = CELL.exec(xml); m; m = CELL.exec(xml)) {
-      if (++this.cells > this.ctx.maxCells) {
-        throw new SheetReadError(
-          'too-large',
-          `This sheet has more than ${formatCount(this.ctx.maxCells)} cells; the most this app reads is ${formatCount(this.ctx.maxCells)}. Split it into smaller sheets, or delete columns you do not need.`,
-        );
-      }
-      const attrs = m[1]!;
-      const ref = attribute(attrs, 'r');
-      const at = ref ? parseRef(ref) : null;
-      col = at ? at.col : col + 1;
-      const content = m[2];
-      if (content === undefined || content === '') continue;
-      const text = this.cellText(attrs, content, rowNumber, col);
-      if (text === '') continue;
-      if (col >= MAX_COLUMNS) {
-        if (this.farCells++ === 0) {
-          this.issues.push({
-            sourceRow: rowNumber,
-            severity: 'note',
-            message: `Cell ${columnLetter(col)}${rowNumber} and any others past column ${columnLetter(MAX_COLUMNS - 1)} were not read: the app reads the first ${formatCount(MAX_COLUMNS)} columns.`,
-          });
-        }
-        continue;
-      }
-      while (cells.length < col) cells.push('');
-      cells[col] = text;
-      any = true;
+  close(name: string): void {
+    if (this.inline.active) {
+      if (name === 'is' && this.cell) this.cell.inline = this.inline.end();
+      else this.inline.close(name);
+      return;
     }
-    if (!any) return;
-    if (this.rows.length >= this.ctx.maxRows) {
-      throw tooManyRows(MAX_SHEET_ROWS);
-    }
-    this.rows.push(cells);
-    this.sourceRows.push(rowNumber);
+    if (name === 'v' || name === 'f') this.target = null;
+    else if (name === 'c') this.endCell();
+    else if (name === 'row') this.endRow();
   }
 
-  private cellText(attrs: string, content: string, rowNumber: number, col: number): string {
-    const type = attribute(attrs, 't') ?? 'n';
-    const name = `${columnLetter(col)}${rowNumber}`;
-    if (type === 'inlineStr') {
-      const inline = INLINE.exec(content);
-      return inline ? stringItemText(inline[1]!) : '';
-    }
-    const v = VALUE.exec(content);
-    const formula = content.includes('f') ? FORMULA.exec(content) : null;
-    if (!v) {
-      if (formula) {
-        const code = decodeXml(formula[2] ?? '').trim();
+  text(text: string): void {
+    if (this.inline.active) this.inline.add(text);
+    else if (this.target === 'value') this.cell!.value += text;
+    else if (this.target === 'formula') this.cell!.formula += text;
+  }
+
+  private endCell(): void {
+    const cell = this.cell;
+    const row = this.row;
+    this.cell = null;
+    if (!cell || !row) return;
+    const text = cellText(cell, this.ctx, this.issues);
+    if (text === '') return;
+    if (cell.col >= MAX_COLUMNS) {
+      if (this.farCells++ === 0) {
         this.issues.push({
-          sourceRow: rowNumber,
-          column: col,
-          severity: 'error',
-          message: `Cell ${name} holds a formula${code ? ` (=${code.length > 60 ? `${code.slice(0, 60)}…` : code})` : ''} with no saved result, so its value is unknown: open and save the sheet in Excel or LibreOffice, then import it again.`,
+          sourceRow: row.number,
+          severity: 'note',
+          message: `Cell ${columnLetter(cell.col)}${row.number} and any others past column ${columnLetter(MAX_COLUMNS - 1)} were not read: the app reads the first ${formatCount(MAX_COLUMNS)} columns.`,
         });
       }
-      return '';
+      return;
     }
-    const raw = v[1] ?? '';
-    switch (type) {
-      case 's': {
-        const s = this.ctx.sharedStrings[Number(raw)];
-        if (s === undefined) {
-          this.issues.push({ sourceRow: rowNumber, column: col, severity: 'error', message: `Cell ${name} points at text the workbook does not hold (it is damaged): open and save it in Excel or LibreOffice, then import it again.` });
-          return '';
-        }
-        return s;
-      }
-      case 'str':
-        return decodeOfficeEscapes(decodeXml(raw));
-      case 'b':
-        return raw.trim() === '1' || /^true$/i.test(raw.trim()) ? 'TRUE' : 'FALSE';
-      case 'e': {
-        const err = decodeXml(raw).trim();
-        this.issues.push({
-          sourceRow: rowNumber,
-          column: col,
-          severity: 'error',
-          message: `Cell ${name} shows the error ${err}${formula ? ' from its formula' : ''}: fix it in the sheet, then import it again.`,
-        });
-        return err;
-      }
-      case 'd':
-        return isoDateText(decodeXml(raw).trim());
-      default: {
-        const n = Number(raw);
-        if (raw.trim() === '' || Number.isNaN(n)) return decodeXml(raw);
-        const style = Number(attribute(attrs, 's') ?? '0');
-        return this.ctx.dateStyles[style] ? serialDateText(n, this.ctx.date1904) : numberText(n);
-      }
-    }
+    while (row.cells.length < cell.col) row.cells.push('');
+    row.cells[cell.col] = text;
+    this.used[cell.col] = 1;
+  }
+
+  private endRow(): void {
+    const row = this.row;
+    this.row = null;
+    if (!row || row.cells.length === 0) return;
+    if (this.rows.length >= this.ctx.maxRows) throw tooManyRows(MAX_SHEET_ROWS);
+    this.rows.push(row.cells);
+    this.sourceRows.push(row.number);
+    if (row.hidden) this.hiddenRows.push(row.number);
   }
 
   /**
@@ -193,14 +159,10 @@ class SheetState {
    * those rows gets the value in the block's first column. Other columns of the block stay empty, so a prompt merged
    * across two columns does not also fill the next field.
    */
-  applyMerges(xml: string): void {
+  applyMerges(): void {
     let byRow: Map<number, number> | undefined;
-    MERGE.lastIndex = 0;
-    for (let m = MERGE.exec(xml); m; m = MERGE.exec(xml)) {
-      const [a, b] = (attribute(m[1]!, 'ref') ?? '').split(':');
-      const from = a ? parseRef(a) : null;
-      const to = b ? parseRef(b) : null;
-      if (!from || !to || to.row <= from.row || from.col >= MAX_COLUMNS) continue;
+    for (const { from, to } of this.merges) {
+      if (to.row <= from.row || from.col >= MAX_COLUMNS) continue;
       byRow ??= new Map(this.sourceRows.map((r, i) => [r, i]));
       const master = byRow.get(from.row);
       const value = master === undefined ? undefined : this.rows[master]![from.col];
@@ -214,38 +176,24 @@ class SheetState {
       }
     }
   }
+
+  /** Hidden rows that were read, and hidden columns that hold a value somewhere. */
+  hidden(): HiddenParts {
+    const columns = new Set<number>();
+    for (const [min, max] of this.hiddenColumnRanges) {
+      if (!Number.isInteger(min) || !Number.isInteger(max)) continue;
+      for (let c = Math.max(0, min); c <= Math.min(max, MAX_COLUMNS - 1); c++) if (this.used[c]) columns.add(c);
+    }
+    return { rows: this.hiddenRows, columns: [...columns].sort((x, y) => x - y) };
+  }
 }
 
-/** Index just past the last complete `</row>` in `text`, or 0. */
-function lastRowEnd(text: string): number {
-  for (let i = text.lastIndexOf('row>'); i > 0; i = text.lastIndexOf('row>', i - 1)) {
-    const before = text[i - 1];
-    if (before === '/') return i + 4;
-    if (before === ':') {
-      const open = text.lastIndexOf('<', i);
-      if (text[open + 1] === '/') return i + 4;
-    }
-  }
-  return 0;
-}
-
-/** Reads a worksheet part from its unpacking chunks. */
-export async function readWorksheet(chunks: AsyncIterable<Uint8Array>, ctx: WorksheetContext): Promise<RawRows> {
-  const state = new SheetState(ctx);
-  const decoder = new TextDecoder('utf-8');
-  const pacer = new Pacer();
-  let pending = '';
-  for await (const chunk of chunks) {
-    pending += decoder.decode(chunk, { stream: true });
-    const end = lastRowEnd(pending);
-    if (end > 0) {
-      state.parseRows(pending.slice(0, end));
-      pending = pending.slice(end);
-    }
-    if (pacer.due()) await pacer.pause();
-  }
-  pending += decoder.decode();
-  state.parseRows(pending);
-  state.applyMerges(pending);
-  return { rows: state.rows, sourceRows: state.sourceRows, issues: state.issues };
+/**
+ * Reads a worksheet part from its unpacked bytes. `endsEarly` is what it means when its XML stops before its end.
+ */
+export async function readWorksheet(part: string, bytes: Uint8Array, ctx: WorksheetContext, endsEarly?: string): Promise<WorksheetRows> {
+  const reader = new SheetReader(ctx);
+  await readXmlBytes(part, bytes, { open: (n, a) => reader.open(n, a), close: (n) => reader.close(n), text: (t) => reader.text(t) }, endsEarly);
+  reader.applyMerges();
+  return { rows: reader.rows, sourceRows: reader.sourceRows, issues: reader.issues, hidden: reader.hidden() };
 }
