@@ -1,22 +1,18 @@
 /**
- * Turns a row's parameters into the exact /video/queue body. Local images become data: URLs here, with the size
- * checked BEFORE anything is sent (Venice answers 413 above ~25 MB, and base64 adds a third).
+ * Turns a row's parameters into the exact /video/queue body. Local images become data: URLs here, checked again as
+ * they are sent (the sheet was checked when it was read, but the file may have been swapped, linked elsewhere or
+ * grown since): the real path must stay inside the sheet's folder, the bytes must be an image (their type comes from
+ * them, not from the name), and the size must fit Venice's ~25 MB payload limit once base64 adds a third.
  */
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolveImageInFolder } from '../image-file';
+import { checkImageFile, classifyImage, imageKindOf, imageProblem, tooLargeMessage } from '../sheet/image';
+import { IMAGE_LIMIT_BYTES } from '../sheet/limits';
 import type { QueueRequest } from '../venice/schemas';
 import type { RowParams } from './types';
 
 /** Raw image bytes that still fit under Venice's ~25 MB payload limit once base64-encoded. */
-export const MAX_IMAGE_BYTES = 18 * 1024 * 1024;
-
-const MIME_BY_EXT: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-};
+export const MAX_IMAGE_BYTES = IMAGE_LIMIT_BYTES;
 
 export class RowInputError extends Error {
   override readonly name = 'RowInputError';
@@ -29,23 +25,22 @@ export class RowInputError extends Error {
 }
 
 async function imageUrlFor(image: string, baseDir: string | undefined): Promise<string> {
-  if (/^https?:\/\//i.test(image) || /^data:/i.test(image)) return image;
-  const file = path.resolve(baseDir ?? process.cwd(), image);
-  const mime = MIME_BY_EXT[path.extname(file).toLowerCase()];
-  if (!mime) throw new RowInputError('image', `Image ${path.basename(file)} is not a PNG, JPEG, WebP or GIF file.`);
-  let size: number;
-  try {
-    size = (await stat(file)).size;
-  } catch {
-    throw new RowInputError('image', `Image file not found: ${file}. Check the path or use an https URL.`);
+  const ref = classifyImage(image);
+  const problem = imageProblem(ref);
+  if (problem) throw new RowInputError('image', problem);
+  if (ref.kind !== 'path') return image.trim();
+  if (!baseDir) {
+    throw new RowInputError('image', `Image "${ref.path}" is a file path, but this batch has no sheet folder to read it from: use an https URL for it.`);
   }
-  if (size > MAX_IMAGE_BYTES) {
-    throw new RowInputError(
-      'image',
-      `Image ${path.basename(file)} is ${(size / 1048576).toFixed(1)} MB; Venice accepts about 18 MB once encoded. Use a smaller image or an https URL.`,
-    );
-  }
-  return `data:${mime};base64,${(await readFile(file)).toString('base64')}`;
+  const found = await resolveImageInFolder(baseDir, ref.path);
+  const fileProblem = await checkImageFile(ref.path, () => found.check);
+  if (fileProblem || !found.real) throw new RowInputError('image', fileProblem ?? `Image file not found: ${ref.path} — check the path (it is read from the sheet's folder) or use an https URL.`);
+  // The bytes sent are judged again as read: the file could change between the check and the read.
+  const bytes = await readFile(found.real);
+  if (bytes.length > MAX_IMAGE_BYTES) throw new RowInputError('image', tooLargeMessage(bytes.length, 'Image file'));
+  const kind = imageKindOf(bytes.subarray(0, 16));
+  if (!kind) throw new RowInputError('image', `Image "${ref.path}" is not a PNG, JPEG, WebP or GIF image (its content says otherwise, whatever its name): export it as one of those, or use an https URL.`);
+  return `data:image/${kind};base64,${bytes.toString('base64')}`;
 }
 
 export async function buildQueueRequest(params: RowParams, baseDir?: string): Promise<QueueRequest> {

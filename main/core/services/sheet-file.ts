@@ -4,10 +4,11 @@
  * followed) must stay inside it, and the file's first bytes must say it is an image.
  */
 import { createHash } from 'node:crypto';
-import { open, readFile, realpath, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { importSheet, validateSheet, type BatchDefaults, type FileCheck, type ImportOptions, type ImportedSheet, type SheetValidation } from '../sheet';
+import { importSheet, validateSheet, type BatchDefaults, type ImportOptions, type ImportedSheet, type SheetValidation } from '../sheet';
 import type { ModelRules } from '../venice/model-rules';
+import { checkImageInFolder } from '../image-file';
 
 export interface SheetFile {
   path: string;
@@ -21,43 +22,6 @@ export async function readSheetFile(file: string, opts: ImportOptions = {}): Pro
   const bytes = await readFile(abs);
   const sheet = await importSheet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { fileName: path.basename(abs), ...opts });
   return { path: abs, hash: createHash('sha256').update(bytes).digest('hex'), sheet };
-}
-
-function isInside(folder: string, target: string): boolean {
-  const rel = path.relative(folder, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-/**
- * What an image cell's path is, seen from the sheet's folder: whether it exists, whether its real path (symbolic
- * links and `..` resolved) stays inside the folder, its size and its first 16 bytes. Never reads more than that.
- */
-export async function checkImageInFolder(baseDir: string, imagePath: string): Promise<FileCheck> {
-  let folder: string;
-  try {
-    folder = await realpath(baseDir);
-  } catch {
-    return { exists: false };
-  }
-  const target = path.resolve(folder, imagePath);
-  let real: string;
-  try {
-    real = await realpath(target);
-  } catch {
-    // Missing: still say when the path as written already leaves the folder.
-    return isInside(folder, target) ? { exists: false } : { exists: false, inside: false };
-  }
-  if (!isInside(folder, real)) return { exists: true, inside: false };
-  const s = await stat(real);
-  if (!s.isFile()) return { exists: false, inside: true };
-  const head = new Uint8Array(16);
-  const handle = await open(real, 'r');
-  try {
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return { exists: true, inside: true, bytes: s.size, head: head.subarray(0, bytesRead) };
-  } finally {
-    await handle.close();
-  }
 }
 
 export function validateSheetFile(
