@@ -6,7 +6,7 @@
  */
 import { copyFile, link } from 'node:fs/promises';
 import { exportKey, findCachedExport, isSameFile } from './export-cache';
-import type { ExportReport } from './export';
+import type { ExportReport } from './export-report';
 import { outputTarget, placeOutput, prepareTarget } from './place-output';
 import type { EncoderSettings, PresetName } from './presets';
 import type { Timeline } from './timeline';

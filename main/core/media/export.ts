@@ -14,8 +14,11 @@ import { rateText } from './frame-rate';
 import { placeOutput, prepareTarget } from './place-output';
 import { encoderSettings, type EncoderSettings, type PresetName } from './presets';
 import { parseTimeline, type Timeline, type TimelineInput } from './timeline';
-import { ExportVerificationError, verifyExport, type ExportVerification } from './verify-export';
+import { ExportVerificationError, verifyExport } from './verify-export';
 import { openWorkDir } from './work-dir';
+import type { ExportReport } from './export-report';
+
+export type { ExportReport } from './export-report';
 
 export interface ExportProgress {
   phase: 'probe' | 'render' | 'verify' | 'done';
@@ -42,21 +45,6 @@ export interface ExportOptions {
   onSpawn?: (pid: number) => void;
 }
 
-export interface ExportReport {
-  output: string;
-  path: 'lossless' | 'conform';
-  /** True when an earlier identical export was reused instead of rendering. */
-  cached: boolean;
-  reasons: string[];
-  commandLine: string;
-  filterGraph: string | undefined;
-  target: { preset: PresetName; width: number; height: number; fps: string };
-  clipCount: number;
-  expectedDurationSec: number;
-  durationSec: number;
-  verification: ExportVerification;
-  elapsedMs: number;
-}
 
 /** Probes and plans, then exports; an unchanged timeline is served from the cache before anything is probed. */
 export async function exportTimeline(timeline: TimelineInput | Timeline, opts: ExportOptions): Promise<ExportReport> {

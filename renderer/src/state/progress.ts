@@ -2,7 +2,10 @@
  * Where a running batch stands, in numbers the header shows: done/total, rows per plain state, and an ETA. Pure
  * functions of the views (no bridge, no clock of their own) so they are tested in plain Node.
  */
-import type { BatchView, RowView } from './batches';
+import type { CallOutput } from '../../../main/contract';
+
+type BatchView = CallOutput<'batch:get'>['batch'];
+type RowView = CallOutput<'batch:get'>['rows'][number];
 
 export interface BatchProgress {
   total: number;
