@@ -9,6 +9,7 @@
  */
 import { SheetReadError } from './errors';
 import { formatMegabytes } from './format';
+import { Pacer } from './pace';
 import { HEADER_SEARCH_ROWS, MAX_SHEET_ROWS, XLSX_MAX_CELLS, XLSX_MAX_UNPACKED_BYTES } from './limits';
 import type { RawRows } from './types';
 import { readDateStyles, readSharedStrings, readWorkbook, relsPathOf, workbookPartOf, type WorkbookInfo } from './xlsx-parts';
@@ -52,8 +53,8 @@ interface Package {
   workbook: WorkbookInfo;
 }
 
-/** The parts that exist among `names`, checked by their declared sizes, then unpacked. */
-function unpackChecked(pkg: Pick<Package, 'bytes' | 'entries'>, names: ReadonlyArray<string | null>, limits: XlsxLimits): Map<string, Uint8Array> {
+/** The parts that exist among `names`, checked together by their declared sizes before any of them is unpacked. */
+function checkDeclared(pkg: Pick<Package, 'entries'>, names: ReadonlyArray<string | null>, limits: XlsxLimits): ZipEntry[] {
   const entries = names.map((n) => (n ? pkg.entries.get(n) : undefined)).filter((e): e is ZipEntry => e !== undefined);
   let declared = 0;
   for (const entry of entries) {
@@ -61,7 +62,11 @@ function unpackChecked(pkg: Pick<Package, 'bytes' | 'entries'>, names: ReadonlyA
     declared += entry.size;
   }
   if (declared > limits.maxUnpackedBytes) throw tooBig(declared, limits);
-  return unpackParts(pkg.bytes, entries);
+  return entries;
+}
+
+function unpackChecked(pkg: Pick<Package, 'bytes' | 'entries'>, names: ReadonlyArray<string | null>, limits: XlsxLimits): Map<string, Uint8Array> {
+  return unpackParts(pkg.bytes, checkDeclared(pkg, names, limits));
 }
 
 const utf8 = (bytes: Uint8Array | undefined) => (bytes ? new TextDecoder('utf-8').decode(bytes) : null);
@@ -102,14 +107,19 @@ export async function readXlsx(bytes: Uint8Array, opts: { sheet?: string | numbe
   const sheets = sheetInfos(pkg.workbook);
   const entry = pkg.entries.get(sheet.part!);
   if (!entry) throw damagedZip(`the sheet "${sheet.name}" is missing from the file`);
-  // The parts this read needs, all at once: their declared sizes together are what the limit is about.
+  // The parts this read needs: their declared sizes together are what the limit is about, checked before any is
+  // unpacked. The sheet is unpacked on its own, after a turn of the event loop: it is the one large inflate.
   const { sharedStringsPart, stylesPart } = pkg.workbook;
-  const parts = unpackChecked(pkg, [sheet.part, sharedStringsPart, stylesPart], limits);
+  const [sheetEntry, ...others] = checkDeclared(pkg, [sheet.part, sharedStringsPart, stylesPart], limits);
+  const parts = unpackParts(bytes, others);
   const sharedStrings = await readSharedStrings(sharedStringsPart ?? '', (sharedStringsPart && parts.get(sharedStringsPart)) || null);
   const dateStyles = readDateStyles(stylesPart ?? '', (stylesPart && utf8(parts.get(stylesPart))) || null);
+  parts.clear();
+  await new Pacer(0).pause();
+  const sheetBytes = unpackParts(bytes, [sheetEntry!]).get(sheet.part!)!;
   const raw = await readWorksheet(
     sheet.part!,
-    parts.get(sheet.part!)!,
+    sheetBytes,
     { sharedStrings, dateStyles, date1904: pkg.workbook.date1904, maxCells: limits.maxCells, maxRows: MAX_SHEET_ROWS + 1 + HEADER_SEARCH_ROWS },
     // Unpacked into exactly its declared size, a part whose directory understated it ends mid-way.
     'its XML stops before its end: it may be cut short, or unpack to more than its zip directory declares',

@@ -61,26 +61,44 @@ function isoDateText(text: string): string {
   return text.replace(/T00:00:00(\.0+)?Z?$/, '').replace(/Z$/, '');
 }
 
-/** "AB12" -> { col: 27, row: 12 } (0-based column, 1-based row). */
+/** "AB12" (or "$AB$12") -> { col: 27, row: 12 } (0-based column, 1-based row). Read on every cell: no regex. */
 export function parseRef(ref: string): { col: number; row: number } | null {
-  const m = /^\$?([A-Za-z]{1,3})\$?(\d+)$/.exec(ref);
-  if (!m) return null;
+  let i = ref.charCodeAt(0) === 0x24 ? 1 : 0;
   let col = 0;
-  for (const ch of m[1]!.toUpperCase()) col = col * 26 + (ch.charCodeAt(0) - 64);
-  return { col: col - 1, row: Number(m[2]) };
+  const lettersFrom = i;
+  for (; i < ref.length; i++) {
+    const c = ref.charCodeAt(i) | 0x20; // lower case
+    if (c < 0x61 || c > 0x7a) break;
+    col = col * 26 + (c - 0x60);
+  }
+  if (i === lettersFrom || i - lettersFrom > 3) return null;
+  if (ref.charCodeAt(i) === 0x24) i++;
+  let row = 0;
+  const digitsFrom = i;
+  for (; i < ref.length; i++) {
+    const d = ref.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return null;
+    row = row * 10 + d;
+  }
+  return i === digitsFrom ? null : { col: col - 1, row };
 }
 
 /** The text a cell shows; problems with it go to `issues`, on its row and column. */
+function cellIssue(cell: CellXml, issues: ReadIssue[], message: (name: string) => string): void {
+  issues.push({ sourceRow: cell.row, column: cell.col, severity: 'error', message: message(`${columnLetter(cell.col)}${cell.row}`) });
+}
+
 export function cellText(cell: CellXml, ctx: CellContext, issues: ReadIssue[]): string {
-  const name = `${columnLetter(cell.col)}${cell.row}`;
-  const issue = (message: string) => issues.push({ sourceRow: cell.row, column: cell.col, severity: 'error', message });
   if (cell.type === 'inlineStr') return cell.inline ?? '';
   const raw = cell.value;
   if (raw === undefined) {
     if (cell.formula !== undefined) {
       const code = cell.formula.trim();
-      issue(
-        `Cell ${name} holds a formula${code ? ` (=${code.length > 60 ? `${code.slice(0, 60)}…` : code})` : ''} with no saved result, so its value is unknown: open and save the sheet in Excel or LibreOffice, then import it again.`,
+      cellIssue(
+        cell,
+        issues,
+        (name) =>
+          `Cell ${name} holds a formula${code ? ` (=${code.length > 60 ? `${code.slice(0, 60)}…` : code})` : ''} with no saved result, so its value is unknown: open and save the sheet in Excel or LibreOffice, then import it again.`,
       );
     }
     return '';
@@ -89,7 +107,7 @@ export function cellText(cell: CellXml, ctx: CellContext, issues: ReadIssue[]): 
     case 's': {
       const s = ctx.sharedStrings[Number(raw)];
       if (s === undefined) {
-        issue(`Cell ${name} points at text the workbook does not hold (it is damaged): open and save it in Excel or LibreOffice, then import it again.`);
+        cellIssue(cell, issues, (name) => `Cell ${name} points at text the workbook does not hold (it is damaged): open and save it in Excel or LibreOffice, then import it again.`);
         return '';
       }
       return s;
@@ -100,7 +118,7 @@ export function cellText(cell: CellXml, ctx: CellContext, issues: ReadIssue[]): 
       return raw.trim() === '1' || /^true$/i.test(raw.trim()) ? 'TRUE' : 'FALSE';
     case 'e': {
       const err = raw.trim();
-      issue(`Cell ${name} shows the error ${err}${cell.formula !== undefined ? ' from its formula' : ''}: fix it in the sheet, then import it again.`);
+      cellIssue(cell, issues, (name) => `Cell ${name} shows the error ${err}${cell.formula !== undefined ? ' from its formula' : ''}: fix it in the sheet, then import it again.`);
       return err;
     }
     case 'd':
