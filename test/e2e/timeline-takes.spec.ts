@@ -1,10 +1,10 @@
 /**
- * Takes on the timeline, in browser mode on a real Rehearsal batch: a row asked for two takes puts its first take on
+ * Takes on the timeline, in browser mode on a real Rehearsal batch: rows asked for two takes put their first take on
  * the track and both under it as chips; the editor trims the clip with I, picks the other take with a click, and the
  * trim stays (the takes are the same length), one undo step, saved.
  */
 import { expect, test } from '@playwright/test';
-import { startWebApp, type WebApp } from './support';
+import { SHEET, startWebApp, type WebApp } from './support';
 
 let web: WebApp;
 
@@ -25,15 +25,15 @@ async function call<T>(name: string, input: unknown): Promise<T> {
   return body.value;
 }
 
-const SHEET = ['Shot,Prompt,Model,Duration (s),Resolution,Audio,Takes', 'Harbour,"Cranes at dusk over the harbour",sim-fast-text-to-video,2,480p,no,2', 'Market,"A busy fish market",sim-fast-text-to-video,2,480p,no,1'].join('\n');
 
 test('the other takes wait under the clip; swapping one keeps the trim', async ({ page }) => {
   test.setTimeout(120_000);
+  // The batch is made through the app's calls (two takes of every row), as the sheet panel would make it.
+  const preview = await call<{ importId: string }>('batch:importSheet', { fileName: 'takes.csv', text: SHEET, rehearsal: true, defaults: { takes: 2 } });
+  await call('batch:create', { importId: preview.importId, concurrency: 3 });
   await page.goto(web.url);
-  await page.getByTestId('sheet-input').setInputFiles({ name: 'takes.csv', mimeType: 'text/csv', buffer: Buffer.from(SHEET) });
-  await page.getByRole('button', { name: /^Queue 3 clip/ }).click();
-  await expect(page.getByTestId('batch-header').getByTestId('batch-done')).toHaveText('3/3 done', { timeout: 60_000 });
-  await expect(page.getByTestId('timeline-clip')).toHaveCount(2, { timeout: 15_000 });
+  await expect(page.getByTestId('batch-header').getByTestId('batch-done')).toHaveText('6/6 done', { timeout: 60_000 });
+  await expect(page.getByTestId('timeline-clip')).toHaveCount(3, { timeout: 15_000 });
   const [batch] = await call<{ id: number }[]>('batch:list', {});
   type View = { clips: { rowId: number; inSec: number }[]; bin: { rowId: number; row: number; take: number; fps: string }[] };
   const before = await call<View>('timeline:get', { batchId: batch!.id });
@@ -50,7 +50,7 @@ test('the other takes wait under the clip; swapping one keeps the trim', async (
   await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 10_000 });
   const fps = Number(before.bin[0]!.fps);
 
-  await page.getByRole('button', { name: /^Take 2 of / }).click();
+  await page.getByTestId('takes').first().getByRole('button', { name: /^Take 2 of / }).click();
   await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 10_000 });
   const after = await call<View>('timeline:get', { batchId: batch!.id });
   expect(after.clips[0]!.rowId).toBe(takes[1]!.rowId);

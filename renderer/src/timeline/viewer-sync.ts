@@ -13,6 +13,7 @@ import { viewUrl } from './media';
 const DRIFT_SEC = 0.2;
 /** Paused, a video farther than this from the wanted frame's middle is sought again. */
 const FRAME_SLOP_SEC = 0.001;
+const STALE_SEEK_MS = 250;
 
 export interface ViewerState {
   pos: number;
@@ -93,12 +94,19 @@ export function applyPlan(el: HTMLVideoElement, plan: ElementPlan | null, rate: 
     return;
   }
   if (!el.paused) el.pause();
-  // One seek at a time: a seek asked for while another runs is taken up by the 'seeked' handler (seekToWanted).
-  if (!el.seeking && Math.abs(el.currentTime - plan.time) > FRAME_SLOP_SEC) el.currentTime = plan.time;
+  // One seek at a time: a seek asked for while another runs is taken up by the 'seeked' handler (seekToWanted). A
+  // seek that has not finished in a while is replaced, so a lost 'seeked' can never leave the viewer on a stale frame.
+  const stale = performance.now() - Number(el.dataset.seekAt ?? 0) > STALE_SEEK_MS;
+  if ((!el.seeking || stale) && Math.abs(el.currentTime - plan.time) > FRAME_SLOP_SEC) seekTo(el, plan.time);
+}
+
+function seekTo(el: HTMLVideoElement, time: number): void {
+  el.dataset.seekAt = String(performance.now());
+  el.currentTime = time;
 }
 
 /** After a seek, goes on to the frame wanted now if the playhead moved meanwhile (fast scrubbing). */
 export function seekToWanted(el: HTMLVideoElement): void {
   const want = Number(el.dataset.want);
-  if (el.paused && Number.isFinite(want) && Math.abs(el.currentTime - want) > FRAME_SLOP_SEC) el.currentTime = want;
+  if (el.paused && Number.isFinite(want) && Math.abs(el.currentTime - want) > FRAME_SLOP_SEC) seekTo(el, want);
 }
