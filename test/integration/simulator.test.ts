@@ -454,6 +454,26 @@ describe('faults', () => {
     faultsSeen.add('placeholder_clip');
   });
 
+  it('unauthorized_401 refuses the next keyed request as a revoked key would, then lets the key back', async () => {
+    const s = await sim();
+    s.injectFault({ kind: 'unauthorized_401', route: 'quote' });
+    const refused = await quote(s);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: expect.stringMatching(/invalid API key/i) });
+    expect((await quote(s)).status).toBe(200);
+    expect(s.stats().statusCounts).toMatchObject({ '401': 1 });
+    faultsSeen.add('unauthorized_401');
+  });
+
+  it('network_down refuses connections for its window, then the server answers again', async () => {
+    const s = await sim();
+    s.injectFault({ kind: 'network_down', forMs: 400 });
+    await expect(quote(s, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await quote(s)).status).toBe(200);
+    faultsSeen.add('network_down');
+  });
+
   it('rolls fault rates with the seed, so the same seed gives the same run', async () => {
     const statuses = async (seed: number) => {
       const s = await sim({ seed, faultRates: { server_500: 0.3, unavailable_503: 0.2 }, limits: { errorThreshold: 1000 } });
