@@ -84,10 +84,14 @@ describe('parseCsv', () => {
     expect(r.errors).toEqual([{ sourceRow: 2, message: expect.stringMatching(/starts with a quoted part followed by more text \("\\"a\\"b"\); it was kept as written, quotes included/) }]);
   });
 
-  it('says nothing of a cell quoted whole whose text starts with a quote', async () => {
+  it('says nothing of a cell quoted whole whose text starts with a quote, however far down the file', async () => {
     const r = await parseCsv('prompt,name\n"""Cut!"" she says",1\n');
     expect(r.rows).toEqual([['"Cut!" she says', '1']]);
     expect(r.errors).toEqual([]);
+    const filler = Array.from({ length: 5000 }, (_, i) => `"a long prompt, take ${i}",${i}`).join('\n');
+    const far = await parseCsv(`prompt,name\n${filler}\n"""Cut!"" she says",x\n"Roll!" he says,y\n`);
+    expect(far.rows.slice(-2)).toEqual([['"Cut!" she says', 'x'], ['"Roll!" he says', 'y']]);
+    expect(far.errors).toEqual([{ sourceRow: 5003, message: expect.stringMatching(/starts with a quoted part followed by more text \("\\"Roll!\\" he says"\)/) }]);
   });
 
   it('reads a long file in slices without splitting a character, a quoted break or a CRLF between them', async () => {

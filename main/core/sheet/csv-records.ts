@@ -8,16 +8,27 @@
  * loop its turns; a quoted cell that never closes is read as Excel reads it (to the end of the file) and said on its
  * row; a cell that starts with a quoted part followed by more text is kept whole, quotes included, and said too.
  */
-import { CsvError, Parser, type Options } from 'csv-parse';
+import { CsvError, normalize_options, Parser, type Options } from 'csv-parse';
 import type { Delimiter, ReadIssue } from './types';
+
+const encoder = new TextEncoder();
+
+/**
+ * csv-parse's own byte container: Node's Buffer, or the stand-in its browser build carries (reached through a value
+ * the library itself makes, since that build does not export it). Slices are handed over in it without a copy.
+ */
+const LibraryBytes = Object.getPrototypeOf(normalize_options({}).quote).constructor as {
+  from(buffer: ArrayBufferLike, byteOffset: number, length: number): Uint8Array;
+};
+const asLibraryBytes = (bytes: Uint8Array) => LibraryBytes.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /** Characters fed to the parser at once: small enough that one slice never holds the thread for long. */
 const SLICE_CHARS = 64 * 1024;
-/** Cells starting with a quote are checked against the text (one search each) at most this often per file. */
+/** Cells starting with a quote are checked against the text around them at most this often per file. */
 const MAX_QUOTE_CHECKS = 200;
 const MAX_QUOTE_NOTES = 20;
 
-function optionsFor(delimiter: Delimiter, limit?: number): Options {
+function optionsFor(delimiter: Delimiter): Options {
   return {
     delimiter,
     quote: '"',
@@ -28,7 +39,6 @@ function optionsFor(delimiter: Delimiter, limit?: number): Options {
     relax_column_count: true,
     // Blank lines come through as records so row numbers stay those a spreadsheet app shows.
     skip_empty_lines: false,
-    ...(limit === undefined ? {} : { to: limit }),
   };
 }
 
@@ -40,6 +50,8 @@ function isBlank(cells: readonly string[]): boolean {
 interface RecordSource {
   next: () => Promise<IteratorResult<string[]>>;
   stop: () => void;
+  /** How far into the text the parser has been fed: the records given out lie before it. */
+  fed: () => number;
 }
 
 /**
@@ -47,13 +59,14 @@ interface RecordSource {
  * every record of the last one has been taken, so at most one slice's records wait in memory; and records parsed
  * before an error are all given out before the error is.
  */
-function records(text: string, delimiter: Delimiter, limit?: number): RecordSource {
-  const parser = new Parser(optionsFor(delimiter, limit));
+function records(text: string, delimiter: Delimiter): RecordSource {
+  const parser = new Parser(optionsFor(delimiter));
   let queue: string[][] = [];
   let head = 0;
   let failure: unknown;
   let ended = false;
   let writing = false;
+  let endSent = false;
   let at = 0;
   let wake: (() => void) | undefined;
   const signal = () => {
@@ -75,10 +88,11 @@ function records(text: string, delimiter: Delimiter, limit?: number): RecordSour
   };
   parser.on('end', finish);
   parser.on('close', finish);
+  // Only what csv-parse's Node and browser builds both offer: write with a callback, end once, and events.
   const feedOne = () => {
-    // The parser ends itself once it reached a record limit: nothing is written after that.
-    if (parser.destroyed || parser.writableEnded) return;
+    if (endSent) return;
     if (at >= text.length) {
+      endSent = true;
       parser.end();
       return;
     }
@@ -86,7 +100,9 @@ function records(text: string, delimiter: Delimiter, limit?: number): RecordSour
     // Never between the two halves of a surrogate pair: each slice is encoded on its own.
     const last = text.charCodeAt(end - 1);
     if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;
-    const slice = text.slice(at, end);
+    // As bytes, encoded by the platform: csv-parse works on bytes, and the Buffer of its browser build would turn a
+    // string into bytes one character at a time in script (several times slower than the whole parse).
+    const slice = asLibraryBytes(encoder.encode(text.slice(at, end)));
     at = end;
     writing = true;
     parser.write(slice, () => {
@@ -112,9 +128,13 @@ function records(text: string, delimiter: Delimiter, limit?: number): RecordSour
         await new Promise<void>((resolve) => (wake = resolve));
       }
     },
+    fed: () => at,
     stop: () => {
+      // Nothing more is written; the parser and the text go with the last reference to them.
       ended = true;
-      parser.destroy();
+      endSent = true;
+      queue = [];
+      head = 0;
     },
   };
 }
@@ -203,7 +223,10 @@ export class CsvRecordReader {
       const cell = this.cells[c]!;
       if (cell.charCodeAt(0) !== 0x22 || this.quoteChecks >= MAX_QUOTE_CHECKS || this.quoteNotes >= MAX_QUOTE_NOTES) continue;
       this.quoteChecks++;
-      if (this.text.includes(`"${cell.replace(/"/g, '""')}"`)) continue;
+      // Looked for just before where the parser has got to (where this record is), not in the whole text.
+      const quoted = `"${cell.replace(/"/g, '""')}"`;
+      const to = this.source.fed();
+      if (this.text.slice(Math.max(0, to - 2 * SLICE_CHARS - quoted.length), to).includes(quoted)) continue;
       this.quoteNotes++;
       this.issues.push({
         sourceRow: this.row,
@@ -220,8 +243,7 @@ export class CsvRecordReader {
  * quoted cell simply ends there.
  */
 export async function readRecords(text: string, delimiter: Delimiter, limit: number): Promise<string[][]> {
-  // Blank records count towards csv-parse's own limit, so it stops a little later than needed, never sooner.
-  const source = records(text, delimiter, limit * 2 + 10);
+  const source = records(text, delimiter);
   const out: string[][] = [];
   try {
     while (out.length < limit) {
