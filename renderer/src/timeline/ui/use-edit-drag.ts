@@ -5,7 +5,7 @@
  * crossfades), shows it as a preview (the track redraws from it and the viewer shows the frame under the edge), and
  * pointer-up commits it once: one edit(), one undo step, one save. Escape puts everything back.
  */
-import { useRef } from 'react';
+import { useCallback, useRef } from 'react';
 import { currentFrame, setPreview, transport } from '../../state/transport';
 import { useTimelineStore } from '../../state/timeline';
 import { useTimelineView } from '../../state/timeline-view';
@@ -146,7 +146,12 @@ export function useEditDrag(pps: number): { start: (e: React.PointerEvent, kind:
     previewFor(kind, index, clips, bin);
   };
 
-  return { start, active: () => origin.current?.kind };
+  // One function for the life of the track: clips are memoized on it, and a new one every zoom step would re-render
+  // every clip in view. It calls this render's start (whose handlers only read refs).
+  const latest = useRef(start);
+  latest.current = start;
+  const stable = useCallback((e: React.PointerEvent, kind: DragKind, index: number) => latest.current(e, kind, index), []);
+  return { start: stable, active: () => origin.current?.kind };
 }
 
 /** How long a crossfade lasts, for its label ("12 fr · 0.40 s"). */
