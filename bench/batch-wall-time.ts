@@ -123,8 +123,8 @@ export async function benchBatchWallTime(opts: { quick: boolean }): Promise<Benc
     detail(
       `t=${fmt.s(Date.now() - t0, 0)}: done ${c.done ?? 0}, in flight ${(c.submitting ?? 0) + (c.queued ?? 0) + (c.processing ?? 0) + (c.downloading ?? 0) + (c.verifying ?? 0)}, ` +
         `ready ${c.ready ?? 0}; sim queue ${st.requests.queue}, retrieve ${st.requests.retrieve}, 429s ${st.rateLimited}; ` +
-        `engine limiter: recent errors ${engine.limiterFor(sim.url)?.snapshot().recentErrors ?? '-'} (budget ${VENICE_LIMITS.errorBudget}), ` +
-        `queue wait ${fmt.s(engine.limiterFor(sim.url)?.waitMs('queue') ?? 0)}`,
+        `engine limiter: recent errors ${engine.localLimiterFor(sim.url)?.snapshot().recentErrors ?? '-'} (budget ${VENICE_LIMITS.errorBudget}), ` +
+        `queue wait ${fmt.s(engine.localLimiterFor(sim.url)?.waitMs('queue') ?? 0)}`,
     );
   }, 10_000);
   let wallMs: number;

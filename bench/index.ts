@@ -14,6 +14,7 @@ import { benchSheetParse } from './sheet-parse';
 import { benchTableDom } from './table-dom';
 import { benchTimelineDom } from './timeline-dom';
 import { benchBatchRowsDom } from './batch-rows-dom';
+import { benchImportThreads } from './import-threads';
 import { failedRow, renderTable, type BenchRow } from './table';
 import { removeAllTempDirs } from './temp';
 
@@ -34,6 +35,11 @@ const BENCHES: Bench[] = [
     run: runExportBench,
   },
   { name: 'parse', title: 'Import + validate a 10,000-row sheet vs bare Papa Parse on the same bytes', run: benchSheetParse },
+  {
+    name: 'threads',
+    title: 'Importing 100,000 and 200,000 rows through the page: longest block on the server and in the page (real Chromium, browser mode)',
+    run: benchImportThreads,
+  },
   { name: 'dom', title: 'Row elements in the DOM while the editor shows a 10,000-row sheet (real Chromium, browser mode)', run: benchTableDom },
   { name: 'timeline', title: '500 clips on the timeline: zoom, scroll and scrub frames vs idle, and press-to-frame when scrubbing (real Chromium, browser mode)', run: benchTimelineDom },
   {

@@ -8,6 +8,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, rmSync } from
 import path from 'node:path';
 import { Engine } from '../main/core/queue/engine';
 import { recoverAfterStart } from '../main/core/queue/recover';
+import { SqliteQueueStore } from '../main/core/queue/sqlite-adapter/store';
 import { QueueStore } from '../main/core/queue/store';
 import type { NewRow } from '../main/core/queue/types';
 import { median } from './prng';
@@ -133,8 +134,8 @@ async function recoveryOnly(template: string, dir: string): Promise<number> {
   const store = new QueueStore(file);
   const t0 = performance.now();
   // Recovery reads only the store, the clock and the output folders.
-  const ctx: Parameters<typeof recoverAfterStart>[0] = { store, now: Date.now };
-  await recoverAfterStart(ctx);
+  const ctx: Parameters<typeof recoverAfterStart>[0] = { store: new SqliteQueueStore(store, file), now: Date.now };
+  await recoverAfterStart(ctx, { leaseMs: 40_000 });
   const ms = performance.now() - t0;
   store.close();
   for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });

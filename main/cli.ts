@@ -8,11 +8,14 @@ import { EngineBusyError } from './core/queue/engine-lock';
 import { isVeniceError } from './core/venice/errors';
 import { MediaToolsMissingError } from './core/media/ffmpeg-binaries';
 import { USAGE, UsageError, parse } from './cli/args';
-import { resolveCommand, retryCommand, statusCommand } from './cli/batch-commands';
+import { resolveCommand, retryCommand } from './cli/batch-commands';
+import { statusCommand } from './cli/status-command';
 import { modelsCommand } from './cli/models-command';
 import { quoteCommand } from './cli/quote-command';
 import { runCommand } from './cli/run-command';
 import { openSession } from './cli/session';
+import { StudioQueueUrlError } from './core/queue/open-queue';
+import { SchemaTooNewError } from './core/queue/pg/schema';
 import { validateCommand } from './cli/validate-command';
 import { exportCommand } from './cli/export-command';
 
@@ -37,7 +40,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${command} needs a sheet file\n\n${USAGE}\n`);
     return 2;
   }
-  const session = openSession();
+  let session;
+  try {
+    session = await openSession();
+  } catch (e) {
+    if (e instanceof StudioQueueUrlError || e instanceof SchemaTooNewError) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`Cannot open the studio queue: ${(e as Error).message}\n`);
+    return 2;
+  }
   try {
     switch (command) {
       case 'validate':
@@ -47,11 +60,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'run':
         return await runCommand(session, sheet as string, values, { out: process.stdout, err: process.stderr, interactive: process.stdin.isTTY === true });
       case 'status':
-        return statusCommand(session, values, process.stdout);
+        return await statusCommand(session, values, process.stdout);
       case 'retry':
-        return retryCommand(session, values, process.stdout);
+        return await retryCommand(session, values, process.stdout);
       case 'resolve':
-        return resolveCommand(session, values, process.stdout);
+        return await resolveCommand(session, values, process.stdout);
       case 'models':
         return await modelsCommand(session, values, process.stdout);
       default:

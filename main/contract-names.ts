@@ -8,6 +8,7 @@ export const CALL_NAMES = [
   'batch:list',
   'batch:get',
   'batch:importSheet',
+  'batch:importRows',
   'batch:create',
   'batch:pause',
   'batch:resume',

@@ -133,6 +133,25 @@ export const RowHistorySchema = z.object({
 
 const Issue = z.object({ column: z.string().nullable(), message: Text });
 
+/** One row of a sheet preview: as read, checked against its model, and priced when it could be. */
+export const PreviewRowSchema = z.object({
+  row: z.number().int(),
+  sourceRow: z.number().int(),
+  prompt: z.string(),
+  name: z.string().nullable(),
+  valid: z.boolean(),
+  errors: z.array(Issue),
+  warnings: z.array(Issue),
+  model: z.string().nullable(),
+  duration: z.string().nullable(),
+  resolution: z.string().nullable(),
+  aspectRatio: z.string().nullable(),
+  audio: z.boolean().nullable(),
+  quoteUsd: Usd.nullable(),
+});
+/** Most rows one `batch:importRows` call gives (the first answer holds 200: sheet-imports.ts PREVIEW_FIRST_ROWS). */
+export const PREVIEW_PAGE_MAX_ROWS = 5_000;
+
 export const ImportPreviewSchema = z.object({
   importId: z.string(),
   fileName: z.string(),
@@ -155,23 +174,11 @@ export const ImportPreviewSchema = z.object({
   mapping: z.record(z.string(), z.string()),
   unmappedHeaders: z.array(z.string()),
   warnings: z.array(z.object({ row: z.number().int().nullable(), message: Text })),
-  rows: z.array(
-    z.object({
-      row: z.number().int(),
-      sourceRow: z.number().int(),
-      prompt: z.string(),
-      name: z.string().nullable(),
-      valid: z.boolean(),
-      errors: z.array(Issue),
-      warnings: z.array(Issue),
-      model: z.string().nullable(),
-      duration: z.string().nullable(),
-      resolution: z.string().nullable(),
-      aspectRatio: z.string().nullable(),
-      audio: z.boolean().nullable(),
-      quoteUsd: Usd.nullable(),
-    }),
-  ),
+  /**
+   * The first 200 rows only (sheet-imports.ts PREVIEW_FIRST_ROWS); `summary.total` says how many there are, `batch:importRows` gives the
+   * rest a page at a time. 100,000 rows in one answer held main for seconds (checked, serialised) and the page too.
+   */
+  rows: z.array(PreviewRowSchema),
   summary: z.object({ total: z.number().int(), valid: z.number().int(), invalid: z.number().int() }),
   totalUsd: Usd.nullable(),
   quoteProblem: Text.nullable(),
@@ -240,20 +247,28 @@ const ImportSheetInput = z
     fileName: z.string().min(1).max(255),
     /** The file's text (CSV/TSV pasted or read as text)... */
     text: z.string().max(MAX_SHEET_BYTES, 'The sheet is larger than 20 MB.').optional(),
-    /** ...or its bytes in base64 (any format, XLSX included). Exactly one of the two. */
+    /** ...or its bytes in base64 (any format, XLSX included)... */
     base64: z
       .string()
       .max(Math.ceil((MAX_SHEET_BYTES * 4) / 3) + 4, 'The sheet is larger than 20 MB.')
       .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The file data is not base64.')
       .optional(),
+    /**
+     * ...or the bytes themselves, as the page sends a file: no base64 to make in the page or to undo here (Electron's
+     * IPC clones them; browser mode sends them as the request's binary body, see web.ts). Exactly one of the three.
+     */
+    bytes: z
+      .instanceof(Uint8Array)
+      .refine((b) => b.byteLength <= MAX_SHEET_BYTES, 'The sheet is larger than 20 MB.')
+      .optional(),
     options: ImportOptionsSchema.optional(),
     defaults: BatchDefaultsSchema.optional(),
     rehearsal: z.boolean().optional(),
   })
-  .refine((v) => (v.text === undefined) !== (v.base64 === undefined), 'Send the sheet as either text or base64.')
-  .transform(({ text, base64, ...rest }) => ({
+  .refine((v) => [v.text, v.base64, v.bytes].filter((x) => x !== undefined).length === 1, 'Send the sheet as either text, base64 or bytes.')
+  .transform(({ text, base64, bytes, ...rest }) => ({
     ...rest,
-    bytes: text !== undefined ? new TextEncoder().encode(text) : new Uint8Array(Buffer.from(base64 ?? '', 'base64')),
+    bytes: bytes ?? (text !== undefined ? new TextEncoder().encode(text) : new Uint8Array(Buffer.from(base64 ?? '', 'base64'))),
   }));
 
 
@@ -298,8 +313,6 @@ export const MusicViewSchema = z.object({
   fadeOutSec: z.number().min(0).max(30),
 });
 
-export const TimelineViewSchema = z.object({
-  batchId: Id,
 /** A note at a moment of the timeline (seconds on the record side), carried into the hand-off files. */
 export const MarkerViewSchema = z.strictObject({
   id: z.string().min(1).max(100),
@@ -307,14 +320,16 @@ export const MarkerViewSchema = z.strictObject({
   note: z.string().max(2000),
 });
 
+export const TimelineViewSchema = z.object({
+  batchId: Id,
   /** False while the timeline is the default one (every finished clip in row order, first take of each row). */
   saved: z.boolean(),
   updatedAt: z.number().nullable(),
   clips: z.array(TimelineClipViewSchema),
   music: MusicViewSchema.nullable(),
+  markers: z.array(MarkerViewSchema),
   bin: z.array(BinClipSchema),
   /** Things the editor should know, e.g. a saved clip whose row is no longer done was dropped. */
-  markers: z.array(MarkerViewSchema),
   problems: z.array(Text),
 });
 
@@ -353,10 +368,10 @@ const TimelineSaveInput = z.strictObject({
   ).max(10_000),
   /** Volume and fade of the music bed already added (null removes it); the file itself comes by timeline:setMusic. */
   music: z.strictObject({ volume: z.number().min(0).max(2), fadeOutSec: z.number().min(0).max(30) }).nullable(),
-});
-/** A file name for the batch folder: no path, no separators. */
   /** The timeline's markers; left out, the saved ones are kept. */
   markers: z.array(MarkerViewSchema).max(1000).optional(),
+});
+/** A file name for the batch folder: no path, no separators. */
 const PlainFileName = z
   .string()
   .trim()
@@ -398,6 +413,11 @@ export const calls = {
   'batch:list': { input: NoInput, output: z.array(BatchViewSchema) },
   'batch:get': { input: BatchRef, output: z.object({ batch: BatchViewSchema, rows: z.array(RowViewSchema) }) },
   'batch:importSheet': { input: ImportSheetInput, output: ImportPreviewSchema },
+  /** More rows of a pending sheet preview, a page at a time (the first answer holds only the first rows). */
+  'batch:importRows': {
+    input: z.strictObject({ importId: z.uuid(), offset: z.number().int().min(0), limit: z.number().int().min(1).max(PREVIEW_PAGE_MAX_ROWS) }),
+    output: z.object({ rows: z.array(PreviewRowSchema), total: z.number().int() }),
+  },
   'batch:create': {
     input: z.strictObject({
       importId: z.uuid(),
@@ -479,6 +499,11 @@ export const calls = {
     }),
     output: TimelineViewSchema,
   },
+  /** The music bed's peaks for drawing its waveform (decoded once in main with ffmpeg); null without music. */
+  'timeline:waveform': {
+    input: BatchRef,
+    output: z.object({ peaksPerSec: z.number().positive(), durationSec: z.number().nonnegative(), peaks: z.array(z.number().int().min(0).max(255)) }).nullable(),
+  },
   /** Renders the saved timeline into the batch folder; progress arrives as `export:progress` events. */
   'export:start': {
     input: z.strictObject({ batchId: Id, preset: z.enum(PRESET_NAMES), fileName: PlainFileName, overwrite: z.boolean().optional() }),
@@ -510,10 +535,6 @@ export const calls = {
   'mapping:delete': { input: z.strictObject({ name: z.string().trim().min(1).max(100) }), output: MappingProfilesSchema },
   /** The batch's results as CSV text (formula-escaped, no download links) for the page to save. */
   'batch:resultsSheet': { input: BatchRef, output: z.object({ fileName: z.string(), csv: z.string() }) },
-  /** A batch's morning report; without a batch, the newest finished one not seen yet (null: nothing new). */
-  'report:get': { input: z.strictObject({ batchId: Id.optional() }).optional(), output: MorningReportSchema.nullable() },
-  /** The user has read it: it is not shown again at start. */
-  'report:markSeen': { input: BatchRef, output: z.object({ ok: z.literal(true) }) },
   /** Raises, lowers or (null) removes a queued batch's spend cap; main refuses a cap below what is already used. */
   'batch:setBudget': {
     input: z.strictObject({ batchId: Id, budgetUsd: z.number().finite().positive('A cap must be more than $0.').max(100_000, 'At most $100,000.').nullable() }),
@@ -537,14 +558,13 @@ export const calls = {
     output: DraftSummarySchema,
   },
   'draft:delete': { input: DraftRef, output: DraftList },
+  /** A batch's morning report; without a batch, the newest finished one not seen yet (null: nothing new). */
+  'report:get': { input: z.strictObject({ batchId: Id.optional() }).optional(), output: MorningReportSchema.nullable() },
+  /** The user has read it: it is not shown again at start. */
+  'report:markSeen': { input: BatchRef, output: z.object({ ok: z.literal(true) }) },
 } satisfies Record<CallName, { input: z.ZodType; output: z.ZodType }>;
 
 // Every name in contract-names.ts has a schema pair, and no schema pair lacks a name.
-  /** The music bed's peaks for drawing its waveform (decoded once in main with ffmpeg); null without music. */
-  'timeline:waveform': {
-    input: BatchRef,
-    output: z.object({ peaksPerSec: z.number().positive(), durationSec: z.number().nonnegative(), peaks: z.array(z.number().int().min(0).max(255)) }).nullable(),
-  },
 type _ExactlyTheNames = [keyof typeof calls] extends [CallName] ? ([CallName] extends [keyof typeof calls] ? true : never) : never;
 export const _callsCoverNames: _ExactlyTheNames = true;
 

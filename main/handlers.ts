@@ -13,6 +13,7 @@ import { Drafts } from './core/services/drafts';
 import { MappingProfiles } from './core/services/mapping-profiles';
 import { setMusic } from './core/services/music-bed';
 import { rowHistory } from './core/services/row-history';
+import { importRows } from './core/services/sheet-imports';
 import { resultsSheet } from './core/services/results-sheet';
 import { reportFor } from './core/services/morning-report';
 import { useSuggestedPrompt } from './core/services/suggested-prompt';
@@ -30,6 +31,7 @@ export function createHandlers(app: AppServices): Handlers {
     'batch:list': () => b.list(),
     'batch:get': ({ batchId }) => b.get(batchId),
     'batch:importSheet': (input) => b.importSheet(input),
+    'batch:importRows': (input) => importRows(b.imports, input),
     'batch:create': (input) => b.create(input),
     'batch:pause': ({ batchId }) => b.pause(batchId),
     'batch:resume': ({ batchId }) => b.resume(batchId),
@@ -38,7 +40,7 @@ export function createHandlers(app: AppServices): Handlers {
     'rows:resolve': ({ rowId, decision }) => b.resolve(rowId, decision),
     'rows:skip': ({ rowIds }) => b.skip(rowIds),
     'rows:reorder': ({ rowId, position }) => b.reorder(rowId, position),
-    'rows:history': ({ rowId }) => rowHistory(app.store, rowId),
+    'rows:history': ({ rowId }) => rowHistory(app.queue, rowId),
     'rows:useSuggestedPrompt': ({ rowId }) => useSuggestedPrompt(app, rowId),
     'quote:rows': (input) => b.quoteRows(input),
     'models:list': (input) => app.listModels(input),
@@ -55,7 +57,7 @@ export function createHandlers(app: AppServices): Handlers {
     },
     'timeline:save': (input) => app.timelines.save(input),
     'timeline:setMusic': async (input) => {
-      await setMusic(app.store, app.timelines.timelines, input);
+      await setMusic(app.queue, app.timelines.timelines, input);
       return app.timelines.get(input.batchId);
     },
     'timeline:waveform': ({ batchId }) => app.musicWaveform(batchId),
@@ -66,11 +68,11 @@ export function createHandlers(app: AppServices): Handlers {
     'mapping:list': () => profiles.list(),
     'mapping:save': ({ name, mapping }) => profiles.save(name, mapping),
     'mapping:delete': ({ name }) => profiles.delete(name),
-    'batch:resultsSheet': ({ batchId }) => resultsSheet(app.store, batchId),
-    'report:get': (input) => reportFor(app.store, input?.batchId),
-    'report:markSeen': ({ batchId }) => {
-      reportFor(app.store, batchId);
-      app.store.markReportSeen(batchId);
+    'batch:resultsSheet': ({ batchId }) => resultsSheet(app.queue, batchId),
+    'report:get': (input) => reportFor(app.queue, input?.batchId),
+    'report:markSeen': async ({ batchId }) => {
+      await reportFor(app.queue, batchId);
+      await app.queue.markReportSeen(batchId);
       return { ok: true as const };
     },
     'batch:setBudget': ({ batchId, budgetUsd }) => b.setBudget(batchId, budgetUsd),

@@ -46,12 +46,12 @@ async function start(): Promise<void> {
   await services.start();
   hardenSession(session.defaultSession);
   serveApp(session.defaultSession.protocol, RENDERER_DIR, {
-    mediaFile: (rowId) => services?.mediaFile(rowId),
+    mediaFile: async (rowId) => services?.mediaFile(rowId),
     thumbnailFile: async (rowId) => services?.thumbnailFile(rowId),
     stripFile: async (rowId) => services?.stripFile(rowId),
     viewFile: async (rowId) => services?.viewFile(rowId),
     scrubFile: async (rowId) => services?.scrubFile(rowId),
-    musicFile: (batchId) => services?.musicFile(batchId),
+    musicFile: async (batchId) => services?.musicFile(batchId),
   });
   registerIpc({ ipcMain, handlers: createHandlers(services), isAppUrl, log: (m) => console.error(m) });
   sendEvents(services, () => win?.webContents, isAppUrl);

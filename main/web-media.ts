@@ -82,7 +82,7 @@ export async function serveMedia(app: AppServices, token: string, req: IncomingM
   if (!cookieOk(req, token)) return plain(res, 403, 'Open the address printed when browser mode started.');
   const clip = /^\/media\/(\d{1,15})$/.exec(pathname);
   if (clip) {
-    const file = app.mediaFile(Number(clip[1]));
+    const file = await app.mediaFile(Number(clip[1]));
     return file ? sendFile(req, res, file, 'video/mp4', 'no-store') : plain(res, 404, 'Not found.');
   }
   const thumb = /^\/media\/(\d{1,15})\/thumb$/.exec(pathname);
@@ -107,7 +107,7 @@ export async function serveMedia(app: AppServices, token: string, req: IncomingM
   }
   const music = /^\/media\/music\/(\d{1,15})$/.exec(pathname);
   if (music) {
-    const file = app.musicFile(Number(music[1]));
+    const file = await app.musicFile(Number(music[1]));
     return file ? sendFile(req, res, file, AUDIO_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream', 'no-store') : plain(res, 404, 'Not found.');
   }
   return plain(res, 404, 'Not found.');

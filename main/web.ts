@@ -75,9 +75,17 @@ function refuse(res: ServerResponse, status: number, message: string): void {
   send(res, status, { ok: false, error: { code: 'forbidden', message } });
 }
 
-async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; status: number; message: string }> {
-  const type = String(req.headers['content-type'] ?? '');
-  if (!/^application\/json\b/i.test(type)) return { ok: false, status: 415, message: 'Send JSON (Content-Type: application/json).' };
+type Body = { ok: true; value: unknown } | { ok: false; status: number; message: string };
+
+/**
+ * A call whose input carries a file (`bytes`, e.g. batch:importSheet) may come as one binary body: the rest of the
+ * input as JSON first (its length in bytes in INPUT_LENGTH_HEADER), then the file's bytes as they are. A page that
+ * base64-encoded 20 MB and sent it inside JSON held its own thread for seconds, and this one to parse it back.
+ */
+export const BYTES_CALL_TYPE = 'application/vnd.venice.call+bytes';
+export const INPUT_LENGTH_HEADER = 'x-venice-input-length';
+
+async function readBody(req: IncomingMessage): Promise<{ ok: true; body: Buffer } | { ok: false; status: number; message: string }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -85,13 +93,37 @@ async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknow
     if (size > MAX_BODY_BYTES) return { ok: false, status: 413, message: 'The request is larger than 32 MB.' };
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return { ok: true, body: Buffer.concat(chunks) };
+}
+
+function parseJson(text: string): Body {
   if (!text.trim()) return { ok: true, value: undefined };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
     return { ok: false, status: 400, message: 'The request body is not valid JSON.' };
   }
+}
+
+async function readInput(req: IncomingMessage): Promise<Body> {
+  const type = String(req.headers['content-type'] ?? '');
+  const binary = type.toLowerCase().startsWith(BYTES_CALL_TYPE);
+  if (!binary && !/^application\/json\b/i.test(type)) return { ok: false, status: 415, message: 'Send JSON (Content-Type: application/json).' };
+  const read = await readBody(req);
+  if (!read.ok) return read;
+  if (!binary) return parseJson(read.body.toString('utf8'));
+  const length = Number(req.headers[INPUT_LENGTH_HEADER]);
+  if (!Number.isInteger(length) || length < 0 || length > read.body.length) {
+    return { ok: false, status: 400, message: `A binary call needs ${INPUT_LENGTH_HEADER}: the length of the JSON at the start of the body.` };
+  }
+  const head = parseJson(read.body.subarray(0, length).toString('utf8'));
+  if (!head.ok) return head;
+  const value = head.value ?? {};
+  if (typeof value !== 'object' || Array.isArray(value) || value === null || 'bytes' in value) {
+    return { ok: false, status: 400, message: 'The JSON of a binary call must be an object without "bytes" (the bytes follow it).' };
+  }
+  const rest = read.body.subarray(length);
+  return { ok: true, value: { ...value, bytes: new Uint8Array(rest.buffer, rest.byteOffset, rest.byteLength) } };
 }
 
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
@@ -173,7 +205,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       // A malformed %-escape is the caller's mistake, not the app's: 400, not a 500 from deep inside.
       return send(res, 400, { ok: false, error: { code: 'invalid_input', message: 'The call name in the address is not valid (a malformed %-escape).' } });
     }
-    const body = await readJson(req);
+    const body = await readInput(req);
     if (!body.ok) return refuse(res, body.status, body.message);
     const result = await dispatch(handlers, name, body.value, log);
     send(res, isCallName(name) ? 200 : 404, result);

@@ -15,7 +15,7 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   // Native or binary-finding packages stay outside the bundle and load from node_modules at run time.
-  external: ['electron', 'keytar', 'fluent-ffmpeg', 'exceljs'],
+  external: ['electron', 'keytar', 'fluent-ffmpeg', 'exceljs', 'pg-native'],
 };
 
 await Promise.all([

@@ -10,8 +10,11 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../core/paths';
+import { studioQueueUrl } from '../core/queue/open-queue';
+import { PgQueueStore } from '../core/queue/pg/pg-store';
+import { SqliteQueueStore } from '../core/queue/sqlite-adapter/store';
 import { QueueStore } from '../core/queue/store';
-import { TimelineStore } from '../core/queue/timeline-store';
+import type { QueueStoreApi } from '../core/queue/store-api';
 import { writeContactSheet } from '../core/media/contact-sheet';
 import { ClipUnreadableError, ExportCancelledError, ExportVerificationError, FfmpegError, OutputExistsError, TimelineError, planExport, probeTimeline, type ExportOptions, type ExportProgress } from '../core/media/export';
 import { MediaToolsMissingError } from '../core/media/ffmpeg-binaries';
@@ -69,22 +72,19 @@ async function timelineFor(source: string, env: NodeJS.ProcessEnv): Promise<Time
     return t;
   }
   if (!/^\d+$/.test(source)) throw new ExportUsageError(`${source} is neither a folder of clips nor a batch number.`);
-  const file = path.join(defaultDataDir(env), 'queue.sqlite');
-  if (!existsSync(file)) throw new ExportUsageError(`There is no batch ${source}: no queue in ${path.dirname(file)}.`);
-  // Read-only: exporting never writes to the queue, and may run while the engine works on another batch.
-  const store = new QueueStore(file, Date.now, { readOnly: true });
+  const dataDir = defaultDataDir(env);
+  const store = await openReadQueue(dataDir, env, source);
   try {
     const id = Number(source);
-    if (!store.getBatch(id)) throw new ExportUsageError(`There is no batch ${source}.`);
+    if (!(await store.getBatch(id))) throw new ExportUsageError(`There is no batch ${source}.`);
     // The app's own services pick the clips: the saved timeline, else each sheet row's first finished take.
     const timelines = new TimelineService(store, (rowId) => batchMediaFile(store, rowId));
-    const music = new TimelineStore(store.db);
     const jobs = new ExportJobs({
       store,
       timelines,
       mediaFile: (rowId) => batchMediaFile(store, rowId),
-      musicFile: (batchId) => batchMusicFile(store, music, batchId),
-      dataDir: defaultDataDir(env),
+      musicFile: (batchId) => batchMusicFile(store, store.timelines, batchId),
+      dataDir,
       emit: () => undefined,
     });
     try {
@@ -94,8 +94,20 @@ async function timelineFor(source: string, env: NodeJS.ProcessEnv): Promise<Time
       throw e;
     }
   } finally {
-    store.close();
+    await store.close();
   }
+}
+
+/**
+ * The queue a batch number refers to: the studio's (VENICE_BATCH_DB), else this machine's own, opened read-only:
+ * exporting never writes to the queue, and may run while the engine works on another batch.
+ */
+async function openReadQueue(dataDir: string, env: NodeJS.ProcessEnv, source: string): Promise<QueueStoreApi> {
+  const url = studioQueueUrl(env.VENICE_BATCH_DB);
+  if (url) return PgQueueStore.open(url);
+  const file = path.join(dataDir, 'queue.sqlite');
+  if (!existsSync(file)) throw new ExportUsageError(`There is no batch ${source}: no queue in ${path.dirname(file)}.`);
+  return new SqliteQueueStore(new QueueStore(file, Date.now, { readOnly: true }), file);
 }
 
 function progressPrinter(err: ExportCommandIo['err']): (p: ExportProgress, etaSec: number | null) => void {

@@ -3,7 +3,7 @@
  * render box) it prints a line when something changes, at most every few seconds.
  */
 import type { JobState } from '../core/queue/job-states';
-import type { QueueStore } from '../core/queue/store';
+import type { QueueOps } from '../core/queue/store-api';
 import { bar, duration, usd } from './format';
 
 export interface ProgressSnapshot {
@@ -13,10 +13,10 @@ export interface ProgressSnapshot {
   inDoubtUsd: number;
 }
 
-export function snapshot(store: QueueStore, batchId: number): ProgressSnapshot {
-  const counts = store.countByState(batchId);
+export async function snapshot(store: QueueOps, batchId: number): Promise<ProgressSnapshot> {
+  const counts = await store.countByState(batchId);
   const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
-  const { chargedUsd, inDoubtUsd } = store.spend(batchId);
+  const { chargedUsd, inDoubtUsd } = await store.spend(batchId);
   return { total, counts, spentUsd: chargedUsd, inDoubtUsd };
 }
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { checkOutputFolder, OutputFolderError } from '../core/media/output-folder';
 import { Engine } from '../core/queue/engine';
+import { engineOptionsFromEnv } from './engine-options';
 import { timingsFromEnv } from '../core/queue/timing';
 import { DEFAULT_NAME_TEMPLATE } from '../core/queue/output-names';
 import type { BatchRecord } from '../core/queue/types';
@@ -41,7 +42,7 @@ async function confirm(io: RunIo, question: string): Promise<boolean> {
 async function createBatch(session: CliSession, sheetPath: string, outDir: string, values: CliValues, io: RunIo): Promise<BatchRecord | number> {
   const baseUrl = values.rehearsal ? REHEARSAL_BASE_URL : session.links.baseUrlFor(false);
   const file = await readSheetFile(sheetPath, readOptionsFrom(values, session.dataDir));
-  const existing = session.store.findBatchBySource(file.hash, outDir);
+  const existing = await session.queue.findBatchBySource(file.hash, outDir);
   if (existing) {
     io.out.write(`Resuming batch ${existing.id} (${existing.name}) into ${outDir}\n`);
     return existing;
@@ -71,7 +72,7 @@ async function createBatch(session: CliSession, sheetPath: string, outDir: strin
       return 1;
     }
   }
-  const batchId = session.store.createBatch(
+  const batchId = await session.queue.createBatch(
     {
       name: path.basename(file.path),
       sourcePath: file.path,
@@ -86,7 +87,7 @@ async function createBatch(session: CliSession, sheetPath: string, outDir: strin
     prepared.rows,
   );
   io.out.write(`Batch ${batchId}: ${costLine}, saving to ${outDir}\n`);
-  const batch = session.store.getBatch(batchId);
+  const batch = await session.queue.getBatch(batchId);
   if (!batch) throw new Error('The batch was not saved');
   return batch;
 }
@@ -105,13 +106,15 @@ export async function runCommand(session: CliSession, sheetPath: string, values:
   const created = await createBatch(session, sheetPath, outDir, values, io);
   if (typeof created === 'number') return created;
   const batch = created;
-  if (batch.status === 'paused' && values.yes) session.store.setBatchStatus(batch.id, 'active', null);
+  if (batch.status === 'paused' && values.yes) await session.queue.setBatchStatus(batch.id, 'active', null);
 
   const engine = new Engine({
-    store: session.store,
+    store: session.queue,
     connect: (baseUrl) => session.links.link(baseUrl),
     role: 'venice-batch run',
+    journalFile: session.journalFile,
     ...timingsFromEnv(process.env),
+    ...engineOptionsFromEnv(process.env),
   });
   const tty = 'isTTY' in io.out && io.out.isTTY === true;
   let lastLine = '';
@@ -123,6 +126,7 @@ export async function runCommand(session: CliSession, sheetPath: string, values:
     if (e.type === 'hold') io.err.write(`${tty ? '\n' : ''}${e.active ? 'Waiting' : 'Carrying on'}: ${e.message}\n`);
   });
 
+  if (session.queue.kind === 'postgres') io.out.write(`Working on the studio queue: ${session.queue.describe()}\n`);
   const recovered = await engine.start();
   if (recovered.reattached || recovered.resumed) {
     io.out.write(`Re-attached ${recovered.reattached} job(s) on Venice, resumed ${recovered.resumed} download(s).\n`);
@@ -141,17 +145,18 @@ export async function runCommand(session: CliSession, sheetPath: string, values:
   process.once('SIGTERM', onSignal);
 
   const started = Date.now();
-  const startSnap = snapshot(session.store, batch.id);
+  const startSnap = await snapshot(session.queue, batch.id);
   const finishedAtStart = (startSnap.counts.done ?? 0) + (startSnap.counts.failed ?? 0);
   let lastDiagnosis = Date.now();
-  while (!stopping && !engine.isSettled(batch.id)) {
+  // Settled means every row of the batch, whichever machine of a studio worked on it (or took it over).
+  while (!stopping && !(await engine.isSettled(batch.id))) {
     await new Promise((r) => setTimeout(r, 500));
     // VENICE_BATCH_DEBUG: the scheduler's own view every 20 s, for a batch that does not seem to move.
     if (process.env.VENICE_BATCH_DEBUG && Date.now() - lastDiagnosis > 20_000) {
       lastDiagnosis = Date.now();
-      io.err.write(`debug: ${JSON.stringify(engine.diagnose())}\n`);
+      io.err.write(`debug: ${JSON.stringify(await engine.diagnose())}\n`);
     }
-    const s = snapshot(session.store, batch.id);
+    const s = await snapshot(session.queue, batch.id);
     const line = progressLine(s, etaMs(s, Date.now() - started, finishedAtStart), batch.rehearsal);
     if (tty) io.out.write(`\r\x1b[2K${line}`);
     else if (line !== lastLine && Date.now() - lastPrintAt > 2_000) {
@@ -165,5 +170,5 @@ export async function runCommand(session: CliSession, sheetPath: string, values:
   process.removeListener('SIGTERM', onSignal);
   if (tty) io.out.write('\n');
   if (stopping) return 130;
-  return printSummary(io.out, session.store, batch.id);
+  return printSummary(io.out, session.queue, batch.id);
 }

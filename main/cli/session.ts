@@ -1,27 +1,39 @@
-/** What every CLI command opens: the data folder's queue, the Venice endpoints, and the model catalog. */
+/**
+ * What every CLI command opens: the queue (the data folder's own SQLite file, or the studio's PostgreSQL when
+ * VENICE_BATCH_DB names one), the Venice endpoints, and the model catalog.
+ */
 import path from 'node:path';
 import { defaultDataDir } from '../core/paths';
-import { QueueStore } from '../core/queue/store';
+import { openQueue, type OpenedQueue } from '../core/queue/open-queue';
+import type { QueueStore } from '../core/queue/store';
+import type { QueueStoreApi } from '../core/queue/store-api';
 import { ModelCatalog, type Catalog } from '../core/venice/catalog';
 import { VeniceLinks } from '../core/services/venice-connection';
 
 export interface CliSession {
   dataDir: string;
-  store: QueueStore;
+  /** The queue every command reads and writes, whichever database holds it. */
+  queue: QueueStoreApi;
+  /** The local SQLite store, when that is the queue (undefined on the studio queue). */
+  store: QueueStore | undefined;
+  /** Where this machine keeps paid answers the queue could not take yet (paid-journal.ts). */
+  journalFile: string;
   links: VeniceLinks;
   catalog: (baseUrl: string) => Promise<Catalog>;
   close: () => Promise<void>;
 }
 
-export function openSession(env: NodeJS.ProcessEnv = process.env): CliSession {
+export async function openSession(env: NodeJS.ProcessEnv = process.env): Promise<CliSession> {
   const dataDir = defaultDataDir(env);
-  const store = new QueueStore(path.join(dataDir, 'queue.sqlite'));
+  const opened: OpenedQueue = await openQueue({ dataDir, env });
   const links = new VeniceLinks({ dataDir, env });
   // Reading the key registers it with the redactor before any command talks to Venice or prints what it said.
   void links.secrets.getKey().catch(() => undefined);
   return {
     dataDir,
-    store,
+    queue: opened.queue,
+    store: opened.local,
+    journalFile: opened.journalFile,
     links,
     catalog: async (baseUrl) => {
       const link = await links.link(baseUrl);
@@ -29,7 +41,7 @@ export function openSession(env: NodeJS.ProcessEnv = process.env): CliSession {
     },
     close: async () => {
       await links.close();
-      store.close();
+      await opened.queue.close();
     },
   };
 }

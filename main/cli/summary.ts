@@ -1,5 +1,5 @@
 /** End-of-run and status reports: what finished, what failed and why, what needs a decision. */
-import type { QueueStore } from '../core/queue/store';
+import type { QueueOps } from '../core/queue/store-api';
 import type { RowValidation } from '../core/sheet';
 import { usd } from './format';
 
@@ -8,11 +8,11 @@ export function printRowProblems(out: NodeJS.WritableStream, invalid: RowValidat
 }
 
 /** Prints the outcome of a batch and returns the exit code: 0 when every row is done. */
-export function printSummary(out: NodeJS.WritableStream, store: QueueStore, batchId: number): number {
-  const batch = store.getBatch(batchId);
-  const rows = store.listRows(batchId);
+export async function printSummary(out: NodeJS.WritableStream, store: QueueOps, batchId: number): Promise<number> {
+  const batch = await store.getBatch(batchId);
+  const rows = await store.listRows(batchId);
   const count = (s: string) => rows.filter((r) => r.state === s).length;
-  const { chargedUsd, inDoubtUsd } = store.spend(batchId);
+  const { chargedUsd, inDoubtUsd } = await store.spend(batchId);
   out.write(
     `Batch ${batchId}: ${count('done')} done, ${count('failed')} failed, ${count('in_doubt')} in doubt, ` +
       `${count('ready') + count('draft')} not sent, ${count('cancelled')} cancelled. ` +

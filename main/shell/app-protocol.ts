@@ -20,12 +20,12 @@ export function registerAppScheme(): void {
 const notFound = () => new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
 
 export interface MediaLookups {
-  mediaFile: (rowId: number) => string | undefined;
+  mediaFile: (rowId: number) => Promise<string | undefined>;
   thumbnailFile: (rowId: number) => Promise<string | undefined>;
   stripFile: (rowId: number) => Promise<string | undefined>;
   viewFile: (rowId: number) => Promise<{ file: string } | undefined>;
   scrubFile: (rowId: number) => Promise<string | undefined>;
-  musicFile: (batchId: number) => string | undefined;
+  musicFile: (batchId: number) => Promise<string | undefined>;
 }
 
 /** A file on disk as a response, passing a Range request through (so the player can seek). */
@@ -46,7 +46,7 @@ export function serveApp(p: Protocol, rendererDir: string, lookups: MediaLookups
     if (url.host !== APP_HOST || (req.method !== 'GET' && req.method !== 'HEAD')) return notFound();
     const media = /^\/media\/(\d{1,15})$/.exec(url.pathname);
     if (media) {
-      const file = lookups.mediaFile(Number(media[1]));
+      const file = await lookups.mediaFile(Number(media[1]));
       return file ? fileResponse(req, file, 'video/mp4', 'no-store') : notFound();
     }
     const thumb = /^\/media\/(\d{1,15})\/thumb$/.exec(url.pathname);
@@ -71,7 +71,7 @@ export function serveApp(p: Protocol, rendererDir: string, lookups: MediaLookups
     }
     const music = /^\/media\/music\/(\d{1,15})$/.exec(url.pathname);
     if (music) {
-      const file = lookups.musicFile(Number(music[1]));
+      const file = await lookups.musicFile(Number(music[1]));
       return file ? fileResponse(req, file, /\.wav$/i.test(file) ? 'audio/wav' : 'audio/mpeg', 'no-store') : notFound();
     }
     let rel: string;

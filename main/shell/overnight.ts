@@ -15,6 +15,8 @@ export class Overnight {
   private tray: Tray | undefined;
   private toldAboutTray = false;
   private quitting = false;
+  /** Batches running, as last read (the window's close handler must answer at once, so it reads this). */
+  private runningCount = 0;
   private readonly stop: () => void;
 
   constructor(
@@ -23,18 +25,19 @@ export class Overnight {
     private readonly iconPath: string,
   ) {
     this.stop = services.on((e) => {
-      if (e.name === 'batch:changed') this.keepAwake();
+      if (e.name === 'batch:changed') void this.keepAwake();
       if (e.name === 'notice') this.onNotice(e.payload);
     });
     app.on('before-quit', () => (this.quitting = true));
-    this.keepAwake();
+    void this.keepAwake();
   }
 
   private running(): number {
-    return this.services.runningBatchIds().length;
+    return this.runningCount;
   }
 
-  private keepAwake(): void {
+  private async keepAwake(): Promise<void> {
+    this.runningCount = (await this.services.runningBatchIds().catch(() => [])).length;
     const running = this.running() > 0;
     if (running && this.blocker === undefined) this.blocker = powerSaveBlocker.start('prevent-app-suspension');
     if (!running && this.blocker !== undefined) {

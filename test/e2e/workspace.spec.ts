@@ -96,7 +96,7 @@ test('settings and the key sheet open in dialogs; the sheet lists the timeline k
     ['end', 'End'],
     ['undo', 'Ctrl+Z'],
     ['sheet-fill', 'Ctrl+D'],
-  ]) {
+  ] as const) {
     await expect(keys.locator(`[data-action="${action}"] dt`)).toContainText(key);
   }
   await page.screenshot({ path: 'test-results/e2e-workspace-keys.png' });

@@ -6,7 +6,6 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveInDoubt } from '../../main/core/queue/user-actions';
 import { VeniceClient } from '../../main/core/venice/client';
 import { Engine } from '../../main/core/queue/engine';
 import { startHarness, until, type Harness } from '../support/engine-harness';
@@ -76,7 +75,7 @@ describe('engine', () => {
     expect(rows[0]?.errorMessage).toMatch(/may have charged for this clip/);
     // The lost request was charged by the simulator exactly once and not re-sent.
     expect([...chargesByPrompt(h).values()]).toEqual([1, 1, 1]);
-    resolveInDoubt(h.store, rows[0]!.id, 'lost');
+    await h.engine.resolveInDoubt(rows[0]!.id, 'lost');
     expect(h.store.getRow(rows[0]!.id)?.state).toBe('failed');
   });
 
@@ -91,7 +90,7 @@ describe('engine', () => {
     await h.engine.waitUntilSettled(batchId);
     expect(states(h, batchId).filter((s) => s === 'done')).toHaveLength(2);
     h.sim.setBalance(10);
-    h.engine.resumeAll();
+    await h.engine.resumeAll();
     await h.engine.waitUntilSettled(batchId);
     expect(states(h, batchId)).toEqual(Array(4).fill('done'));
     expect([...chargesByPrompt(h).values()]).toEqual(Array(4).fill(1));
@@ -198,7 +197,7 @@ describe('engine', () => {
     const batchId = h.addBatch([{}, {}, {}, {}, {}, {}], { concurrency: 2 });
     const rows = h.store.listRows(batchId);
     // Move row 6 to the front.
-    h.engine.reorderRow(rows[5]!.id, 0);
+    await h.engine.reorderRow(rows[5]!.id, 0);
     let maxInFlight = 0;
     const submittedOrder: number[] = [];
     h.engine.subscribe((e) => {
@@ -208,7 +207,7 @@ describe('engine', () => {
     });
     await h.engine.start();
     await until(() => submittedOrder.length >= 2, 'two submissions');
-    h.engine.cancelBatch(batchId);
+    await h.engine.cancelBatch(batchId);
     await h.engine.waitUntilSettled(batchId);
     expect(submittedOrder.slice(0, 2)).toEqual([6, 1]);
     expect(maxInFlight).toBeLessThanOrEqual(2);

@@ -63,7 +63,7 @@ describe('a clip is accepted only as an MP4', () => {
 
     // The cause is gone: "try the download again" fetches the same job, never queues (pays) again.
     r.venice.on.retrieve = undefined;
-    expect(r.engine.retryRows([failed.id])).toEqual({ refetch: 1, resubmit: 0 });
+    expect(await r.engine.retryRows([failed.id])).toEqual({ refetch: 1, resubmit: 0 });
     const done = await r.waitFor(batchId, ['done', 'failed']);
     expect(done.state).toBe('done');
     expect(r.venice.charges).toBe(1);

@@ -72,7 +72,7 @@ describe('the morning report in the app', () => {
     expect(finished?.payload).toMatchObject({ message: ready[0]?.summary, batchId: batch.id });
 
     // A hold the engine opened shows in the batch's view (here, one left open by a previous run's network outage).
-    first.app.store.holds.open({ scope: 'endpoint', baseUrl: sim.url, cause: 'offline', message: 'No connection to Venice (test)', auto: true, at: Date.now() });
+    first.app.store!.holds.open({ scope: 'endpoint', baseUrl: sim.url, cause: 'offline', message: 'No connection to Venice (test)', auto: true, at: Date.now() });
     const view = ok<{ batch: { waitingReason: string | null } }>(await dispatch(h, 'batch:get', { batchId: batch.id }));
     expect(view.batch.waitingReason).toBe('No connection to Venice (test)');
     await first.app.close();

@@ -124,7 +124,7 @@ describe.runIf(available)(`the API key in the system keychain${why}`, () => {
     await call('app:info');
     await call('settings:get');
 
-    app.store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    app.store!.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     const files = [...filesUnder(path.join(dir, 'data')), ...filesUnder(path.join(dir, 'clips'))];
     expect(files.some((f) => f.file.endsWith('queue.sqlite'))).toBe(true);
     for (const f of files) expect(f.text.includes(CANARY), `the key is in ${f.file}`).toBe(false);

@@ -21,7 +21,7 @@ export function buildCli(): Promise<string> {
     target: 'node24',
     format: 'cjs',
     logLevel: 'warning',
-    external: ['electron', 'keytar', 'fluent-ffmpeg', 'exceljs'],
+    external: ['electron', 'keytar', 'fluent-ffmpeg', 'exceljs', 'pg-native'],
   }).then(() => BUNDLE);
   return built;
 }

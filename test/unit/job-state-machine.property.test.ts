@@ -144,7 +144,7 @@ class UserRetry implements Cmd {
   check = () => true;
   async run(m: Model, r: Real) {
     if (r.store.getRow(r.rowId)?.state !== 'failed') return;
-    const out = r.engine.retryRows([r.rowId]);
+    const out = await r.engine.retryRows([r.rowId]);
     m.consents += out.resubmit;
   }
   toString = () => 'user retries a failed row';
@@ -155,7 +155,7 @@ class UserResolve implements Cmd {
   check = () => true;
   async run(m: Model, r: Real) {
     if (r.store.getRow(r.rowId)?.state !== 'in_doubt') return;
-    r.engine.resolveInDoubt(r.rowId, this.decision);
+    await r.engine.resolveInDoubt(r.rowId, this.decision);
     if (this.decision === 'resubmit') m.consents += 1;
   }
   toString = () => `user says ${this.decision} of a row in doubt`;

@@ -4,6 +4,7 @@
  * counted once where pauses overlap; each decision says why and what to do; a seen report is not shown again.
  */
 import { describe, expect, it } from 'vitest';
+import { SqliteQueueStore } from '../../main/core/queue/sqlite-adapter/store';
 import { QueueStore } from '../../main/core/queue/store';
 import { actionFor, morningReport, reportText, unseenReport } from '../../main/core/services/morning-report';
 
@@ -43,13 +44,14 @@ function night() {
   // The last row settled at 04:00.
   now = T0 + 6 * H;
   store.patchRow(r4!.id, { nextActionAt: null });
-  return { store, batchId, setNow: (t: number) => (now = t) };
+  // The report reads through the store interface, as it does on the studio queue.
+  return { store, api: new SqliteQueueStore(store, ':memory:'), batchId, setNow: (t: number) => (now = t) };
 }
 
 describe('morning report', () => {
-  it('adds up a night: clips, spend against quote, decisions with what to do, time lost by cause', () => {
-    const { store, batchId } = night();
-    const r = morningReport(store, store.getBatch(batchId)!, T0 + 7 * H);
+  it('adds up a night: clips, spend against quote, decisions with what to do, time lost by cause', async () => {
+    const { store, api, batchId } = night();
+    const r = await morningReport(api, store.getBatch(batchId)!, T0 + 7 * H);
     expect(r.phase).toBe('needs-attention');
     expect(r.clips).toEqual({ total: 4, done: 2, failed: 1, inDoubt: 1, notSent: 0, cancelled: 0, working: 0 });
     expect(r.spend).toEqual({ quotedUsd: 2, chargedUsd: 1, inDoubtUsd: 0.5 });
@@ -75,18 +77,18 @@ describe('morning report', () => {
     expect(text).toMatch(/waited 2 h: computer asleep/);
   });
 
-  it('shows a finished batch once: unseen until the user has read it', () => {
-    const { store, batchId } = night();
-    expect(unseenReport(store)?.batchId).toBe(batchId);
+  it('shows a finished batch once: unseen until the user has read it', async () => {
+    const { store, api, batchId } = night();
+    expect((await unseenReport(api))?.batchId).toBe(batchId);
     store.markReportSeen(batchId, T0 + 8 * H);
-    expect(unseenReport(store)).toBeNull();
-    expect(morningReport(store, store.getBatch(batchId)!).seen).toBe(true);
+    expect(await unseenReport(api)).toBeNull();
+    expect((await morningReport(api, store.getBatch(batchId)!)).seen).toBe(true);
   });
 
-  it('counts a pause still in force up to now, and says what each failure needs', () => {
-    const { store, batchId } = night();
+  it('counts a pause still in force up to now, and says what each failure needs', async () => {
+    const { store, api, batchId } = night();
     store.holds.open({ scope: 'batch', batchId, cause: 'folder_missing', message: 'gone', auto: true, at: T0 + 5 * H });
-    const r = morningReport(store, store.getBatch(batchId)!, T0 + 7 * H);
+    const r = await morningReport(api, store.getBatch(batchId)!, T0 + 7 * H);
     const gone = r.pauses.find((p) => p.cause === 'folder_missing');
     expect(gone).toMatchObject({ ongoing: true, label: 'output folder gone (drive unplugged?)' });
     expect(actionFor({ state: 'failed', errorKind: 'download_failed', suggestedPrompt: null })).toMatch(/no new charge/);

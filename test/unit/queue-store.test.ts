@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../main/core/queue/migrations';
 import { schemaVersion } from '../../main/core/queue/db';
 import { acquireEngineLock, EngineBusyError } from '../../main/core/queue/engine-lock';
+import { SqliteQueueStore } from '../../main/core/queue/sqlite-adapter/store';
 import { QueueStore } from '../../main/core/queue/store';
 import { resolveInDoubt, retryRows } from '../../main/core/queue/user-actions';
 
@@ -17,6 +18,9 @@ function freshStore(): { store: QueueStore; file: string } {
   const file = path.join(dir, 'queue.sqlite');
   return { store: new QueueStore(file), file };
 }
+
+/** The user's decisions go through the store interface (the same on the studio queue). */
+const asApi = (store: QueueStore) => new SqliteQueueStore(store, store.file);
 
 function addBatch(store: QueueStore, rows = 3): number {
   return store.createBatch(
@@ -44,7 +48,7 @@ describe('QueueStore', () => {
     expect(() => new QueueStore(file)).toThrow(/newer version of Venice Batch/);
   });
 
-  it('records a submission durably and keeps every attempt as history', () => {
+  it('records a submission durably and keeps every attempt as history', async () => {
     const { store } = freshStore();
     const batchId = addBatch(store, 1);
     const [row] = store.listRows(batchId);
@@ -54,7 +58,7 @@ describe('QueueStore', () => {
       store.patchAttempt(a1, { state: 'failed', errorKind: 'content_policy' });
       store.transitionRow(row!.id, 'submitting', 'failed', { errorKind: 'content_policy', errorMessage: 'no' });
     });
-    expect(retryRows(store, [row!.id], Date.now())).toEqual({ refetch: 0, resubmit: 1 });
+    expect(await retryRows(asApi(store), [row!.id], Date.now())).toEqual({ refetch: 0, resubmit: 1 });
     const a2 = store.beginSubmit(row!.id, 'm', '{}', 0.5);
     expect(store.listAttempts(row!.id).map((a) => [a.id, a.attemptNo])).toEqual([
       [a1, 1],
@@ -70,7 +74,7 @@ describe('QueueStore', () => {
     expect(() => store.transitionRow(row!.id, 'failed', 'ready')).toThrow(/was not in state failed/);
   });
 
-  it('moves an in-doubt row only on the user decision', () => {
+  it('moves an in-doubt row only on the user decision', async () => {
     const { store } = freshStore();
     const batchId = addBatch(store, 2);
     const [r1, r2] = store.listRows(batchId);
@@ -79,8 +83,8 @@ describe('QueueStore', () => {
       store.transitionRow(r.id, 'submitting', 'in_doubt');
     }
     expect(() => store.transitionRow(r1!.id, 'in_doubt', 'submitting')).toThrow();
-    resolveInDoubt(store, r1!.id, 'resubmit');
-    resolveInDoubt(store, r2!.id, 'lost');
+    await resolveInDoubt(asApi(store), r1!.id, 'resubmit');
+    await resolveInDoubt(asApi(store), r2!.id, 'lost');
     expect(store.getRow(r1!.id)?.state).toBe('ready');
     expect(store.getRow(r2!.id)).toMatchObject({ state: 'failed', errorKind: 'marked_lost' });
     expect(store.getAttempt(store.getRow(r2!.id)!.currentAttemptId!)?.state).toBe('lost');

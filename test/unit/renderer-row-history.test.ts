@@ -8,9 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { calls } from '../../main/contract';
+import { SqliteQueueStore } from '../../main/core/queue/sqlite-adapter/store';
 import { QueueStore } from '../../main/core/queue/store';
 import { rowHistory } from '../../main/core/services/row-history';
-import { rowView } from '../../main/core/services/views';
+import { rowViewOf } from '../../main/core/services/views';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -35,13 +36,13 @@ function storeWithAttempt() {
     filePath: '/tmp/out/001.mp4',
   });
   store.addEvent(batchId, row.id, 'saved', 'Saved 001.mp4 from https://x.example/clip.mp4?X-Amz-Signature=abc&token=zzz');
-  return { store, rowId: row.id };
+  return { store, api: new SqliteQueueStore(store, store.file), rowId: row.id };
 }
 
 describe('row history', () => {
-  it('lists attempts and log lines through the contract, with no link, request or queue id', () => {
-    const { store, rowId } = storeWithAttempt();
-    const out = calls['rows:history'].output.parse(rowHistory(store, rowId));
+  it('lists attempts and log lines through the contract, with no link, request or queue id', async () => {
+    const { store, api, rowId } = storeWithAttempt();
+    const out = calls['rows:history'].output.parse(await rowHistory(api, rowId));
     expect(out.attempts).toHaveLength(1);
     expect(out.attempts[0]).toMatchObject({ attemptNo: 1, state: 'done', quoteUsd: 0.5, charged: true, estimateMs: 90_000, runMs: 80_000, fileName: '001.mp4' });
     expect(out.events.map((e) => e.kind)).toContain('saved');
@@ -50,16 +51,16 @@ describe('row history', () => {
     store.close();
   });
 
-  it("gives the row view Venice's estimate and the run time so far, for the ETA", () => {
-    const { store, rowId } = storeWithAttempt();
-    const view = calls['batch:get'].output.shape.rows.element.parse(rowView(store, store.getRow(rowId)!));
+  it("gives the row view Venice's estimate and the run time so far, for the ETA", async () => {
+    const { store, api, rowId } = storeWithAttempt();
+    const view = calls['batch:get'].output.shape.rows.element.parse(await rowViewOf(api, store.getRow(rowId)!));
     expect(view).toMatchObject({ estimateMs: 90_000, runMs: 80_000, attempts: 1 });
     store.close();
   });
 
-  it('says plainly when the row does not exist', () => {
-    const { store } = storeWithAttempt();
-    expect(() => rowHistory(store, 999)).toThrow('There is no row 999.');
+  it('says plainly when the row does not exist', async () => {
+    const { store, api } = storeWithAttempt();
+    await expect(rowHistory(api, 999)).rejects.toThrow('There is no row 999.');
     store.close();
   });
 });

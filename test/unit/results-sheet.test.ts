@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteQueueStore } from '../../main/core/queue/sqlite-adapter/store';
 import { QueueStore } from '../../main/core/queue/store';
 import { RESULTS_HEADER, resultsFileName, resultsSheet } from '../../main/core/services/results-sheet';
 
@@ -24,9 +25,9 @@ function storeWith(prompts: string[], names: Array<string | null> = []): { store
 const HOSTILE = ['=HYPERLINK("http://evil.example","click")', '+cmd|/c calc', '@SUM(A1:A9)', '-1+1', '\tleading tab', 'a plain prompt'];
 
 describe('results sheet', () => {
-  it('escapes every cell a spreadsheet app would run as a formula, and leaves plain text alone', () => {
+  it('escapes every cell a spreadsheet app would run as a formula, and leaves plain text alone', async () => {
     const { store, batchId } = storeWith(HOSTILE, ['=cmd', null, null, null, null, 'plain']);
-    const { csv, fileName } = resultsSheet(store, batchId);
+    const { csv, fileName } = await resultsSheet(new SqliteQueueStore(store, store.file), batchId);
     expect(fileName).toBe('Shots day 1 results.csv');
     const parsed = Papa.parse<string[]>(csv.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
     expect(parsed[0]).toEqual([...RESULTS_HEADER]);
@@ -47,11 +48,11 @@ describe('results sheet', () => {
     store.close();
   });
 
-  it('lists rows in queue order with their take, status, cost and no download link', () => {
+  it('lists rows in queue order with their take, status, cost and no download link', async () => {
     const { store, batchId } = storeWith(['one', 'two']);
     const [first] = store.listRows(batchId);
     store.patchRow(first!.id, { errorMessage: 'Venice refused it', filePath: '/tmp/out/001-one-1.mp4' });
-    const parsed = Papa.parse<string[]>(resultsSheet(store, batchId).csv.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+    const parsed = Papa.parse<string[]>((await resultsSheet(new SqliteQueueStore(store, store.file), batchId)).csv.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
     expect(parsed.slice(1).map((r) => [r[0], r[1], r[3], r[6], r[7], r[8], r[10]])).toEqual([
       ['1', '1', 'one', 'ready', '', '001-one-1.mp4', 'Venice refused it'],
       ['2', '1', 'two', 'ready', '', '', ''],

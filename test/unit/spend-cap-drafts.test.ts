@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteQueueStore } from '../../main/core/queue/sqlite-adapter/store';
 import { QueueStore } from '../../main/core/queue/store';
 import { Drafts } from '../../main/core/services/drafts';
 import { batchTitle, withoutSheetExtension } from '../../main/core/services/batch-name';
@@ -18,7 +19,7 @@ const tempDir = () => {
 };
 
 /** A batch of three $0.50 clips under a $1.00 cap, the first two paid and the batch stopped at the cap. */
-function cappedBatch(): { store: QueueStore; batchId: number } {
+function cappedBatch(): { store: QueueStore; api: SqliteQueueStore; batchId: number } {
   const store = new QueueStore(path.join(tempDir(), 'queue.sqlite'));
   const batchId = store.createBatch(
     { name: 'b', settings: { concurrency: 2 }, outputDir: '/tmp/out', nameTemplate: '{row}', baseUrl: 'http://x', budgetUsd: 1 },
@@ -32,31 +33,31 @@ function cappedBatch(): { store: QueueStore; batchId: number } {
     });
   }
   store.setBatchStatus(batchId, 'paused', 'Budget reached: $1.00 of $1.00 spent; the next clip would exceed it. Raise the budget to continue.');
-  return { store, batchId };
+  return { store, api: new SqliteQueueStore(store, store.file), batchId };
 }
 
 describe('spend cap of a queued batch', () => {
-  it('refuses a resume that would only stop again, saying what is used, what the next clip costs and what to do', () => {
-    const { store, batchId } = cappedBatch();
-    expect(capBlocksResume(store, store.getBatch(batchId)!)).toBe(
+  it('refuses a resume that would only stop again, saying what is used, what the next clip costs and what to do', async () => {
+    const { store, api, batchId } = cappedBatch();
+    expect(await capBlocksResume(api, store.getBatch(batchId)!)).toBe(
       'This batch is at its spend cap: $1.00 of its $1.00 cap is used, and the next clip costs $0.50. Raise the cap to at least $1.50, or remove it, to resume.',
     );
   });
 
-  it('refuses a cap below what is used, takes a higher one or none, and says the batch can resume', () => {
-    const { store, batchId } = cappedBatch();
-    expect(() => setSpendCap(store, batchId, 0.75)).toThrow('The cap cannot be below what this batch has already used ($1.00)');
+  it('refuses a cap below what is used, takes a higher one or none, and says the batch can resume', async () => {
+    const { store, api, batchId } = cappedBatch();
+    await expect(setSpendCap(api, batchId, 0.75)).rejects.toThrow('The cap cannot be below what this batch has already used ($1.00)');
     expect(store.getBatch(batchId)!.budgetUsd).toBe(1);
-    setSpendCap(store, batchId, 1.5);
+    await setSpendCap(api, batchId, 1.5);
     expect(store.getBatch(batchId)).toMatchObject({ budgetUsd: 1.5, status: 'paused', pauseReason: 'Stopped at the spend cap; the cap is now $1.50. Resume to continue.' });
-    expect(capBlocksResume(store, store.getBatch(batchId)!)).toBeNull();
-    setSpendCap(store, batchId, null);
+    expect(await capBlocksResume(api, store.getBatch(batchId)!)).toBeNull();
+    await setSpendCap(api, batchId, null);
     expect(store.getBatch(batchId)).toMatchObject({ budgetUsd: null, pauseReason: 'Stopped at the spend cap; there is no cap now. Resume to continue.' });
     expect(plainPauseReason('Budget reached: $1.00 of $1.00 spent; the next clip would exceed it. Raise the budget to continue.')).toBe(
       'Spend cap reached: $1.00 of $1.00 spent; the next clip would exceed it. Raise or remove the spend cap to continue.',
     );
     store.setBatchStatus(batchId, 'cancelled');
-    expect(() => setSpendCap(store, batchId, 5)).toThrow(/cancelled/);
+    await expect(setSpendCap(api, batchId, 5)).rejects.toThrow(/cancelled/);
   });
 });
 

@@ -40,6 +40,10 @@ export interface AccountLimiter {
   blockUntil(route: string, at: number): Promise<void>;
   /** The account's use of each route's window right now, all machines together. */
   usage(): Promise<AccountUsage>;
+  /** Every answer, good or bad (the local limiter logs it so its windows survive a restart). */
+  noteAnswer?(route: string, ok: boolean): Promise<void>;
+  /** The wall clock was set back: remembered instants move with it (the local limiter's; the database keeps its own). */
+  shiftClock?(deltaMs: number): void;
 }
 
 /** Sliding windows are a little over a minute, so clock granularity and latency never let a 41st request through. */
@@ -63,7 +67,17 @@ export class LocalAccountLimiter implements AccountLimiter {
   constructor(
     readonly limiter: RateLimiter,
     private readonly limits: RateLimits = VENICE_LIMITS,
+    /** Writes one answer to the local request log (the queue file), from which `limiter` is rebuilt after a restart. */
+    private readonly log?: (route: string, ok: boolean) => void,
   ) {}
+
+  async noteAnswer(route: string, ok: boolean): Promise<void> {
+    this.log?.(route, ok);
+  }
+
+  shiftClock(deltaMs: number): void {
+    this.limiter.shiftClock(deltaMs);
+  }
 
   async acquire(route: string): Promise<Acquired> {
     if (this.limiter.tryAcquire(route)) return { ok: true };

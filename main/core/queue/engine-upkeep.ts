@@ -14,11 +14,11 @@ const ANSWERED_WITH_KEY = new Set(['bad_request', 'not_found', 'content_policy',
  * the rate windows look full until it catches up. Either way: record the gap, reschedule everything to now, and
  * look at every hold again. Nothing is sent twice: rows in doubt stay in doubt, paid jobs are re-polled by id.
  */
-export function afterClockJump(shared: SharedContext, jump: ClockJump, contexts: EngineContext[], forgetTimes: () => void): void {
+export async function afterClockJump(shared: SharedContext, jump: ClockJump, contexts: EngineContext[], forgetTimes: () => void): Promise<void> {
   const now = shared.now();
   if (jump.kind === 'slept') {
     const span = spanText(jump.to - jump.from);
-    shared.store.holds.record({
+    await shared.store.holds.record({
       scope: 'engine',
       cause: 'sleep',
       message: `The computer was asleep (or the app stood still) for ${span}`,
@@ -28,12 +28,12 @@ export function afterClockJump(shared: SharedContext, jump: ClockJump, contexts:
     });
     shared.emit({ type: 'notice', level: 'info', message: `The computer was asleep for ${span}: checking every job again.` });
   } else {
-    for (const c of contexts) c.limiter.shiftClock(-jump.byMs);
+    for (const c of contexts) c.limiter.shiftClock?.(-jump.byMs);
     shared.emit({ type: 'notice', level: 'warning', message: `The clock went back by ${spanText(jump.byMs)}: every wait was rescheduled.` });
   }
-  shared.store.pollAllNow(now);
-  shared.store.wakeRows(
-    shared.store.listBatches().map((b) => b.id),
+  await shared.store.pollAllNow();
+  await shared.store.wakeRows(
+    (await shared.store.listBatches()).map((b) => b.id),
     now,
   );
   shared.failureStreak.clear();
@@ -45,12 +45,12 @@ export function afterClockJump(shared: SharedContext, jump: ClockJump, contexts:
 export async function probeEndpoint(ctx: EngineContext): Promise<{ ok: true } | { ok: false; error: unknown }> {
   if (!(await ctx.apiKey())) return { ok: false, error: new Error('No API key is set') };
   let row;
-  for (const b of ctx.store.listBatches()) {
-    if (b.baseUrl === ctx.baseUrl) row = ctx.store.anyRow(b.id);
+  for (const b of await ctx.store.listBatches()) {
+    if (b.baseUrl === ctx.baseUrl) row = await ctx.store.anyRow(b.id);
     if (row) break;
   }
   if (!row) return { ok: true }; // nothing waits on this endpoint any more
-  if (!ctx.limiter.tryAcquire('other')) return { ok: false, error: new Error('the rate window is full') };
+  if (!(await ctx.limiter.acquire('other')).ok) return { ok: false, error: new Error('the rate window is full') };
   const p = row.params;
   try {
     await ctx.client.quote({
@@ -60,10 +60,10 @@ export async function probeEndpoint(ctx: EngineContext): Promise<{ ok: true } | 
       ...(p.aspect_ratio ? { aspect_ratio: p.aspect_ratio } : {}),
       ...(p.audio === undefined ? {} : { audio: p.audio }),
     });
-    noteRequest(ctx, 'quote', true);
+    await noteRequest(ctx, 'quote', true);
     return { ok: true };
   } catch (e) {
-    noteRequest(ctx, 'quote', false, e);
+    await noteRequest(ctx, 'quote', false, e);
     if (isVeniceError(e) && ANSWERED_WITH_KEY.has(e.kind)) return { ok: true };
     return { ok: false, error: e };
   }

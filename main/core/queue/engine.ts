@@ -1,38 +1,43 @@
 /**
- * The scheduler: one loop per data directory that submits ready rows within the concurrency and budget limits,
- * polls paid jobs when they are due, and finishes downloads. It holds the engine lock for as long as it runs.
- * All state lives in the store; the loop itself can be killed at any instant and started again.
+ * The scheduler: a loop that submits ready rows within the concurrency and budget limits, polls paid jobs when they
+ * are due, and finishes downloads, on either queue (the local SQLite file or a studio's shared PostgreSQL). Every
+ * row it works on is claimed from the store under a lease (engine-pass.ts), renewed while the work lasts
+ * (engine-leases.ts). All state lives in the store; the loop itself can be killed at any instant and started again,
+ * here or on another machine.
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { track } from '../loop-watchdog';
+import { LocalAccountLimiter, accountIdFor, type AccountLimiter } from './account-limiter';
 import { ClockWatch } from './clock-watch';
-import { acquireEngineLock } from './engine-lock';
-import type { EngineContext, EngineEvent, SharedContext, VeniceLink } from './engine-context';
-import { tempClipPath } from './engine-context';
-import { completeRemote, finishClip } from './finish-clip';
-import { DEFAULT_HOLD_TIMINGS, Holds, type HoldTimings } from './holds';
-import { folderProblem } from './local-faults';
-import { FolderGate } from './folder-wait';
-import { overBudget, type Launching } from './budget-guard';
+import { DEFAULT_PROCESSING_LIMITS, leaseTag, type EngineContext, type EngineEvent, type ProcessingLimits, type SharedContext, type VeniceLink, type Work } from './engine-context';
+import { LeaseKeeper } from './engine-leases';
+import { passOverEndpoint, type PassDeps } from './engine-pass';
 import { afterClockJump, probeEndpoint } from './engine-upkeep';
+import { FolderGate } from './folder-wait';
+import { DEFAULT_HOLD_TIMINGS, Holds, type HoldTimings } from './holds';
 import { REMOTE_STATES, TERMINAL_STATES, type JobState } from './job-states';
-import { pollJob } from './poll-job';
+import { folderProblem } from './local-faults';
+import { PaidJournal } from './paid-journal';
+import { isStoreUnreachable } from './pg/pg-errors';
+import { DEFAULT_BUDGETED_POLICY, PollBudget, type BudgetedPollPolicy } from './poll-budget';
 import { RateLimiter, VENICE_LIMITS, type RateLimits } from './rate-limiter';
-import { recoverAfterStart } from './recover';
-import type { QueueStore } from './store';
-import { submitJob } from './submit-job';
-import * as actions from './user-actions';
+import { recoverAfterStart, type Recovered } from './recover';
+import { SqliteQueueStore } from './sqlite-adapter/store';
+import { QueueStore } from './store';
+import { DEFAULT_LEASE_TIMING, LeaseLostError, type ClaimedRow, type LeaseTiming, type QueueStoreApi, type WorkerInfo } from './store-api';
 import { DEFAULT_POLL_POLICY, type PollPolicy } from './timing';
-import type { BatchRecord, RowRecord } from './types';
+import type { BatchRecord } from './types';
+import * as actions from './user-actions';
 
 export interface EngineOptions {
-  store: QueueStore;
+  /** The queue: the store interface (either database), or the local SQLite store, which the engine then wraps. */
+  store: QueueStoreApi | QueueStore;
   /** Opens the link to the endpoint a batch was queued on (its base URL, or the Rehearsal marker). */
   connect: (baseUrl: string) => Promise<VeniceLink>;
   limits?: RateLimits;
   pollPolicy?: PollPolicy;
-  /** Jobs in flight on Venice across all batches. */
+  /** Jobs in flight on Venice across all batches (on the studio queue: across all machines). */
   maxInFlight?: number;
   maxDownloadTries?: number;
   /** Base of the backoff after transient failures; default 2 s. */
@@ -48,22 +53,48 @@ export interface EngineOptions {
   random?: () => number;
   onEvent?: (e: EngineEvent) => void;
   baseDirOf?: (batchId: number) => string | undefined;
+  /** Lease timing (tests shorten it to see a dead machine's rows taken over quickly). */
+  lease?: Partial<LeaseTiming>;
+  /**
+   * The local paid journal (paid-journal.ts). Default: beside the local queue file; the studio queue needs one
+   * given (the CLI and the app keep it in their data folder).
+   */
+  journalFile?: string;
+  /** When a job answering PROCESSING for ever is given up on (the row fails, its paid job kept for Retry). */
+  processingLimits?: Partial<ProcessingLimits>;
+  /** The account limiter of an endpoint (default: the studio queue's shared one, or a local one). */
+  accountLimiter?: (baseUrl: string, apiKey: string | undefined) => AccountLimiter;
 }
 
-const IN_FLIGHT: readonly JobState[] = ['submitting', 'queued', 'processing', 'downloading', 'verifying'];
+const POLL_PRICE_EVERY_MS = 5_000;
 
-
+/** The budgeted poll policy on the engine's poll bounds (tests shrink the floor, and the other times with it). */
+function budgetedPolicy(p: PollPolicy): BudgetedPollPolicy {
+  const scale = p.floorMs / DEFAULT_POLL_POLICY.floorMs;
+  if (scale === 1 && p.ceilingMs === DEFAULT_POLL_POLICY.ceilingMs) return DEFAULT_BUDGETED_POLICY;
+  return {
+    ...DEFAULT_BUDGETED_POLICY,
+    floorMs: p.floorMs,
+    ceilingMs: p.ceilingMs,
+    blindFirstMs: Math.max(p.floorMs, DEFAULT_BUDGETED_POLICY.blindFirstMs * scale),
+    minPriceMs: DEFAULT_BUDGETED_POLICY.minPriceMs * scale,
+  };
+}
 
 export class Engine {
+  readonly queue: QueueStoreApi;
   private readonly shared: SharedContext;
   /** One context per endpoint; `Promise` while connecting, `Error` when it failed (retried later). */
   private readonly links = new Map<string, EngineContext | Promise<void> | { error: Error; at: number }>();
   private readonly maxInFlight: number;
   private readonly tickMs: number;
+  private readonly leaseTiming: LeaseTiming;
   private running = false;
-  private releaseLock: (() => void) | undefined;
-  /** Rows with an operation under way in this process, so no row is worked on twice at once. */
+  private worker: WorkerInfo | undefined;
+  /** Rows with work under way in this process. */
   private readonly busy = new Map<number, Promise<void>>();
+  private readonly polling = new Set<number>();
+  private readonly sendingTo = new Map<string, number>();
   private wake: (() => void) | undefined;
   private loopDone: Promise<void> | undefined;
   private listeners = new Set<(e: EngineEvent) => void>();
@@ -71,9 +102,15 @@ export class Engine {
   /** Holds being checked right now (one probe per hold at a time). */
   private readonly probing = new Map<number, Promise<void>>();
   private readonly folders: FolderGate;
+  private readonly keeper: LeaseKeeper;
+  private pricedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly opts: EngineOptions) {
-    const now = opts.now ?? Date.now;
+    this.leaseTiming = { ...DEFAULT_LEASE_TIMING, ...opts.lease };
+    this.queue =
+      opts.store instanceof QueueStore ? new SqliteQueueStore(opts.store, opts.store.file, { now: opts.now, lease: this.leaseTiming }) : opts.store;
+    const queue = this.queue;
+    const now = opts.now ?? (() => queue.now());
     this.maxInFlight = opts.maxInFlight ?? 20;
     this.tickMs = opts.tickMs ?? 250;
     if (opts.onEvent) this.listeners.add(opts.onEvent);
@@ -88,27 +125,49 @@ export class Engine {
         }
       }
     };
+    const journalFile = opts.journalFile ?? (opts.store instanceof QueueStore && opts.store.file !== ':memory:' ? path.join(path.dirname(opts.store.file), 'paid-journal.jsonl') : undefined);
+    const journal = journalFile ? new PaidJournal(journalFile) : undefined;
+    this.keeper = new LeaseKeeper(queue, this.leaseTiming, journal, emit, () => this.poke());
     this.shared = {
-      store: opts.store,
-      pollPolicy: opts.pollPolicy ?? DEFAULT_POLL_POLICY,
+      store: queue,
+      pollPolicy: budgetedPolicy(opts.pollPolicy ?? DEFAULT_POLL_POLICY),
+      processingLimits: { ...DEFAULT_PROCESSING_LIMITS, ...opts.processingLimits },
       maxDownloadTries: opts.maxDownloadTries ?? 6,
       retryBaseMs: opts.retryBaseMs ?? 2_000,
       failureStreak: new Map(),
       now,
       random: opts.random ?? Math.random,
       emit,
-      holds: new Holds(opts.store, now, emit, { ...DEFAULT_HOLD_TIMINGS, ...opts.holdTimings }),
+      holds: new Holds(queue, now, emit, { ...DEFAULT_HOLD_TIMINGS, ...opts.holdTimings }),
       // Relative image paths in a sheet are relative to the sheet's own folder.
-      baseDirOf: opts.baseDirOf ?? ((id) => {
-        const source = this.opts.store.getBatch(id)?.sourcePath;
+      baseDirOf: async (id) => {
+        if (opts.baseDirOf) return opts.baseDirOf(id);
+        const source = (await queue.getBatch(id))?.sourcePath;
         return source ? path.dirname(source) : undefined;
-      }),
+      },
+      journal,
+      storeTrouble: (e) => this.keeper.trouble(e),
     };
     this.folders = new FolderGate(this.shared);
   }
 
-  get store(): QueueStore {
-    return this.opts.store;
+  /** The local SQLite store, when the engine runs on one (tests and the status view read it directly). */
+  get store(): QueueStore | undefined {
+    return this.queue instanceof SqliteQueueStore ? this.queue.local : undefined;
+  }
+
+  /** The account limiter for an endpoint: shared in the studio database, or this machine's own. */
+  private async limiterFor(baseUrl: string, link: VeniceLink): Promise<AccountLimiter> {
+    const key = await link.apiKey().catch(() => undefined);
+    if (this.opts.accountLimiter) return this.opts.accountLimiter(baseUrl, key);
+    const limits = this.opts.limits ?? VENICE_LIMITS;
+    // The studio queue keeps the account's windows in its database, shared by every machine using the same key.
+    const shared = this.queue as QueueStoreApi & { accountLimiter?: (account: string, o: { limits: RateLimits }) => AccountLimiter };
+    if (shared.accountLimiter) return shared.accountLimiter(accountIdFor(baseUrl, key ?? ''), { limits });
+    const limiter = new RateLimiter(limits, this.shared.now);
+    const local = this.queue instanceof SqliteQueueStore ? this.queue.local : undefined;
+    if (local) limiter.restore(local.recentRequests(baseUrl, this.shared.now() - 61_000));
+    return new LocalAccountLimiter(limiter, limits, local ? (route, ok) => local.logRequest(baseUrl, route, ok, this.shared.now()) : undefined);
   }
 
   /** The context for a batch's endpoint, or undefined while it is being opened. */
@@ -119,10 +178,9 @@ export class Engine {
     if (link && 'error' in link && this.shared.now() - link.at < 30_000) return undefined;
     const opening = this.opts
       .connect(baseUrl)
-      .then((l) => {
-        const limiter = new RateLimiter(this.opts.limits ?? VENICE_LIMITS, this.shared.now);
-        limiter.restore(this.store.recentRequests(baseUrl, this.shared.now() - 61_000));
-        this.links.set(baseUrl, { ...this.shared, baseUrl, client: l.client, apiKey: l.apiKey, limiter });
+      .then(async (l) => {
+        const limiter = await this.limiterFor(baseUrl, l);
+        this.links.set(baseUrl, { ...this.shared, baseUrl, client: l.client, apiKey: l.apiKey, limiter, pollBudget: new PollBudget(this.shared.pollPolicy) });
       })
       .catch((e: Error) => {
         this.links.set(baseUrl, { error: e, at: this.shared.now() });
@@ -133,10 +191,10 @@ export class Engine {
     return undefined;
   }
 
-  /** The rate limiter of an endpoint already in use (for tests and the status view). */
-  limiterFor(baseUrl: string): RateLimiter | undefined {
+  /** The local rate limiter of an endpoint already in use (for tests and benches on the local queue). */
+  localLimiterFor(baseUrl: string): RateLimiter | undefined {
     const link = this.links.get(baseUrl);
-    return link && 'client' in link ? link.limiter : undefined;
+    return link && 'client' in link && link.limiter instanceof LocalAccountLimiter ? link.limiter.limiter : undefined;
   }
 
   subscribe(fn: (e: EngineEvent) => void): () => void {
@@ -144,11 +202,21 @@ export class Engine {
     return () => this.listeners.delete(fn);
   }
 
-  /** Takes the lock, recovers from whatever the last run left, and starts the loop. */
-  async start(opts: { loop?: boolean } = {}): Promise<{ inDoubt: number; reattached: number; resumed: number }> {
-    this.releaseLock = acquireEngineLock(this.store.db, this.opts.role ?? 'engine');
-    const recovered = await recoverAfterStart(this.shared);
-    this.shared.holds.load();
+  /** Joins the queue (on the local one: takes its lock), recovers from whatever the last run left, and starts. */
+  async start(opts: { loop?: boolean } = {}): Promise<Recovered> {
+    this.worker = await this.queue.registerWorker(this.opts.role ?? 'engine');
+    let recovered: Recovered;
+    try {
+      // Paid answers this machine could not write last time come first: they decide rows recovery would doubt.
+      await this.keeper.replayJournal();
+      recovered = await recoverAfterStart(this.shared, { leaseMs: this.leaseTiming.leaseMs });
+      if (this.queue instanceof SqliteQueueStore) this.queue.local.pruneRequestLog(this.shared.now() - 10 * 60_000);
+      await this.shared.holds.load();
+    } catch (e) {
+      await this.queue.unregisterWorker(this.worker.id).catch(() => undefined);
+      this.worker = undefined;
+      throw e;
+    }
     if (recovered.inDoubt > 0) {
       this.shared.emit({
         type: 'notice',
@@ -158,7 +226,10 @@ export class Engine {
     }
     this.running = true;
     // Without the loop, `tick()` drives the engine one pass at a time (the state-machine property test does).
-    if (opts.loop !== false) this.loopDone = this.loop();
+    if (opts.loop !== false) {
+      this.keeper.start(this.worker.id);
+      this.loopDone = this.loop();
+    }
     return recovered;
   }
 
@@ -169,8 +240,12 @@ export class Engine {
     await this.loopDone;
     await Promise.allSettled([...this.busy.values(), ...this.probing.values()]);
     await Promise.allSettled([...this.links.values()].filter((l) => l instanceof Promise));
-    this.releaseLock?.();
-    this.releaseLock = undefined;
+    await this.keeper.stop();
+    if (this.worker) {
+      // Unreachable: nothing to hand on that expiry will not hand on by itself.
+      await this.queue.unregisterWorker(this.worker.id).catch(() => undefined);
+      this.worker = undefined;
+    }
   }
 
   /**
@@ -179,8 +254,8 @@ export class Engine {
    */
   async tick(settleMs = 1_000): Promise<void> {
     const jump = this.clock.look();
-    if (jump) afterClockJump(this.shared, jump, this.contexts(), () => this.forgetTimes());
-    this.dispatch();
+    if (jump) await afterClockJump(this.shared, jump, this.contexts(), () => this.forgetTimes());
+    await this.dispatch();
     const started = [...this.busy.values(), ...this.probing.values(), ...[...this.links.values()].filter((l) => l instanceof Promise)];
     await Promise.race([Promise.allSettled(started), new Promise((r) => setTimeout(r, settleMs))]);
   }
@@ -196,23 +271,34 @@ export class Engine {
     this.poke();
   }
 
+  /** Which queue this engine works on, for the user. */
+  describeQueue(): string {
+    return this.queue.describe();
+  }
+
   /** The scheduler's own view, for diagnosing a batch that does not move (VENICE_BATCH_DEBUG in the CLI). */
-  diagnose(): Record<string, unknown> {
+  async diagnose(): Promise<Record<string, unknown>> {
+    const links = [];
+    for (const [url, l] of this.links) {
+      links.push('client' in l ? { url, ...(await l.limiter.usage().catch((e: Error) => ({ usage: e.message }))) } : { url, state: l instanceof Promise ? 'connecting' : `failed: ${l.error.message}` });
+    }
     return {
       running: this.running,
+      queue: this.queue.describe(),
+      worker: this.worker?.id ?? null,
+      queueDown: this.keeper.down,
       busy: [...this.busy.keys()],
-      launching: [...this.launching.entries()].map(([rowId, l]) => ({ rowId, ...l })),
+      held: this.keeper.heldRows(),
+      sending: [...this.sendingTo.entries()],
       probing: [...this.probing.keys()],
       holds: this.shared.holds.describe(),
-      links: [...this.links.entries()].map(([url, l]) =>
-        'client' in l ? { url, queueWaitMs: l.limiter.waitMs('queue'), retrieveWaitMs: l.limiter.waitMs('retrieve'), ...l.limiter.snapshot() } : { url, state: l instanceof Promise ? 'connecting' : `failed: ${l.error.message}` },
-      ),
+      links,
     };
   }
 
-  /** What keeps a batch from going on by itself right now (a full disk, no network...), or null. */
+  /** What keeps a batch from going on by itself right now (a full disk, no network, the queue away...), or null. */
   waitingReason(batch: BatchRecord): string | null {
-    return this.shared.holds.reasonFor(batch);
+    return this.keeper.down ?? this.shared.holds.reasonFor(batch);
   }
 
   private async loop(): Promise<void> {
@@ -220,10 +306,11 @@ export class Engine {
       let nextDue = this.shared.now() + this.tickMs;
       try {
         const jump = this.clock.look();
-        if (jump) afterClockJump(this.shared, jump, this.contexts(), () => this.forgetTimes());
-        nextDue = Math.min(nextDue, track('engine scheduling pass', () => this.dispatch()));
+        if (jump) await afterClockJump(this.shared, jump, this.contexts(), () => this.forgetTimes());
+        nextDue = Math.min(nextDue, await track('engine scheduling pass', () => this.dispatch()));
       } catch (e) {
-        this.shared.emit({ type: 'notice', level: 'error', message: `Scheduler error: ${(e as Error).message}` });
+        if (isStoreUnreachable(e)) this.keeper.trouble(e);
+        else this.shared.emit({ type: 'notice', level: 'error', message: `Scheduler error: ${(e as Error).message}` });
       }
       const wait = Math.max(10, Math.min(this.tickMs, nextDue - this.shared.now()));
       await new Promise<void>((resolve) => {
@@ -237,118 +324,73 @@ export class Engine {
     }
   }
 
-  /** One pass: start whatever is due. Returns when the next thing will be due. */
-  private dispatch(): number {
-    const { store } = this.shared;
+  /** One pass over every endpoint with live work. Returns when the next thing will be due. */
+  private async dispatch(): Promise<number> {
     const now = this.shared.now();
-    let nextDue = Number.POSITIVE_INFINITY;
-    const batches = new Map(store.listBatches().map((b) => [b.id, b]));
-
-    const { holds } = this.shared;
+    if (this.keeper.down !== null || !this.worker) return now + 1_000;
+    const live = new Set(await this.queue.liveBatchIds());
+    const batches = (await this.queue.listBatches()).filter((b) => live.has(b.id));
     this.launchProbes();
-    nextDue = Math.min(nextDue, holds.nextProbeAt() ?? Number.POSITIVE_INFINITY);
-
-    // Finish verifications interrupted by a restart.
-    for (const row of store.rowsInStates(['verifying'])) {
-      const batch = batches.get(row.batchId);
-      const ctx = batch && this.contextFor(batch.baseUrl);
-      if (this.busy.has(row.id) || !batch || !ctx || holds.batchHold(batch.id)) continue;
-      this.launch(row.id, () => this.resumeVerify(ctx, batch, row));
-    }
-
-    // Poll paid jobs first: a clip already paid for outranks a new submission.
-    const pollStates: JobState[] = ['queued', 'processing'];
-    for (const row of store.dueRows(pollStates, now, this.maxInFlight + this.busy.size)) {
-      const batch = batches.get(row.batchId);
-      const ctx = batch && this.contextFor(batch.baseUrl);
-      if (this.busy.has(row.id) || !batch || !ctx) continue;
-      // Waiting for its folder or for Venice: the hold's own check decides when to go on.
-      if (holds.batchHold(batch.id) || holds.endpointHold(batch.baseUrl, 'poll')) continue;
-      const wait = ctx.limiter.waitMs('retrieve');
-      if (wait > 0) {
-        nextDue = Math.min(nextDue, now + wait);
-        continue;
-      }
-      const attempt = row.currentAttemptId ? store.getAttempt(row.currentAttemptId) : undefined;
-      if (!attempt) continue;
-      ctx.limiter.tryAcquire('retrieve');
-      this.launch(row.id, () => pollJob(ctx, batch, row, attempt));
-    }
-    nextDue = Math.min(nextDue, store.nextDueAt(pollStates, now) ?? Number.POSITIVE_INFINITY);
-
-    // Tell Venice it may delete clips we hold safely, where an earlier /video/complete failed. Best effort and
-    // after everything else: it costs nothing to leave them, but the user's clips should not linger on Venice.
-    for (const attempt of store.attemptsOwingComplete(2)) {
-      const key = -attempt.id;
-      const row = store.getRow(attempt.rowId);
-      const batch = row && batches.get(row.batchId);
-      const ctx = batch && this.contextFor(batch.baseUrl);
-      // A row still being finished calls /video/complete itself; a second call would earn a 404 that counts
-      // toward Venice's error lockout (found by the batch benchmark).
-      if (this.busy.has(key) || this.busy.has(attempt.rowId) || !ctx || ctx.limiter.waitMs('complete') > 0) continue;
-      if (holds.endpointHold(ctx.baseUrl, 'poll')) continue;
-      if ((this.completeTriedAt.get(attempt.id) ?? 0) > now - 60_000) continue;
-      this.completeTriedAt.set(attempt.id, now);
-      this.launch(key, () => completeRemote(ctx, attempt));
-    }
-
-    // Submit ready rows of active batches, within per-batch and overall concurrency and the budget.
-    let inFlight = store.rowsInStates(IN_FLIGHT).length;
-    for (const batch of batches.values()) {
-      if (batch.status !== 'active' || inFlight >= this.maxInFlight) continue;
-      if (holds.batchHold(batch.id) || holds.endpointHold(batch.baseUrl, 'submit')) continue;
-      // One /video/queue request in flight per endpoint: a crash (or a lost answer) can then leave at most one
-      // row in doubt. Venice's 40 a minute allow far more than one answer per 1.5 s needs.
-      if ([...this.launching.values()].some((l) => l.baseUrl === batch.baseUrl)) continue;
-      const counts = store.countByState(batch.id);
-      if (!counts.ready) continue;
-      const ctx = this.contextFor(batch.baseUrl);
+    let nextDue = this.shared.holds.nextProbeAt() ?? Number.POSITIVE_INFINITY;
+    const byEndpoint = new Map<string, BatchRecord[]>();
+    for (const b of batches) byEndpoint.set(b.baseUrl, [...(byEndpoint.get(b.baseUrl) ?? []), b]);
+    for (const [baseUrl, list] of byEndpoint) {
+      const ctx = this.contextFor(baseUrl);
       if (!ctx) continue;
-      const batchInFlight = IN_FLIGHT.reduce((n, s) => n + (counts[s] ?? 0), 0);
-      nextDue = Math.min(nextDue, store.nextDueAt(['ready'], now, batch.id) ?? Number.POSITIVE_INFINITY);
-      const room = Math.min(this.maxInFlight - inFlight, batch.settings.concurrency - batchInFlight);
-      if (room <= 0) continue;
-      for (const row of store.dueRows(['ready'], now, room + this.busy.size, batch.id)) {
-        if (inFlight >= this.maxInFlight || batchInFlight >= batch.settings.concurrency) break;
-        if (this.busy.has(row.id)) continue;
-        if (overBudget(this.shared, this.launching, batch, row)) break;
-        const wait = ctx.limiter.waitMs('queue');
-        if (wait > 0) {
-          nextDue = Math.min(nextDue, now + wait);
-          break;
-        }
-        ctx.limiter.tryAcquire('queue');
-        inFlight++;
-        this.launching.set(row.id, { batchId: batch.id, baseUrl: batch.baseUrl, quoteUsd: row.quoteUsd ?? 0 });
-        this.launch(row.id, async () => {
-          try {
-            if (await this.folders.ready(batch)) await submitJob(ctx, row);
-          } finally {
-            this.launching.delete(row.id);
-          }
-        });
-        break;
-      }
+      await this.priceRetrieves(ctx);
+      nextDue = Math.min(nextDue, await passOverEndpoint(this.passDeps(this.worker.id), ctx, list, now));
     }
+    if (batches.length) nextDue = Math.min(nextDue, (await this.queue.nextDueAt(['ready', 'queued', 'processing'])) ?? Number.POSITIVE_INFINITY);
     return nextDue;
   }
 
-  /**
-   * Submissions launched but not yet recorded as `submitting` (their image is still being read): their quotes count
-   * against the budget too, or one pass could launch a whole batch past the cap.
-   */
-  private readonly completeTriedAt = new Map<number, number>();
-  private readonly launching = new Map<number, Launching>();
+  /** The price of a retrieve call from every job being polled on the account (poll-budget.ts), every few seconds. */
+  private async priceRetrieves(ctx: EngineContext): Promise<void> {
+    const now = this.shared.now();
+    if (now - this.pricedAt < POLL_PRICE_EVERY_MS && now >= this.pricedAt) return;
+    this.pricedAt = now;
+    const usage = await ctx.limiter.usage();
+    ctx.pollBudget.update(await this.queue.pollingJobs(), { limit: usage.retrieve.limit, windowMs: usage.windowMs });
+  }
+
+  private passDeps(workerId: string): PassDeps {
+    return {
+      queue: this.queue,
+      workerId,
+      maxInFlight: this.maxInFlight,
+      folders: this.folders,
+      take: (c) => this.take(c),
+      launch: (c, work, run) => this.launch(c, work, run),
+      giveBack: async (c, work, dueAt) => {
+        this.keeper.drop(c.row.id);
+        if (dueAt === null) await this.queue.releaseLease(c.lease);
+        else await this.queue.patchRow(c.row.id, { nextActionAt: dueAt }, { lease: c.lease, release: true });
+        work.released = true;
+      },
+      pollsInFlight: () => this.polling.size,
+      sending: (baseUrl) => this.sendingTo.has(baseUrl),
+      markSending: (baseUrl, rowId, on) => {
+        if (on) this.sendingTo.set(baseUrl, rowId);
+        else if (this.sendingTo.get(baseUrl) === rowId) this.sendingTo.delete(baseUrl);
+      },
+      budgetReached: async (batch, r) => {
+        const reason = `Budget reached: $${r.spentUsd.toFixed(2)} of $${r.budgetUsd.toFixed(2)} spent; the next clip would exceed it. Raise the budget to continue.`;
+        await this.queue.setBatchStatus(batch.id, 'paused', reason, 'budget');
+        await this.queue.addEvent(batch.id, null, 'batch_paused', reason);
+        this.shared.emit({ type: 'batch', batchId: batch.id, status: 'paused', reason });
+      },
+    };
+  }
 
   /** Every endpoint context opened so far. */
   private contexts(): EngineContext[] {
     return [...this.links.values()].filter((l): l is EngineContext => 'client' in l);
   }
 
-  /** After a clock jump, remembered instants mean nothing: failed connections and /video/complete tries. */
+  /** After a clock jump, remembered instants mean nothing: failed connections. */
   private forgetTimes(): void {
     for (const [url, l] of this.links) if ('error' in l) this.links.delete(url);
-    this.completeTriedAt.clear();
+    this.pricedAt = Number.NEGATIVE_INFINITY;
   }
 
   /** Checks, in the background, every hold whose cause is due for another look. */
@@ -361,7 +403,10 @@ export class Engine {
           const ctx = this.contextFor(baseUrl);
           return ctx ? probeEndpoint(ctx) : { ok: false, error: new Error(`not connected to ${baseUrl} yet`) };
         })
-        .catch((e: Error) => this.shared.emit({ type: 'notice', level: 'error', message: `Checking a hold failed: ${e.message}` }))
+        .catch((e: Error) => {
+          if (isStoreUnreachable(e)) this.keeper.trouble(e);
+          else this.shared.emit({ type: 'notice', level: 'error', message: `Checking a hold failed: ${e.message}` });
+        })
         .finally(() => {
           this.probing.delete(hold.id);
           this.wake?.();
@@ -370,29 +415,29 @@ export class Engine {
     }
   }
 
-  private async resumeVerify(ctx: EngineContext, batch: BatchRecord, row: RowRecord): Promise<void> {
-    const attempt = row.currentAttemptId ? this.store.getAttempt(row.currentAttemptId) : undefined;
-    if (!attempt) return;
-    const outcome = await finishClip(ctx, batch, row, attempt, tempClipPath(batch.outputDir, attempt.id), undefined);
-    if (outcome === 'redownload') this.store.transitionRow(row.id, 'verifying', 'processing', { nextActionAt: this.shared.now() });
+  /** A claimed row becomes this machine's work: its lease is kept renewed, and lost, the work is stopped. */
+  private take(claimed: ClaimedRow): Work {
+    const controller = new AbortController();
+    this.keeper.hold(claimed.lease, controller);
+    // One machine on the local queue: its temp names need no tag (and stay what they always were).
+    const tempTag = this.queue.kind === 'postgres' ? leaseTag(claimed.lease) : undefined;
+    return { lease: claimed.lease, signal: controller.signal, released: false, tempTag };
   }
 
-  private launch(rowId: number, work: () => Promise<void>): void {
+  private launch(claimed: ClaimedRow, work: Work, run: () => Promise<void>): void {
+    const rowId = claimed.row.id;
+    const isPoll = claimed.row.state === 'queued' || claimed.row.state === 'processing';
+    if (isPoll) this.polling.add(rowId);
     const p = (async () => {
       try {
         // Named for the event-loop watchdog (loop-watchdog.ts): a row's work that blocks the loop is reported by id.
-        await track(`engine work on row ${rowId}`, work);
+        await track(`engine work on row ${rowId}`, run);
       } catch (e) {
-        const batch = this.store.getBatch(this.store.getRow(rowId)?.batchId ?? 0);
-        // A verification or placement that failed because of the folder waits for it like a download does.
-        const cause = batch && (await folderProblem(batch.outputDir, e).catch(() => undefined));
-        if (batch && cause) {
-          this.shared.holds.holdBatch(batch, cause);
-          return;
-        }
-        this.store.addEvent(batch?.id ?? 0, rowId, 'error', `Internal error: ${(e as Error).message}`);
-        this.shared.emit({ type: 'notice', level: 'error', message: `Row ${rowId}: ${(e as Error).message}` });
+        await this.workFailed(claimed, work, e);
       } finally {
+        this.keeper.drop(rowId);
+        if (!work.released) await this.queue.releaseLease(work.lease).catch((e) => this.keeper.trouble(e));
+        this.polling.delete(rowId);
         this.busy.delete(rowId);
         this.wake?.();
       }
@@ -400,64 +445,91 @@ export class Engine {
     this.busy.set(rowId, p);
   }
 
+  private async workFailed(claimed: ClaimedRow, work: Work, e: unknown): Promise<void> {
+    // Taken over by another machine (or by a person's decision): that is where the row goes on.
+    if (e instanceof LeaseLostError || (e as Error).name === 'LeaseLostError' || work.signal.aborted) return;
+    if (isStoreUnreachable(e)) {
+      this.keeper.trouble(e);
+      return;
+    }
+    try {
+      const batch = await this.queue.getBatch(claimed.row.batchId);
+      // A verification or placement that failed because of the folder waits for it like a download does.
+      const cause = batch && (await folderProblem(batch.outputDir, e).catch(() => undefined));
+      if (batch && cause) {
+        await this.shared.holds.holdBatch(batch, cause);
+        return;
+      }
+      await this.queue.addEvent(claimed.row.batchId, claimed.row.id, 'error', `Internal error: ${(e as Error).message}`);
+    } catch (inner) {
+      this.keeper.trouble(inner);
+    }
+    this.shared.emit({ type: 'notice', level: 'error', message: `Row ${claimed.row.id}: ${(e as Error).message}` });
+  }
+
   // ---- user actions: written to the store (so the CLI can make them without an engine), then a nudge ----
 
-  pauseBatch(batchId: number, reason?: string): void {
-    actions.pauseBatch(this.store, batchId, reason);
+  async pauseBatch(batchId: number, reason?: string): Promise<void> {
+    await actions.pauseBatch(this.queue, batchId, reason);
     this.shared.emit({ type: 'batch', batchId, status: 'paused', reason: reason ?? 'Paused by you' });
   }
 
-  resumeBatch(batchId: number): void {
-    actions.resumeBatch(this.store, batchId);
+  async resumeBatch(batchId: number): Promise<void> {
+    await actions.resumeBatch(this.queue, batchId);
     this.shared.emit({ type: 'batch', batchId, status: 'active', reason: null });
     // "Resume" on a batch that waits by itself means "try now".
     this.checkHoldsNow();
   }
 
   /** Resumes every paused batch (after a top-up or a new key). */
-  resumeAll(): void {
-    for (const b of this.store.listBatches()) if (b.status === 'paused') this.resumeBatch(b.id);
+  async resumeAll(): Promise<void> {
+    for (const b of await this.queue.listBatches()) if (b.status === 'paused') await this.resumeBatch(b.id);
   }
 
-  cancelBatch(batchId: number): void {
-    actions.cancelBatch(this.store, batchId);
+  async cancelBatch(batchId: number): Promise<void> {
+    await actions.cancelBatch(this.queue, batchId);
     this.shared.emit({ type: 'batch', batchId, status: 'cancelled', reason: 'Cancelled by you' });
   }
 
-  cancelRows(rowIds: number[]): number {
-    return actions.cancelRows(this.store, rowIds.filter((id) => !this.busy.has(id)));
+  async cancelRows(rowIds: number[]): Promise<number> {
+    return actions.cancelRows(this.queue, rowIds.filter((id) => !this.busy.has(id)));
   }
 
-  retryRows(rowIds: number[]): { refetch: number; resubmit: number } {
-    const out = actions.retryRows(this.store, rowIds.filter((id) => !this.busy.has(id)), this.shared.now());
+  async retryRows(rowIds: number[]): Promise<{ refetch: number; resubmit: number }> {
+    const out = await actions.retryRows(this.queue, rowIds.filter((id) => !this.busy.has(id)), this.shared.now());
     this.poke();
     return out;
   }
 
-  resolveInDoubt(rowId: number, decision: 'resubmit' | 'lost'): void {
-    actions.resolveInDoubt(this.store, rowId, decision);
+  async resolveInDoubt(rowId: number, decision: 'resubmit' | 'lost'): Promise<void> {
+    await actions.resolveInDoubt(this.queue, rowId, decision);
     this.poke();
   }
 
-  reorderRow(rowId: number, position: number): void {
-    actions.reorderRow(this.store, rowId, position);
+  async reorderRow(rowId: number, position: number): Promise<void> {
+    await actions.reorderRow(this.queue, rowId, position);
   }
 
   /** True when no row of the batch will change without the user (everything done, failed, in doubt or paused). */
-  isSettled(batchId: number): boolean {
-    const batch = this.store.getBatch(batchId);
-    if (!batch) return true;
-    const counts = this.store.countByState(batchId);
-    const remote = [...REMOTE_STATES, 'submitting' as JobState].some((s) => (counts[s] ?? 0) > 0);
-    if (remote) return false;
-    if (batch.status !== 'active') return true;
-    return Object.entries(counts).every(([s, n]) => !n || TERMINAL_STATES.has(s as JobState) || s === 'draft');
+  async isSettled(batchId: number): Promise<boolean> {
+    return batchSettled(this.queue, batchId);
   }
 
   /** Resolves once the batch is settled. */
   async waitUntilSettled(batchId: number, checkEveryMs = 200): Promise<void> {
-    while (!this.isSettled(batchId)) {
+    while (!(await this.isSettled(batchId))) {
       await new Promise((r) => setTimeout(r, checkEveryMs));
     }
   }
+}
+
+/** See Engine.isSettled; any process can ask, with or without an engine (on the studio queue, any machine works it). */
+export async function batchSettled(queue: QueueStoreApi, batchId: number): Promise<boolean> {
+  const batch = await queue.getBatch(batchId);
+  if (!batch) return true;
+  const counts = await queue.countByState(batchId);
+  const remote = [...REMOTE_STATES, 'submitting' as JobState].some((s) => (counts[s] ?? 0) > 0);
+  if (remote) return false;
+  if (batch.status !== 'active') return true;
+  return Object.entries(counts).every(([s, n]) => !n || TERMINAL_STATES.has(s as JobState) || s === 'draft');
 }

@@ -16,9 +16,7 @@ import { redact } from '../venice/redact';
 import { verifyClip } from '../media/verify-clip';
 import { knownProbeOf } from '../media/media-info';
 import type { MediaInfo } from '../media/probe';
-import { saveClipProbe } from './clip-probes';
-import type { Db } from './db';
-import { noteRequest, type EngineContext } from './engine-context';
+import { noteRequest, type EngineContext, type Work } from './engine-context';
 import { freeTarget, linkNoClobber, placeWithoutOverwrite, renderName } from './output-names';
 import type { AttemptRecord, BatchRecord, RowRecord } from './types';
 
@@ -27,10 +25,10 @@ export const REJECTED_DIR = path.join('.venice-batch', 'rejected');
 /** `failed`: the download was damaged once too often; the row failed, its paid job kept for Retry. */
 export type FinishOutcome = 'done' | 'rejected' | 'redownload' | 'failed';
 
-function stemFor(ctx: EngineContext, batch: BatchRecord, row: RowRecord): string {
+async function stemFor(ctx: EngineContext, batch: BatchRecord, row: RowRecord): Promise<string> {
   return renderName(batch.nameTemplate, {
     row: row.rowIndex,
-    rowCount: ctx.store.countRows(batch.id),
+    rowCount: await ctx.store.countRows(batch.id),
     name: row.name,
     prompt: row.params.prompt,
     take: row.take,
@@ -60,7 +58,9 @@ export async function finishClip(
   attempt: AttemptRecord,
   tempPath: string,
   expectedBytes: number | undefined,
+  work: Work,
 ): Promise<FinishOutcome> {
+  const guard = { lease: work.lease };
   const checked = await verifyClip(tempPath, { durationSec: durationSeconds(row.params.duration), expectedBytes });
   // ffprobe's words about a file from Venice are Venice's words too: scrubbed before they are stored or shown.
   const verdict = checked.ok ? checked : { ...checked, message: redact(checked.message) };
@@ -69,31 +69,35 @@ export async function finishClip(
     // A damaged download of a clip Venice still holds: fetch it again, a bounded number of times. Each fetch
     // counted one download try; once they are used up the row fails and the paid job waits for Retry.
     await rm(tempPath, { force: true });
-    ctx.store.addEvent(row.batchId, row.id, 'download_damaged', verdict.message);
-    const tries = ctx.store.getAttempt(attempt.id)?.downloadTries ?? attempt.downloadTries;
+    await ctx.store.addEvent(row.batchId, row.id, 'download_damaged', verdict.message);
+    const tries = (await ctx.store.getAttempt(attempt.id))?.downloadTries ?? attempt.downloadTries;
     if (tries >= ctx.maxDownloadTries) {
-      failDamagedDownload(ctx, row, attempt, `${verdict.message} Downloaded ${tries} times, damaged each time. The clip is still on Venice: use Retry to fetch it again.`);
+      await failDamagedDownload(ctx, row, attempt, work, `${verdict.message} Downloaded ${tries} times, damaged each time. The clip is still on Venice: use Retry to fetch it again.`);
       return 'failed';
     }
     return 'redownload';
   }
 
-  const stem = stemFor(ctx, batch, row);
+  const stem = await stemFor(ctx, batch, row);
   if (!verdict.ok) {
     const rejectedDir = path.join(batch.outputDir, REJECTED_DIR);
     await makeFolder(rejectedDir, { maxNewLevels: 2 });
     const kept = await placeWithoutOverwrite(tempPath, rejectedDir, `${stem}.${verdict.reason}`);
-    ctx.store.tx(() => {
-      ctx.store.patchAttempt(attempt.id, {
-        state: 'failed',
-        errorKind: verdict.reason,
-        errorMessage: verdict.message,
-        filePath: kept,
-        finishedAt: ctx.now(),
-        bytes: verdict.info?.sizeBytes ?? null,
-      });
-      ctx.store.transitionRow(row.id, 'verifying', 'failed', { errorKind: verdict.reason, errorMessage: verdict.message, filePath: kept });
-      ctx.store.addEvent(row.batchId, row.id, 'failed', verdict.message, { keptAt: kept });
+    await ctx.store.tx(async (t) => {
+      await t.patchAttempt(
+        attempt.id,
+        {
+          state: 'failed',
+          errorKind: verdict.reason,
+          errorMessage: verdict.message,
+          filePath: kept,
+          finishedAt: ctx.now(),
+          bytes: verdict.info?.sizeBytes ?? null,
+        },
+        guard,
+      );
+      await t.transitionRow(row.id, 'verifying', 'failed', { errorKind: verdict.reason, errorMessage: verdict.message, filePath: kept }, guard);
+      await t.addEvent(row.batchId, row.id, 'failed', verdict.message, { keptAt: kept });
     });
     emitRow(ctx, row, 'failed', verdict.message);
     await completeRemote(ctx, attempt);
@@ -107,18 +111,18 @@ export async function finishClip(
   for (let tries = 0; ; tries++) {
     if (!finalPath || (existsSync(finalPath) && !(await sameFile(finalPath, tempPath)))) {
       finalPath = freeTarget(batch.outputDir, stem);
-      ctx.store.patchAttempt(attempt.id, { filePath: finalPath }); // step 1
+      await ctx.store.patchAttempt(attempt.id, { filePath: finalPath }, guard); // step 1
     }
     if ((await sameFile(finalPath, tempPath)) || (await linkNoClobber(tempPath, finalPath))) break; // step 2
     if (tries > 20) throw new Error(`Could not name the clip for row ${row.rowIndex}`);
     finalPath = null;
   }
   const placed = finalPath;
-  ctx.store.tx(() => {
+  await ctx.store.tx(async (t) => {
     // step 3
-    ctx.store.patchAttempt(attempt.id, { state: 'done', filePath: placed, bytes: verdict.info.sizeBytes, finishedAt: ctx.now() });
-    ctx.store.transitionRow(row.id, 'verifying', 'done', { filePath: placed, errorKind: null, errorMessage: null, nextActionAt: null });
-    ctx.store.addEvent(row.batchId, row.id, 'done', `Saved ${path.basename(placed)}`, {
+    await t.patchAttempt(attempt.id, { state: 'done', filePath: placed, bytes: verdict.info.sizeBytes, finishedAt: ctx.now() }, guard);
+    await t.transitionRow(row.id, 'verifying', 'done', { filePath: placed, errorKind: null, errorMessage: null, nextActionAt: null }, guard);
+    await t.addEvent(row.batchId, row.id, 'done', `Saved ${path.basename(placed)}`, {
       bytes: verdict.info.sizeBytes,
       durationSec: verdict.info.durationSec,
     });
@@ -131,37 +135,44 @@ export async function finishClip(
 }
 
 /** The row (verifying) fails as a download failure: `retryRows` then fetches the same paid job, never a new one. */
-function failDamagedDownload(ctx: EngineContext, row: RowRecord, attempt: AttemptRecord, message: string): void {
-  ctx.store.tx(() => {
-    ctx.store.patchAttempt(attempt.id, { state: 'failed', errorKind: 'download_failed', errorMessage: message, finishedAt: ctx.now() });
-    ctx.store.transitionRow(row.id, 'verifying', 'failed', { errorKind: 'download_failed', errorMessage: message, nextActionAt: null });
-    ctx.store.addEvent(row.batchId, row.id, 'failed', message);
+async function failDamagedDownload(ctx: EngineContext, row: RowRecord, attempt: AttemptRecord, work: Work, message: string): Promise<void> {
+  const guard = { lease: work.lease };
+  await ctx.store.tx(async (t) => {
+    await t.patchAttempt(attempt.id, { state: 'failed', errorKind: 'download_failed', errorMessage: message, finishedAt: ctx.now() }, guard);
+    await t.transitionRow(row.id, 'verifying', 'failed', { errorKind: 'download_failed', errorMessage: message, nextActionAt: null }, { ...guard, release: true });
+    await t.addEvent(row.batchId, row.id, 'failed', message);
   });
+  work.released = true;
   ctx.failureStreak.delete(attempt.id);
   emitRow(ctx, row, 'failed', message);
 }
 
 /** The probe verification just took, kept with the clip so exports need not probe it again (clip-probes.ts). */
 async function rememberProbe(ctx: EngineContext, file: string, info: MediaInfo): Promise<void> {
-  const db = (ctx.store as { db?: Db }).db;
-  if (!db) return;
   try {
-    saveClipProbe(db, file, await knownProbeOf(file, info));
+    await ctx.store.saveClipProbe(file, await knownProbeOf(file, info));
   } catch {
     // Best effort: without it the export reads the clip's header itself.
   }
 }
 
 /** /video/complete, best effort: the clip is safe locally; a failure only means Venice keeps its copy longer. */
-export async function completeRemote(ctx: EngineContext, attempt: AttemptRecord): Promise<void> {
-  if (!attempt.queueId || !ctx.limiter.tryAcquire('complete')) return;
+export async function completeRemote(ctx: EngineContext, attempt: AttemptRecord, slotTaken = false): Promise<void> {
+  if (!attempt.queueId) return;
+  try {
+    // While polling needs the account's retrieve budget, a complete waits (claimCompletes offers it again later).
+    if (!slotTaken && !(await ctx.limiter.acquire('complete')).ok) return;
+  } catch (e) {
+    ctx.storeTrouble(e);
+    return;
+  }
   try {
     await ctx.client.complete({ model: attempt.model, queue_id: attempt.queueId });
-    noteRequest(ctx, 'complete', true);
-    ctx.store.patchAttempt(attempt.id, { remoteDeleted: true });
+    await noteRequest(ctx, 'complete', true);
+    await ctx.store.patchAttempt(attempt.id, { remoteDeleted: true });
   } catch (e) {
-    noteRequest(ctx, 'complete', false);
+    await noteRequest(ctx, 'complete', false);
     // 404: already gone (completed before a crash, or expired). Nothing left to delete.
-    if ((e as { kind?: string }).kind === 'not_found') ctx.store.patchAttempt(attempt.id, { remoteDeleted: true });
+    if ((e as { kind?: string }).kind === 'not_found') await ctx.store.patchAttempt(attempt.id, { remoteDeleted: true });
   }
 }

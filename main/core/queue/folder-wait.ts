@@ -4,10 +4,17 @@
  * usable again (holds.ts). The clip is still on Venice: /video/complete is only ever called after a verified file.
  */
 import { existsSync } from 'node:fs';
-import { tempClipPath, type EngineContext } from './engine-context';
+import { type EngineContext, type Work } from './engine-context';
 import type { JobState } from './job-states';
 import { errnoOf, folderProblem, isFirstUse, prepareOutputFolder } from './local-faults';
+import type { QueueTx, RowPatch } from './store-api';
 import type { AttemptRecord, BatchRecord, RowRecord } from './types';
+
+/**
+ * A guarded state move of the row being worked on (poll-job.ts), in the caller's transaction `t` if given; it keeps
+ * the row's current state in step. `release` gives the row back in the same write.
+ */
+export type RowMove = (to: JobState, patch?: RowPatch, opts?: { release?: boolean; t?: QueueTx }) => Promise<void>;
 
 /**
  * Returns false when the error is not a problem of the folder (the caller handles it as before). `attempt` is the
@@ -18,21 +25,23 @@ export async function waitForFolder(
   batch: BatchRecord,
   row: RowRecord,
   attempt: AttemptRecord,
+  work: Work,
+  temp: string,
   error: unknown,
   state: () => JobState,
-  move: (to: JobState, patch?: { nextActionAt?: number | null }) => void,
+  move: RowMove,
 ): Promise<boolean> {
   const cause = await folderProblem(batch.outputDir, error);
   if (!cause) return false;
   const at = ctx.now();
-  const keepVerified = state() === 'verifying' && existsSync(tempClipPath(batch.outputDir, attempt.id));
+  const keepVerified = state() === 'verifying' && existsSync(temp);
   const message = `Waiting for the output folder: ${errnoOf(error) ?? (error as Error).message}`;
-  ctx.store.tx(() => {
-    ctx.store.patchAttempt(attempt.id, { state: keepVerified ? 'verifying' : 'processing', downloadTries: attempt.downloadTries });
-    if (!keepVerified && state() !== 'processing' && state() !== 'queued') move('processing', { nextActionAt: at });
-    ctx.store.addEvent(row.batchId, row.id, 'download_waiting', message, { cause });
+  await ctx.store.tx(async (t) => {
+    await t.patchAttempt(attempt.id, { state: keepVerified ? 'verifying' : 'processing', downloadTries: attempt.downloadTries }, { lease: work.lease });
+    if (!keepVerified && state() !== 'processing' && state() !== 'queued') await move('processing', { nextActionAt: at }, { t });
+    await t.addEvent(row.batchId, row.id, 'download_waiting', message, { cause });
   });
-  ctx.holds.holdBatch(batch, cause);
+  await ctx.holds.holdBatch(batch, cause);
   return true;
 }
 
@@ -49,13 +58,13 @@ export class FolderGate {
   async ready(batch: BatchRecord): Promise<boolean> {
     const now = this.ctx.now();
     if ((this.okAt.get(batch.id) ?? -Infinity) > now - 2_000) return true;
-    const r = await prepareOutputFolder(batch.outputDir, isFirstUse(this.ctx.store.countByState(batch.id)));
+    const r = await prepareOutputFolder(batch.outputDir, isFirstUse(await this.ctx.store.countByState(batch.id)));
     if (r.ok) {
       this.okAt.set(batch.id, now);
       return true;
     }
     this.okAt.delete(batch.id);
-    this.ctx.holds.holdBatch(batch, r.cause, r.detail);
+    await this.ctx.holds.holdBatch(batch, r.cause, r.detail);
     return false;
   }
 }

@@ -20,7 +20,9 @@ export type HoldCause =
   | 'user'
   | 'budget'
   | 'balance'
-  | 'no_key';
+  | 'no_key'
+  /** The studio queue's database cannot be reached (never written: it is the store that is away). */
+  | 'queue_offline';
 
 export interface HoldRecord {
   id: number;

@@ -13,7 +13,7 @@ import type { VeniceError } from '../venice/errors';
 import type { EngineEvent } from './engine-context';
 import type { HoldCause, HoldRecord } from './hold-store';
 import { folderUsable, isFirstUse, localHoldMessage, prepareOutputFolder, type LocalCause } from './local-faults';
-import type { QueueStore } from './store';
+import type { QueueStoreApi } from './store-api';
 import type { BatchRecord } from './types';
 
 export interface HoldTimings {
@@ -47,17 +47,19 @@ export class Holds {
   private readonly streaks = new Map<string, { network: number; server: number }>();
   /** How many capacity holds in a row an endpoint had, for the doubling wait. Reset by a queued submission. */
   private readonly storms = new Map<string, number>();
+  /** Endpoint holds being written to the store right now (two failures at once open one hold). */
+  private readonly opening = new Set<string>();
 
   constructor(
-    private readonly store: QueueStore,
+    private readonly store: QueueStoreApi,
     private readonly now: () => number,
     private readonly emit: (e: EngineEvent) => void,
     private readonly timings: HoldTimings = DEFAULT_HOLD_TIMINGS,
   ) {}
 
   /** Takes up the holds a previous run left open; each is checked again at once. */
-  load(): void {
-    for (const r of this.store.holds.openHolds()) if (r.auto) this.open.set(r.id, { record: r, nextProbeAt: this.now(), probing: false });
+  async load(): Promise<void> {
+    for (const r of await this.store.holds.openHolds()) if (r.auto) this.open.set(r.id, { record: r, nextProbeAt: this.now(), probing: false });
   }
 
   // ---- questions the scheduler asks ----
@@ -117,10 +119,10 @@ export class Holds {
   // ---- what the engine's parts report ----
 
   /** A request to the endpoint was answered (whatever the status): it is reachable. */
-  noteAnswered(baseUrl: string, ok: boolean): void {
+  async noteAnswered(baseUrl: string, ok: boolean): Promise<void> {
     this.streaks.set(baseUrl, { network: 0, server: ok ? 0 : (this.streaks.get(baseUrl)?.server ?? 0) });
     if (ok) {
-      this.liftEndpoint(baseUrl, 'offline', 'Venice answers again');
+      await this.liftEndpoint(baseUrl, 'offline', 'Venice answers again');
     }
   }
 
@@ -130,7 +132,7 @@ export class Holds {
   }
 
   /** A request failed: decides whether the endpoint now needs a hold. */
-  noteFailure(baseUrl: string, route: string, err: VeniceError): void {
+  async noteFailure(baseUrl: string, route: string, err: VeniceError): Promise<void> {
     if (route === 'download') return; // a pre-signed link lives on another host: it says nothing about the API
     const s = this.streaks.get(baseUrl) ?? { network: 0, server: 0 };
     if (err.kind === 'network' || err.kind === 'timeout') {
@@ -138,7 +140,7 @@ export class Holds {
       this.streaks.set(baseUrl, s);
       if (s.network >= this.timings.offlineAfter) {
         const since = new Date(this.now()).toTimeString().slice(0, 5);
-        this.openEndpoint(
+        await this.openEndpoint(
           baseUrl,
           'offline',
           `No connection to Venice (since ${since}: ${err.message}). Checking again every ${Math.round(this.timings.probeMs / 1000)} s; the batch carries on by itself when the network is back.`,
@@ -149,7 +151,7 @@ export class Holds {
     s.network = 0;
     if (err.kind === 'unauthorized') {
       this.streaks.set(baseUrl, s);
-      this.openEndpoint(
+      await this.openEndpoint(
         baseUrl,
         'key',
         'Venice refused the API key (revoked or replaced?). Set a valid key in Settings or VENICE_API_KEY: the batch carries on by itself once Venice accepts it.',
@@ -160,14 +162,14 @@ export class Holds {
       s.server += 1;
       this.streaks.set(baseUrl, s);
       // One 5xx on a submission is enough: the next one would leave another row in doubt.
-      if (route === 'queue' || s.server >= 5) this.openCapacity(baseUrl, err);
+      if (route === 'queue' || s.server >= 5) await this.openCapacity(baseUrl, err);
       return;
     }
     this.streaks.set(baseUrl, s);
   }
 
   /** A clip could not be written: the batch waits for its folder. */
-  holdBatch(batch: BatchRecord, cause: LocalCause, detail?: string): void {
+  async holdBatch(batch: BatchRecord, cause: LocalCause, detail?: string): Promise<void> {
     const at = this.now();
     for (const e of this.open.values()) {
       if (e.record.scope === 'batch' && e.record.batchId === batch.id && e.record.cause === cause) {
@@ -176,10 +178,12 @@ export class Holds {
       }
     }
     // A batch waits for one reason at a time: the newest.
-    for (const [id, e] of this.open) if (e.record.scope === 'batch' && e.record.batchId === batch.id) this.closeEntry(id, e, null);
+    for (const [id, e] of [...this.open]) if (e.record.scope === 'batch' && e.record.batchId === batch.id) await this.closeEntry(id, e, null);
     const message = localHoldMessage(cause, batch.outputDir, detail);
-    const id = this.store.holds.open({ scope: 'batch', batchId: batch.id, cause, message, auto: true, at });
-    this.store.addEvent(batch.id, null, 'held', message, { cause });
+    // Another check of the same cause may have opened it while this one waited for the store.
+    if (this.batchHold(batch.id)?.cause === cause) return;
+    const id = await this.store.holds.open({ scope: 'batch', batchId: batch.id, cause, message, auto: true, at });
+    await this.store.addEvent(batch.id, null, 'held', message, { cause });
     this.track(id, { scope: 'batch', batchId: batch.id, baseUrl: null, cause, message }, at + this.timings.probeMs);
   }
 
@@ -192,15 +196,15 @@ export class Holds {
     entry.probing = true;
     try {
       if (hold.scope === 'batch') {
-        const batch = hold.batchId === null ? undefined : this.store.getBatch(hold.batchId);
-        if (!batch) return this.closeEntry(hold.id, entry, null);
+        const batch = hold.batchId === null ? undefined : await this.store.getBatch(hold.batchId);
+        if (!batch) return await this.closeEntry(hold.id, entry, null);
         // A folder never made yet (nothing sent) may be made now, its drive back; a used one must reappear by itself.
-        const check = isFirstUse(this.store.countByState(batch.id)) ? await prepareOutputFolder(batch.outputDir, true) : await folderUsable(batch.outputDir);
-        if (check.ok) return this.closeEntry(hold.id, entry, 'The output folder is usable again: carrying on');
+        const check = isFirstUse(await this.store.countByState(batch.id)) ? await prepareOutputFolder(batch.outputDir, true) : await folderUsable(batch.outputDir);
+        if (check.ok) return await this.closeEntry(hold.id, entry, 'The output folder is usable again: carrying on');
         if (check.cause !== hold.cause) {
           // Another problem now (the drive is back but full): say so.
-          this.closeEntry(hold.id, entry, null);
-          this.holdBatch(batch, check.cause, check.detail);
+          await this.closeEntry(hold.id, entry, null);
+          await this.holdBatch(batch, check.cause, check.detail);
           return;
         }
         entry.nextProbeAt = this.now() + this.timings.probeMs;
@@ -208,7 +212,7 @@ export class Holds {
       }
       if (hold.scope === 'endpoint' && hold.baseUrl !== null && endpointProbe) {
         const r = await endpointProbe(hold.baseUrl);
-        if (r.ok) return this.closeEntry(hold.id, entry, 'Venice answers and accepts the key: carrying on');
+        if (r.ok) return await this.closeEntry(hold.id, entry, 'Venice answers and accepts the key: carrying on');
         const wait = hold.cause === 'capacity' ? this.capacityWait(hold.baseUrl) : this.timings.probeMs;
         entry.nextProbeAt = this.now() + wait;
         return;
@@ -221,12 +225,12 @@ export class Holds {
 
   // ---- internals ----
 
-  private openCapacity(baseUrl: string, err: VeniceError): void {
+  private async openCapacity(baseUrl: string, err: VeniceError): Promise<void> {
     // Each new storm waits longer; the 5xx answers within one storm do not (polls keep getting them meanwhile).
     if (this.endpointHold(baseUrl, 'submit')?.cause === 'capacity') return;
     this.storms.set(baseUrl, (this.storms.get(baseUrl) ?? 0) + 1);
     const wait = this.capacityWait(baseUrl);
-    this.openEndpoint(
+    await this.openEndpoint(
       baseUrl,
       'capacity',
       `Venice is overloaded (${err.message}). New clips wait ${Math.round(wait / 1000)} s before the next try; clips already paid for keep downloading.`,
@@ -240,51 +244,52 @@ export class Holds {
   }
 
   /** Opens an endpoint hold directly (no key set at all). */
-  holdEndpoint(baseUrl: string, cause: 'key' | 'offline', message: string): void {
-    this.openEndpoint(baseUrl, cause, message);
+  async holdEndpoint(baseUrl: string, cause: 'key' | 'offline', message: string): Promise<void> {
+    await this.openEndpoint(baseUrl, cause, message);
   }
 
-  private openEndpoint(baseUrl: string, cause: HoldCause, message: string, firstProbeInMs = this.timings.probeMs): void {
-    for (const e of this.open.values()) {
-      if (e.record.scope === 'endpoint' && e.record.baseUrl === baseUrl && e.record.cause === cause) return;
+  private async openEndpoint(baseUrl: string, cause: HoldCause, message: string, firstProbeInMs = this.timings.probeMs): Promise<void> {
+    const opened = () => [...this.open.values()].some((e) => e.record.scope === 'endpoint' && e.record.baseUrl === baseUrl && e.record.cause === cause);
+    if (opened() || this.opening.has(`${baseUrl} ${cause}`)) return;
+    this.opening.add(`${baseUrl} ${cause}`);
+    try {
+      const at = this.now();
+      const id = await this.store.holds.open({ scope: 'endpoint', baseUrl, cause, message, auto: true, at });
+      if (!opened()) this.track(id, { scope: 'endpoint', batchId: null, baseUrl, cause, message }, at + firstProbeInMs);
+    } finally {
+      this.opening.delete(`${baseUrl} ${cause}`);
     }
-    const at = this.now();
-    const id = this.store.holds.open({ scope: 'endpoint', baseUrl, cause, message, auto: true, at });
-    this.track(id, { scope: 'endpoint', batchId: null, baseUrl, cause, message }, at + firstProbeInMs);
   }
 
-  private liftEndpoint(baseUrl: string, cause: HoldCause, note: string): void {
-    for (const [id, e] of this.open) {
-      if (e.record.scope === 'endpoint' && e.record.baseUrl === baseUrl && e.record.cause === cause) this.closeEntry(id, e, note);
+  private async liftEndpoint(baseUrl: string, cause: HoldCause, note: string): Promise<void> {
+    for (const [id, e] of [...this.open]) {
+      if (e.record.scope === 'endpoint' && e.record.baseUrl === baseUrl && e.record.cause === cause) await this.closeEntry(id, e, note);
     }
   }
 
   private track(id: number, r: Omit<HoldRecord, 'id' | 'auto' | 'startedAt' | 'endedAt'>, nextProbeAt: number): void {
     const record: HoldRecord = { id, auto: true, startedAt: this.now(), endedAt: null, ...r };
     this.open.set(id, { record, nextProbeAt, probing: false });
-    this.emit({ type: 'hold', active: true, ...this.eventOf(record) });
+    // The batches it touches are looked up afterwards: the hold is in force from now, the event may follow.
+    void this.batchIdsOf(record).then(
+      (batchIds) => this.emit({ type: 'hold', active: true, cause: record.cause, message: record.message, batchIds }),
+      () => this.emit({ type: 'hold', active: true, cause: record.cause, message: record.message, batchIds: [] }),
+    );
   }
 
-  private closeEntry(id: number, entry: Entry, note: string | null): void {
+  private async closeEntry(id: number, entry: Entry, note: string | null): Promise<void> {
     if (!this.open.delete(id)) return;
     const at = this.now();
-    this.store.holds.close(id, at);
-    const batchIds = this.batchIdsOf(entry.record);
+    await this.store.holds.close(id, at);
+    const batchIds = await this.batchIdsOf(entry.record);
     // Everything that waited is due now, not at whatever time its backoff had reached.
-    this.store.wakeRows(batchIds, at);
-    if (note && entry.record.batchId !== null) this.store.addEvent(entry.record.batchId, null, 'hold_lifted', note, { cause: entry.record.cause });
-    this.emit({ type: 'hold', active: false, ...this.eventOf(entry.record), message: note ?? entry.record.message });
+    await this.store.wakeRows(batchIds, at);
+    if (note && entry.record.batchId !== null) await this.store.addEvent(entry.record.batchId, null, 'hold_lifted', note, { cause: entry.record.cause });
+    this.emit({ type: 'hold', active: false, cause: entry.record.cause, batchIds, message: note ?? entry.record.message });
   }
 
-  private eventOf(r: HoldRecord): { cause: HoldCause; message: string; batchIds: number[] } {
-    return { cause: r.cause, message: r.message, batchIds: this.batchIdsOf(r) };
-  }
-
-  private batchIdsOf(r: HoldRecord): number[] {
+  private async batchIdsOf(r: Pick<HoldRecord, 'scope' | 'batchId' | 'baseUrl'>): Promise<number[]> {
     if (r.scope === 'batch') return r.batchId === null ? [] : [r.batchId];
-    return this.store
-      .listBatches()
-      .filter((b) => r.scope === 'engine' || b.baseUrl === r.baseUrl)
-      .map((b) => b.id);
+    return (await this.store.listBatches()).filter((b) => r.scope === 'engine' || b.baseUrl === r.baseUrl).map((b) => b.id);
   }
 }

@@ -184,3 +184,18 @@ export class PollBudget {
     return this.price;
   }
 }
+
+/**
+ * The engine's wait before the next poll: `budgetedPollDelayMs` at the budget's current price, except that a job
+ * nothing is known about is first polled at the floor while the budget is spare (as the fixed poller did: spare
+ * budget must never make the lag worse); the blind wait only applies when calls are scarce.
+ */
+export function pollDelayMs(
+  job: { estimateMs?: number | null; elapsedMs?: number | null; priorMs?: number | null },
+  budget: Pick<PollBudget, 'priceMs'>,
+  policy: BudgetedPollPolicy = DEFAULT_BUDGETED_POLICY,
+): number {
+  const price = budget.priceMs();
+  const spare = price <= policy.minPriceMs;
+  return budgetedPollDelayMs(job, price, spare ? { ...policy, blindFirstMs: policy.floorMs } : policy);
+}

@@ -178,6 +178,11 @@ export interface QueueOps {
   /** The earliest future time (store clock) at which a row in `states` becomes due, if any. */
   nextDueAt(states: readonly JobState[], batchId?: number): Promise<number | undefined>;
   countRows(batchId: number): Promise<number>;
+  /**
+   * Batches with something a machine could do: rows to send (active batches), paid jobs to follow, downloads to
+   * finish, or a finished clip whose copy on Venice is still to be deleted. What the scheduler connects to.
+   */
+  liveBatchIds(): Promise<number[]>;
   /** Any one row of a batch (what a free probe request is modelled on), or undefined for an empty batch. */
   anyRow(batchId: number): Promise<RowRecord | undefined>;
   countByState(batchId: number): Promise<Partial<Record<JobState, number>>>;
@@ -202,6 +207,8 @@ export interface QueueOps {
   getAttempt(id: number): Promise<AttemptRecord | undefined>;
   listAttempts(rowId: number): Promise<AttemptRecord[]>;
   countAttempts(rowId: number): Promise<number>;
+  /** Every attempt of every row of a batch (views and the results sheet read them in one go). */
+  listBatchAttempts(batchId: number): Promise<AttemptRecord[]>;
   /** Patches an attempt; with a guard, only while its row is held under that lease. */
   patchAttempt(id: number, patch: AttemptPatch, guard?: WriteGuard): Promise<void>;
   /** Confirmed charges (by quote) and money possibly spent (in doubt or being sent), for a batch or all. */

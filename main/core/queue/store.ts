@@ -28,7 +28,7 @@ export class QueueStore {
   readonly holds: HoldStore;
 
   constructor(
-    file: string,
+    readonly file: string,
     private readonly now: () => number = Date.now,
     opts: { readOnly?: boolean } = {},
   ) {

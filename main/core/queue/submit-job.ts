@@ -1,61 +1,81 @@
 /**
  * Sends one row to /video/queue: the most careful code in the product. The order is fixed:
- *   1. everything that can fail without money (image read, quote, budget) happens first;
- *   2. the attempt is committed as `submitting` with synchronous=FULL;
- *   3. the request leaves;
- *   4. the answer (queue_id and the sealed download link) is committed in one transaction.
- * Any failure that leaves the outcome unknown makes the row `in_doubt`, which nothing ever re-sends on its own.
+ *   1. everything that can fail without money (image read, quote, budget, the first poll's timing) happens first;
+ *   2. the attempt is committed as `submitting`, durably, while the row is held under this machine's lease;
+ *   3. the request leaves (it is never aborted: an abandoned request is a charge nobody can see);
+ *   4. the answer goes to the local paid journal (synchronous, fsync'd), then into the store in one transaction
+ *      guarded by the lease. Nothing is awaited between the answer and those two writes.
+ * If the store refuses the answer (the lease ran out meanwhile, the database is away), `applyPaidAnswer` writes it
+ * by the late-answer rules, now or when the journal is replayed. Any failure that leaves the outcome unknown makes
+ * the row `in_doubt`, which nothing ever re-sends on its own.
  */
 import { isVeniceError, type VeniceError } from '../venice/errors';
 import { buildQueueRequest, RowInputError, requestForHistory } from './build-request';
-import { noteRequest, type EngineContext } from './engine-context';
+import { noteRequest, type EngineContext, type Work } from './engine-context';
 import type { HoldCause } from './hold-store';
-import { backoffMs, nextPollDelayMs } from './timing';
+import { pollDelayMs } from './poll-budget';
+import { LeaseLostError, type ClaimedRow, type PaidAnswer, type WriteGuard } from './store-api';
+import { backoffMs } from './timing';
 import type { RowRecord } from './types';
 import { sealUrl } from './url-vault';
 
-export type SubmitOutcome = 'queued' | 'in_doubt' | 'failed' | 'retry_later' | 'paused';
+export type SubmitOutcome = 'queued' | 'in_doubt' | 'failed' | 'retry_later' | 'paused' | 'lost_lease';
 
 /** Pauses every batch until the user resumes them: a 402 concerns the account, not one batch. */
-export function pauseAll(ctx: EngineContext, reason: string, cause: HoldCause): void {
-  for (const b of ctx.store.listBatches()) {
-    if (b.status === 'active') {
-      ctx.store.setBatchStatus(b.id, 'paused', reason, cause);
-      ctx.store.addEvent(b.id, null, 'batch_paused', reason);
+export async function pauseAll(ctx: EngineContext, reason: string, cause: HoldCause): Promise<void> {
+  for (const b of await ctx.store.listBatches()) {
+    if (b.status === 'active' && b.baseUrl === ctx.baseUrl) {
+      await ctx.store.setBatchStatus(b.id, 'paused', reason, cause);
+      await ctx.store.addEvent(b.id, null, 'batch_paused', reason);
       ctx.emit({ type: 'batch', batchId: b.id, status: 'paused', reason });
     }
   }
 }
 
-function failRowBeforeSending(ctx: EngineContext, row: RowRecord, column: string, message: string): SubmitOutcome {
-  ctx.store.tx(() => {
-    ctx.store.transitionRow(row.id, 'ready', 'submitting');
-    ctx.store.transitionRow(row.id, 'submitting', 'failed', { errorKind: `input:${column}`, errorMessage: message });
-    ctx.store.addEvent(row.batchId, row.id, 'failed', message);
+async function failRowBeforeSending(ctx: EngineContext, row: RowRecord, guard: WriteGuard, column: string, message: string): Promise<SubmitOutcome> {
+  await ctx.store.tx(async (t) => {
+    await t.transitionRow(row.id, 'ready', 'submitting', {}, { lease: guard.lease });
+    await t.transitionRow(row.id, 'submitting', 'failed', { errorKind: `input:${column}`, errorMessage: message }, { lease: guard.lease, release: true });
+    await t.addEvent(row.batchId, row.id, 'failed', message);
   });
   ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state: 'failed', message });
   return 'failed';
 }
 
-export async function submitJob(ctx: EngineContext, row: RowRecord): Promise<SubmitOutcome> {
+export async function submitJob(ctx: EngineContext, claimed: ClaimedRow, work: Work): Promise<SubmitOutcome> {
+  const row = claimed.row;
+  const guard: WriteGuard = { lease: work.lease };
   let request;
   try {
-    request = await buildQueueRequest(row.params, ctx.baseDirOf(row.batchId));
+    request = await buildQueueRequest(row.params, await ctx.baseDirOf(row.batchId));
   } catch (e) {
-    if (e instanceof RowInputError) return failRowBeforeSending(ctx, row, e.column, e.message);
+    if (e instanceof RowInputError) {
+      work.released = true;
+      return failRowBeforeSending(ctx, row, guard, e.column, e.message);
+    }
     throw e;
   }
 
-  // The key seals the download link Venice may return; read it now so that nothing stands between the answer
-  // and the commit that records it (an await there is a window in which a paid queue_id could be lost).
+  // The key seals the download link Venice may return, and the first poll's time comes from the latest estimate
+  // for clips like this one: both are read now, so that nothing stands between the answer and the writes that
+  // record it (an await there is a window in which a paid queue_id could be lost).
   const key = await ctx.apiKey();
   if (!key) {
     // Waits for a key (checked on the hold's schedule): the batch carries on by itself once one is set.
-    ctx.holds.holdEndpoint(ctx.baseUrl, 'key', 'No Venice API key is set. Add one in Settings (or set VENICE_API_KEY): the batch carries on by itself.');
+    await ctx.holds.holdEndpoint(ctx.baseUrl, 'key', 'No Venice API key is set. Add one in Settings (or set VENICE_API_KEY): the batch carries on by itself.');
     return 'paused';
   }
+  const priorMs = await ctx.store.recentEstimateMs(row.params).catch(() => undefined);
+  const firstPollMs = pollDelayMs({ priorMs: priorMs ?? null, elapsedMs: 0 }, ctx.pollBudget, ctx.pollPolicy);
 
-  const attemptId = ctx.store.beginSubmit(row.id, request.model, requestForHistory(request), row.quoteUsd);
+  let attemptId: number;
+  try {
+    attemptId = await ctx.store.beginSubmit(guard, request.model, requestForHistory(request), row.quoteUsd);
+  } catch (e) {
+    // Taken over (or changed by a person) before anything was sent: nothing to do, nothing spent.
+    if (e instanceof LeaseLostError || (e as Error).name === 'RowStateError') return 'lost_lease';
+    throw e;
+  }
   ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state: 'submitting', message: 'Sending to Venice' });
 
   let result;
@@ -63,26 +83,51 @@ export async function submitJob(ctx: EngineContext, row: RowRecord): Promise<Sub
     result = await ctx.client.queue(request);
   } catch (e) {
     const err: VeniceError | undefined = isVeniceError(e) ? e : undefined;
-    const outcome = handleQueueError(ctx, row, attemptId, err, e);
-    noteRequest(ctx, 'queue', false, err);
+    const outcome = await handleQueueError(ctx, row, work, attemptId, err, e);
+    await noteRequest(ctx, 'queue', false, err);
     return outcome;
   }
-  // Record the answer first: it is the only proof of what was paid for. Bookkeeping and listeners come after.
+  // The answer is the only proof of what was paid for: journal first, then the store. Bookkeeping after.
   const at = ctx.now();
-  ctx.store.tx(() => {
-    ctx.store.patchAttempt(attemptId, {
-      state: 'queued',
-      queueId: result.queueId,
-      // The link is a credential and Venice sends it once: sealed, never stored in clear, never dropped.
-      downloadUrlEnc: result.downloadUrl ? sealUrl(result.downloadUrl, key) : null,
-      charged: true,
-      queuedAt: at,
-      requestId: result.meta.requestId ?? null,
-    });
-    ctx.store.transitionRow(row.id, 'submitting', 'queued', { nextActionAt: at + nextPollDelayMs(undefined, undefined, ctx.pollPolicy) });
-    ctx.store.addEvent(row.batchId, row.id, 'queued', 'Queued on Venice', { queueId: result.queueId, quoteUsd: row.quoteUsd });
+  const answer: PaidAnswer = {
+    rowId: row.id,
+    attemptId,
+    queueId: result.queueId,
+    // The link is a credential and Venice sends it once: sealed, never stored in clear, never dropped.
+    downloadUrlEnc: result.downloadUrl ? sealUrl(result.downloadUrl, key) : null,
+    requestId: result.meta.requestId ?? null,
+    queuedAt: at,
+    nextActionAt: at + firstPollMs,
+  };
+  ctx.journal?.record(ctx.store.describe(), answer, Date.now());
+  const committed = ctx.store.tx(async (t) => {
+    await t.patchAttempt(
+      attemptId,
+      { state: 'queued', queueId: answer.queueId, downloadUrlEnc: answer.downloadUrlEnc, charged: true, queuedAt: at, requestId: answer.requestId },
+      guard,
+    );
+    await t.transitionRow(row.id, 'submitting', 'queued', { nextActionAt: answer.nextActionAt }, { lease: work.lease, release: true });
+    await t.addEvent(row.batchId, row.id, 'queued', 'Queued on Venice', { queueId: answer.queueId, quoteUsd: row.quoteUsd });
   });
-  noteRequest(ctx, 'queue', true);
+  work.released = true;
+  try {
+    await committed;
+  } catch (e) {
+    // The lease ran out while the request was away (the row may be in doubt by now), or the store is unreachable:
+    // the late-answer rules decide; if even that fails, the journal keeps the answer until the store is back.
+    try {
+      await ctx.store.applyPaidAnswer(answer);
+    } catch (late) {
+      ctx.storeTrouble(late);
+      ctx.emit({
+        type: 'notice',
+        level: 'warning',
+        message: `Row ${row.rowIndex} was queued on Venice, but the queue could not record it yet (${(late as Error).message}); it is kept on this machine and written as soon as the queue answers.`,
+      });
+    }
+    if (!(e instanceof LeaseLostError)) ctx.storeTrouble(e);
+  }
+  await noteRequest(ctx, 'queue', true);
   ctx.holds.noteQueued(ctx.baseUrl);
   if (result.meta.balanceUsd !== undefined) ctx.emit({ type: 'balance', balanceUsd: result.meta.balanceUsd });
   if (result.meta.deprecationWarning) {
@@ -92,66 +137,65 @@ export async function submitJob(ctx: EngineContext, row: RowRecord): Promise<Sub
   return 'queued';
 }
 
-function handleQueueError(ctx: EngineContext, row: RowRecord, attemptId: number, err: VeniceError | undefined, raw: unknown): SubmitOutcome {
+async function handleQueueError(ctx: EngineContext, row: RowRecord, work: Work, attemptId: number, err: VeniceError | undefined, raw: unknown): Promise<SubmitOutcome> {
   const at = ctx.now();
+  const guard: WriteGuard = { lease: work.lease };
+  const release: WriteGuard = { lease: work.lease, release: true };
   const emitRow = (state: string, message: string) => ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state, message });
+  work.released = true;
 
   // Unknown outcome (no typed error means a bug between send and commit: be as careful as for a lost answer).
   if (!err || err.mayHaveBeenCharged) {
     const message = err
       ? `Venice may have charged for this clip (${err.message}). It will not be sent again unless you choose to.`
       : `Venice may have charged for this clip (unexpected failure while sending: ${(raw as Error)?.message ?? String(raw)}). It will not be sent again unless you choose to.`;
-    ctx.store.tx(() => {
-      ctx.store.patchAttempt(attemptId, { state: 'in_doubt', errorKind: err?.kind ?? 'internal', errorMessage: message, requestId: err?.requestId ?? null });
-      ctx.store.transitionRow(row.id, 'submitting', 'in_doubt', { errorKind: 'in_doubt', errorMessage: message });
-      ctx.store.addEvent(row.batchId, row.id, 'in_doubt', message);
+    await ctx.store.tx(async (t) => {
+      await t.patchAttempt(attemptId, { state: 'in_doubt', errorKind: err?.kind ?? 'internal', errorMessage: message, requestId: err?.requestId ?? null }, guard);
+      await t.transitionRow(row.id, 'submitting', 'in_doubt', { errorKind: 'in_doubt', errorMessage: message }, release);
+      await t.addEvent(row.batchId, row.id, 'in_doubt', message);
     });
     emitRow('in_doubt', message);
     return 'in_doubt';
   }
 
   // Refused before any charge: back to ready, later.
-  const refuse = (nextActionAt: number | null, note: string) => {
-    ctx.store.tx(() => {
-      ctx.store.patchAttempt(attemptId, { state: 'refused', errorKind: err.kind, errorMessage: err.message, requestId: err.requestId ?? null, finishedAt: at });
-      ctx.store.transitionRow(row.id, 'submitting', 'ready', { nextActionAt });
-      ctx.store.addEvent(row.batchId, row.id, 'refused', note, { kind: err.kind, status: err.status });
+  const refuse = async (nextActionAt: number | null, note: string) => {
+    await ctx.store.tx(async (t) => {
+      await t.patchAttempt(attemptId, { state: 'refused', errorKind: err.kind, errorMessage: err.message, requestId: err.requestId ?? null, finishedAt: at }, guard);
+      await t.transitionRow(row.id, 'submitting', 'ready', { nextActionAt }, release);
+      await t.addEvent(row.batchId, row.id, 'refused', note, { kind: err.kind, status: err.status });
     });
     emitRow('ready', note);
   };
 
   switch (err.kind) {
     case 'insufficient_balance':
-      refuse(null, err.message);
-      pauseAll(ctx, 'The Venice balance (or the key spend cap) ran out. Top up, then resume.', 'balance');
+      await refuse(null, err.message);
+      await pauseAll(ctx, 'The Venice balance (or the key spend cap) ran out. Top up, then resume.', 'balance');
       return 'paused';
     case 'unauthorized':
       // Refused before any charge. The endpoint waits for a key Venice accepts (holds.ts), then carries on.
-      refuse(null, err.message);
+      await refuse(null, err.message);
       return 'paused';
     case 'rate_limited':
-      if (err.resetAt) ctx.limiter.blockUntil('queue', err.resetAt);
-      refuse(err.resetAt ?? at + 5_000, 'Venice asked us to slow down; will send again shortly');
+      if (err.resetAt) await ctx.limiter.blockUntil('queue', err.resetAt).catch((e) => ctx.storeTrouble(e));
+      await refuse(err.resetAt ?? at + 5_000, 'Venice asked us to slow down; will send again shortly');
       return 'retry_later';
     default:
       break;
   }
   if (err.retryable) {
-    refuse(at + backoffMs(2, { baseMs: ctx.retryBaseMs }, ctx.random), `${err.message}; will try again shortly`);
+    await refuse(at + backoffMs(2, { baseMs: ctx.retryBaseMs }, ctx.random), `${err.message}; will try again shortly`);
     return 'retry_later';
   }
 
   // A definite refusal about this row: it needs the user (fix a field, change a prompt, give consent).
   const fields = err.fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; ');
   const message = fields ? `${err.message} (${fields})` : err.message;
-  ctx.store.tx(() => {
-    ctx.store.patchAttempt(attemptId, { state: 'failed', errorKind: err.kind, errorMessage: message, requestId: err.requestId ?? null, finishedAt: at });
-    ctx.store.transitionRow(row.id, 'submitting', 'failed', {
-      errorKind: err.kind,
-      errorMessage: message,
-      suggestedPrompt: err.suggestedPrompt ?? null,
-    });
-    ctx.store.addEvent(row.batchId, row.id, 'failed', message, { kind: err.kind, suggestedPrompt: err.suggestedPrompt, creditsRefunded: err.creditsRefunded });
+  await ctx.store.tx(async (t) => {
+    await t.patchAttempt(attemptId, { state: 'failed', errorKind: err.kind, errorMessage: message, requestId: err.requestId ?? null, finishedAt: at }, guard);
+    await t.transitionRow(row.id, 'submitting', 'failed', { errorKind: err.kind, errorMessage: message, suggestedPrompt: err.suggestedPrompt ?? null }, release);
+    await t.addEvent(row.batchId, row.id, 'failed', message, { kind: err.kind, suggestedPrompt: err.suggestedPrompt, creditsRefunded: err.creditsRefunded });
   });
   emitRow('failed', message);
   return 'failed';

@@ -5,11 +5,11 @@
  * needs attention, or paused; everything done).
  */
 import type { EngineEvent } from '../queue/engine-context';
-import type { QueueStore } from '../queue/store';
+import type { QueueStoreApi } from '../queue/store-api';
 import { redact } from '../venice/redact';
 import type { ExportJobView } from './export-jobs';
 import { morningReport, unseenReport, type MorningReport } from './morning-report';
-import { batchView, rowView, type BatchPhase, type BatchView, type RowView } from './views';
+import { batchView, rowViewOf, type BatchPhase, type BatchView, type RowView } from './views';
 
 export type NoticeKind =
   | 'general'
@@ -49,7 +49,11 @@ export class EventHub {
   private readonly phases = new Map<number, BatchPhase>();
   private closed = false;
 
-  constructor(private readonly store: () => QueueStore) {}
+  constructor(
+    private readonly store: () => QueueStoreApi,
+    /** Reading the queue for an event failed (the studio queue is away): the event is dropped, said here. */
+    private readonly onReadError: (e: unknown) => void = () => undefined,
+  ) {}
 
   on(fn: AppListener): () => void {
     this.listeners.add(fn);
@@ -76,20 +80,19 @@ export class EventHub {
   }
 
   /** Remembers every batch's phase, so only changes from now on are announced. */
-  primePhases(): void {
+  async primePhases(): Promise<void> {
     const store = this.store();
-    for (const b of store.listBatches()) this.phases.set(b.id, batchView(store, b).phase);
+    const open = await store.holds.openHolds();
+    for (const b of await store.listBatches()) this.phases.set(b.id, (await batchView(store, b, open)).phase);
   }
 
   fromEngine(e: EngineEvent): void {
     if (this.closed) return;
-    const store = this.store();
     if (e.type === 'row') {
-      const row = store.getRow(e.rowId);
-      if (row) this.emit({ name: 'row:changed', payload: { batchId: e.batchId, row: rowView(store, row), message: redact(e.message) } });
+      void this.rowChanged(e.batchId, e.rowId, e.message);
       this.batchChangedSoon(e.batchId);
     } else if (e.type === 'batch') {
-      this.batchChanged(e.batchId);
+      void this.batchChanged(e.batchId);
     } else if (e.type === 'notice') {
       this.notice(e.level, e.message);
     } else if (e.type === 'hold') {
@@ -107,33 +110,53 @@ export class EventHub {
       batchId,
       setTimeout(() => {
         this.pendingBatches.delete(batchId);
-        this.batchChanged(batchId);
+        void this.batchChanged(batchId);
       }, COALESCE_MS),
     );
   }
 
-  batchChanged(batchId: number): void {
+  private async rowChanged(batchId: number, rowId: number, message: string): Promise<void> {
+    try {
+      const store = this.store();
+      const row = await store.getRow(rowId);
+      if (row && !this.closed) this.emit({ name: 'row:changed', payload: { batchId, row: await rowViewOf(store, row), message: redact(message) } });
+    } catch (e) {
+      this.onReadError(e);
+    }
+  }
+
+  /** Announces a batch's new view (and a change of phase worth a notice). Never throws. */
+  async batchChanged(batchId: number): Promise<void> {
+    try {
+      await this.announceBatch(batchId);
+    } catch (e) {
+      this.onReadError(e);
+    }
+  }
+
+  private async announceBatch(batchId: number): Promise<void> {
     if (this.closed) return;
     const store = this.store();
-    const batch = store.getBatch(batchId);
-    if (!batch) return;
-    const view = batchView(store, batch);
+    const batch = await store.getBatch(batchId);
+    if (!batch || this.closed) return;
+    const view = await batchView(store, batch);
+    if (this.closed) return;
     this.emit({ name: 'batch:changed', payload: view });
     const before = this.phases.get(batchId);
     this.phases.set(batchId, view.phase);
     if (before === view.phase) return;
-    if (before === 'running' || before === undefined) this.announce(view);
+    if (before === 'running' || before === undefined) await this.announce(view);
     if (view.phase !== 'running' && [...this.phases.values()].every((p) => p !== 'running') && before === 'running') {
       this.notice('info', 'Every batch has finished.', 'all-done');
     }
   }
 
-  private announce(b: BatchView): void {
+  private async announce(b: BatchView): Promise<void> {
     const label = `${b.rehearsal ? 'Rehearsal batch' : 'Batch'} "${b.name}"`;
     if (b.phase === 'finished' || b.phase === 'needs-attention') {
       // The notification is the morning report's summary: done, spend against quote, decisions, time lost.
-      const batch = this.store().getBatch(b.id);
-      const report = batch && morningReport(this.store(), batch);
+      const batch = await this.store().getBatch(b.id);
+      const report = batch && (await morningReport(this.store(), batch));
       if (report) this.emit({ name: 'report:ready', payload: report });
       const text = report?.summary ?? `${label} ended.`;
       if (b.phase === 'finished') this.notice('info', text, 'batch-finished', b.id);
@@ -146,8 +169,11 @@ export class EventHub {
   }
 
   /** At start: the report of a batch that ended while the app was closed (or unseen since), once. */
-  morningAfter(): void {
-    const report = unseenReport(this.store());
+  async morningAfter(): Promise<void> {
+    const report = await unseenReport(this.store()).catch((e) => {
+      this.onReadError(e);
+      return null;
+    });
     if (!report) return;
     this.emit({ name: 'report:ready', payload: report });
     this.notice('info', report.summary, 'morning-report', report.batchId);

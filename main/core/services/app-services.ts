@@ -17,7 +17,11 @@ import { waveformFor, type Waveform } from '../media/waveform';
 import type { EngineClient } from '../queue/engine-context';
 import { Engine, type EngineOptions } from '../queue/engine';
 import { EngineBusyError } from '../queue/engine-lock';
-import { QueueStore } from '../queue/store';
+import { openQueue, studioQueueUrl, type OpenedQueue } from '../queue/open-queue';
+import { QueueStore as LocalQueueStore, type QueueStore } from '../queue/store';
+import { SqliteQueueStore } from '../queue/sqlite-adapter/store';
+import { describePgUrl } from '../queue/pg/pg-store';
+import type { QueueStoreApi } from '../queue/store-api';
 import { SecretStore, type KeyStatus } from '../secrets/secret-store';
 import { ModelCatalog, type Catalog } from '../venice/catalog';
 import type { ResponseMeta } from '../venice/response-meta';
@@ -61,21 +65,28 @@ export interface AppInfo {
   dataDir: string;
   engine: { state: 'running' | 'busy' | 'stopped'; message: string | null };
   media: { found: boolean; source: MediaBinaries['source'] | null; message: string | null };
+  /** Which queue this app works on: this computer's own, or the studio's shared one (never with its password). */
+  queue: { kind: 'local' | 'studio'; description: string; problem: string | null };
 }
+
+/** How often a studio queue that could not be opened at start is tried again. */
+const REOPEN_MS = 10_000;
 
 /** A model as the UI sees it: the rules the catalog derives from Venice's constraints (video-to-video is not offered). */
 export type ModelView = Omit<ModelRules, 'requiresVideo'>;
 
 export class AppServices {
-  readonly store: QueueStore;
   readonly links: VeniceLinks;
   readonly secrets: SecretStore;
   readonly settings: SettingsFile;
-  readonly engine: Engine;
   readonly events: EventHub;
   readonly batches: BatchOperations;
-  readonly timelines: TimelineService;
-  readonly exports: ExportJobs;
+  private opened: { queue: OpenedQueue; engine: Engine; timelines: TimelineService; exports: ExportJobs } | undefined;
+  /** The studio queue's address (VENICE_BATCH_DB, else Settings > Studio queue), or undefined for the local queue. */
+  private readonly studioUrl: string | undefined;
+  private queueProblem: string | null = null;
+  private reopenTimer: NodeJS.Timeout | undefined;
+  private closed = false;
   private readonly quoteCaches = new Map<string, QuoteCache>();
   private engineState: AppInfo['engine'] = { state: 'stopped', message: null };
   private media: AppInfo['media'] = { found: false, source: null, message: null };
@@ -85,30 +96,74 @@ export class AppServices {
   constructor(readonly opts: AppServicesOptions) {
     const env = opts.env ?? process.env;
     mkdirSync(opts.dataDir, { recursive: true });
-    this.store = new QueueStore(path.join(opts.dataDir, 'queue.sqlite'));
     this.secrets = opts.secrets ?? new SecretStore(env);
     this.links = new VeniceLinks({ dataDir: opts.dataDir, env, secrets: this.secrets, rehearsalProcessingMs: opts.rehearsalProcessingMs });
     this.settings = new SettingsFile(opts.dataDir, opts.settingsDefaults);
-    this.events = new EventHub(() => this.store);
-    this.engine = new Engine({
-      store: this.store,
+    this.events = new EventHub(() => this.queue);
+    this.batches = new BatchOperations(this);
+    let url: string | undefined;
+    try {
+      url = studioQueueUrl(env.VENICE_BATCH_DB) ?? studioQueueUrl(this.settings.get().studioQueue);
+    } catch (e) {
+      this.queueProblem = `${(e as Error).message} Using this computer's own queue.`;
+    }
+    this.studioUrl = url;
+    // The local queue opens at once (a file); the studio queue is a network away and opens in start().
+    if (!url) this.useQueue(openLocalNow(opts.dataDir));
+  }
+
+  /** The queue every operation reads and writes: this computer's own, or the studio's shared one. */
+  get queue(): QueueStoreApi {
+    if (!this.opened) throw new UserError('busy', this.queueProblem ?? 'The studio queue is still being opened: try again in a moment.');
+    return this.opened.queue.queue;
+  }
+
+  /** The local SQLite store underneath, when the queue is this computer's own. */
+  get store(): QueueStore | undefined {
+    return this.opened?.queue.local;
+  }
+
+  get engine(): Engine {
+    if (!this.opened) throw new UserError('busy', this.queueProblem ?? 'The studio queue is still being opened: try again in a moment.');
+    return this.opened.engine;
+  }
+
+  get timelines(): TimelineService {
+    return this.openedOrThrow().timelines;
+  }
+
+  get exports(): ExportJobs {
+    return this.openedOrThrow().exports;
+  }
+
+  private openedOrThrow() {
+    if (!this.opened) throw new UserError('busy', this.queueProblem ?? 'The studio queue is still being opened: try again in a moment.');
+    return this.opened;
+  }
+
+  /** Builds what works on the queue once it is open: the engine, the timelines, the exports. */
+  private useQueue(q: OpenedQueue): void {
+    const opts = this.opts;
+    const engine = new Engine({
+      store: q.queue,
       connect: async (baseUrl) => {
         const link = await this.links.link(baseUrl);
         return { apiKey: link.apiKey, client: this.reportingBalance(link.client, baseUrl === REHEARSAL_BASE_URL) };
       },
       role: opts.mode === 'desktop' ? 'Venice Batch app' : 'Venice Batch browser mode',
+      journalFile: q.journalFile,
       ...opts.engine,
     });
-    this.batches = new BatchOperations(this);
-    this.timelines = new TimelineService(this.store, (rowId) => this.mediaFile(rowId));
-    this.exports = new ExportJobs({
-      store: this.store,
-      timelines: this.timelines,
+    const timelines = new TimelineService(q.queue, (rowId) => this.mediaFile(rowId));
+    const exports = new ExportJobs({
+      store: q.queue,
+      timelines,
       mediaFile: (rowId) => this.mediaFile(rowId),
       musicFile: (batchId) => this.musicFile(batchId),
       dataDir: opts.dataDir,
       emit: (job) => this.events.exportProgress(job),
     });
+    this.opened = { queue: q, engine, timelines, exports };
   }
 
   /** Starts the engine (unless another process runs this queue) and finds ffmpeg. Never throws for either. */
@@ -126,15 +181,53 @@ export class AppServices {
       this.media = { found: false, source: null, message: describeError(e).message };
       this.events.notice('error', this.media.message ?? 'ffmpeg was not found.');
     }
+    if (!this.opened && this.studioUrl && !(await this.openStudio())) {
+      // Tried again in the background: the app works (settings, keys, sheets) and the queue joins when it answers.
+      this.scheduleReopen();
+      return;
+    }
+    await this.startEngine();
+  }
+
+  /** Opens the studio queue; false (and the reason kept for the user) when it cannot be reached. */
+  private async openStudio(): Promise<boolean> {
+    try {
+      const q = await openQueue({ dataDir: this.opts.dataDir, env: this.opts.env ?? process.env, studioUrl: this.studioUrl });
+      if (this.closed) {
+        await q.queue.close();
+        return false;
+      }
+      this.queueProblem = null;
+      this.useQueue(q);
+      return true;
+    } catch (e) {
+      const message = `The studio queue cannot be reached: ${(e as Error).message}. Trying again every ${REOPEN_MS / 1000} s; check Settings > Studio queue.`;
+      if (this.queueProblem !== message) this.events.notice('error', message, 'engine-busy');
+      this.queueProblem = message;
+      return false;
+    }
+  }
+
+  private scheduleReopen(): void {
+    if (this.closed) return;
+    this.reopenTimer = setTimeout(() => {
+      void (async () => {
+        if (await this.openStudio()) await this.startEngine().catch((e) => this.events.notice('error', describeError(e).message));
+        else this.scheduleReopen();
+      })();
+    }, REOPEN_MS);
+  }
+
+  private async startEngine(): Promise<void> {
     // A killed export leaves its work folder (copies of clips) behind: nothing else ever removes it.
     await this.exports.sweep().catch(() => undefined);
-    this.events.primePhases();
+    await this.events.primePhases();
     this.unsubscribeEngine = this.engine.subscribe((e) => this.events.fromEngine(e));
     try {
       await this.engine.start();
       this.engineState = { state: 'running', message: null };
       // A batch that ended overnight (or while the app was closed) is this morning's news.
-      this.events.morningAfter();
+      await this.events.morningAfter();
     } catch (e) {
       if (!(e instanceof EngineBusyError)) throw e;
       this.engineState = { state: 'busy', message: `${e.message} Batches here are shown as that process runs them.` };
@@ -143,15 +236,17 @@ export class AppServices {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.reopenTimer) clearTimeout(this.reopenTimer);
     // Running exports stop first, and their cancelled state is still announced, while the store is open.
-    await this.exports.close();
+    if (this.opened) await this.opened.exports.close();
     // The engine first: work under way finishes (and announces itself) while the store is still open.
-    if (this.engineState.state === 'running') await this.engine.stop();
+    if (this.engineState.state === 'running' && this.opened) await this.opened.engine.stop();
     this.events.close();
     this.engineState = { state: 'stopped', message: null };
     this.unsubscribeEngine?.();
     await this.links.close();
-    this.store.close();
+    await this.opened?.queue.queue.close();
     this.watchdog?.stop();
     this.watchdog = undefined;
   }
@@ -168,6 +263,11 @@ export class AppServices {
       dataDir: this.opts.dataDir,
       engine: { ...this.engineState },
       media: { ...this.media },
+      queue: {
+        kind: this.studioUrl ? 'studio' : 'local',
+        description: this.opened ? this.opened.queue.queue.describe() : describeStudioUrl(this.studioUrl),
+        problem: this.queueProblem,
+      },
     };
   }
 
@@ -263,21 +363,21 @@ export class AppServices {
   // ---- for the desktop shell ----
 
   /** Batches the engine is still working on (the shell keeps the machine awake and itself alive for them). */
-  runningBatchIds(): number[] {
-    return this.batches.list().filter((b) => b.phase === 'running').map((b) => b.id);
+  async runningBatchIds(): Promise<number[]> {
+    return (await this.batches.list()).filter((b) => b.phase === 'running').map((b) => b.id);
   }
 
   /** The clip of a done row, only if its real path (symlinks followed) is inside its batch's output folder. */
-  mediaFile(rowId: number): string | undefined {
-    const row = this.store.getRow(rowId);
-    const batch = row && this.store.getBatch(row.batchId);
+  async mediaFile(rowId: number): Promise<string | undefined> {
+    const row = await this.queue.getRow(rowId);
+    const batch = row && (await this.queue.getBatch(row.batchId));
     if (!row?.filePath || !batch) return undefined;
     return realFileInside(batch.outputDir, row.filePath);
   }
 
   /** A JPEG frame of a done row's clip (made once per file version, cached in the data folder); undefined without a clip. */
   async thumbnailFile(rowId: number): Promise<string | undefined> {
-    const file = this.mediaFile(rowId);
+    const file = await this.mediaFile(rowId);
     if (!file) return undefined;
     const info = await this.timelines.probes.probe(file).catch(() => undefined);
     return thumbnailFor({ file, key: `row-${rowId}`, durationSec: info?.durationSec ?? null, cacheDir: path.join(this.opts.dataDir, 'cache', 'thumbs') }).catch(() => undefined);
@@ -285,7 +385,7 @@ export class AppServices {
 
   /** A done row's frame strip for the timeline (frame-strip.ts), made once per file version; undefined without a clip. */
   async stripFile(rowId: number): Promise<string | undefined> {
-    const file = this.mediaFile(rowId);
+    const file = await this.mediaFile(rowId);
     if (!file) return undefined;
     const info = await this.timelines.probes.probe(file).catch(() => undefined);
     if (!info?.durationSec) return undefined;
@@ -298,7 +398,7 @@ export class AppServices {
 
   /** A done row's scrub sprite (every frame, small; frame-strip.ts), made once per file; undefined without a clip. */
   async scrubFile(rowId: number): Promise<string | undefined> {
-    const file = this.mediaFile(rowId);
+    const file = await this.mediaFile(rowId);
     if (!file) return undefined;
     const info = await this.timelines.probes.probe(file).catch(() => undefined);
     if (!info?.durationSec || !info.video?.fps) return undefined;
@@ -317,7 +417,7 @@ export class AppServices {
    * (and the proxy is queued). Undefined without a clip.
    */
   async viewFile(rowId: number): Promise<{ file: string; proxy: boolean } | undefined> {
-    const file = this.mediaFile(rowId);
+    const file = await this.mediaFile(rowId);
     if (!file) return undefined;
     const info = await this.timelines.probes.probe(file).catch(() => undefined);
     if (!info?.video) return { file, proxy: false };
@@ -345,7 +445,7 @@ export class AppServices {
 
   /** The music bed's waveform peaks (waveform.ts), or null when the batch has no music. */
   async musicWaveform(batchId: number): Promise<Waveform | null> {
-    const file = this.musicFile(batchId);
+    const file = await this.musicFile(batchId);
     if (!file) return null;
     try {
       return await waveformFor({ file, key: `music-${batchId}`, cacheDir: path.join(this.opts.dataDir, 'cache', 'waves') });
@@ -355,9 +455,9 @@ export class AppServices {
   }
 
   /** The batch's music bed, only if it is inside the batch's output folder. */
-  musicFile(batchId: number): string | undefined {
-    const batch = this.store.getBatch(batchId);
-    const music = batch && this.timelines.timelines.getMusic(batchId);
+  async musicFile(batchId: number): Promise<string | undefined> {
+    const batch = await this.queue.getBatch(batchId);
+    const music = batch && (await this.queue.timelines.getMusic(batchId));
     if (!batch || !music) return undefined;
     return realFileInside(batch.outputDir, music.filePath);
   }
@@ -376,4 +476,16 @@ export class AppServices {
       downloadFromUrl: (...a) => client.downloadFromUrl(...a),
     };
   }
+}
+
+/** The local queue, opened at once (a file in the data folder). */
+function openLocalNow(dataDir: string): OpenedQueue {
+  const file = path.join(dataDir, 'queue.sqlite');
+  const local = new LocalQueueStore(file);
+  return { queue: new SqliteQueueStore(local, file), local, journalFile: path.join(dataDir, 'paid-journal.jsonl') };
+}
+
+/** host/database of the studio queue's address, for the user, before it is open. */
+function describeStudioUrl(url: string | undefined): string {
+  return url ? describePgUrl(url) : 'this computer';
 }

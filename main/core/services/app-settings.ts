@@ -27,6 +27,20 @@ export const AbsolutePathSchema = z
   .max(4096)
   .refine((p) => path.isAbsolute(p), 'Give the full path of the folder (for example /Users/you/Videos/Venice).');
 
+/** The studio queue's address as the settings keep it: postgres://, a host and a database, no password. */
+export const StudioQueueSchema = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((u) => /^postgres(ql)?:\/\/[^/]+\/[^/?#]+/.test(u), 'Give the studio queue as postgres://user@host:5432/database.')
+  .refine((u) => {
+    try {
+      return new URL(u).password === '';
+    } catch {
+      return false;
+    }
+  }, 'Leave the password out of the address: put it in ~/.pgpass (or PGPASSWORD) on each machine.');
+
 export const SettingsSchema = z.object({
   /** New batches run against the built-in simulator: nothing is charged. On until the user turns it off. */
   rehearsal: z.boolean(),
@@ -39,6 +53,12 @@ export const SettingsSchema = z.object({
   whenDone: z.enum(WHEN_DONE),
   /** A folder holding ffmpeg and ffprobe, when the user wants their own copies. */
   ffmpegDir: AbsolutePathSchema.nullable(),
+  /**
+   * A studio's shared queue (postgres://user@host:5432/database), or null for this computer's own. Never with a
+   * password: that stays in ~/.pgpass or PGPASSWORD, so no secret lives in this file or reaches the window.
+   * VENICE_BATCH_DB, when set, wins over it. Takes effect when the app starts again.
+   */
+  studioQueue: StudioQueueSchema.nullable().default(null),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -53,6 +73,7 @@ export function defaultSettings(home: string = os.homedir()): Settings {
     nameTemplate: DEFAULT_NAME_TEMPLATE,
     whenDone: 'nothing',
     ffmpegDir: null,
+    studioQueue: null,
   };
 }
 

@@ -4,8 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { QueueStore } from '../queue/store';
-import type { TimelineStore } from '../queue/timeline-store';
+import type { QueueOps, TimelineStoreApi } from '../queue/store-api';
 
 function inside(root: string, file: string): string | undefined {
   const r = path.resolve(root) + path.sep;
@@ -13,16 +12,16 @@ function inside(root: string, file: string): string | undefined {
   return f.startsWith(r) && existsSync(f) ? f : undefined;
 }
 
-export function batchMediaFile(store: QueueStore, rowId: number): string | undefined {
-  const row = store.getRow(rowId);
-  const batch = row && store.getBatch(row.batchId);
+export async function batchMediaFile(store: Pick<QueueOps, 'getRow' | 'getBatch'>, rowId: number): Promise<string | undefined> {
+  const row = await store.getRow(rowId);
+  const batch = row && (await store.getBatch(row.batchId));
   if (!row?.filePath || !batch) return undefined;
   return inside(batch.outputDir, row.filePath);
 }
 
-export function batchMusicFile(store: QueueStore, timelines: TimelineStore, batchId: number): string | undefined {
-  const batch = store.getBatch(batchId);
-  const music = batch && timelines.getMusic(batchId);
+export async function batchMusicFile(store: Pick<QueueOps, 'getBatch'>, timelines: TimelineStoreApi, batchId: number): Promise<string | undefined> {
+  const batch = await store.getBatch(batchId);
+  const music = batch && (await timelines.getMusic(batchId));
   if (!batch || !music) return undefined;
   return inside(batch.outputDir, music.filePath);
 }

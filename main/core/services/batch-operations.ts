@@ -13,7 +13,7 @@ import { UserError } from './app-errors';
 import { batchTitle } from './batch-name';
 import { capBlocksResume, setSpendCap } from './spend-cap';
 import { SheetImports, previewOf, type ImportPreview } from './sheet-imports';
-import { batchView, rowView, type BatchView, type RowView } from './views';
+import { batchView, rowViewOf, rowViews, type BatchView, type RowView } from './views';
 
 export interface ImportSheetInput {
   fileName: string;
@@ -45,31 +45,32 @@ const usd = (n: number) => `$${n.toFixed(2)}`;
 const titleOf = (entry: { fileName: string; file: { sheet: { sheetNames?: string[] | null; sheetName?: string | null } } }) => batchTitle(entry.fileName, entry.file.sheet);
 
 export class BatchOperations {
-  private readonly imports: SheetImports;
+  /** Sheets read into a preview and not queued yet (their rows are paged out by batch:importRows). */
+  readonly imports: SheetImports;
 
   constructor(private readonly app: AppServices) {
     this.imports = new SheetImports(app.opts.dataDir);
   }
 
   private get store() {
-    return this.app.store;
+    return this.app.queue;
   }
 
   private get engine() {
     return this.app.engine;
   }
 
-  list(): BatchView[] {
-    return this.store
-      .listBatches()
-      .reverse()
-      .map((b) => batchView(this.store, b));
+  async list(): Promise<BatchView[]> {
+    const open = await this.store.holds.openHolds();
+    const batches = (await this.store.listBatches()).reverse();
+    return Promise.all(batches.map((b) => batchView(this.store, b, open)));
   }
 
-  get(batchId: number): { batch: BatchView; rows: RowView[] } {
-    const batch = this.store.getBatch(batchId);
+  async get(batchId: number): Promise<{ batch: BatchView; rows: RowView[] }> {
+    const batch = await this.store.getBatch(batchId);
     if (!batch) throw new UserError('not_found', `There is no batch ${batchId}.`);
-    return { batch: batchView(this.store, batch), rows: this.store.listRows(batchId).map((r) => rowView(this.store, r)) };
+    const [view, rows] = await Promise.all([batchView(this.store, batch), rowViews(this.store, batchId)]);
+    return { batch: view, rows };
   }
 
   async importSheet(input: ImportSheetInput): Promise<ImportPreview & { title: string }> {
@@ -88,7 +89,7 @@ export class BatchOperations {
     });
     if (!quotes && !rehearsal) entry.quoteProblem = 'Prices need a Venice API key: add yours in Settings, or use Rehearsal.';
     const title = titleOf(entry);
-    const existing = this.store.findBatchBySource(entry.file.hash, this.defaultOutputDir(title, rehearsal));
+    const existing = await this.store.findBatchBySource(entry.file.hash, this.defaultOutputDir(title, rehearsal));
     return { ...previewOf(entry, catalog, existing?.id ?? null), title };
   }
 
@@ -118,7 +119,7 @@ export class BatchOperations {
     }
     const title = titleOf(entry);
     const outputDir = path.resolve(input.outputDir ?? this.defaultOutputDir(title, entry.rehearsal));
-    const existing = this.store.findBatchBySource(entry.file.hash, outputDir);
+    const existing = await this.store.findBatchBySource(entry.file.hash, outputDir);
     if (existing && !input.allowDuplicate) {
       throw new UserError(
         'conflict',
@@ -134,7 +135,7 @@ export class BatchOperations {
       throw e;
     }
     const sourcePath = this.imports.keepSource(entry);
-    const batchId = this.store.createBatch(
+    const batchId = await this.store.createBatch(
       {
         name: input.name?.trim() || title,
         sourcePath,
@@ -150,89 +151,95 @@ export class BatchOperations {
     );
     this.imports.delete(entry.id);
     this.engine.poke();
-    this.app.events.batchChanged(batchId);
+    void this.app.events.batchChanged(batchId);
     return this.view(batchId);
   }
 
-  private view(batchId: number): BatchView {
-    return this.get(batchId).batch;
+  private async view(batchId: number): Promise<BatchView> {
+    const batch = await this.batchOrThrow(batchId);
+    return batchView(this.store, batch);
   }
 
-  private batchOrThrow(batchId: number) {
-    const b = this.store.getBatch(batchId);
+  private async batchOrThrow(batchId: number) {
+    const b = await this.store.getBatch(batchId);
     if (!b) throw new UserError('not_found', `There is no batch ${batchId}.`);
     return b;
   }
 
-  pause(batchId: number): BatchView {
-    const b = this.batchOrThrow(batchId);
+  async pause(batchId: number): Promise<BatchView> {
+    const b = await this.batchOrThrow(batchId);
     if (b.status === 'cancelled') throw new UserError('invalid', 'A cancelled batch cannot be paused.');
-    this.engine.pauseBatch(batchId);
+    await this.engine.pauseBatch(batchId);
     return this.view(batchId);
   }
 
-  resume(batchId: number): BatchView {
-    const b = this.batchOrThrow(batchId);
+  async resume(batchId: number): Promise<BatchView> {
+    const b = await this.batchOrThrow(batchId);
     if (b.status === 'cancelled') throw new UserError('invalid', 'A cancelled batch cannot be resumed; retry its rows instead.');
     // Resuming without room under the cap would only stop the batch again (and announce it again): say why instead.
-    const capped = b.status === 'paused' ? capBlocksResume(this.store, b) : null;
+    const capped = b.status === 'paused' ? await capBlocksResume(this.store, b) : null;
     if (capped) throw new UserError('invalid', capped);
-    this.engine.resumeBatch(batchId);
+    await this.engine.resumeBatch(batchId);
     return this.view(batchId);
   }
 
   /** Raises, lowers or (null) removes a queued batch's spend cap; checked here, whatever the page allowed. */
-  setBudget(batchId: number, budgetUsd: number | null): BatchView {
-    setSpendCap(this.store, batchId, budgetUsd);
-    this.app.events.batchChanged(batchId);
+  async setBudget(batchId: number, budgetUsd: number | null): Promise<BatchView> {
+    await setSpendCap(this.store, batchId, budgetUsd);
+    void this.app.events.batchChanged(batchId);
     this.engine.poke();
     return this.view(batchId);
   }
 
-  cancel(batchId: number): BatchView {
-    this.batchOrThrow(batchId);
-    this.engine.cancelBatch(batchId);
+  async cancel(batchId: number): Promise<BatchView> {
+    await this.batchOrThrow(batchId);
+    await this.engine.cancelBatch(batchId);
     return this.view(batchId);
   }
 
-  retry(rowIds: number[]): { refetch: number; resubmit: number } {
-    const out = this.engine.retryRows(rowIds);
-    this.announceBatchesOf(rowIds);
+  async retry(rowIds: number[]): Promise<{ refetch: number; resubmit: number }> {
+    const out = await this.engine.retryRows(rowIds);
+    await this.announceBatchesOf(rowIds);
     return out;
   }
 
   /** Tells the UI that the batches holding these rows changed. */
-  private announceBatchesOf(rowIds: number[]): void {
-    for (const b of new Set(rowIds.map((id) => this.store.getRow(id)?.batchId))) if (b) this.app.events.batchChanged(b);
+  private async announceBatchesOf(rowIds: number[]): Promise<void> {
+    const batchIds = new Set<number>();
+    for (const id of rowIds) {
+      const b = (await this.store.getRow(id))?.batchId;
+      if (b) batchIds.add(b);
+    }
+    for (const b of batchIds) void this.app.events.batchChanged(b);
   }
 
   /** Skips rows not yet sent. Rows already sent are left alone: a paid clip is always followed to the end. */
-  skip(rowIds: number[]): { skipped: number } {
-    const skipped = this.engine.cancelRows(rowIds);
-    this.announceBatchesOf(rowIds);
+  async skip(rowIds: number[]): Promise<{ skipped: number }> {
+    const skipped = await this.engine.cancelRows(rowIds);
+    await this.announceBatchesOf(rowIds);
     return { skipped };
   }
 
-  resolve(rowId: number, decision: 'resubmit' | 'lost'): RowView {
-    const row = this.store.getRow(rowId);
+  async resolve(rowId: number, decision: 'resubmit' | 'lost'): Promise<RowView> {
+    const row = await this.store.getRow(rowId);
     if (!row) throw new UserError('not_found', `There is no row ${rowId}.`);
     if (row.state !== 'in_doubt') throw new UserError('invalid', `Row ${row.rowIndex} is not in doubt.`);
-    this.engine.resolveInDoubt(rowId, decision);
-    this.app.events.batchChanged(row.batchId);
+    await this.engine.resolveInDoubt(rowId, decision);
+    void this.app.events.batchChanged(row.batchId);
     return this.rowOrThrow(rowId);
   }
 
-  reorder(rowId: number, position: number): RowView {
-    const row = this.rowOrThrow(rowId);
+  async reorder(rowId: number, position: number): Promise<RowView> {
+    const row = await this.rowOrThrow(rowId);
     if (row.state !== 'ready' && row.state !== 'draft') throw new UserError('invalid', 'Only rows not yet sent can be moved.');
-    this.engine.reorderRow(rowId, position);
+    await this.engine.reorderRow(rowId, position);
     return this.rowOrThrow(rowId);
   }
 
-  private rowOrThrow(rowId: number): RowView {
-    const row = this.store.getRow(rowId);
+  private async rowOrThrow(rowId: number): Promise<RowView> {
+    const row = await this.store.getRow(rowId);
     if (!row) throw new UserError('not_found', `There is no row ${rowId}.`);
-    return rowView(this.store, row);
+    return rowViewOf(this.store, row);
   }
 
   async quoteRows(input: { rehearsal: boolean; rows: QuoteRowInput[] }): Promise<{ prices: number[]; totalUsd: number }> {

@@ -13,9 +13,8 @@ import { HANDOFF_KINDS } from '../media/handoff';
 import type { PresetName } from '../media/presets';
 import type { Marker, Timeline } from '../media/timeline';
 import { WORK_DIR_PREFIX } from '../media/work-dir';
-import { clipProbe } from '../queue/clip-probes';
 import { sanitizeSegment } from '../queue/output-names';
-import type { QueueStore } from '../queue/store';
+import type { QueueStoreApi } from '../queue/store-api';
 import { UserError } from './app-errors';
 import { runExport, writeHandoff, type HandoffFile } from './export-run';
 import type { TimelineService } from './timeline-service';
@@ -42,10 +41,10 @@ export interface ExportJobView {
 }
 
 export interface ExportJobsDeps {
-  store: QueueStore;
+  store: Pick<QueueStoreApi, 'getBatch' | 'listBatches' | 'clipProbe'>;
   timelines: TimelineService;
-  mediaFile: (rowId: number) => string | undefined;
-  musicFile: (batchId: number) => string | undefined;
+  mediaFile: (rowId: number) => Promise<string | undefined>;
+  musicFile: (batchId: number) => Promise<string | undefined>;
   dataDir: string;
   emit: (job: ExportJobView) => void;
 }
@@ -69,8 +68,8 @@ export class ExportJobs {
     return this.latest.get(batchId) ?? null;
   }
 
-  exportsDir(batchId: number): string {
-    const batch = this.deps.store.getBatch(batchId);
+  async exportsDir(batchId: number): Promise<string> {
+    const batch = await this.deps.store.getBatch(batchId);
     if (!batch) throw new UserError('not_found', 'There is no such batch.');
     return path.join(path.resolve(batch.outputDir), 'exports');
   }
@@ -84,11 +83,12 @@ export class ExportJobs {
     const view = await this.deps.timelines.get(batchId);
     if (!view.clips.length) throw new UserError('invalid', 'The timeline has no clips yet: wait for a clip to finish, or add one from the bin.');
     const labels = new Map(view.bin.map((b) => [b.rowId, b.label]));
-    const clips = view.clips.map((c, i) => {
-      const file = this.deps.mediaFile(c.rowId);
+    const clips = [];
+    for (const [i, c] of view.clips.entries()) {
+      const file = await this.deps.mediaFile(c.rowId);
       if (!file) throw new UserError('invalid', `Clip ${i + 1} ("${labels.get(c.rowId) ?? c.rowId}") is missing from the batch folder.`);
-      const knownProbe = clipProbe(this.deps.store.db, file);
-      return {
+      const knownProbe = await this.deps.store.clipProbe(file).catch(() => undefined);
+      clips.push({
         id: `row-${c.rowId}`,
         file,
         label: labels.get(c.rowId),
@@ -96,9 +96,9 @@ export class ExportJobs {
         ...(c.outSec === null ? {} : { outSec: c.outSec }),
         transitionIn: c.transitionIn,
         ...(knownProbe ? { knownProbe } : {}),
-      };
-    });
-    const musicFile = view.music ? this.deps.musicFile(batchId) : undefined;
+      });
+    }
+    const musicFile = view.music ? await this.deps.musicFile(batchId) : undefined;
     const markers: Marker[] = 'markers' in view ? ((view as { markers?: Marker[] }).markers ?? []).map((m) => ({ id: m.id, at: m.at, note: m.note })) : [];
     return {
       version: 1,
@@ -110,7 +110,7 @@ export class ExportJobs {
 
   async start(input: { batchId: number; preset: PresetName; fileName: string; overwrite?: boolean }): Promise<ExportJobView> {
     const { batchId } = input;
-    const dir = this.exportsDir(batchId);
+    const dir = await this.exportsDir(batchId);
     if ([...this.running.values()].some((r) => r.view.batchId === batchId)) throw new UserError('busy', 'This batch is already exporting: wait for it to finish, or cancel it.');
     const stem = sanitizeSegment(input.fileName.replace(/\.mp4$/i, '')) || 'export';
     const fileName = `${stem}.mp4`;
@@ -203,10 +203,10 @@ export class ExportJobs {
    * conformed to the timeline (cached in exports/conformed media/).
    */
   async handoff(batchId: number): Promise<{ files: HandoffFile[]; conformReasons: string[] }> {
-    const dir = this.exportsDir(batchId);
+    const dir = await this.exportsDir(batchId);
     const timeline = await this.mediaTimeline(batchId);
     await makeFolder(dir, { maxNewLevels: 1 }); // exports/ inside the batch folder, never a recursive mkdir
-    const batch = this.deps.store.getBatch(batchId);
+    const batch = await this.deps.store.getBatch(batchId);
     const stem = sanitizeSegment(batch?.name ?? '') || `batch-${batchId}`;
     return writeHandoff(timeline, {
       dir,
@@ -223,7 +223,7 @@ export class ExportJobs {
   async sweep(): Promise<string[]> {
     const removed: string[] = [];
     const dirs = new Set<string>();
-    for (const b of this.deps.store.listBatches()) {
+    for (const b of await this.deps.store.listBatches()) {
       dirs.add(path.resolve(b.outputDir));
       dirs.add(path.join(path.resolve(b.outputDir), 'exports'));
     }

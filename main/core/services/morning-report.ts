@@ -5,7 +5,7 @@
  * starts after a night (until the user has seen it), by `venice-batch status`, and as a desktop notification.
  */
 import type { HoldCause, HoldRecord } from '../queue/hold-store';
-import type { QueueStore } from '../queue/store';
+import type { QueueStoreApi } from '../queue/store-api';
 import type { BatchRecord, RowRecord } from '../queue/types';
 import { redact } from '../venice/redact';
 import { UserError } from './app-errors';
@@ -22,8 +22,11 @@ export interface ReportDecision {
   action: string;
 }
 
+/** Causes a hold can be stored with (the studio queue being away is never written: it is the store that is away). */
+type StoredCause = Exclude<HoldCause, 'queue_offline'>;
+
 export interface ReportPause {
-  cause: HoldCause;
+  cause: StoredCause;
   label: string;
   count: number;
   totalMs: number;
@@ -51,7 +54,7 @@ export interface MorningReport {
   summary: string;
 }
 
-const CAUSE_LABEL: Record<HoldCause, string> = {
+const CAUSE_LABEL: Record<StoredCause, string> = {
   disk_full: 'disk full',
   folder_missing: 'output folder gone (drive unplugged?)',
   folder_unwritable: 'output folder not writable',
@@ -71,6 +74,7 @@ export function actionFor(row: Pick<RowRecord, 'state' | 'errorKind' | 'suggeste
   const kind = row.errorKind ?? '';
   if (kind === 'content_policy') return row.suggestedPrompt ? 'Use the reworded prompt Venice suggests, then retry.' : 'Reword the prompt, then retry.';
   if (kind === 'download_failed') return 'Retry fetches the paid clip again (no new charge).';
+  if (kind === 'stuck_processing') return 'Venice kept saying it was still generating: retry asks for the paid clip again (no new charge).';
   if (kind === 'media_lost') return 'Venice no longer has it: retry generates it again (a new charge).';
   if (kind === 'placeholder' || kind === 'wrong_duration') return 'The clip is kept in the rejected folder; retry generates it again (a new charge).';
   if (kind === 'marked_lost') return 'You marked it lost; retry generates it again (a new charge).';
@@ -104,9 +108,10 @@ function unionMs(spans: Array<[number, number]>): number {
 }
 
 function pausesOf(holds: HoldRecord[], from: number, to: number): { pauses: ReportPause[]; lostMs: number } {
-  const by = new Map<HoldCause, ReportPause>();
+  const by = new Map<StoredCause, ReportPause>();
   const spans: Array<[number, number]> = [];
   for (const h of holds) {
+    if (h.cause === 'queue_offline') continue;
     const a = Math.max(from, h.startedAt);
     const b = Math.min(to, h.endedAt ?? to);
     if (b <= a && h.endedAt !== null) continue;
@@ -120,13 +125,15 @@ function pausesOf(holds: HoldRecord[], from: number, to: number): { pauses: Repo
   return { pauses: [...by.values()].sort((x, y) => y.totalMs - x.totalMs), lostMs: unionMs(spans) };
 }
 
-export function morningReport(store: QueueStore, batch: BatchRecord, now: number = Date.now()): MorningReport {
-  const rows = store.listRows(batch.id);
-  const counts = store.countByState(batch.id);
+/** What the report reads. */
+export type ReportStore = Pick<QueueStoreApi, 'listRows' | 'countByState' | 'spend' | 'holds' | 'reportSeenAt' | 'listBatches' | 'getBatch'>;
+
+export async function morningReport(store: ReportStore, batch: BatchRecord, now: number = Date.now()): Promise<MorningReport> {
+  const [rows, counts, spend] = await Promise.all([store.listRows(batch.id), store.countByState(batch.id), store.spend(batch.id)]);
   const phase = batchPhase(batch, counts);
   const over = phase === 'finished' || phase === 'needs-attention' || phase === 'cancelled';
   const endedAt = over ? rows.reduce((t, r) => Math.max(t, r.updatedAt), batch.createdAt) : null;
-  const { chargedUsd, inDoubtUsd } = store.spend(batch.id);
+  const { chargedUsd, inDoubtUsd } = spend;
   const quotedUsd = rows.reduce((s, r) => s + (r.quoteUsd ?? 0), 0);
   const n = (s: keyof typeof counts) => counts[s] ?? 0;
   const clips = {
@@ -150,8 +157,8 @@ export function morningReport(store: QueueStore, batch: BatchRecord, now: number
       action: actionFor(r),
     }));
   const to = endedAt ?? now;
-  const { pauses, lostMs } = pausesOf(store.holds.touching(batch.id, batch.baseUrl, batch.createdAt, to), batch.createdAt, to);
-  const seenAt = store.reportSeenAt(batch.id);
+  const { pauses, lostMs } = pausesOf(await store.holds.touching(batch.id, batch.baseUrl, batch.createdAt, to), batch.createdAt, to);
+  const seenAt = await store.reportSeenAt(batch.id);
   const report: MorningReport = {
     batchId: batch.id,
     name: batch.name,
@@ -202,22 +209,22 @@ export function reportText(r: MorningReport): string {
 }
 
 /** The newest batch that is over and whose report the user has not seen yet (what the app shows at start). */
-export function unseenReport(store: QueueStore, now: number = Date.now()): MorningReport | null {
+export async function unseenReport(store: ReportStore, now: number = Date.now()): Promise<MorningReport | null> {
   // Newest first, and only the last few: an old batch nobody looked at is not this morning's news.
-  const batches = store.listBatches().slice(-20).reverse();
+  const batches = (await store.listBatches()).slice(-20).reverse();
   for (const b of batches) {
-    const phase = batchPhase(b, store.countByState(b.id));
+    const phase = batchPhase(b, await store.countByState(b.id));
     if (phase !== 'finished' && phase !== 'needs-attention') continue;
-    const r = morningReport(store, b, now);
+    const r = await morningReport(store, b, now);
     if (!r.seen) return r;
   }
   return null;
 }
 
 /** For the contract: a batch's report, or (no batch) the newest one not seen yet. */
-export function reportFor(store: QueueStore, batchId: number | undefined): MorningReport | null {
+export async function reportFor(store: ReportStore, batchId: number | undefined): Promise<MorningReport | null> {
   if (batchId === undefined) return unseenReport(store);
-  const batch = store.getBatch(batchId);
+  const batch = await store.getBatch(batchId);
   if (!batch) throw new UserError('not_found', `There is no batch ${batchId}.`);
   return morningReport(store, batch);
 }

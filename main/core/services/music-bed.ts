@@ -9,14 +9,13 @@ import path from 'node:path';
 import { probeMedia } from '../media/probe';
 import { makeFolder } from '../media/output-folder';
 import { freeTarget, linkNoClobber, sanitizeSegment } from '../queue/output-names';
-import type { QueueStore } from '../queue/store';
-import type { TimelineStore } from '../queue/timeline-store';
+import type { QueueOps, TimelineStoreApi } from '../queue/store-api';
 import { UserError } from './app-errors';
 
 const MUSIC_EXTS = new Set(['.mp3', '.wav', '.m4a', '.aac', '.flac', '.ogg', '.opus']);
 
-export async function setMusic(store: QueueStore, timelines: TimelineStore, input: { batchId: number; fileName: string; base64: string }): Promise<void> {
-  const batch = store.getBatch(input.batchId);
+export async function setMusic(store: Pick<QueueOps, 'getBatch'>, timelines: TimelineStoreApi, input: { batchId: number; fileName: string; base64: string }): Promise<void> {
+  const batch = await store.getBatch(input.batchId);
   if (!batch) throw new UserError('not_found', 'There is no such batch.');
   const data = Buffer.from(input.base64, 'base64');
   if (!data.length) throw new UserError('invalid', 'The music file is empty.');
@@ -36,7 +35,7 @@ export async function setMusic(store: QueueStore, timelines: TimelineStore, inpu
     } catch {
       throw new UserError('invalid', `${input.fileName} is not a music file the app can read: pick a WAV or MP3 with sound in it.`);
     }
-    const previous = timelines.getMusic(input.batchId);
+    const previous = await timelines.getMusic(input.batchId);
     const wanted = path.join(dir, `${stem}${ext}`);
     let target: string;
     if (previous && path.resolve(previous.filePath) === wanted && existsSync(wanted)) {
@@ -51,7 +50,7 @@ export async function setMusic(store: QueueStore, timelines: TimelineStore, inpu
       }
       if (!target) throw new UserError('conflict', 'Could not find a free name for the music file in the batch folder.');
     }
-    timelines.setMusicFile(input.batchId, target, path.basename(target), durationSec);
+    await timelines.setMusicFile(input.batchId, target, path.basename(target), durationSec);
     if (previous && path.resolve(previous.filePath) !== target) await unlink(previous.filePath).catch(() => undefined);
   } finally {
     await unlink(temp).catch(() => undefined);

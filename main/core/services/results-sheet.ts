@@ -7,8 +7,8 @@
  * only works with the user's own key) and helps when asking Venice support about a clip.
  */
 import path from 'node:path';
-import type { QueueStore } from '../queue/store';
-import type { RowRecord } from '../queue/types';
+import type { QueueStoreApi } from '../queue/store-api';
+import type { AttemptRecord, RowRecord } from '../queue/types';
 import { toCsv } from '../sheet/serialize';
 import { redact } from '../venice/redact';
 import { UserError } from './app-errors';
@@ -16,17 +16,22 @@ import { UserError } from './app-errors';
 export const RESULTS_HEADER = ['row', 'take', 'name', 'prompt', 'model', 'duration', 'status', 'cost_usd', 'file', 'queue_id', 'error'] as const;
 
 /** Money charged for a row: the quotes of the attempts Venice confirmed. Empty when nothing was charged. */
-function costOf(store: QueueStore, row: RowRecord): { cost: string; queueId: string } {
-  const attempts = store.listAttempts(row.id);
+function costOf(attempts: readonly AttemptRecord[], row: RowRecord): { cost: string; queueId: string } {
   const charged = attempts.filter((a) => a.charged).reduce((sum, a) => sum + (a.quoteUsd ?? 0), 0);
   const current = attempts.find((a) => a.id === row.currentAttemptId) ?? attempts.at(-1);
   return { cost: charged > 0 ? charged.toFixed(2) : '', queueId: current?.queueId ?? '' };
 }
 
-export function resultsTable(store: QueueStore, batchId: number): string[][] {
+type ResultsStore = Pick<QueueStoreApi, 'listRows' | 'listBatchAttempts' | 'getBatch'>;
+
+export async function resultsTable(store: ResultsStore, batchId: number): Promise<string[][]> {
   const lines: string[][] = [[...RESULTS_HEADER]];
-  for (const row of store.listRows(batchId)) {
-    const { cost, queueId } = costOf(store, row);
+  const [rows, attempts] = await Promise.all([store.listRows(batchId), store.listBatchAttempts(batchId)]);
+  for (const row of rows) {
+    const { cost, queueId } = costOf(
+      attempts.filter((a) => a.rowId === row.id),
+      row,
+    );
     lines.push([
       String(row.rowIndex),
       String(row.take),
@@ -53,9 +58,9 @@ export function resultsFileName(batchName: string): string {
   return `${base} results.csv`;
 }
 
-export function resultsSheet(store: QueueStore, batchId: number): { fileName: string; csv: string } {
-  const batch = store.getBatch(batchId);
+export async function resultsSheet(store: ResultsStore, batchId: number): Promise<{ fileName: string; csv: string }> {
+  const batch = await store.getBatch(batchId);
   if (!batch) throw new UserError('not_found', `There is no batch ${batchId}.`);
   // escapeFormulas is the serializer's default; said out loud because it is the point of this file.
-  return { fileName: resultsFileName(batch.name), csv: toCsv(resultsTable(store, batchId), { escapeFormulas: true }) };
+  return { fileName: resultsFileName(batch.name), csv: toCsv(await resultsTable(store, batchId), { escapeFormulas: true }) };
 }

@@ -4,7 +4,7 @@
  * JSON and its queue id never leave main.
  */
 import path from 'node:path';
-import type { QueueStore } from '../queue/store';
+import type { QueueOps } from '../queue/store-api';
 import { redact } from '../venice/redact';
 import { UserError } from './app-errors';
 
@@ -32,11 +32,12 @@ export interface RowHistory {
 
 const text = (s: string | null): string | null => (s === null ? null : redact(s));
 
-export function rowHistory(store: QueueStore, rowId: number): RowHistory {
-  if (!store.getRow(rowId)) throw new UserError('not_found', `There is no row ${rowId}.`);
+export async function rowHistory(store: Pick<QueueOps, 'getRow' | 'listAttempts' | 'rowEvents'>, rowId: number): Promise<RowHistory> {
+  if (!(await store.getRow(rowId))) throw new UserError('not_found', `There is no row ${rowId}.`);
+  const [attempts, events] = await Promise.all([store.listAttempts(rowId), store.rowEvents(rowId)]);
   return {
     rowId,
-    attempts: store.listAttempts(rowId).map((a) => ({
+    attempts: attempts.map((a) => ({
       attemptNo: a.attemptNo,
       state: a.state,
       model: a.model,
@@ -51,6 +52,6 @@ export function rowHistory(store: QueueStore, rowId: number): RowHistory {
       errorKind: a.errorKind,
       errorMessage: text(a.errorMessage),
     })),
-    events: store.rowEvents(rowId).map((e) => ({ at: e.at, kind: e.kind, message: redact(e.message) })),
+    events: events.map((e) => ({ at: e.at, kind: e.kind, message: redact(e.message) })),
   };
 }

@@ -12,6 +12,7 @@ import { importSheet, type BatchDefaults, type ImportOptions, type RowIssue, typ
 import type { Catalog } from '../venice/catalog';
 import { isVeniceError } from '../venice/errors';
 import { redact } from '../venice/redact';
+import { UserError } from './app-errors';
 import { prepareBatch, type PreparedBatch } from './prepare-batch';
 import type { QuoteCache } from './quotes';
 import type { SheetFile } from './sheet-file';
@@ -54,6 +55,7 @@ export interface ImportPreview {
   mapping: Record<string, string>;
   unmappedHeaders: string[];
   warnings: Array<{ row: number | null; message: string }>;
+  /** The first PREVIEW_FIRST_ROWS rows; `summary.total` counts them all (see previewRows). */
   rows: PreviewRow[];
   summary: { total: number; valid: number; invalid: number };
   /** Sum of the quotes of the valid rows, when every one could be priced. */
@@ -91,6 +93,8 @@ export interface ImportRequest {
 }
 
 const KEEP = 20;
+/** Rows in a preview's first answer (the contract's PREVIEW_FIRST_ROWS; kept here so core never imports the contract). */
+export const PREVIEW_FIRST_ROWS = 200;
 const TTL_MS = 6 * 60 * 60 * 1000;
 
 const issues = (list: SheetIssue[]) => list.map((i) => ({ row: i.row ?? null, message: i.message }));
@@ -175,17 +179,38 @@ export function quoteProblem(e: unknown): string {
 
 const NONE: PreviewIssue[] = [];
 
-export function previewOf(entry: PendingImport, catalog: Catalog, existingBatchId: number | null): ImportPreview {
-  const { sheet } = entry.file;
+/** Each row's first-take quote by its place in the validation, worked out once per pending import. */
+const quotesByPlace = new WeakMap<PendingImport, Array<number | null>>();
+
+function quotesOf(entry: PendingImport): Array<number | null> {
+  let out = quotesByPlace.get(entry);
+  if (out) return out;
   const { validation, rows: ready } = entry.prepared;
-  const quoteByRow = new Map<number, number | null>();
-  for (const r of ready) if (r.take === 1) quoteByRow.set(r.rowIndex, r.quoteUsd ?? null);
-  // Validation keeps the sheet's order: row i is sheet row i (by index only if not), no map of 100,000 rows.
-  const issuesOf = (list: RowIssue[]) => (list.length === 0 ? NONE : list.map((e) => ({ column: e.column, message: e.message })));
-  const rows: PreviewRow[] = validation.rows.map((v, i) => {
+  const byRow = new Map<number, number | null>();
+  for (const r of ready) if (r.take === 1) byRow.set(r.rowIndex, r.quoteUsd ?? null);
+  out = validation.rows.map((v) => byRow.get(v.row) ?? null);
+  quotesByPlace.set(entry, out);
+  return out;
+}
+
+const issuesOf = (list: RowIssue[]) => (list.length === 0 ? NONE : list.map((e) => ({ column: e.column, message: e.message })));
+
+/**
+ * Rows `offset` to `offset + limit` of the preview. A page at a time: every row of a 100,000-row sheet in one answer
+ * held main's thread for seconds (built, checked by the contract, serialised) and the page's while it read it.
+ */
+export function previewRows(entry: PendingImport, offset: number, limit: number): PreviewRow[] {
+  const { sheet } = entry.file;
+  const { validation } = entry.prepared;
+  const quotes = quotesOf(entry);
+  const end = Math.min(validation.rows.length, offset + limit);
+  const rows: PreviewRow[] = [];
+  for (let i = offset; i < end; i++) {
+    const v = validation.rows[i]!;
+    // Validation keeps the sheet's order: row i is sheet row i (by index only if not), no map of 100,000 rows.
     const s = sheet.rows[i]?.index === v.row ? sheet.rows[i] : sheet.rows.find((r) => r.index === v.row);
     const resolved = v.resolved;
-    return {
+    rows.push({
       row: v.row,
       sourceRow: s?.sourceRow ?? v.row,
       prompt: s?.prompt ?? '',
@@ -198,9 +223,24 @@ export function previewOf(entry: PendingImport, catalog: Catalog, existingBatchI
       resolution: resolved?.resolution ?? null,
       aspectRatio: resolved?.aspect_ratio ?? null,
       audio: resolved?.audio ?? null,
-      quoteUsd: quoteByRow.get(v.row) ?? null,
-    };
-  });
+      quoteUsd: quotes[i] ?? null,
+    });
+  }
+  return rows;
+}
+
+/** `batch:importRows`: a page of a pending preview's rows, or a plain error once the preview is gone. */
+export function importRows(imports: SheetImports, input: { importId: string; offset: number; limit: number }): { rows: PreviewRow[]; total: number } {
+  const entry = imports.get(input.importId);
+  if (!entry) throw new UserError('not_found', 'This sheet preview has expired. Import the sheet again.');
+  return { rows: previewRows(entry, input.offset, input.limit), total: entry.prepared.validation.rows.length };
+}
+
+/** The preview's first answer: everything about the sheet, and its first rows (the rest come by `previewRows`). */
+export function previewOf(entry: PendingImport, catalog: Catalog, existingBatchId: number | null): ImportPreview {
+  const { sheet } = entry.file;
+  const { validation } = entry.prepared;
+  const rows = previewRows(entry, 0, PREVIEW_FIRST_ROWS);
   return {
     importId: entry.id,
     fileName: entry.fileName,

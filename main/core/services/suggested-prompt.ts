@@ -5,20 +5,20 @@
  */
 import type { AppServices } from './app-services';
 import { UserError } from './app-errors';
-import { rowView, type RowView } from './views';
+import { rowViewOf, type RowView } from './views';
 
-export function useSuggestedPrompt(app: AppServices, rowId: number): RowView {
-  const store = app.store;
-  const row = store.getRow(rowId);
+export async function useSuggestedPrompt(app: AppServices, rowId: number): Promise<RowView> {
+  const store = app.queue;
+  const row = await store.getRow(rowId);
   if (!row) throw new UserError('not_found', `There is no row ${rowId}.`);
   const suggested = row.suggestedPrompt?.trim();
   if (row.state !== 'failed' || !suggested) throw new UserError('invalid', `Row ${row.rowIndex} has no suggested prompt to use.`);
-  store.tx(() => {
-    store.setRowParams(rowId, { ...row.params, prompt: suggested });
-    store.addEvent(row.batchId, rowId, 'prompt', 'You used the prompt Venice suggested', { before: row.params.prompt });
+  await store.tx(async (t) => {
+    await t.setRowParams(rowId, { ...row.params, prompt: suggested });
+    await t.addEvent(row.batchId, rowId, 'prompt', 'You used the prompt Venice suggested', { before: row.params.prompt });
   });
-  app.batches.retry([rowId]);
-  const after = store.getRow(rowId);
+  await app.batches.retry([rowId]);
+  const after = await store.getRow(rowId);
   if (!after) throw new UserError('not_found', `There is no row ${rowId}.`);
-  return rowView(store, after);
+  return rowViewOf(store, after);
 }

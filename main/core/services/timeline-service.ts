@@ -7,8 +7,8 @@
 import path from 'node:path';
 import type { MediaInfo } from '../media/probe';
 import { ProbeCache } from '../media/probe-cache';
-import type { QueueStore } from '../queue/store';
-import { TimelineStore, type SavedMarker, type SavedTimelineClip } from '../queue/timeline-store';
+import type { QueueStoreApi, TimelineStoreApi } from '../queue/store-api';
+import type { SavedMarker, SavedTimelineClip } from '../queue/timeline-store';
 import type { RowRecord } from '../queue/types';
 import { UserError } from './app-errors';
 
@@ -56,29 +56,28 @@ function fpsText(fps: number | undefined): string | null {
 }
 
 export class TimelineService {
-  readonly timelines: TimelineStore;
+  readonly timelines: TimelineStoreApi;
   readonly probes = new ProbeCache();
 
   constructor(
-    private readonly store: QueueStore,
+    private readonly store: Pick<QueueStoreApi, 'getBatch' | 'getRow' | 'listRows' | 'timelines'>,
     /** The clip of a done row, only when it is inside its batch's output folder (AppServices.mediaFile). */
-    private readonly mediaFile: (rowId: number) => string | undefined,
+    private readonly mediaFile: (rowId: number) => Promise<string | undefined>,
   ) {
-    this.timelines = new TimelineStore(store.db);
+    this.timelines = store.timelines;
   }
 
-  doneRows(batchId: number): RowRecord[] {
-    if (!this.store.getBatch(batchId)) throw new UserError('not_found', 'There is no such batch.');
-    return this.store
-      .listRows(batchId)
+  async doneRows(batchId: number): Promise<RowRecord[]> {
+    if (!(await this.store.getBatch(batchId))) throw new UserError('not_found', 'There is no such batch.');
+    return (await this.store.listRows(batchId))
       .filter((r) => r.state === 'done' && r.filePath)
       .sort((a, b) => a.position - b.position || a.take - b.take);
   }
 
   /** Every done row with its probe; a missing or unreadable file is a `problem`, not an error. */
   async bin(batchId: number): Promise<BinClip[]> {
-    const rows = this.doneRows(batchId);
-    const files = rows.map((r) => this.mediaFile(r.id));
+    const rows = await this.doneRows(batchId);
+    const files = await Promise.all(rows.map((r) => this.mediaFile(r.id)));
     const infos = await this.probes.probeAll(files.map((f) => f ?? ''));
     return rows.map((r, i) => {
       const file = files[i];
@@ -105,7 +104,7 @@ export class TimelineService {
   async get(batchId: number): Promise<TimelineView> {
     const bin = await this.bin(batchId);
     const byId = new Map(bin.map((c) => [c.rowId, c]));
-    const saved = this.timelines.getTimeline(batchId);
+    const saved = await this.timelines.getTimeline(batchId);
     const problems: string[] = [];
     let clips: SavedTimelineClip[];
     if (saved) {
@@ -113,7 +112,7 @@ export class TimelineService {
       for (const c of saved.clips) {
         const b = byId.get(c.rowId);
         if (!b) {
-          const row = this.store.getRow(c.rowId);
+          const row = await this.store.getRow(c.rowId);
           problems.push(`${row ? `"${rowLabel(row)}"` : 'A clip'} was taken off the timeline: its row is no longer finished.`);
           continue;
         }
@@ -136,7 +135,7 @@ export class TimelineService {
       const p = byId.get(c.rowId)?.problem;
       if (p) problems.push(`"${byId.get(c.rowId)?.label}": ${p}`);
     }
-    const m = this.timelines.getMusic(batchId);
+    const m = await this.timelines.getMusic(batchId);
     return {
       batchId,
       saved: saved !== undefined,
@@ -153,11 +152,11 @@ export class TimelineService {
     const bin = await this.bin(input.batchId);
     const byId = new Map(bin.map((c) => [c.rowId, c]));
     const lengths: number[] = [];
-    input.clips.forEach((c, i) => {
+    for (const [i, c] of input.clips.entries()) {
       const b = byId.get(c.rowId);
       const where = `Clip ${i + 1}`;
       if (!b) {
-        const row = this.store.getRow(c.rowId);
+        const row = await this.store.getRow(c.rowId);
         if (!row || row.batchId !== input.batchId) throw new UserError('invalid', `${where} is not a clip of this batch.`);
         throw new UserError('invalid', `${where} ("${rowLabel(row)}") has not finished, so it cannot go on the timeline.`);
       }
@@ -169,7 +168,7 @@ export class TimelineService {
       if (c.outSec !== null && c.outSec > dur + DURATION_SLACK_SEC) throw new UserError('invalid', `${name} is ${dur.toFixed(2)} s long: its out point (${c.outSec.toFixed(2)} s) is past the end.`);
       if (out <= c.inSec) throw new UserError('invalid', `${name}: the out point must come after the in point.`);
       lengths.push(Math.min(out, dur) - c.inSec);
-    });
+    }
     input.clips.forEach((c, i) => {
       if (i === 0 || c.transitionIn.kind !== 'crossfade') return;
       const d = c.transitionIn.durationSec;
@@ -179,13 +178,13 @@ export class TimelineService {
         throw new UserError('invalid', `The crossfade into clip ${i + 1} ("${label}") lasts ${d} s, longer than ${d > (lengths[i] as number) ? 'that clip' : 'the clip before it'} (${longest.toFixed(2)} s after trims): shorten it.`);
       }
     });
-    const music = this.timelines.getMusic(input.batchId);
+    const music = await this.timelines.getMusic(input.batchId);
     if (input.music && !music) throw new UserError('invalid', 'Add a music file before setting its volume and fade.');
-    const markers = input.markers === undefined ? (this.timelines.getTimeline(input.batchId)?.markers ?? []) : checkMarkers(input.markers);
+    const markers = input.markers === undefined ? ((await this.timelines.getTimeline(input.batchId))?.markers ?? []) : checkMarkers(input.markers);
     const clips = input.clips.map((c, i) => ({ rowId: c.rowId, inSec: c.inSec, outSec: c.outSec, transitionIn: i === 0 ? ({ kind: 'cut' } as const) : c.transitionIn }));
-    this.timelines.saveTimeline(input.batchId, clips, markers);
-    if (input.music) this.timelines.setMusicMix(input.batchId, input.music.volume, input.music.fadeOutSec);
-    else if (music) this.timelines.clearMusic(input.batchId);
+    await this.timelines.saveTimeline(input.batchId, clips, markers);
+    if (input.music) await this.timelines.setMusicMix(input.batchId, input.music.volume, input.music.fadeOutSec);
+    else if (music) await this.timelines.clearMusic(input.batchId);
     return this.get(input.batchId);
   }
 }

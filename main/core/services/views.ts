@@ -5,8 +5,9 @@
  */
 import path from 'node:path';
 import { REMOTE_STATES, TERMINAL_STATES, type JobState } from '../queue/job-states';
-import type { QueueStore } from '../queue/store';
-import type { BatchRecord, BatchStatus, RowRecord } from '../queue/types';
+import type { HoldRecord } from '../queue/hold-store';
+import type { QueueStoreApi } from '../queue/store-api';
+import type { AttemptRecord, BatchRecord, BatchStatus, RowRecord } from '../queue/types';
 import { redact } from '../venice/redact';
 import { withoutSheetExtension } from './batch-name';
 
@@ -87,12 +88,17 @@ export function batchPhase(batch: BatchRecord, counts: Partial<Record<JobState, 
   return (counts.failed ?? 0) + (counts.in_doubt ?? 0) > 0 ? 'needs-attention' : 'finished';
 }
 
-export function batchView(store: QueueStore, batch: BatchRecord): BatchView {
-  const counts = store.countByState(batch.id);
-  const { chargedUsd, inDoubtUsd } = store.spend(batch.id);
-  const quoted = store.db
-    .prepare('SELECT COALESCE(SUM(quote_usd), 0) AS q, COUNT(*) AS n FROM rows WHERE batch_id = ?')
-    .get(batch.id) as { q: number; n: number };
+/** What a view reads: the queue's records, whichever database holds them. */
+export type ViewStore = Pick<QueueStoreApi, 'countByState' | 'spend' | 'batchTotals' | 'holds' | 'listBatchAttempts' | 'listAttempts' | 'listRows'>;
+
+/** `open`: the holds in force, when the caller read them already (a list of batches reads them once). */
+export async function batchView(store: ViewStore, batch: BatchRecord, open?: HoldRecord[]): Promise<BatchView> {
+  const [counts, spend, totals, holds] = await Promise.all([
+    store.countByState(batch.id),
+    store.spend(batch.id),
+    store.batchTotals(batch.id),
+    open ?? store.holds.openHolds(),
+  ]);
   return {
     id: batch.id,
     // Batches queued before names dropped the extension still show (and export) without it.
@@ -107,25 +113,29 @@ export function batchView(store: QueueStore, batch: BatchRecord): BatchView {
     budgetUsd: batch.budgetUsd,
     createdAt: batch.createdAt,
     updatedAt: batch.updatedAt,
-    total: Number(quoted.n),
+    total: totals.rows,
     counts,
-    quotedUsd: Math.round(Number(quoted.q) * 100) / 100,
-    spentUsd: Math.round(chargedUsd * 100) / 100,
-    inDoubtUsd: Math.round(inDoubtUsd * 100) / 100,
-    waitingReason: text(waitingReason(store, batch)),
+    quotedUsd: Math.round(totals.quotedUsd * 100) / 100,
+    spentUsd: Math.round(spend.chargedUsd * 100) / 100,
+    inDoubtUsd: Math.round(spend.inDoubtUsd * 100) / 100,
+    waitingReason: text(waitingReasonFrom(holds, batch)),
   };
 }
 
-/** The engine's hold on a batch (its folder) or on its endpoint, read from the store so any process can show it. */
-export function waitingReason(store: QueueStore, batch: BatchRecord): string | null {
-  const open = store.holds.openHolds().filter((h) => h.auto && (h.batchId === batch.id || (h.scope === 'endpoint' && h.baseUrl === batch.baseUrl)));
-  return open.length ? (open[open.length - 1]?.message ?? null) : null;
+/** The engine's hold on a batch (its folder) or on its endpoint, from the holds in force (written by any process). */
+export function waitingReasonFrom(open: readonly HoldRecord[], batch: BatchRecord): string | null {
+  const mine = open.filter((h) => h.auto && (h.batchId === batch.id || (h.scope === 'endpoint' && h.baseUrl === batch.baseUrl)));
+  return mine.length ? (mine[mine.length - 1]?.message ?? null) : null;
 }
 
-export function rowView(store: QueueStore, row: RowRecord): RowView {
-  const attempts = store.db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE row_id = ?').get(row.id) as { n: number };
+export async function waitingReason(store: Pick<QueueStoreApi, 'holds'>, batch: BatchRecord): Promise<string | null> {
+  return waitingReasonFrom(await store.holds.openHolds(), batch);
+}
+
+/** A row as the UI shows it; `attempts`: the row's own attempts (any order). */
+export function rowView(row: RowRecord, attempts: readonly AttemptRecord[]): RowView {
   const p = row.params;
-  const current = row.currentAttemptId ? store.getAttempt(row.currentAttemptId) : undefined;
+  const current = row.currentAttemptId ? attempts.find((a) => a.id === row.currentAttemptId) : undefined;
   return {
     id: row.id,
     batchId: row.batchId,
@@ -147,9 +157,22 @@ export function rowView(store: QueueStore, row: RowRecord): RowView {
     suggestedPrompt: row.suggestedPrompt,
     fileName: row.filePath ? path.basename(row.filePath) : null,
     filePath: row.filePath,
-    attempts: Number(attempts.n),
+    attempts: attempts.length,
     estimateMs: current?.avgExecutionMs ?? null,
     runMs: current?.executionMs ?? null,
     updatedAt: row.updatedAt,
   };
+}
+
+/** One row's view, its attempts read for it. */
+export async function rowViewOf(store: Pick<QueueStoreApi, 'listAttempts'>, row: RowRecord): Promise<RowView> {
+  return rowView(row, await store.listAttempts(row.id));
+}
+
+/** Every row of a batch, in submission order, with all attempts read in one query. */
+export async function rowViews(store: ViewStore, batchId: number): Promise<RowView[]> {
+  const [rows, attempts] = await Promise.all([store.listRows(batchId), store.listBatchAttempts(batchId)]);
+  const byRow = new Map<number, AttemptRecord[]>();
+  for (const a of attempts) byRow.set(a.rowId, [...(byRow.get(a.rowId) ?? []), a]);
+  return rows.map((r) => rowView(r, byRow.get(r.id) ?? []));
 }

@@ -3,8 +3,8 @@
  * replaced, never mutated, so an undo step is just the previous array and validation is cached per row object.
  */
 import { create } from 'zustand';
-import type { BatchDefaults, ColumnMapping, RowValidation } from '../editor/sheet';
-import { blankRow, cellText, checkRow, renumber, rulesOf, withCell, type EditRow, type Field, type ModelView } from '../editor/rows';
+import type { ColumnMapping } from '../editor/sheet';
+import { blankRow, cellText, renumber, withCell, type EditRow, type Field } from '../editor/rows';
 import { deleteRows, duplicateRows, fillDown, moveRows, moveRowsTo } from '../editor/selection';
 
 const HISTORY = 200;
@@ -109,19 +109,5 @@ export const useEditorStore = create<EditorState>((set, get) => {
   };
 });
 
-/** Live validation of every row, cached per row object for one set of models and defaults. */
-let cache: { models: readonly ModelView[]; defaults: string; byRow: WeakMap<EditRow, RowValidation> } | undefined;
-
-export function validationOf(rows: readonly EditRow[], models: readonly ModelView[], defaults: BatchDefaults, mapping: ColumnMapping): RowValidation[] {
-  const key = JSON.stringify(defaults);
-  if (!cache || cache.models !== models || cache.defaults !== key) cache = { models, defaults: key, byRow: new WeakMap() };
-  const rules = rulesOf(models);
-  return rows.map((r) => {
-    let v = cache!.byRow.get(r);
-    if (!v) {
-      v = checkRow(r, rules, defaults, mapping);
-      cache!.byRow.set(r, v);
-    }
-    return v;
-  });
-}
+/** Live validation of every row, cached per row object: see editor/row-checks.ts (checked in slices when many). */
+export { validationOf } from '../editor/row-checks';

@@ -165,6 +165,18 @@ export class PgOps implements QueueOps {
     return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
   }
 
+  async liveBatchIds(): Promise<number[]> {
+    const rows = await this.rows(
+      `SELECT r.batch_id AS id FROM rows r JOIN batches b ON b.id = r.batch_id
+         WHERE r.state IN ('submitting', 'queued', 'processing', 'downloading', 'verifying') OR (r.state = 'ready' AND b.status = 'active')
+       UNION
+       SELECT r.batch_id AS id FROM attempts a JOIN rows r ON r.id = a.row_id
+         WHERE a.state = 'done' AND a.remote_deleted = false AND a.queue_id IS NOT NULL
+       ORDER BY id`,
+    );
+    return rows.map((r) => Number(r.id));
+  }
+
   async anyRow(batchId: number): Promise<RowRecord | undefined> {
     const [r] = await this.rows(`SELECT ${rowColumns()} FROM rows WHERE batch_id = $1 ORDER BY id LIMIT 1`, [batchId]);
     return r ? toRow(r) : undefined;
@@ -261,6 +273,15 @@ export class PgOps implements QueueOps {
   async countAttempts(rowId: number): Promise<number> {
     const [r] = await this.rows('SELECT COUNT(*) AS n FROM attempts WHERE row_id = $1', [rowId]);
     return Number(r?.n ?? 0);
+  }
+
+  async listBatchAttempts(batchId: number): Promise<AttemptRecord[]> {
+    return (
+      await this.rows(
+        `SELECT ${attemptColumns('a')} FROM attempts a JOIN rows r ON r.id = a.row_id WHERE r.batch_id = $1 ORDER BY a.row_id, a.attempt_no`,
+        [batchId],
+      )
+    ).map(toAttempt);
   }
 
   async patchAttempt(id: number, patch: AttemptPatch, guard?: WriteGuard): Promise<void> {

@@ -9,7 +9,7 @@ import type { JobState } from '../job-states';
 import type { QueueStore } from '../store';
 import { pollingJob } from '../polling-job';
 import { LeaseLostError, RowStateError, type PollingJob, type QueueTx, type WriteGuard } from '../store-api';
-import type { AttemptPatch, RowPatch, SqlRow } from '../store-records';
+import { toAttempt, type AttemptPatch, type RowPatch, type SqlRow } from '../store-records';
 import type { AttemptRecord, BatchRecord, BatchStatus, RowEvent, RowParams, RowRecord } from '../types';
 import type { LeaseBook } from './lease-book';
 
@@ -50,6 +50,22 @@ export class SqliteOps implements QueueTx {
 
   markReportSeen(batchId: number, at: number = this.clock()): Promise<void> {
     return this.run(() => this.store.markReportSeen(batchId, at));
+  }
+
+  liveBatchIds(): Promise<number[]> {
+    return this.run(() => {
+      const rows = this.store.db
+        .prepare(
+          `SELECT r.batch_id AS id FROM rows r JOIN batches b ON b.id = r.batch_id
+             WHERE r.state IN ('submitting', 'queued', 'processing', 'downloading', 'verifying') OR (r.state = 'ready' AND b.status = 'active')
+           UNION
+           SELECT r.batch_id AS id FROM attempts a JOIN rows r ON r.id = a.row_id
+             WHERE a.state = 'done' AND a.remote_deleted = 0 AND a.queue_id IS NOT NULL
+           ORDER BY id`,
+        )
+        .all() as Array<{ id: number }>;
+      return rows.map((r) => Number(r.id));
+    });
   }
 
   anyRow(batchId: number): Promise<RowRecord | undefined> {
@@ -141,6 +157,14 @@ export class SqliteOps implements QueueTx {
 
   countAttempts(rowId: number): Promise<number> {
     return this.run(() => Number((this.store.db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE row_id = ?').get(rowId) as { n: number }).n));
+  }
+
+  listBatchAttempts(batchId: number): Promise<AttemptRecord[]> {
+    return this.run(() =>
+      (this.store.db.prepare('SELECT a.* FROM attempts a JOIN rows r ON r.id = a.row_id WHERE r.batch_id = ? ORDER BY a.row_id, a.attempt_no').all(batchId) as SqlRow[]).map(
+        toAttempt,
+      ),
+    );
   }
 
   patchAttempt(id: number, patch: AttemptPatch, guard?: WriteGuard): Promise<void> {

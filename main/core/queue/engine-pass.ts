@@ -1,0 +1,146 @@
+/**
+ * One scheduling pass over one Venice endpoint: everything is claimed from the store, so any number of machines
+ * can run passes over the same queue without two of them working on one row. Order of importance:
+ *   1. downloads another machine (or this one, before a restart) did not finish;
+ *   2. polls of paid jobs, as many as the account's retrieve window has room for;
+ *   3. /video/complete for clips already safe, only while polling leaves the window room (it can wait);
+ *   4. one new submission, within the batch's concurrency, the queue's in-flight cap and the batch's budget.
+ * A claimed row that the account limiter refuses goes straight back, due when the limiter says.
+ */
+import { finishClip, completeRemote } from './finish-clip';
+import type { EngineContext, Work } from './engine-context';
+import type { FolderGate } from './folder-wait';
+import { pollJob } from './poll-job';
+import { takeOverDownload } from './recover';
+import type { ClaimedRow, QueueStoreApi } from './store-api';
+import { submitJob } from './submit-job';
+import type { BatchRecord } from './types';
+
+export interface PassDeps {
+  queue: QueueStoreApi;
+  workerId: string;
+  maxInFlight: number;
+  folders: FolderGate;
+  /** Registers the claim's lease with the keeper at once (a renewal must not mistake it for an orphan). */
+  take: (claimed: ClaimedRow) => Work;
+  /** Starts the work on a taken row; the lease is released when it ends (if the work did not release it). */
+  launch: (claimed: ClaimedRow, work: Work, run: () => Promise<void>) => void;
+  /** Gives a taken row back unworked, due again at `dueAt` (null: when it was). */
+  giveBack: (claimed: ClaimedRow, work: Work, dueAt: number | null) => Promise<void>;
+  /** Rows of this machine being polled or downloaded right now. */
+  pollsInFlight: () => number;
+  /** A /video/queue request of this machine to the endpoint is under way (one at a time: see below). */
+  sending: (baseUrl: string) => boolean;
+  markSending: (baseUrl: string, rowId: number, on: boolean) => void;
+  /** The batch's spend cap stops it: paused, with the reason. */
+  budgetReached: (batch: BatchRecord, reached: { spentUsd: number; budgetUsd: number }) => Promise<void>;
+}
+
+/** Share of the retrieve window that must be free before a /video/complete may take a slot. */
+const COMPLETE_ROOM_SHARE = 0.25;
+
+export async function passOverEndpoint(d: PassDeps, ctx: EngineContext, batches: BatchRecord[], now: number): Promise<number> {
+  let nextDue = Number.POSITIVE_INFINITY;
+  const byId = new Map(batches.map((b) => [b.id, b]));
+  const workable = batches.filter((b) => !ctx.holds.batchHold(b.id));
+  if (workable.length === 0) return nextDue;
+  const workableIds = workable.map((b) => b.id);
+  const pollIds = ctx.holds.endpointHold(ctx.baseUrl, 'poll') ? [] : workableIds;
+
+  // 1. Downloads and verifications left unfinished: look at the files, then verify or fetch again.
+  for (const c of await d.queue.claimResumes(d.workerId, { limit: 4, batchIds: workableIds })) {
+    const batch = byId.get(c.row.batchId);
+    const work = d.take(c);
+    if (!batch) {
+      await d.giveBack(c, work, null);
+      continue;
+    }
+    d.launch(c, work, () => resume(ctx, batch, c, work));
+  }
+
+  const usage = await ctx.limiter.usage();
+  let freeRetrieve = Math.max(0, usage.retrieve.limit - usage.retrieve.used);
+  let pollStarved = false;
+
+  // 2. Paid jobs first: a clip already paid for outranks a new submission.
+  const pollRoom = Math.min(freeRetrieve, d.maxInFlight - d.pollsInFlight());
+  if (pollIds.length > 0 && pollRoom > 0) {
+    for (const c of await d.queue.claimPolls(d.workerId, { limit: pollRoom, batchIds: pollIds })) {
+      const work = d.take(c);
+      const batch = byId.get(c.row.batchId);
+      const attempt = c.row.currentAttemptId ? await d.queue.getAttempt(c.row.currentAttemptId) : undefined;
+      if (!batch || !attempt) {
+        await d.giveBack(c, work, null);
+        continue;
+      }
+      const slot = await ctx.limiter.acquire('retrieve');
+      if (!slot.ok) {
+        pollStarved = true;
+        nextDue = Math.min(nextDue, now + slot.waitMs);
+        await d.giveBack(c, work, now + slot.waitMs);
+        continue;
+      }
+      freeRetrieve--;
+      d.launch(c, work, () => pollJob(ctx, batch, c, attempt, work));
+    }
+  } else if (pollIds.length > 0 && freeRetrieve === 0) pollStarved = true;
+
+  // 3. Tell Venice it may delete clips held safely. Best effort, and only with room left in the window: it costs
+  // nothing to leave them a while, and polls of paid jobs need the budget more.
+  if (!pollStarved && pollIds.length > 0 && freeRetrieve > usage.retrieve.limit * COMPLETE_ROOM_SHARE) {
+    for (const c of await d.queue.claimCompletes(d.workerId, { limit: 2, batchIds: pollIds })) {
+      const work = d.take(c);
+      const slot = await ctx.limiter.acquire('complete');
+      if (!slot.ok) {
+        await d.giveBack(c, work, null);
+        break;
+      }
+      d.launch(c, work, () => completeRemote(ctx, c.attempt, true));
+    }
+  }
+
+  // 4. One submission per pass. One /video/queue request in flight per endpoint and machine: a crash (or a lost
+  // answer) can then leave at most one row in doubt. Venice's 40 a minute allow far more than one answer per 1.5 s
+  // needs.
+  if (ctx.holds.endpointHold(ctx.baseUrl, 'submit') || d.sending(ctx.baseUrl)) return nextDue;
+  if (usage.queue.used >= usage.queue.limit) return Math.min(nextDue, now + 1_000);
+  for (const batch of workable) {
+    if (batch.status !== 'active') continue;
+    const claim = await d.queue.claimSubmissions(d.workerId, batch.id, { limit: 1, maxInFlight: d.maxInFlight });
+    if (claim.budgetReached && claim.claimed.length === 0) {
+      await d.budgetReached(batch, claim.budgetReached);
+      continue;
+    }
+    const c = claim.claimed[0];
+    if (!c) continue;
+    const work = d.take(c);
+    const slot = await ctx.limiter.acquire('queue');
+    if (!slot.ok) {
+      await d.giveBack(c, work, now + slot.waitMs);
+      return Math.min(nextDue, now + slot.waitMs);
+    }
+    d.markSending(ctx.baseUrl, c.row.id, true);
+    d.launch(c, work, async () => {
+      try {
+        if (await d.folders.ready(batch)) await submitJob(ctx, c, work);
+      } finally {
+        d.markSending(ctx.baseUrl, c.row.id, false);
+      }
+    });
+    break;
+  }
+  return nextDue;
+}
+
+/** A download or verification left unfinished (recover.ts): verify the surviving file, or fetch again. */
+async function resume(ctx: EngineContext, batch: BatchRecord, c: ClaimedRow, work: Work): Promise<void> {
+  const attempt = c.row.currentAttemptId ? await ctx.store.getAttempt(c.row.currentAttemptId) : undefined;
+  if (!attempt) return;
+  const next = await takeOverDownload(ctx, batch, c, attempt, work);
+  if (next.kind !== 'verify') return;
+  const outcome = await finishClip(ctx, batch, c.row, attempt, next.temp, undefined, work);
+  if (outcome === 'redownload') {
+    await ctx.store.transitionRow(c.row.id, 'verifying', 'processing', { nextActionAt: ctx.now() }, { lease: work.lease, release: true });
+    work.released = true;
+  }
+}
