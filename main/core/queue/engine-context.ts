@@ -9,13 +9,8 @@ import type { PaidJournal } from './paid-journal';
 import type { BudgetedPollPolicy, PollBudget } from './poll-budget';
 import type { Lease, QueueStoreApi } from './store-api';
 
-export type EngineEvent =
-  | { type: 'row'; batchId: number; rowId: number; state: string; message: string }
-  | { type: 'batch'; batchId: number; status: string; reason: string | null }
-  | { type: 'balance'; balanceUsd: number }
-  /** Work waits for a cause outside the queue (`active`), or carries on again; `message` says which, plainly. */
-  | { type: 'hold'; active: boolean; cause: HoldCause; message: string; batchIds: number[] }
-  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
+export type { EngineEvent } from './engine-events';
+import type { EngineEvent } from './engine-events';
 
 export type EngineClient = Pick<VeniceClient, 'queue' | 'retrieve' | 'complete' | 'downloadFromUrl' | 'quote'>;
 

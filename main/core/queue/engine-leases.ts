@@ -5,7 +5,7 @@
  * replays the local paid journal, and notices when the queue's database cannot be reached: work on this machine
  * then waits, with the reason shown, and carries on (journal first) as soon as the database answers.
  */
-import type { EngineEvent } from './engine-context';
+import type { EngineEvent } from './engine-events';
 import type { PaidJournal } from './paid-journal';
 import { isStoreUnreachable } from './pg/pg-errors';
 import type { Lease, LeaseTiming, QueueStoreApi } from './store-api';

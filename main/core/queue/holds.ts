@@ -10,7 +10,7 @@
  * free /video/quote with the key. Nothing here ever sends /video/queue.
  */
 import type { VeniceError } from '../venice/errors';
-import type { EngineEvent } from './engine-context';
+import type { EngineEvent } from './engine-events';
 import type { HoldCause, HoldRecord } from './hold-store';
 import { folderUsable, isFirstUse, localHoldMessage, prepareOutputFolder, type LocalCause } from './local-faults';
 import type { QueueStoreApi } from './store-api';

@@ -8,7 +8,13 @@ import { checkOutputFolder, makeFolder, OutputFolderError } from '../media/outpu
 import { sanitizeSegment } from '../queue/output-names';
 import type { RowParams } from '../queue/types';
 import type { BatchDefaults, ImportOptions } from '../sheet';
-import type { AppServices } from './app-services';
+import type { Engine } from '../queue/engine';
+import type { QueueStoreApi } from '../queue/store-api';
+import type { SecretStore } from '../secrets/secret-store';
+import type { Catalog } from '../venice/catalog';
+import type { EventHub } from './app-events';
+import type { Settings } from './app-settings';
+import type { QuoteCache } from './quotes';
 import { UserError } from './app-errors';
 import { batchTitle } from './batch-name';
 import { capBlocksResume, setSpendCap } from './spend-cap';
@@ -44,11 +50,24 @@ const usd = (n: number) => `$${n.toFixed(2)}`;
 
 const titleOf = (entry: { fileName: string; file: { sheet: { sheetNames?: string[] | null; sheetName?: string | null } } }) => batchTitle(entry.fileName, entry.file.sheet);
 
+/** What batch operations need of the app (AppServices provides it; a narrow view keeps the two files apart). */
+export interface BatchOperationsHost {
+  readonly opts: { dataDir: string };
+  readonly queue: QueueStoreApi;
+  readonly engine: Engine;
+  readonly secrets: Pick<SecretStore, 'getKey'>;
+  readonly events: EventHub;
+  getSettings(): Settings;
+  catalog(rehearsal: boolean): Promise<Catalog>;
+  quotes(rehearsal: boolean): Promise<QuoteCache | undefined>;
+  baseUrlFor(rehearsal: boolean): string;
+}
+
 export class BatchOperations {
   /** Sheets read into a preview and not queued yet (their rows are paged out by batch:importRows). */
   readonly imports: SheetImports;
 
-  constructor(private readonly app: AppServices) {
+  constructor(private readonly app: BatchOperationsHost) {
     this.imports = new SheetImports(app.opts.dataDir);
   }
 

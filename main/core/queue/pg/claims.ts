@@ -10,7 +10,7 @@
 import { LEASE_EXPIRED_IN_DOUBT_MESSAGE, type ExpirySummary, type Lease } from '../store-api';
 import type { SqlRow } from '../store-records';
 import { rowColumns } from './records';
-import type { Queryable } from './pg-ops';
+import type { Queryable } from './queryable';
 
 /** Transaction-level advisory lock keys (constants unlikely to clash with another application's). */
 export const SUBMIT_CLAIM_LOCK = 7_346_201_902;

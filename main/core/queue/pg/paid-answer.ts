@@ -6,7 +6,7 @@
  */
 import type { PaidAnswer, PaidAnswerOutcome } from '../store-api';
 import type { SqlRow } from '../store-records';
-import type { Queryable } from './pg-ops';
+import type { Queryable } from './queryable';
 
 export const LATE_ANSWER_NOTE = 'Queued on Venice (the answer was written late, from the journal of the machine that sent it)';
 export const SUPERSEDED_NOTE =

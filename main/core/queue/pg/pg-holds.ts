@@ -6,7 +6,7 @@
 import type { HoldCause, HoldRecord, HoldScope, NewHold } from '../hold-store';
 import type { HoldStoreApi } from '../store-api';
 import type { SqlRow } from '../store-records';
-import type { Queryable } from './pg-ops';
+import type { Queryable } from './queryable';
 
 /** Opening a hold checks for an open one first: serialised per target, so two machines seeing it at once make one. */
 const HOLD_LOCK = 'venice-batch hold ';

@@ -12,7 +12,8 @@ import type { AttemptRecord, BatchRecord, BatchStatus, NewBatch, NewRow, RowEven
 import { closeManualHolds, openHold } from './pg-holds';
 import { attemptColumns, attemptSet, placeholders, rowColumns, rowSet, type PgValue } from './records';
 
-export type Queryable = Pick<pg.ClientBase, 'query'>;
+export type { Queryable } from './queryable';
+import type { Queryable } from './queryable';
 
 /** Rows per INSERT when a batch is created: 11 parameters each, far under PostgreSQL's 65,535. */
 const INSERT_CHUNK = 500;

@@ -2,7 +2,7 @@
 import type { MusicRecord, SavedMarker, SavedTimeline, SavedTimelineClip } from '../timeline-store';
 import type { TimelineStoreApi } from '../store-api';
 import type { SqlRow } from '../store-records';
-import type { Queryable } from './pg-ops';
+import type { Queryable } from './queryable';
 
 export class PgTimelines implements TimelineStoreApi {
   constructor(private readonly q: Queryable) {}

@@ -2,7 +2,7 @@
 import type { JobState } from '../job-states';
 import type { LeaseView, WorkerInfo } from '../store-api';
 import type { SqlRow } from '../store-records';
-import type { Queryable } from './pg-ops';
+import type { Queryable } from './queryable';
 
 export async function listWorkers(q: Queryable): Promise<WorkerInfo[]> {
   const r = await q.query('SELECT * FROM workers ORDER BY started_at, id');
