@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { VeniceClient } from '../venice/client';
 import { isVeniceError } from '../venice/errors';
 import type { AccountLimiter } from './account-limiter';
-import type { HoldCause } from './hold-store';
 import type { Holds } from './holds';
 import type { PaidJournal } from './paid-journal';
 import type { BudgetedPollPolicy, PollBudget } from './poll-budget';

@@ -2,7 +2,6 @@
  * The queue's reads and ordinary writes in PostgreSQL, on either the pool (each call its own transaction) or one
  * client inside `tx`. Claims, leases and workers are in pg-store.ts and pg-leases.ts.
  */
-import type pg from 'pg';
 import type { HoldCause } from '../hold-store';
 import { assertTransition, type JobState } from '../job-states';
 import { toAttempt, toBatch, toRow, type AttemptPatch, type RowPatch, type SqlRow } from '../store-records';
