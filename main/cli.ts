@@ -10,6 +10,7 @@ import { MediaToolsMissingError } from './core/media/ffmpeg-binaries';
 import { USAGE, UsageError, parse } from './cli/args';
 import { resolveCommand, retryCommand } from './cli/batch-commands';
 import { statusCommand } from './cli/status-command';
+import { studioImportCommand } from './cli/studio-import-command';
 import { modelsCommand } from './cli/models-command';
 import { quoteCommand } from './cli/quote-command';
 import { runCommand } from './cli/run-command';
@@ -65,6 +66,8 @@ export async function main(argv: string[]): Promise<number> {
         return await retryCommand(session, values, process.stdout);
       case 'resolve':
         return await resolveCommand(session, values, process.stdout);
+      case 'studio':
+        return await studioImportCommand(session, sheet, values, process.stdout, process.stderr);
       case 'models':
         return await modelsCommand(session, values, process.stdout);
       default:

@@ -1,0 +1,104 @@
+/**
+ * `venice-batch studio import`: moves this machine's own queue (queue.sqlite in its data folder) into the studio's
+ * shared PostgreSQL, once. What must hold, in order:
+ *
+ * 1. Nobody works on the local queue meanwhile: the import takes the local engine lock for itself, so an open app or
+ *    a running `venice-batch run` makes it refuse (EngineBusyError), and none can start while it copies.
+ * 2. No paid answer is left behind: the local paid journal (answers the queue could not take yet) is written into
+ *    the local queue first; if any cannot be, nothing is moved.
+ * 3. The copy is one PostgreSQL transaction (studio-import-copy.ts): all of it, or none.
+ * 4. Only then is the local file set aside (renamed, kept as a backup), so this machine's own engine can never work
+ *    those rows again: a ready row sent from both queues would be paid twice. A crash between 3 and 4 is mended by
+ *    running the import again: every batch is found already there, and the file is set aside then.
+ */
+import { existsSync, realpathSync, renameSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { durably } from './db';
+import { acquireEngineLock, EngineBusyError } from './engine-lock';
+import { PaidJournal } from './paid-journal';
+import { describePgUrl } from './pg/pg-store';
+import { migrate, SCHEMA } from './pg/schema';
+import { applyPaidAnswerSqlite } from './sqlite-adapter/rules';
+import { QueueStore } from './store';
+import { copyLocalQueue, type CopyResult } from './studio-import-copy';
+
+export interface StudioImportReport extends CopyResult {
+  /** The local queue that was read. */
+  from: string;
+  /** The studio queue, as the user may see it (host/database, never the password). */
+  to: string;
+  /** Where the local queue file now lies (set aside), or null when there was nothing to set aside. */
+  keptAs: string | null;
+  /** Paid answers from this machine's journal written into the local queue before the copy. */
+  journalApplied: number;
+}
+
+export class StudioImportRefusedError extends Error {
+  override readonly name = 'StudioImportRefusedError';
+}
+
+/** queue.sqlite -> queue.moved-to-studio-20261128-1130.sqlite (its -wal/-shm companions with it). */
+function setAside(file: string, at: Date): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  let target = path.join(path.dirname(file), `queue.moved-to-studio-${stamp}.sqlite`);
+  for (let i = 2; existsSync(target); i++) target = path.join(path.dirname(file), `queue.moved-to-studio-${stamp}-${i}.sqlite`);
+  for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, target + suffix);
+  renameSync(file, target);
+  return target;
+}
+
+export async function importLocalQueue(opts: { dataDir: string; url: string; host?: string; now?: () => Date }): Promise<StudioImportReport> {
+  const file = path.join(opts.dataDir, 'queue.sqlite');
+  const to = describePgUrl(opts.url);
+  const empty: StudioImportReport = { from: file, to, keptAs: null, journalApplied: 0, moved: [], alreadyThere: [], clipProbes: 0 };
+  if (!existsSync(file)) return empty;
+
+  const local = new QueueStore(file);
+  let release: (() => void) | undefined;
+  try {
+    try {
+      release = acquireEngineLock(local.db, 'venice-batch studio import');
+    } catch (e) {
+      if (e instanceof EngineBusyError) {
+        throw new StudioImportRefusedError(
+          `This machine's own queue is in use by ${e.owner.role} (pid ${e.owner.pid}). Close the app or stop that command ` +
+            '(its paid jobs are safe: they wait in the queue), then run `venice-batch studio import` again. Nothing was moved.',
+        );
+      }
+      throw e;
+    }
+
+    // The journal names the queue as the local store describes itself (sqlite-adapter/store.ts).
+    const journal = new PaidJournal(path.join(opts.dataDir, 'paid-journal.jsonl'));
+    const replay = await journal.replay(`Local queue ${file}`, async (answer) => durably(local.db, () => applyPaidAnswerSqlite(local, answer)));
+    if (replay.left > 0) {
+      throw new StudioImportRefusedError(
+        `${replay.left} paid answer(s) in this machine's journal could not be written into its own queue (${replay.error?.message ?? 'unknown error'}). ` +
+          'Nothing was moved: fix that first so no paid clip is lost.',
+      );
+    }
+
+    const client = new pg.Client({ connectionString: opts.url, connectionTimeoutMillis: 10_000 });
+    await client.connect();
+    let copied: CopyResult;
+    try {
+      await migrate(client);
+      await client.query(`SET search_path TO ${SCHEMA}`);
+      copied = await copyLocalQueue(local.db, client, { host: opts.host ?? os.hostname(), queueFile: realpathSync(file) });
+    } finally {
+      await client.end().catch(() => {});
+    }
+
+    const hadBatches = copied.moved.length + copied.alreadyThere.length > 0;
+    release();
+    release = undefined;
+    local.close();
+    const keptAs = hadBatches ? setAside(file, (opts.now ?? (() => new Date()))()) : null;
+    return { ...empty, ...copied, keptAs, journalApplied: replay.applied };
+  } finally {
+    release?.();
+    if (local.db.isOpen) local.close();
+  }
+}

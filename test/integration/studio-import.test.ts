@@ -1,0 +1,160 @@
+/**
+ * `venice-batch studio import` on a real local queue made by real `run`s against the simulator (one batch finished
+ * with a timeline, one killed with a row in doubt and two paid jobs still processing on Venice), moved into a real
+ * PostgreSQL. Then another machine (its own data folder) on the shared queue finishes the paid jobs: the simulator's
+ * ledger shows no second charge, and the row in doubt waits for a person.
+ */
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PgQueueStore } from '../../main/core/queue/pg/pg-store';
+import { SCHEMA } from '../../main/core/queue/pg/schema';
+import { QueueStore } from '../../main/core/queue/store';
+import { TimelineStore } from '../../main/core/queue/timeline-store';
+import { startSimulator, type Simulator } from '../../main/core/venice/simulator';
+import { buildCli, runCli, startCli } from '../support/cli-process';
+import { startPostgres, type TestPostgres } from '../support/postgres';
+
+let server: TestPostgres;
+let sim: Simulator;
+let dir: string;
+
+beforeAll(async () => {
+  await buildCli();
+  server = await startPostgres();
+  // Long enough that a job queued just before the kill is still processing on Venice when the import runs.
+  sim = await startSimulator({ processingMs: 15_000, seed: 17 });
+  dir = mkdtempSync(path.join(os.tmpdir(), 'vb-studio-import-'));
+}, 180_000);
+afterAll(async () => {
+  await sim?.close();
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function count(url: string, table: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return Number((await c.query(`SELECT COUNT(*) AS n FROM ${SCHEMA}.${table}`)).rows[0].n);
+  } finally {
+    await c.end();
+  }
+}
+
+const charges = (prompt: string) => sim.ledger().filter((e) => e.kind === 'charge' && e.prompt === prompt).length;
+
+async function until(what: string, ok: () => boolean, ms = 30_000, detail: () => string = () => ''): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${detail()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('venice-batch studio import', () => {
+  it('moves a local queue once, keeping every paid queue id; a worker on the shared queue finishes it without paying twice', async () => {
+    const url = await server.newDatabase('import');
+    const data = path.join(dir, 'editor-data');
+    const out = path.join(dir, 'clips');
+    const local = { VENICE_BATCH_DATA: data, VENICE_BASE_URL: sim.url, VENICE_API_KEY: 'sim-key', VENICE_BATCH_DB: '' };
+    const studio = { ...local, VENICE_BATCH_DB: url };
+    const common = ['--yes', '--model', 'sim-fast-text-to-video', '--audio', 'no', '--concurrency', '3'];
+
+    // 1. A batch that finished on this machine, cut on a timeline.
+    const first = path.join(dir, 'finished.csv');
+    writeFileSync(first, 'prompt,duration\n"Harbour at dawn",1s\n');
+    const done = await runCli(['run', first, '--out', path.join(out, 'finished'), ...common], local);
+    expect(done.code, done.output).toBe(0);
+    const store = new QueueStore(path.join(data, 'queue.sqlite'));
+    const doneRow = store.listRows(1)[0]!;
+    new TimelineStore(store.db).saveTimeline(1, [{ rowId: doneRow.id, inSec: 0.2, outSec: null, transitionIn: { kind: 'cut' } }], [{ id: 'm1', at: 0.5, note: 'gulls' }]);
+    store.close();
+
+    // 2. A batch killed mid-way: row 1 charged but its answer lost (in doubt), rows 2 and 3 paid and processing.
+    const second = path.join(dir, 'night.csv');
+    writeFileSync(second, 'prompt,duration\n"Answer lost",1s\n"Paid and processing",1s\n"Also paid",1s\n');
+    const nightOut = path.join(out, 'night');
+    sim.injectFault({ kind: 'charge_then_drop', route: 'queue' });
+    const queuesBefore = sim.stats().requests.queue;
+    const run = await startCli(['run', second, '--out', nightOut, ...common], local);
+    await until('three paid jobs', () => charges('Paid and processing') + charges('Also paid') + charges('Answer lost') === 3, 30_000, () =>
+      `${JSON.stringify(sim.stats().requests)} ${JSON.stringify(sim.ledger().map((e) => e.prompt))}\n${run.output()}`);
+
+    // While the local engine holds its queue, the import refuses and moves nothing.
+    const refused = await runCli(['studio', 'import'], studio);
+    expect(refused.code, refused.output).toBe(2);
+    expect(refused.output).toMatch(/in use by .*run.*Nothing was moved/);
+    expect(await count(url, 'batches')).toBe(0);
+
+    run.child.kill('SIGKILL');
+    await run.exited;
+    const onVenice = sim.jobs().filter((j) => j.status === 'processing').map((j) => j.prompt);
+    expect(onVenice).toEqual(expect.arrayContaining(['Also paid', 'Paid and processing']));
+    const localQueueIds = new QueueStore(path.join(data, 'queue.sqlite'));
+    const paidIds = localQueueIds.listRows(2).map((r) => (r.currentAttemptId ? localQueueIds.getAttempt(r.currentAttemptId)?.queueId : null));
+    expect(localQueueIds.listRows(2).map((r) => r.state)).toEqual(['in_doubt', 'queued', 'queued']);
+    expect(sim.stats().requests.queue).toBe(queuesBefore + 3);
+    localQueueIds.close();
+
+    // 3. The import: both batches, the paid queue ids, the timeline; the password never printed.
+    const moved = await runCli(['studio', 'import'], studio);
+    expect(moved.code, moved.output).toBe(0);
+    expect(moved.output).toMatch(/moved: local batch 1 .* -> studio batch \d+: 1 row, 1 done, 1 paid job kept with their queue ids, its timeline/);
+    expect(moved.output).toMatch(/moved: local batch 2 .*: 3 rows, 0 done, 2 paid jobs kept .*2 still on Venice.*1 in doubt/);
+    expect(moved.output).toMatch(/set aside as .*queue\.moved-to-studio-.*\.sqlite/);
+    expect(moved.output).not.toContain('venice-batch-test'); // the test server's password
+    expect(existsSync(path.join(data, 'queue.sqlite'))).toBe(false);
+    const backup = readdirSync(data).find((f) => /^queue\.moved-to-studio-.*\.sqlite$/.test(f))!;
+
+    const shared = await PgQueueStore.open(url);
+    try {
+      const batches = await shared.listBatches();
+      expect(batches.map((b) => b.name)).toHaveLength(2);
+      const night = batches.find((b) => b.outputDir === nightOut)!;
+      const rows = await shared.listRows(night.id);
+      expect(rows.map((r) => r.state)).toEqual(['in_doubt', 'queued', 'queued']);
+      expect(rows[0]!.errorMessage).toMatch(/Venice may have charged for this clip/);
+      const sharedIds = await Promise.all(rows.map(async (r) => (r.currentAttemptId ? ((await shared.getAttempt(r.currentAttemptId))?.queueId ?? null) : null)));
+      expect(sharedIds).toEqual(paidIds);
+      const finished = batches.find((b) => b.outputDir === path.join(out, 'finished'))!;
+      const finishedRow = (await shared.listRows(finished.id))[0]!;
+      const timeline = await shared.timelines.getTimeline(finished.id);
+      expect(timeline?.clips).toEqual([{ rowId: finishedRow.id, inSec: 0.2, outSec: null, transitionIn: { kind: 'cut' } }]);
+      expect(timeline?.markers).toEqual([{ id: 'm1', at: 0.5, note: 'gulls' }]);
+    } finally {
+      await shared.close();
+    }
+
+    // 4. Again: nothing left locally. And had the machine stopped before setting its file aside, a second import
+    //    finds every batch already there and copies nothing.
+    const again = await runCli(['studio', 'import'], studio);
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toMatch(/Nothing to move/);
+    copyFileSync(path.join(data, backup), path.join(data, 'queue.sqlite'));
+    const rowsBefore = await count(url, 'rows');
+    const repeat = await runCli(['studio', 'import'], studio);
+    expect(repeat.code, repeat.output).toBe(0);
+    expect(repeat.output).toMatch(/already there: local batch 1 .*not copied again/);
+    expect(repeat.output).toMatch(/already there: local batch 2 /);
+    expect(repeat.output).not.toMatch(/moved: /);
+    expect(await count(url, 'batches')).toBe(2);
+    expect(await count(url, 'rows')).toBe(rowsBefore);
+
+    // 5. Another machine on the shared queue runs the same sheet: it resumes the moved batch, fetches both paid
+    //    clips by their queue ids, sends nothing again, and leaves the row in doubt for a person (exit 1).
+    const render = { ...studio, VENICE_BATCH_DATA: path.join(dir, 'render-box-data') };
+    const queuesAtImport = sim.stats().requests.queue;
+    const finish = await runCli(['run', second, '--out', nightOut, ...common], render, 120_000);
+    expect(finish.code, finish.output).toBe(1);
+    expect(finish.output).toMatch(/row 1 in doubt/);
+    expect(sim.stats().requests.queue).toBe(queuesAtImport);
+    expect(charges('Paid and processing')).toBe(1);
+    expect(charges('Also paid')).toBe(1);
+    expect(charges('Answer lost')).toBe(1);
+    expect(readdirSync(nightOut).filter((f) => f.endsWith('.mp4'))).toHaveLength(2);
+    expect(await count(url, 'batches')).toBe(2);
+  }, 240_000);
+});
