@@ -13,6 +13,10 @@ import { PgQueueStore } from '../../main/core/queue/pg/pg-store';
 import { SCHEMA } from '../../main/core/queue/pg/schema';
 import { QueueStore } from '../../main/core/queue/store';
 import { TimelineStore } from '../../main/core/queue/timeline-store';
+import { PaidJournal } from '../../main/core/queue/paid-journal';
+import { SqliteQueueStore } from '../../main/core/queue/sqlite-adapter/store';
+import { importLocalQueue } from '../../main/core/queue/studio-import';
+import { addBatch } from '../support/store-under-test';
 import { startSimulator, type Simulator } from '../../main/core/venice/simulator';
 import { buildCli, runCli, startCli } from '../support/cli-process';
 import { startPostgres, type TestPostgres } from '../support/postgres';
@@ -157,4 +161,47 @@ describe('venice-batch studio import', () => {
     expect(readdirSync(nightOut).filter((f) => f.endsWith('.mp4'))).toHaveLength(2);
     expect(await count(url, 'batches')).toBe(2);
   }, 240_000);
+
+  it('a row cut off mid-request arrives in doubt, and a paid answer only in the journal arrives with its queue id', async () => {
+    const url = await server.newDatabase('journal');
+    const data = path.join(dir, 'journal-data');
+    const file = path.join(data, 'queue.sqlite');
+    const local = new QueueStore(file);
+    const batchId = await addBatch(new SqliteQueueStore(local, file), 3);
+    const [cut, journalled] = local.listRows(batchId);
+    local.beginSubmit(cut!.id, 'm', '{}', 0.5); // the engine died with this request out
+    const attemptId = local.beginSubmit(journalled!.id, 'm', '{}', 0.5);
+    // Venice answered, the journal kept it, the machine died before the queue took it.
+    new PaidJournal(path.join(data, 'paid-journal.jsonl')).record(`Local queue ${file}`, {
+      rowId: journalled!.id,
+      attemptId,
+      queueId: 'q-only-in-journal',
+      downloadUrlEnc: null,
+      requestId: null,
+      queuedAt: Date.now(),
+      nextActionAt: Date.now(),
+    });
+    local.close();
+
+    const report = await importLocalQueue({ dataDir: data, url });
+    expect(report.journalApplied).toBe(1);
+    expect(report.moved).toHaveLength(1);
+    expect(report.moved[0]).toMatchObject({ rows: 3, paidJobs: 1, onVenice: 1, inDoubt: 1 });
+    expect(new PaidJournal(path.join(data, 'paid-journal.jsonl')).pending()).toEqual([]);
+
+    const shared = await PgQueueStore.open(url);
+    try {
+      const rows = await shared.listRows(report.moved[0]!.batchId);
+      expect(rows.map((r) => r.state)).toEqual(['in_doubt', 'queued', 'ready']);
+      const cutAttempt = await shared.getAttempt(rows[0]!.currentAttemptId!);
+      expect(cutAttempt).toMatchObject({ state: 'in_doubt', queueId: null, errorKind: 'interrupted' });
+      expect((await shared.getAttempt(rows[1]!.currentAttemptId!))?.queueId).toBe('q-only-in-journal');
+      expect((await shared.rowEvents(rows[0]!.id)).map((e) => e.kind)).toContain('in_doubt');
+      // Nothing is held, and the paid job is due for a poll now: the first worker to come picks it up.
+      expect(await shared.listLeases()).toEqual([]);
+      expect(rows[1]!.nextActionAt ?? 0).toBeLessThanOrEqual(shared.now());
+    } finally {
+      await shared.close();
+    }
+  }, 60_000);
 });
