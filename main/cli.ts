@@ -14,6 +14,7 @@ import { studioImportCommand } from './cli/studio-import-command';
 import { modelsCommand } from './cli/models-command';
 import { quoteCommand } from './cli/quote-command';
 import { runCommand } from './cli/run-command';
+import { workCommand } from './cli/work-command';
 import { openSession } from './cli/session';
 import { StudioQueueUrlError } from './core/queue/open-queue';
 import { SchemaTooNewError } from './core/queue/pg/schema';
@@ -60,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
         return await quoteCommand(session, sheet as string, values, process.stdout);
       case 'run':
         return await runCommand(session, sheet as string, values, { out: process.stdout, err: process.stderr, interactive: process.stdin.isTTY === true });
+      case 'work':
+        return await workCommand(session, values, { out: process.stdout, err: process.stderr });
       case 'status':
         return await statusCommand(session, values, process.stdout);
       case 'retry':

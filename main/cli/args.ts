@@ -9,6 +9,7 @@ Usage:
   venice-batch run <sheet> --out <dir> [--concurrency N] [--budget USD] [--rehearsal] [--yes]
                    [--model ID] [--duration 5s] [--resolution 720p] [--aspect-ratio 16:9] [--audio yes|no]
                    [--template "{row}-{name}-{take}"] [read options]
+  venice-batch work [--until-idle]
   venice-batch status [--batch N] [--json] [--csv results.csv]
   venice-batch retry [--batch N] [--rows 3,7]
   venice-batch resolve --rows 3,7 (--resubmit | --lost) [--batch N]
@@ -29,6 +30,8 @@ aspect_ratio, audio, image (a file in the sheet's folder or an https URL), name,
 "Prompt text", "Duration (s)", "Durée", "Dauer (s)" or "Duración" are recognised in seven languages.
 Key: the system keychain (set it in the app) or VENICE_API_KEY. API: VENICE_BASE_URL (default Venice's).
 Data: VENICE_BATCH_DATA (default the app's data folder). --rehearsal uses the built-in simulator: no money is spent.
+Studio: VENICE_BATCH_DB=postgres://user:pass@host:5432/db puts this machine on a studio's shared queue; \`work\`
+works every active batch of every machine there (a render box), --until-idle until none is left.
 Exit codes: 0 all good, 1 some rows invalid/failed/in doubt (export: the output failed verification),
 2 could not run (unreadable sheet, bad arguments), 130 interrupted.`;
 
@@ -56,6 +59,7 @@ export const OPTIONS = {
   'header-row': { type: 'string' },
   profile: { type: 'string' },
   csv: { type: 'string' },
+  'until-idle': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 

@@ -5,9 +5,7 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { checkOutputFolder, OutputFolderError } from '../core/media/output-folder';
-import { Engine } from '../core/queue/engine';
-import { engineOptionsFromEnv } from './engine-options';
-import { timingsFromEnv } from '../core/queue/timing';
+import { cliEngine, queueLine } from './engine-options';
 import { DEFAULT_NAME_TEMPLATE } from '../core/queue/output-names';
 import type { BatchRecord } from '../core/queue/types';
 import { prepareBatch } from '../core/services/prepare-batch';
@@ -103,19 +101,14 @@ export async function runCommand(session: CliSession, sheetPath: string, values:
     io.err.write(`${e.message}\n`);
     return 2;
   }
+  // The studio queue is shared by every machine: say which one this batch goes to before anything is added.
+  if (session.queue.kind === 'postgres') io.out.write(`${queueLine(session)}\n`);
   const created = await createBatch(session, sheetPath, outDir, values, io);
   if (typeof created === 'number') return created;
   const batch = created;
   if (batch.status === 'paused' && values.yes) await session.queue.setBatchStatus(batch.id, 'active', null);
 
-  const engine = new Engine({
-    store: session.queue,
-    connect: (baseUrl) => session.links.link(baseUrl),
-    role: 'venice-batch run',
-    journalFile: session.journalFile,
-    ...timingsFromEnv(process.env),
-    ...engineOptionsFromEnv(process.env),
-  });
+  const engine = cliEngine(session, 'venice-batch run');
   const tty = 'isTTY' in io.out && io.out.isTTY === true;
   let lastLine = '';
   let lastPrintAt = 0;
@@ -126,7 +119,6 @@ export async function runCommand(session: CliSession, sheetPath: string, values:
     if (e.type === 'hold') io.err.write(`${tty ? '\n' : ''}${e.active ? 'Waiting' : 'Carrying on'}: ${e.message}\n`);
   });
 
-  if (session.queue.kind === 'postgres') io.out.write(`Working on the studio queue: ${session.queue.describe()}\n`);
   const recovered = await engine.start();
   if (recovered.reattached || recovered.resumed) {
     io.out.write(`Re-attached ${recovered.reattached} job(s) on Venice, resumed ${recovered.resumed} download(s).\n`);

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { defaultDataDir } from '../core/paths';
+import { engineOptionsFromEnv } from './engine-options';
 import { openQueue, type OpenedQueue } from '../core/queue/open-queue';
 import type { QueueStore } from '../core/queue/store';
 import type { QueueStoreApi } from '../core/queue/store-api';
@@ -25,7 +26,8 @@ export interface CliSession {
 
 export async function openSession(env: NodeJS.ProcessEnv = process.env): Promise<CliSession> {
   const dataDir = defaultDataDir(env);
-  const opened: OpenedQueue = await openQueue({ dataDir, env });
+  // The store gives each claim its lease length: a shortened lease (a test, a bench) must reach it, not only the engine.
+  const opened: OpenedQueue = await openQueue({ dataDir, env, lease: engineOptionsFromEnv(env).lease });
   const links = new VeniceLinks({ dataDir, env });
   // Reading the key registers it with the redactor before any command talks to Venice or prints what it said.
   void links.secrets.getKey().catch(() => undefined);

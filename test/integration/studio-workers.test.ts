@@ -1,0 +1,52 @@
+/**
+ * Studio mode's proof: three render boxes (`venice-batch work`, real processes with their own data folders) and an
+ * editor's `venice-batch run` share one PostgreSQL queue, one Venice account (the simulator and its ledger) and one
+ * output folder, while random boxes are SIGKILLed and started again (and the editor's run once). CI size: 60 rows
+ * and 6 kills with 3 s leases; the issue's 300-row night runs with VENICE_BATCH_STUDIO_ROWS=300 (kills scale with it).
+ * See test/support/studio-workers.ts for what is measured.
+ */
+import { describe, expect, it } from 'vitest';
+import { describeStudio, runStudio } from '../support/studio-workers';
+
+const ROWS = Number(process.env.VENICE_BATCH_STUDIO_ROWS) || 60;
+const KILLS = Math.max(6, Math.round(ROWS / 10));
+const LEASE_MS = 3_000;
+
+describe('studio: three machines on one PostgreSQL queue, killed at random', () => {
+  it(`${ROWS} rows, ${KILLS} kills: every row done or explained, nothing charged twice, no lockout, each clip once, work shared, dead machines' rows taken over`, async () => {
+    const r = await runStudio({ rows: ROWS, kills: KILLS, leaseMs: LEASE_MS, seed: 17, log: (l) => console.log(l) });
+    console.log(describeStudio(r));
+
+    expect(r.kills).toBe(KILLS);
+    expect(r.batches, 'running the same `run` again resumes the shared batch').toBe(1);
+    expect(r.runResumed, r.runOutput).toBe(true);
+    expect(r.unexplained, 'rows neither done nor failed/in doubt with a reason').toEqual([]);
+    expect(r.states.done ?? 0).toBeGreaterThan(ROWS * 0.8);
+    // The money rules: one charge per row at most (a row in doubt is never re-sent), and no paid job unknown.
+    expect(r.doubleCharges).toEqual([]);
+    expect(r.lostPaid).toEqual([]);
+    // The account's limits are shared in the database: no machine ever met a 429, let alone a lockout.
+    expect(r.lockouts).toBe(0);
+    expect(r.rateLimited).toBe(0);
+    // One output folder: each clip once, nothing partial left once a machine has swept.
+    expect(r.clipProblems).toEqual([]);
+    expect(r.clipFiles).toHaveLength(r.states.done ?? 0);
+    expect(r.leftovers).toEqual([]);
+    // Work shared: more than one machine finished rows.
+    expect(Object.values(r.doneBy).filter((n) => n > 0).length).toBeGreaterThan(1);
+    // A dead machine's rows were taken over once its lease ran out (not before it, not much after it).
+    const held = r.takeovers.filter((t) => Object.keys(t.held).length > 0);
+    expect(held.length).toBeGreaterThan(0);
+    for (const t of r.takeovers) expect(t.ms).toBeLessThan(LEASE_MS + 4_000);
+    expect(Math.max(...held.map((t) => t.ms))).toBeGreaterThan(LEASE_MS * 0.5);
+    // `run` returned when its batch settled: 0 when every row is done, 1 when some wait for a person.
+    const waiting = (r.states.in_doubt ?? 0) + (r.states.failed ?? 0);
+    expect(r.runExit, r.runOutput).toBe(waiting ? 1 : 0);
+    // SIGTERM stops a render box cleanly: leases given back.
+    expect(r.termExits).toEqual([130, 130, 130]);
+    expect(r.leasesAfterTerm).toBe(0);
+    expect(r.idleExit, r.idleOutput).toBe(waiting ? 1 : 0);
+    expect(r.idleOutput).toMatch(/Working on the studio queue: PostgreSQL 127\.0\.0\.1:\d+\/studio_/);
+    expect(r.idleOutput).not.toMatch(/venice-batch-test/); // never the password
+  }, 900_000);
+});
