@@ -5,45 +5,26 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { liveLockOwner } from '../core/queue/engine-lock';
-import type { LeaseView, WorkerInfo } from '../core/queue/store-api';
 import { morningReport, reportText } from '../core/services/morning-report';
 import { resultsSheet } from '../core/services/results-sheet';
 import { waitingReason } from '../core/services/views';
 import { redact } from '../core/venice/redact';
 import type { CliValues } from './args';
 import { pickBatch } from './batch-commands';
-import { duration, usd } from './format';
+import { usd } from './format';
 import type { CliSession } from './session';
 import { printSummary } from './summary';
-
-/** "render-2 (venice-batch work, pid 4121)". */
-function machine(w: Pick<WorkerInfo, 'host' | 'role' | 'pid'>): string {
-  return `${w.host} (${w.role}, pid ${w.pid})`;
-}
-
-async function printStudio(session: CliSession, out: NodeJS.WritableStream, leases: LeaseView[]): Promise<void> {
-  const q = session.queue;
-  const now = q.now();
-  out.write(`Studio queue: ${q.describe()}\n`);
-  const workers = await q.listWorkers();
-  if (workers.length === 0) out.write('  No machine is working on it right now.\n');
-  for (const w of workers) {
-    const held = leases.filter((l) => l.worker?.id === w.id).length;
-    out.write(`  ${machine(w)}: seen ${duration(Math.max(0, now - w.lastSeenAt))} ago, holds ${held} row(s)\n`);
-  }
-  const live = new Set(await q.liveBatchIds());
-  for (const b of await q.listBatches()) {
-    if (!live.has(b.id)) continue;
-    const counts = await q.countByState(b.id);
-    const parts = Object.entries(counts)
-      .filter(([, n]) => n)
-      .map(([s, n]) => `${n} ${s.replace('_', ' ')}`);
-    out.write(`  batch ${b.id} (${b.name}, ${b.status}): ${parts.join(', ')}\n`);
-  }
-}
+import { printStudioView, studioView, type StudioView } from './studio-status';
 
 export async function statusCommand(session: CliSession, values: CliValues, out: NodeJS.WritableStream): Promise<number> {
   const q = session.queue;
+  // On the studio queue: the whole studio first, whichever batch (if any) this machine asks about.
+  const studio: StudioView | undefined = q.kind === 'postgres' ? await studioView(q, process.env.VENICE_BATCH_DB) : undefined;
+  if (studio && values.batch === undefined && (await q.listBatches()).length === 0) {
+    if (values.json) out.write(`${JSON.stringify({ queue: { kind: q.kind, description: q.describe() }, studio })}\n`);
+    else printStudioView(out, studio);
+    return 0;
+  }
   const batch = await pickBatch(session, values);
   const rows = await q.listRows(batch.id);
   if (values.csv !== undefined) {
@@ -61,6 +42,7 @@ export async function statusCommand(session: CliSession, values: CliValues, out:
     out.write(
       `${JSON.stringify({
         queue: { kind: q.kind, description: q.describe() },
+        studio,
         batch: { id: batch.id, name: batch.name, status: batch.status, pauseReason: batch.pauseReason, outputDir: batch.outputDir, rehearsal: batch.rehearsal },
         spend: await q.spend(batch.id),
         report: await morningReport(q, batch),
@@ -79,12 +61,12 @@ export async function statusCommand(session: CliSession, values: CliValues, out:
     );
     return 0;
   }
-  if (q.kind === 'postgres') await printStudio(session, out, leases);
+  if (studio) printStudioView(out, studio);
   const owner = session.store ? liveLockOwner(session.store.db) : undefined;
   out.write(`Batch ${batch.id} (${batch.name}) is ${batch.status}${owner ? `, being run by ${owner.role} (pid ${owner.pid})` : ''}.\n`);
   for (const r of rows) {
     const by = holder.get(r.id);
-    const held = q.kind === 'postgres' && by ? `  [${by.host}]` : '';
+    const held = q.kind === 'postgres' && by ? `  held by ${by.host}` : '';
     out.write(`  row ${String(r.rowIndex).padStart(4)}  ${r.state.padEnd(11)} ${r.quoteUsd === null ? '' : usd(r.quoteUsd).padStart(7)}  ${r.filePath ?? r.errorMessage ?? ''}${held}\n`);
   }
   await printSummary(out, q, batch.id);
