@@ -10,6 +10,7 @@ import type { BatchRecord, RowRecord } from '../queue/types';
 import { redact } from '../venice/redact';
 import { UserError } from './app-errors';
 import { batchPhase, type BatchPhase } from './views';
+import { formatSpan as span } from '../sheet/format';
 
 export interface ReportDecision {
   rowId: number;
@@ -86,13 +87,6 @@ function usd(n: number): string {
   return `$${n.toFixed(2)}`;
 }
 
-function span(ms: number): string {
-  const min = Math.round(ms / 60_000);
-  if (min < 1) return `${Math.max(1, Math.round(ms / 1000))} s`;
-  if (min < 90) return `${min} min`;
-  const h = Math.floor(min / 60);
-  return `${h} h${min % 60 ? ` ${min % 60} min` : ''}`;
-}
 
 /** Total length of a set of intervals, overlaps counted once. */
 function unionMs(spans: Array<[number, number]>): number {

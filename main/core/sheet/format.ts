@@ -18,3 +18,12 @@ export function orList(items: readonly string[], max = 12): string {
 export function formatMegabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
+
+/** A span of time as people say it: "40 s", "12 min", "2 h 5 min" (morning report, in the CLI and the page alike). */
+export function formatSpan(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  if (min < 1) return `${Math.max(1, Math.round(ms / 1000))} s`;
+  if (min < 90) return `${min} min`;
+  const h = Math.floor(min / 60);
+  return `${h} h${min % 60 ? ` ${min % 60} min` : ''}`;
+}

@@ -1,6 +1,7 @@
 /** The spend cap of the sheet about to be queued: typed in dollars, empty for no cap. */
 import { useEffect, useState } from 'react';
 import { useImportStore } from '../state/importer';
+import { DollarInput } from './DollarInput';
 
 const MAX_CAP_USD = 100_000;
 
@@ -21,13 +22,8 @@ export function BudgetField() {
   return (
     <label>
       Stop if spend would pass ${' '}
-      <input
-        type="number"
-        min="0.01"
-        step="0.01"
-        inputMode="decimal"
-        className="narrow"
-        data-testid="budget-input"
+      <DollarInput
+        testId="budget-input"
         aria-label="Spend cap in US dollars (empty: no cap)"
         value={text}
         placeholder="no cap"

@@ -6,14 +6,7 @@
 import { usd } from '../format';
 import { useBatchStore } from '../state/batches';
 import { useReportStore } from '../state/report';
-
-function span(ms: number): string {
-  const min = Math.round(ms / 60_000);
-  if (min < 1) return `${Math.max(1, Math.round(ms / 1000))} s`;
-  if (min < 90) return `${min} min`;
-  const h = Math.floor(min / 60);
-  return `${h} h${min % 60 ? ` ${min % 60} min` : ''}`;
-}
+import { formatSpan as span } from '../../../main/core/sheet/format';
 
 export function MorningReport() {
   const report = useReportStore((s) => s.report);

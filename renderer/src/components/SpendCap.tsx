@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { usd } from '../format';
 import { useBatchStore, type BatchView } from '../state/batches';
 import { capOf } from './BudgetField';
+import { DollarInput } from './DollarInput';
 
 export function SpendCap({ batch, editing, setEditing }: { batch: BatchView; editing: boolean; setEditing: (on: boolean) => void }) {
   const setBudget = useBatchStore((s) => s.setBudget);
@@ -48,15 +49,10 @@ export function SpendCap({ batch, editing, setEditing }: { batch: BatchView; edi
     >
       <label>
         Spend cap ${' '}
-        <input
-          type="number"
-          min="0.01"
-          step="0.01"
-          inputMode="decimal"
-          className="narrow"
+        <DollarInput
           autoFocus
           aria-label={`New spend cap of ${batch.name} in US dollars`}
-          data-testid="spend-cap-input"
+          testId="spend-cap-input"
           value={text}
           onChange={(e) => setText(e.target.value)}
         />

@@ -9,6 +9,7 @@ import { useTimelineStore } from '../../state/timeline';
 import { timeToX, xToTime } from '../geometry';
 import type { Waveform } from '../types';
 import { bedOf, gainAt, type Bed } from '../music-bed';
+import { clearedLaneCanvas } from './lane-canvas';
 
 export const MUSIC_LANE_HEIGHT = 56;
 const MAX_FADE_SEC = 30;
@@ -17,15 +18,8 @@ const FULL_GAIN = 2;
 
 function draw(canvas: HTMLCanvasElement, wave: Waveform | null, bed: Bed, pps: number, scrollLeft: number, width: number): void {
   const h = MUSIC_LANE_HEIGHT;
-  const dpr = window.devicePixelRatio || 1;
-  if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(h * dpr)) {
-    canvas.width = Math.round(width * dpr);
-    canvas.height = Math.round(h * dpr);
-  }
-  const ctx = canvas.getContext('2d');
+  const ctx = clearedLaneCanvas(canvas, width, h);
   if (!ctx) return;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, width, h);
   const x0 = timeToX(0, pps) - scrollLeft;
   const x1 = timeToX(bed.endSec, pps) - scrollLeft;
   ctx.fillStyle = '#1b2a24';

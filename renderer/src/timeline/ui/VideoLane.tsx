@@ -12,6 +12,7 @@ import type { BinClip, TimelineClip } from '../types';
 import { Filmstrip } from './Filmstrip';
 import { aimAt, cancelMove, pickUp, putDown, useReorder } from './reorder';
 import { fadeLabel, type DragKind } from './use-edit-drag';
+import { clearedLaneCanvas } from './lane-canvas';
 
 export const VIDEO_LANE_HEIGHT = 64;
 const THUMB_HEIGHT = 44;
@@ -163,15 +164,8 @@ export const MIN_DOM_CLIP_PX = 24;
 /** The lane at a glance: every clip in view as a block (selected one lit, crossfades darker), on one canvas. */
 function drawOverview(canvas: HTMLCanvasElement, lay: Layout, pps: number, scrollLeft: number, width: number, selected: number | undefined): void {
   const h = VIDEO_LANE_HEIGHT;
-  const dpr = window.devicePixelRatio || 1;
-  if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(h * dpr)) {
-    canvas.width = Math.round(width * dpr);
-    canvas.height = Math.round(h * dpr);
-  }
-  const ctx = canvas.getContext('2d');
+  const ctx = clearedLaneCanvas(canvas, width, h);
   if (!ctx) return;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, width, h);
   const fps = lay.rate.num / lay.rate.den;
   const from = (scrollLeft - 20) / pps;
   const to = (scrollLeft + width) / pps;
