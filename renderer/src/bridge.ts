@@ -116,9 +116,13 @@ function requestOf(input: unknown, token: string): { headers: Record<string, str
   if (input && typeof input === 'object' && (input as { bytes?: unknown }).bytes instanceof Uint8Array) {
     const { bytes, ...rest } = input as { bytes: Uint8Array<ArrayBuffer> };
     const head = new TextEncoder().encode(JSON.stringify(rest));
+    // One buffer, two copies of memory: a Blob of 18 MB held the page's thread for over half a second.
+    const body = new Uint8Array(head.byteLength + bytes.byteLength);
+    body.set(head);
+    body.set(bytes, head.byteLength);
     return {
       headers: { 'content-type': BYTES_CALL_TYPE, [INPUT_LENGTH_HEADER]: String(head.byteLength), [TOKEN_HEADER]: token },
-      body: new Blob([head, bytes]),
+      body,
     };
   }
   return { headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token }, body: input === undefined ? '' : JSON.stringify(input) };

@@ -24,7 +24,8 @@ import { EditorTotal, KeyHints, RowProblems } from './GridParts';
 
 interface Props {
   rows: EditRow[];
-  checks: RowValidation[];
+  /** A row's check, or undefined while it waits its turn (a big sheet is checked in slices). */
+  checks: ReadonlyArray<RowValidation | undefined>;
   /** The sheet's one live quote (useLiveQuote): the Price column and the total read it. */
   quote: LiveQuote;
   /** The batch defaults empty cells stand for. Without it, the import's own (state/importer.ts). */

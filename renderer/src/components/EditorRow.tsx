@@ -53,7 +53,7 @@ function EditorRowView(p: Props) {
       role="row"
       aria-rowindex={index + 2}
       aria-selected={p.ariaSelected}
-      className={`grid-row${check?.valid ? '' : ' invalid'}${current ? ' current' : ''}${p.selected ? ' selected' : ''}`}
+      className={`grid-row${!check || check.valid ? '' : ' invalid'}${current ? ' current' : ''}${p.selected ? ' selected' : ''}`}
       style={{ transform: `translateY(${p.start}px)`, height: ROW_HEIGHT }}
       data-testid={`edit-row-${index + 1}`}
     >

@@ -13,7 +13,9 @@ export function CheckCell(p: { check: RowValidation | undefined; models: readonl
   const fixable = p.fixValue !== undefined && field && (FIELDS as readonly string[]).includes(field);
   return (
     <div role="gridcell" className={`cell check${p.check?.valid ? ' ok' : ''}`} data-testid="row-check" title={p.check?.errors.map((e) => withModelNames(e.message, p.models)).join('\n')}>
-      {p.check?.valid ? (
+      {!p.check ? (
+        <span className="muted">checking…</span>
+      ) : p.check.valid ? (
         'ready'
       ) : (
         <>

@@ -3,12 +3,13 @@
  * the queue button. Every figure about money here comes from ONE live quote (useLiveQuote), so the total, the cap
  * check, the confirmation and the button always agree with the table; and the button says why when it is off.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { usd, withModelNames } from '../format';
-import { clipCountText, plural } from '../editor/live-quote';
+import { clipCountText, NO_CHECKS, plural } from '../editor/live-quote';
 import { blockedBy } from '../editor/queue-gate';
 import { useLiveQuote } from '../editor/useLiveQuote';
-import { useEditorStore, validationOf } from '../state/editor';
+import { useRowChecks } from '../editor/useRowChecks';
+import { useEditorStore } from '../state/editor';
 import { defaultsChanged, useImportStore } from '../state/importer';
 import { useSettingsStore } from '../state/settings';
 import { BatchEditor } from './BatchEditor';
@@ -24,10 +25,13 @@ export function SheetPreview({ onQueued, onDiscard }: { onQueued: () => void; on
   const sentKey = useImportStore((s) => s.sentKey);
   // Changed defaults count as an edit: the rows are sent again (and priced again by main) before queueing.
   const edited = rowsEdited || (preview !== undefined && defaultsChanged({ defaults, sentKey }, mapping));
-  const checks = useMemo(() => validationOf(rows, models, defaults, mapping), [rows, models, defaults, mapping]);
+  // Checked in slices when there are many (a 100,000-row sheet): the grid and figures fill in as they come.
+  const rowChecks = useRowChecks(rows, models, defaults, mapping);
+  const checks = rowChecks.list;
   const rehearsal = preview?.rehearsal ?? true;
-  const quote = useLiveQuote(checks, rehearsal);
-  const invalid = checks.length - quote.count.rows;
+  // Priced once every row is checked: each pass of the quote walks every row, too much for each progress step.
+  const quote = useLiveQuote(rowChecks.done ? checks : NO_CHECKS, rehearsal);
+  const invalid = rowChecks.checked - quote.count.rows;
   const [confirmSpend, setConfirmSpend] = useState(false);
   const [allowDuplicate, setAllowDuplicate] = useState(false);
   // A confirmed amount is that amount: when the quote changes, the user confirms again.
@@ -39,6 +43,7 @@ export function SheetPreview({ onQueued, onDiscard }: { onQueued: () => void; on
   const overBudget = budgetUsd !== null && total.usd > budgetUsd + 1e-9;
   const clips = plural(quote.count.clips, 'clip');
   const blocked = blockedBy({
+    checking: !rowChecks.done,
     invalid,
     valid: quote.count.rows,
     carryOver: carryOver !== null,
@@ -61,8 +66,14 @@ export function SheetPreview({ onQueued, onDiscard }: { onQueued: () => void; on
         <strong>{preview.fileName}</strong>
         {edited && <span className="muted"> (edited)</span>}:{' '}
         <span data-testid="editor-summary">
-          {plural(quote.count.rows, 'row')} ready
-          {invalid > 0 && <span className="error">, {plural(invalid, 'needs', 'need')} fixing</span>}
+          {rowChecks.done ? (
+            <>
+              {plural(quote.count.rows, 'row')} ready
+              {invalid > 0 && <span className="error">, {plural(invalid, 'needs', 'need')} fixing</span>}
+            </>
+          ) : (
+            `Checking rows: ${rowChecks.checked.toLocaleString('en-US')} of ${checks.length.toLocaleString('en-US')}…`
+          )}
         </span>
         {' · '}
         <span data-testid="clip-count">{clipCountText(quote.count)}</span>

@@ -47,15 +47,10 @@ export function clipCountText(c: ClipCount): string {
   return `${plural(c.rows, 'row')} × ${plural(c.takes, 'take')} = ${plural(c.clips, 'clip')}`;
 }
 
+/** A quote of nothing: what shows while a big sheet's rows are still being checked (see SheetPreview). */
+export const NO_CHECKS: readonly (RowValidation | undefined)[] = [];
+
 export function liveQuote(cache: PriceCache, checks: readonly (RowValidation | undefined)[], rehearsal: boolean): LiveQuote {
   const priceOf = (check: RowValidation | undefined) => cache.priceOf(check, rehearsal);
-  let problem: string | null = null;
-  for (const c of checks) {
-    const p = priceOf(c);
-    if (p.kind === 'problem') {
-      problem = p.message;
-      break;
-    }
-  }
-  return { count: countClips(checks), total: cache.total(checks, rehearsal), problem, priceOf };
+  return { count: countClips(checks), total: cache.total(checks, rehearsal), problem: cache.firstProblem(checks, rehearsal), priceOf };
 }

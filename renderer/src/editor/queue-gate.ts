@@ -6,6 +6,8 @@ import { plural, type LiveQuote } from './live-quote';
 
 /** The first reason the queue button is off, in words; null when it can be pressed. */
 export function blockedBy(o: {
+  /** Rows are still being checked (a big sheet, checked in slices). */
+  checking?: boolean;
   invalid: number;
   valid: number;
   carryOver: boolean;
@@ -15,6 +17,7 @@ export function blockedBy(o: {
   duplicateOf: number | null;
   allowDuplicate: boolean;
 }): string | null {
+  if (o.checking) return 'Checking the rows…';
   if (o.invalid > 0) return `${plural(o.invalid, 'row needs', 'rows need')} fixing first: see the Check column.`;
   if (o.valid === 0) return 'There is no row to queue.';
   if (o.carryOver) return 'Keep or reset the settings kept from the last sheet first.';

@@ -33,6 +33,25 @@ export function paramsOf(check: RowValidation | undefined): QuoteParams | undefi
 export const quoteKey = (p: QuoteParams, rehearsal: boolean) =>
   [rehearsal ? 'r' : 'l', p.model, p.duration, p.resolution ?? '', p.aspect_ratio ?? '', p.audio === undefined ? '' : p.audio ? '1' : '0'].join('|');
 
+/**
+ * Each check's key, worked out once (checks are cached per row object, see row-checks.ts): the live quote walks every
+ * row on each update, and building 100,000 keys each time held the page for hundreds of milliseconds.
+ */
+const keysOfCheck = new WeakMap<RowValidation, { live?: string | null; rehearsal?: string | null }>();
+
+function keyOfCheck(check: RowValidation | undefined, rehearsal: boolean): string | null {
+  if (!check?.valid) return null;
+  let keys = keysOfCheck.get(check);
+  if (!keys) keysOfCheck.set(check, (keys = {}));
+  const slot = rehearsal ? 'rehearsal' : 'live';
+  let key = keys[slot];
+  if (key === undefined) {
+    const p = paramsOf(check);
+    key = keys[slot] = p ? quoteKey(p, rehearsal) : null;
+  }
+  return key;
+}
+
 export class PriceCache {
   private prices = new Map<string, number>();
   private problems = new Map<string, string>();
@@ -41,10 +60,9 @@ export class PriceCache {
   missing(checks: readonly (RowValidation | undefined)[], rehearsal: boolean): QuoteParams[] {
     const out = new Map<string, QuoteParams>();
     for (const c of checks) {
-      const p = paramsOf(c);
-      if (!p) continue;
-      const k = quoteKey(p, rehearsal);
-      if (!this.prices.has(k) && !this.problems.has(k) && !out.has(k)) out.set(k, p);
+      const k = keyOfCheck(c, rehearsal);
+      if (k === null || this.prices.has(k) || this.problems.has(k) || out.has(k)) continue;
+      out.set(k, paramsOf(c)!);
     }
     return [...out.values()];
   }
@@ -61,15 +79,25 @@ export class PriceCache {
     for (const p of params) this.problems.set(quoteKey(p, rehearsal), message);
   }
 
+  /** The first row's problem (a refused price), if any: nothing to look for while no call was refused. */
+  firstProblem(checks: readonly (RowValidation | undefined)[], rehearsal: boolean): string | null {
+    if (this.problems.size === 0) return null;
+    for (const c of checks) {
+      const k = keyOfCheck(c, rehearsal);
+      const problem = k === null ? undefined : this.problems.get(k);
+      if (problem !== undefined) return problem;
+    }
+    return null;
+  }
+
   forgetProblems(): void {
     this.problems.clear();
   }
 
   /** One row's price for all its takes. */
   priceOf(check: RowValidation | undefined, rehearsal: boolean): RowPrice {
-    const p = paramsOf(check);
-    if (!p) return { kind: 'invalid' };
-    const k = quoteKey(p, rehearsal);
+    const k = keyOfCheck(check, rehearsal);
+    if (k === null) return { kind: 'invalid' };
     const problem = this.problems.get(k);
     if (problem !== undefined) return { kind: 'problem', message: problem };
     const each = this.prices.get(k);
@@ -82,10 +110,13 @@ export class PriceCache {
   total(checks: readonly (RowValidation | undefined)[], rehearsal: boolean): { usd: number; complete: boolean } {
     let usd = 0;
     let complete = true;
+    // priceOf's arithmetic without an object per row (this runs over every row on each update).
     for (const c of checks) {
-      const price = this.priceOf(c, rehearsal);
-      if (price.kind === 'price') usd += price.usd;
-      else if (price.kind !== 'invalid') complete = false;
+      const k = keyOfCheck(c, rehearsal);
+      if (k === null) continue;
+      const each = this.problems.has(k) ? undefined : this.prices.get(k);
+      if (each === undefined) complete = false;
+      else usd += Math.round(each * (c!.takes ?? 1) * 100) / 100;
     }
     return { usd: Math.round(usd * 100) / 100, complete };
   }

@@ -12,7 +12,7 @@ const DEBOUNCE_MS = 400;
 /** quote:rows takes at most this many rows a call. */
 const CHUNK = 10_000;
 
-export function useLiveQuote(checks: readonly RowValidation[], rehearsal: boolean): LiveQuote {
+export function useLiveQuote(checks: readonly (RowValidation | undefined)[], rehearsal: boolean): LiveQuote {
   const cache = useRef(new PriceCache()).current;
   const [version, setVersion] = useState(0);
   useEffect(() => {

@@ -16,6 +16,8 @@ export function useRowChecks(rows: readonly EditRow[], models: readonly ModelVie
     void checkRest(rows, first, models, defaults, mapping, {
       stale: () => stale,
       onProgress: (checks) => setLater({ from: first, checks }),
+      // Each step re-renders the editor (whose drag-and-drop walks every row): a few a second is progress enough.
+      everyMs: 500,
     });
     return () => {
       stale = true;

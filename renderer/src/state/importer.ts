@@ -4,8 +4,9 @@
  */
 import { create } from 'zustand';
 import type { CallInput, CallOutput } from '../../../main/contract';
-import { importSheet, isSheetReadError, type SheetReadErrorDetails, type BatchDefaults, type ColumnMapping, type ImportedSheet } from '../editor/sheet';
+import { isSheetReadError, type SheetReadErrorDetails, type BatchDefaults, type ColumnMapping } from '../editor/sheet';
 import { editedCsv, type EditRow } from '../editor/rows';
+import { readSheet, type ReadSheet } from '../import/read-sheet';
 import { overrideOf, profileToApply, type SavedProfile } from '../import/mapping';
 import { reportError } from './app';
 import { useBatchStore } from './batches';
@@ -29,7 +30,7 @@ interface ImportState {
   busy: boolean;
   preview: Preview | undefined;
   info: SheetInfo | undefined;
-  file: { name: string; bytes: Uint8Array } | undefined;
+  file: { name: string; bytes: Uint8Array<ArrayBuffer> } | undefined;
   rehearsal: boolean;
   /** How the file is read now: empty means "detect everything". */
   options: ReadOptions;
@@ -72,12 +73,6 @@ interface ImportState {
   clear: () => void;
 }
 
-function base64Of(bytes: Uint8Array): string {
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(text);
-}
-
 /** Drops empty defaults so "(none)" choices are not sent as empty strings the validator would reject. */
 export function cleanDefaults(d: BatchDefaults): BatchDefaults {
   const out: BatchDefaults = {};
@@ -89,10 +84,13 @@ export function cleanDefaults(d: BatchDefaults): BatchDefaults {
 
 const keyOf = (defaults: BatchDefaults, mapping: ColumnMapping) => JSON.stringify([cleanDefaults(defaults), overrideOf(mapping)]);
 
-/** The page's own read (the same reader main uses), so cells can be edited and a refused sheet can still be mapped. */
-async function readHere(bytes: Uint8Array, fileName: string, options: ReadOptions): Promise<{ sheet?: ImportedSheet; headers?: string[]; failed?: SheetReadErrorDetails }> {
+/**
+ * The page's own read (the same reader main uses, in a worker: import/read-sheet.ts), so cells can be edited and a
+ * refused sheet can still be mapped.
+ */
+async function readHere(bytes: Uint8Array, fileName: string, options: ReadOptions): Promise<{ sheet?: ReadSheet; headers?: string[]; failed?: SheetReadErrorDetails }> {
   try {
-    return { sheet: await importSheet(bytes, { fileName, ...options }) };
+    return { sheet: await readSheet(bytes, { fileName, ...options }) };
   } catch (e) {
     if (!isSheetReadError(e)) return {};
     return { ...(e.details.headers ? { headers: e.details.headers } : {}), failed: e.details };
@@ -121,9 +119,28 @@ function infoOfFailure(fileName: string, options: ReadOptions, here: Awaited<Ret
   };
 }
 
-function rowsOf(sheet: ImportedSheet | undefined, preview: Preview): { rows: EditRow[]; mapping: ColumnMapping } {
-  if (sheet) return { rows: sheet.rows.map((r) => ({ ...r, key: r.index })), mapping: sheet.mapping };
-  const rows = preview.rows.map((r) => {
+/** main/contract.ts PREVIEW_PAGE_MAX_ROWS (not imported: the contract's schemas stay out of the page's bundle). */
+const PREVIEW_PAGE_ROWS = 5_000;
+
+/** Rows of main's preview past its first answer, a page at a time (batch:importRows). */
+async function restOfPreview(preview: Preview): Promise<Preview['rows']> {
+  const rows = preview.rows.slice();
+  while (rows.length < preview.summary.total) {
+    const r = await bridge.batch.importRows({ importId: preview.importId, offset: rows.length, limit: PREVIEW_PAGE_ROWS });
+    if (!r.ok) throw new Error(r.error.message);
+    if (r.value.rows.length === 0) break;
+    for (const row of r.value.rows) rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * The editor's rows: the page's own read, or (when only main could read the sheet) main's preview rows, fetched in
+ * pages. Those carry the fields main shows, not every cell of the sheet.
+ */
+async function rowsOf(sheet: ReadSheet | undefined, preview: Preview): Promise<{ rows: EditRow[]; mapping: ColumnMapping }> {
+  if (sheet) return { rows: sheet.rows, mapping: sheet.mapping };
+  const rows = (await restOfPreview(preview)).map((r) => {
     const raw = { prompt: r.prompt, ...(r.name ? { name: r.name } : {}), ...(r.model ? { model: r.model } : {}), ...(r.duration ? { duration: r.duration } : {}) };
     return { key: r.row, index: r.row, sourceRow: r.sourceRow, prompt: r.prompt, extras: {}, raw, ...(r.name ? { name: r.name } : {}), ...(r.model ? { model: r.model } : {}), ...(r.duration ? { duration: r.duration } : {}) };
   });
@@ -183,7 +200,7 @@ export const useImportStore = create<ImportState>((set, get) => ({
   },
   read: async (file, { rehearsal, options, own }) => {
     set({ file: undefined, options: {}, appliedProfile: undefined, rehearsal, carryOver: own ? null : inherited(get().defaults, get().budgetUsd) });
-    let bytes: Uint8Array;
+    let bytes: Uint8Array<ArrayBuffer>;
     try {
       bytes = new Uint8Array(await file.arrayBuffer());
     } catch (e) {
@@ -216,7 +233,8 @@ export const useImportStore = create<ImportState>((set, get) => ({
       const defaults = cleanDefaults(get().defaults);
       const r = await bridge.batch.importSheet({
         fileName: file.name,
-        base64: base64Of(file.bytes),
+        // The bytes as they are (a binary body in browser mode, cloned by Electron's IPC): base64 of 18 MB held the page for seconds.
+        bytes: file.bytes,
         rehearsal: get().rehearsal,
         ...(Object.keys(options).length ? { options } : {}),
         ...(Object.keys(defaults).length ? { defaults } : {}),
@@ -226,7 +244,7 @@ export const useImportStore = create<ImportState>((set, get) => ({
         return;
       }
       const p = r.value;
-      const { rows, mapping } = rowsOf(here.sheet, p);
+      const { rows, mapping } = await rowsOf(here.sheet, p);
       useEditorStore.getState().load(rows, mapping);
       set({
         preview: p,
