@@ -26,6 +26,8 @@ export const CALL_NAMES = [
   'secrets:status',
   'secrets:setKey',
   'secrets:clearKey',
+  'studio:queue',
+  'studio:setQueue',
   'timeline:get',
   'timeline:save',
   'timeline:setMusic',

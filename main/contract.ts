@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { CallName, EventName } from './contract-names';
 import { JOB_STATES } from './core/queue/job-states';
 import { ERROR_CODES } from './core/services/app-errors';
-import { AbsolutePathSchema, NameTemplateSchema, SettingsPatchSchema, SettingsSchema } from './core/services/app-settings';
+import { AbsolutePathSchema, NameTemplateSchema, SettingsPatchSchema, SettingsSchema, StudioQueueSchema } from './core/services/app-settings';
 import { PRESET_NAMES } from './core/media/presets';
 import { MAX_CROSSFADE_SEC } from './core/media/timeline';
 import { CANONICAL_COLUMNS, DELIMITERS } from './core/sheet/types';
@@ -202,6 +202,15 @@ export const AppInfoSchema = z.object({
   dataDir: z.string(),
   engine: z.object({ state: z.enum(['running', 'busy', 'stopped']), message: Text.nullable() }),
   media: z.object({ found: z.boolean(), source: z.enum(['setting', 'bundled', 'path']).nullable(), message: Text.nullable() }),
+});
+
+/** Settings > Studio queue: what the app is on, what overrides it, and whether a restart is needed. */
+export const StudioQueueViewSchema = z.object({
+  on: z.object({ kind: z.enum(['local', 'studio']), description: Text, problem: Text.nullable() }),
+  /** VENICE_BATCH_DB, password masked. */
+  environment: Text.nullable(),
+  setting: Text.nullable(),
+  restartNeeded: z.boolean(),
 });
 
 export const ModelViewSchema = z.object({
@@ -472,6 +481,9 @@ export const calls = {
   'settings:get': { input: NoInput, output: SettingsSchema },
   'settings:set': { input: SettingsPatchSchema, output: SettingsSchema },
   'secrets:status': { input: NoInput, output: KeyStatusSchema },
+  'studio:queue': { input: NoInput, output: StudioQueueViewSchema },
+  /** Saves the studio queue's address (null: this computer's own) once a connection to it has worked. */
+  'studio:setQueue': { input: z.strictObject({ url: StudioQueueSchema.nullable() }), output: StudioQueueViewSchema },
   'secrets:setKey': {
     input: z.strictObject({
       key: z

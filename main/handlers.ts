@@ -17,6 +17,7 @@ import { importRows } from './core/services/sheet-imports';
 import { resultsSheet } from './core/services/results-sheet';
 import { reportFor } from './core/services/morning-report';
 import { useSuggestedPrompt } from './core/services/suggested-prompt';
+import { setStudioQueue, studioQueueView } from './core/services/studio-queue-setting';
 import { redact } from './core/venice/redact';
 import { track } from './core/loop-watchdog';
 
@@ -49,6 +50,8 @@ export function createHandlers(app: AppServices): Handlers {
     'secrets:status': () => app.keyStatus(),
     'secrets:setKey': (input) => app.setKey(input),
     'secrets:clearKey': () => app.clearKey(),
+    'studio:queue': () => studioQueueView(app),
+    'studio:setQueue': ({ url }) => setStudioQueue(app, url),
     'timeline:get': async ({ batchId }) => {
       const view = await app.timelines.get(batchId);
       // The viewer scrubs on proxies: start making them for this timeline's clips (made once, in the background).

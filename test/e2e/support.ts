@@ -3,7 +3,7 @@
  * fast simulated clips, and reads the address it prints.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -22,7 +22,10 @@ export async function startWebApp(opts: { dir?: string } = {}): Promise<WebApp> 
   const dataDir = path.join(dir, 'data');
   const clipsDir = path.join(dir, 'clips');
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ rehearsal: true, outputDir: clipsDir, concurrency: 3 }));
+  // A restart (`dir` given) keeps what the user saved, as the app does.
+  if (!opts.dir || !existsSync(path.join(dataDir, 'settings.json'))) {
+    writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ rehearsal: true, outputDir: clipsDir, concurrency: 3 }));
+  }
   const child: ChildProcess = spawn(path.resolve('node_modules/.bin/tsx'), ['main/web.ts', '--port', '0'], {
     env: {
       ...process.env,

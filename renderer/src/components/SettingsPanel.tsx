@@ -3,6 +3,7 @@ import { EXTERNAL_LINKS } from '../../../main/contract-names';
 import { useAppStore } from '../state/app';
 import { useSettingsStore } from '../state/settings';
 import { SettingsFields } from './SettingsFields';
+import { StudioQueueSettings } from './StudioQueueSettings';
 
 export function SettingsPanel() {
   const settings = useSettingsStore((s) => s.settings);
@@ -73,6 +74,7 @@ export function SettingsPanel() {
           Get a key
         </a>
       </p>
+      <StudioQueueSettings />
     </section>
   );
 }
