@@ -11,6 +11,7 @@ Usage:
                    [--template "{row}-{name}-{take}"] [read options]
   venice-batch work [--until-idle]
   venice-batch status [--batch N] [--json] [--csv results.csv]
+  venice-batch studio import [--json]
   venice-batch retry [--batch N] [--rows 3,7]
   venice-batch resolve --rows 3,7 (--resubmit | --lost) [--batch N]
   venice-batch models [--json] [--rehearsal]
@@ -31,7 +32,8 @@ aspect_ratio, audio, image (a file in the sheet's folder or an https URL), name,
 Key: the system keychain (set it in the app) or VENICE_API_KEY. API: VENICE_BASE_URL (default Venice's).
 Data: VENICE_BATCH_DATA (default the app's data folder). --rehearsal uses the built-in simulator: no money is spent.
 Studio: VENICE_BATCH_DB=postgres://user:pass@host:5432/db puts this machine on a studio's shared queue; \`work\`
-works every active batch of every machine there (a render box), --until-idle until none is left.
+works every active batch of every machine there (a render box), --until-idle until none is left; \`studio import\`
+moves this machine's own queue into it, once (with the app closed).
 Exit codes: 0 all good, 1 some rows invalid/failed/in doubt (export: the output failed verification),
 2 could not run (unreadable sheet, bad arguments), 130 interrupted.`;
 
