@@ -100,5 +100,5 @@ test('VENICE_BATCH_DB overrides the setting, said plainly, its password masked',
   );
   expect(await page.content()).not.toContain(password);
   await section.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: 'test-results/studio-queue-settings.png' });
+  await page.screenshot({ path: test.info().outputPath('studio-queue-settings.png') });
 });

@@ -61,7 +61,8 @@ export function StudioQueueSettings() {
         </p>
       )}
       {view.environment && (
-        <p className="warn" data-testid="studio-queue-env">
+        // Taller lines: a code span's background on the next line would otherwise cover this line's underscores.
+        <p className="warn" data-testid="studio-queue-env" style={{ lineHeight: 1.8 }}>
           <code>VENICE_BATCH_DB</code> is set for this run (<code>{view.environment}</code>): it overrides the address below
           until it is unset.
         </p>
