@@ -108,24 +108,45 @@ function eventStream(token: string, onStatus: (connected: boolean) => void) {
 const BYTES_CALL_TYPE = 'application/vnd.venice.call+bytes';
 const INPUT_LENGTH_HEADER = 'x-venice-input-length';
 
+/** The file some bytes were read from (see readFrom): sent from there, the bytes are never copied in the page. */
+const sourceFiles = new WeakMap<Uint8Array, Blob>();
+
+/**
+ * Says that `bytes` are the whole of `file` as read. A call carrying them then sends the file itself (a Blob the
+ * browser streams from disk): 18 MB handed to fetch as bytes, or copied into a new Blob, held the page's thread for
+ * half a second to seconds. Electron's IPC clones the bytes instead; this changes nothing there.
+ */
+export function readFrom(bytes: Uint8Array, file: Blob): void {
+  if (file.size === bytes.byteLength) sourceFiles.set(bytes, file);
+}
+
 /**
  * JSON, except for an input carrying a file (`bytes`): its other fields as JSON, then the bytes as they are. Neither
  * side then base64-encodes, stringifies or parses megabytes in one block (20 MB that way held the page for seconds).
  */
-function requestOf(input: unknown, token: string): { headers: Record<string, string>; body: BodyInit } {
+function requestOf(input: unknown, token: string, fromFile: boolean): { headers: Record<string, string>; body: BodyInit } {
   if (input && typeof input === 'object' && (input as { bytes?: unknown }).bytes instanceof Uint8Array) {
     const { bytes, ...rest } = input as { bytes: Uint8Array<ArrayBuffer> };
     const head = new TextEncoder().encode(JSON.stringify(rest));
-    // One buffer, two copies of memory: a Blob of 18 MB held the page's thread for over half a second.
-    const body = new Uint8Array(head.byteLength + bytes.byteLength);
-    body.set(head);
-    body.set(bytes, head.byteLength);
+    const file = fromFile ? sourceFiles.get(bytes) : undefined;
     return {
       headers: { 'content-type': BYTES_CALL_TYPE, [INPUT_LENGTH_HEADER]: String(head.byteLength), [TOKEN_HEADER]: token },
-      body,
+      body: new Blob([head, file ?? bytes]),
     };
   }
   return { headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token }, body: input === undefined ? '' : JSON.stringify(input) };
+}
+
+/** A file changed or moved on disk since it was read cannot be sent from there: then the bytes read are sent. */
+async function post(name: string, input: unknown, token: string): Promise<Response> {
+  try {
+    return await fetch(`/api/${name}`, { method: 'POST', ...requestOf(input, token, true) });
+  } catch (e) {
+    const bytes = (input as { bytes?: unknown } | undefined)?.bytes;
+    if (!(bytes instanceof Uint8Array) || !sourceFiles.has(bytes)) throw e;
+    sourceFiles.delete(bytes);
+    return fetch(`/api/${name}`, { method: 'POST', ...requestOf(input, token, false) });
+  }
 }
 
 export function httpBridge(token: string, onStatus: (connected: boolean) => void = () => undefined): Bridge {
@@ -137,7 +158,7 @@ export function httpBridge(token: string, onStatus: (connected: boolean) => void
     const [domain, verb] = splitCallName(name);
     (api[domain] ??= {})[verb] = async (input?: unknown) => {
       await session;
-      const res = await fetch(`/api/${name}`, { method: 'POST', ...requestOf(input, token) });
+      const res = await post(name, input, token);
       return res.json();
     };
   }

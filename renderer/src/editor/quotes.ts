@@ -30,25 +30,23 @@ export function paramsOf(check: RowValidation | undefined): QuoteParams | undefi
   return p;
 }
 
+/** Reads only the parameter fields, so a check's resolved row can be passed as it is (no copy per row). */
 export const quoteKey = (p: QuoteParams, rehearsal: boolean) =>
-  [rehearsal ? 'r' : 'l', p.model, p.duration, p.resolution ?? '', p.aspect_ratio ?? '', p.audio === undefined ? '' : p.audio ? '1' : '0'].join('|');
+  `${rehearsal ? 'r' : 'l'}|${p.model}|${p.duration}|${p.resolution ?? ''}|${p.aspect_ratio ?? ''}|${p.audio === undefined ? '' : p.audio ? '1' : '0'}`;
 
 /**
  * Each check's key, worked out once (checks are cached per row object, see row-checks.ts): the live quote walks every
  * row on each update, and building 100,000 keys each time held the page for hundreds of milliseconds.
  */
-const keysOfCheck = new WeakMap<RowValidation, { live?: string | null; rehearsal?: string | null }>();
+const liveKeys = new WeakMap<RowValidation, string>();
+const rehearsalKeys = new WeakMap<RowValidation, string>();
 
 function keyOfCheck(check: RowValidation | undefined, rehearsal: boolean): string | null {
-  if (!check?.valid) return null;
-  let keys = keysOfCheck.get(check);
-  if (!keys) keysOfCheck.set(check, (keys = {}));
-  const slot = rehearsal ? 'rehearsal' : 'live';
-  let key = keys[slot];
-  if (key === undefined) {
-    const p = paramsOf(check);
-    key = keys[slot] = p ? quoteKey(p, rehearsal) : null;
-  }
+  const resolved = check?.valid ? check.resolved : undefined;
+  if (!resolved) return null;
+  const keys = rehearsal ? rehearsalKeys : liveKeys;
+  let key = keys.get(check!);
+  if (key === undefined) keys.set(check!, (key = quoteKey(resolved, rehearsal)));
   return key;
 }
 

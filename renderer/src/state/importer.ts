@@ -11,6 +11,7 @@ import { overrideOf, profileToApply, type SavedProfile } from '../import/mapping
 import { reportError } from './app';
 import { useBatchStore } from './batches';
 import { bridge } from './bridge';
+import { readFrom } from '../bridge';
 import { useEditorStore } from './editor';
 
 type Preview = CallOutput<'batch:importSheet'>;
@@ -207,6 +208,7 @@ export const useImportStore = create<ImportState>((set, get) => ({
       set({ problem: `The file could not be read: ${(e as Error).message}` });
       return;
     }
+    readFrom(bytes, file);
     set({ file: { name: file.name, bytes } });
     await get().loadProfiles().catch(() => undefined);
     await get().reread(options ?? {});
