@@ -6,18 +6,12 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { contrastOf, expectAccessible } from './axe';
-import { SHEET, startWebApp, type WebApp } from './support';
+import { SHEET } from './support';
+import { useWebApp } from './web-app-fixture';
 
 test.use({ actionTimeout: 10_000 });
 
-let web: WebApp;
-test.beforeAll(async () => {
-  web = await startWebApp();
-});
-test.afterAll(async () => {
-  if (test.info().status !== 'passed') console.log(web?.output());
-  await web?.stop();
-});
+const web = useWebApp();
 
 /** The regions this spec's components render (the timeline, viewer and settings are checked by their own specs). */
 const MINE = ['[data-testid="import-panel"]', '[data-testid="notices"]', '[data-testid="batches"]', '.batch-panel'];

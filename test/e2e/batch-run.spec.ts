@@ -7,18 +7,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { SHEET, startWebApp, type WebApp } from './support';
+import { SHEET } from './support';
+import { useWebApp } from './web-app-fixture';
 
-let web: WebApp;
-
-test.beforeAll(async () => {
-  web = await startWebApp();
-});
-
-test.afterAll(async () => {
-  if (test.info().status !== 'passed') console.log(web?.output());
-  await web?.stop();
-});
+const web = useWebApp();
 
 const SECOND = [
   'Shot,Prompt,Model,Duration (s),Resolution,Audio',

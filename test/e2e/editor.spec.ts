@@ -5,17 +5,10 @@
  */
 import { expect, test } from '@playwright/test';
 import ExcelJS from 'exceljs';
-import { SHEET, startWebApp, type WebApp } from './support';
+import { SHEET } from './support';
+import { useWebApp } from './web-app-fixture';
 
-let web: WebApp;
-
-test.beforeAll(async () => {
-  web = await startWebApp();
-});
-
-test.afterAll(async () => {
-  await web?.stop();
-});
+const web = useWebApp();
 
 test('fixes an invalid cell in the table, undoes and redoes it, and queues the edited rows', async ({ page }) => {
   await page.goto(web.url);

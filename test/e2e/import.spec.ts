@@ -6,19 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
-import { startWebApp, type WebApp } from './support';
+import { useWebApp } from './web-app-fixture';
 
 test.use({ actionTimeout: 10_000 });
 
-let web: WebApp;
-
-test.beforeAll(async () => {
-  web = await startWebApp();
-});
-
-test.afterAll(async () => {
-  await web?.stop();
-});
+const web = useWebApp();
 
 /** Windows-1252 bytes (Latin-1 covers every character used here). */
 const cp1252 = (text: string) => Buffer.from(text, 'latin1');

@@ -6,18 +6,11 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
-import { startWebApp, type WebApp } from './support';
+import { useWebApp } from './web-app-fixture';
 
 test.use({ actionTimeout: 10_000 });
 
-let web: WebApp;
-test.beforeAll(async () => {
-  web = await startWebApp();
-});
-test.afterAll(async () => {
-  if (test.info().status !== 'passed') console.log(web?.output());
-  await web?.stop();
-});
+const web = useWebApp();
 
 /** Five shots of the Rehearsal model at 1 s 480p without sound: $0.01 a clip. */
 const FIVE = [

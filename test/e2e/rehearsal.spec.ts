@@ -5,17 +5,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { SHEET, startWebApp, type WebApp } from './support';
+import { SHEET } from './support';
+import { useWebApp } from './web-app-fixture';
 
-let web: WebApp;
-
-test.beforeAll(async () => {
-  web = await startWebApp();
-});
-
-test.afterAll(async () => {
-  await web?.stop();
-});
+const web = useWebApp();
 
 test('imports a CSV and runs it to the end in Rehearsal', async ({ page }) => {
   await page.goto(web.url);

@@ -8,20 +8,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import ExcelJS from 'exceljs';
-import { startWebApp, type WebApp } from './support';
+import { useWebApp } from './web-app-fixture';
 
 test.use({ actionTimeout: 10_000, viewport: { width: 1360, height: 1500 } });
 
 const CORPUS = path.resolve('test/fixtures/sheets/corpus');
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-let web: WebApp;
-
-test.beforeAll(async () => {
-  web = await startWebApp();
-});
-test.afterAll(async () => {
-  await web?.stop();
-});
+const web = useWebApp();
 
 /** A studio's workbook: last season's shots kept hidden first, a notes tab open when saved, the shots last. */
 async function studioBook(shots: string[]): Promise<Buffer> {

@@ -4,18 +4,12 @@
  * gone, and what is left can be dismissed. Rehearsal's history says what a clip would cost, models go by their names.
  */
 import { expect, test } from '@playwright/test';
-import { SHEET, startWebApp, type WebApp } from './support';
+import { SHEET } from './support';
+import { useWebApp } from './web-app-fixture';
 
 test.use({ actionTimeout: 10_000 });
 
-let web: WebApp;
-test.beforeAll(async () => {
-  web = await startWebApp();
-});
-test.afterAll(async () => {
-  if (test.info().status !== 'passed') console.log(web?.output());
-  await web?.stop();
-});
+const web = useWebApp();
 
 test('a batch stopped at its cap explains Resume, takes a new cap, and finishes', async ({ page }) => {
   await page.goto(web.url);

@@ -6,15 +6,10 @@
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { expect, test, type Page } from '@playwright/test';
-import { SHEET, startWebApp, type WebApp } from './support';
+import { SHEET } from './support';
+import { useWebApp } from './web-app-fixture';
 
-let web: WebApp;
-test.beforeAll(async () => {
-  web = await startWebApp();
-});
-test.afterAll(async () => {
-  await web?.stop();
-});
+const web = useWebApp();
 
 const FOUR = `${SHEET}\nWhale,"A whale breaching at dusk",sim-fast-text-to-video,1,480p,no`;
 const names = async (page: Page) => Promise.all([1, 2, 3, 4].map((n) => page.getByTestId(`cell-${n}-name`).innerText()));

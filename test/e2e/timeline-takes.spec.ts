@@ -4,18 +4,10 @@
  * trim stays (the takes are the same length), one undo step, saved.
  */
 import { expect, test } from '@playwright/test';
-import { SHEET, startWebApp, type WebApp } from './support';
+import { SHEET } from './support';
+import { useWebApp } from './web-app-fixture';
 
-let web: WebApp;
-
-test.beforeAll(async () => {
-  web = await startWebApp();
-});
-
-test.afterAll(async () => {
-  if (test.info().status !== 'passed') console.log(web?.output());
-  await web?.stop();
-});
+const web = useWebApp();
 
 async function call<T>(name: string, input: unknown): Promise<T> {
   const token = new URL(web.url).searchParams.get('token') ?? '';

@@ -6,18 +6,9 @@
  * each step the test checks the timeline's saved state through the app and what the viewer's <video> shows.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { startWebApp, type WebApp } from './support';
+import { useWebApp } from './web-app-fixture';
 
-let web: WebApp;
-
-test.beforeAll(async () => {
-  web = await startWebApp();
-});
-
-test.afterAll(async () => {
-  if (test.info().status !== 'passed') console.log(web?.output());
-  await web?.stop();
-});
+const web = useWebApp();
 
 const SHEET = [
   'Shot,Prompt,Model,Duration (s),Resolution,Audio',
