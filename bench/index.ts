@@ -15,6 +15,7 @@ import { benchTableDom } from './table-dom';
 import { benchTimelineDom } from './timeline-dom';
 import { benchBatchRowsDom } from './batch-rows-dom';
 import { benchImportThreads } from './import-threads';
+import { benchStudio } from './studio';
 import { failedRow, renderTable, type BenchRow } from './table';
 import { removeAllTempDirs } from './temp';
 
@@ -51,6 +52,11 @@ const BENCHES: Bench[] = [
     name: 'rows',
     title: "The running batch's table at 2,000 and 10,000 clips: DOM rows, scroll frames vs idle, a row's history opening (real Chromium)",
     run: benchBatchRowsDom,
+  },
+  {
+    name: 'studio',
+    title: 'Studio queue: a 500-row batch on one PostgreSQL with 1, 2 and 4 worker processes at the account limits, vs the account-limit bound (time-scaled)',
+    run: benchStudio,
   },
 ];
 

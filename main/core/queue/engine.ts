@@ -64,6 +64,8 @@ export interface EngineOptions {
   processingLimits?: Partial<ProcessingLimits>;
   /** The account limiter of an endpoint (default: the studio queue's shared one, or a local one). */
   accountLimiter?: (baseUrl: string, apiKey: string | undefined) => AccountLimiter;
+  /** How often the price of a retrieve call is worked out again (default 5 s; a bench on a time scale shrinks it). */
+  pollPriceEveryMs?: number;
 }
 
 const POLL_PRICE_EVERY_MS = 5_000;
@@ -347,7 +349,7 @@ export class Engine {
   /** The price of a retrieve call from every job being polled on the account (poll-budget.ts), every few seconds. */
   private async priceRetrieves(ctx: EngineContext): Promise<void> {
     const now = this.shared.now();
-    if (now - this.pricedAt < POLL_PRICE_EVERY_MS && now >= this.pricedAt) return;
+    if (now - this.pricedAt < (this.opts.pollPriceEveryMs ?? POLL_PRICE_EVERY_MS) && now >= this.pricedAt) return;
     this.pricedAt = now;
     const usage = await ctx.limiter.usage();
     ctx.pollBudget.update(await this.queue.pollingJobs(), { limit: usage.retrieve.limit, windowMs: usage.windowMs });

@@ -12,7 +12,7 @@ import { saveState, type SavedState } from './persist';
 import type { Rng } from './random';
 import { captionFor, frameSize } from './render-args';
 import type { Renderer } from './render';
-import { SIM_ROUTES, type ExchangeRecord, type FaultKind, type FaultSpec, type SimLimits, type SimRoute, type SimStats } from './types';
+import { SIM_ROUTES, type ExchangeRecord, type FaultKind, type FaultSpec, type SimLimits, type SimRoute, type SimStats, type SimulatorOptions } from './types';
 import type { QueueParams } from './validate';
 
 /** A pre-signed link is good for about a day, as on Venice. */
@@ -26,6 +26,7 @@ export function ownerOf(apiKey: string): string {
 export interface CoreConfig {
   apiKeys: string[];
   processingMs: number;
+  jobTiming?: SimulatorOptions['jobTiming'];
   limits: SimLimits;
   faultRates: Partial<Record<FaultKind, number>>;
   rng: Rng;
@@ -43,6 +44,7 @@ const MAX_EXCHANGES = 100_000;
 export class SimCore {
   readonly apiKeys: ReadonlySet<string>;
   readonly processingMs: number;
+  private readonly jobTiming: SimulatorOptions['jobTiming'];
   readonly rng: Rng;
   readonly ledger: Ledger;
   readonly jobs: JobBook;
@@ -65,6 +67,7 @@ export class SimCore {
   constructor(cfg: CoreConfig) {
     this.apiKeys = new Set(cfg.apiKeys);
     this.processingMs = cfg.processingMs;
+    this.jobTiming = cfg.jobTiming;
     this.rng = cfg.rng;
     this.ledger = new Ledger(cfg.saved?.ledger ?? { balanceUsd: cfg.balanceUsd, entries: [] });
     this.jobs = new JobBook(cfg.saved?.jobs ?? []);
@@ -119,6 +122,8 @@ export class SimCore {
   queueJob(p: QueueParams, apiKey: string, priceUsd: number, placeholder: boolean): SimJob {
     const now = Date.now();
     const queueId = randomUUID();
+    const timing = this.jobTiming?.({ model: p.model.id, prompt: p.prompt, duration: p.duration, resolution: p.resolution });
+    const processingMs = timing?.processingMs ?? this.processingMs;
     const job: SimJob = {
       queueId,
       owner: ownerOf(apiKey),
@@ -131,9 +136,9 @@ export class SimCore {
       audio: p.audio,
       chargedUsd: priceUsd,
       queuedAt: now,
-      readyAt: now + this.processingMs,
+      readyAt: now + processingMs,
       // Venice's average_execution_time is a P80-ish estimate of the whole run: 1.1x to 1.3x the real time.
-      estimateMs: Math.round(this.processingMs * (1.1 + 0.2 * this.rng())),
+      estimateMs: Math.round(timing?.estimateMs ?? processingMs * (1.1 + 0.2 * this.rng())),
       placeholder,
       state: 'active',
       ...(p.model.privateDownload ? { downloadToken: randomBytes(32).toString('base64url') } : {}),

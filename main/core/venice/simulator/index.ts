@@ -22,4 +22,5 @@ export type {
   SimStats,
   Simulator,
   SimulatorOptions,
+  SimJobTiming,
 } from './types';

@@ -66,16 +66,17 @@ export class Limiter {
     const now = this.now();
     const s = this.state(key);
     const { bucket, limit } = this.bucketOf(route);
-    const window = s.windows[bucket].filter((t) => t > now - WINDOW_MS);
+    const windowMs = this.limits.windowMs ?? WINDOW_MS;
+    const window = s.windows[bucket].filter((t) => t > now - windowMs);
     s.windows[bucket] = window;
     if (now < s.lockedUntil) {
       return { allowed: false, reason: 'lockout', limit, remaining: 0, resetAt: toUnixSeconds(s.lockedUntil) };
     }
     if (window.length >= limit) {
-      return { allowed: false, reason: 'rate_limit', limit, remaining: 0, resetAt: toUnixSeconds((window[0] ?? now) + WINDOW_MS) };
+      return { allowed: false, reason: 'rate_limit', limit, remaining: 0, resetAt: toUnixSeconds((window[0] ?? now) + windowMs) };
     }
     window.push(now);
-    return { allowed: true, limit, remaining: limit - window.length, resetAt: toUnixSeconds((window[0] ?? now) + WINDOW_MS) };
+    return { allowed: true, limit, remaining: limit - window.length, resetAt: toUnixSeconds((window[0] ?? now) + windowMs) };
   }
 
   /**

@@ -70,6 +70,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const core = new SimCore({
     apiKeys: opts.apiKeys ?? [DEFAULT_API_KEY],
     processingMs: opts.processingMs ?? 3000,
+    jobTiming: opts.jobTiming,
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     faultRates: opts.faultRates ?? {},
     rng: seededRng(opts.seed ?? randomSeed()),

@@ -83,6 +83,15 @@ export interface SimLimits {
   errorThreshold: number;
   errorWindowMs: number;
   lockoutMs: number;
+  /** The sliding window of the per-route limits; default 60 s (benches on a time scale shrink it). */
+  windowMs?: number;
+}
+
+/** One job's run time and the estimate retrieve reports for it (see SimulatorOptions.jobTiming). */
+export interface SimJobTiming {
+  processingMs: number;
+  /** Default: 1.1x to 1.3x processingMs, as for every other job. */
+  estimateMs?: number;
 }
 
 export interface SimulatorOptions {
@@ -96,6 +105,11 @@ export interface SimulatorOptions {
   balanceUsd?: number;
   /** Time from queue until the clip is ready, default 3000. */
   processingMs?: number;
+  /**
+   * A run time per job instead of one for all (the studio bench gives each row its own, 30 s to 6 min as Venice's
+   * estimates say); undefined falls back to processingMs.
+   */
+  jobTiming?: (job: { model: string; prompt: string; duration: string; resolution: string }) => SimJobTiming | undefined;
   /** Seeds every random choice (fault rolls, jitter) so runs are reproducible. */
   seed?: number;
   /** Probability per applicable request, rolled with the seeded PRNG. */

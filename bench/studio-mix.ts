@@ -1,0 +1,81 @@
+/**
+ * The studio bench's batch and its yardsticks, as pure functions: each row's Venice estimate and true run time, the
+ * account-limit bound on the batch's wall time, and the checks read from the simulator's own records.
+ *
+ * Estimates are log-uniform over 30 s .. 6 min, as in the poll bench; true run times lognormal (sigma 0.35) with
+ * 80% of jobs done by their estimate, which is what the budgeted poll policy assumes of Venice's P80 estimate.
+ * The clip's length follows its estimate (1 s, 2 s or 3 s of the simulator's cheap model, by tercile of the
+ * log-range), so the engine's prior for a new job ("the latest estimate of clips like it") is close but not exact,
+ * as for real clips of one model, length and resolution.
+ */
+import { gaussian, mulberry32 } from './prng';
+
+const Z80 = 0.8416;
+export const MIN_ESTIMATE_MS = 30_000;
+export const MAX_ESTIMATE_MS = 360_000;
+const DURATIONS = ['1s', '2s', '3s'] as const;
+
+export interface MixRow {
+  /** 1-based, as in the sheet. */
+  rowIndex: number;
+  duration: (typeof DURATIONS)[number];
+  /** What Venice's retrieve says (average_execution_time), in real (unscaled) ms. */
+  estimateMs: number;
+  /** When the clip is really ready after queueing, in real (unscaled) ms. */
+  trueMs: number;
+}
+
+export function makeMix(count: number, seed: number): MixRow[] {
+  const random = mulberry32(seed);
+  const lo = Math.log(MIN_ESTIMATE_MS);
+  const hi = Math.log(MAX_ESTIMATE_MS);
+  return Array.from({ length: count }, (_, i) => {
+    const u = random();
+    const estimateMs = Math.exp(lo + (hi - lo) * u);
+    const trueMs = estimateMs * Math.exp(0.35 * (gaussian(random) - Z80));
+    return { rowIndex: i + 1, duration: DURATIONS[Math.min(2, Math.floor(u * 3))] as MixRow['duration'], estimateMs, trueMs };
+  });
+}
+
+/** The prompt carries the row index, so the simulator's timing hook and the ledger checks can find the row. */
+export function promptOf(rowIndex: number): string {
+  return `Studio shot ${rowIndex}: a lighthouse at dusk`;
+}
+
+export function rowIndexOfPrompt(prompt: string): number | undefined {
+  const m = /^Studio shot (\d+):/.exec(prompt);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The least wall time the account's queue limit allows: at most `perWindow` queue calls in any `windowMs`, sent at
+ * the earliest instants a sliding window permits (call k at floor(k / perWindow) windows), each clip ready its true
+ * run time later. Downloads and checks are counted as free, so the bound is slightly optimistic.
+ *   - rowOrder: calls in the sheet's order, as the engine sends them (a perfect scheduler that keeps the order);
+ *   - anyOrder: the longest generations sent first, the least time any scheduler could reach.
+ */
+export function accountBoundMs(trueMs: readonly number[], perWindow: number, windowMs: number): { rowOrder: number; anyOrder: number } {
+  const slot = (k: number) => Math.floor(k / perWindow) * windowMs;
+  const rowOrder = trueMs.reduce((m, t, k) => Math.max(m, slot(k) + t), 0);
+  const longestFirst = [...trueMs].sort((a, b) => b - a);
+  const anyOrder = longestFirst.reduce((m, t, k) => Math.max(m, slot(k) + t), 0);
+  return { rowOrder, anyOrder };
+}
+
+/** Most timestamps in any half-open window (t - width, t]: what a sliding-window limiter counts. */
+export function maxInWindow(times: readonly number[], width: number): number {
+  const s = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let lo = 0;
+  for (let hi = 0; hi < s.length; hi++) {
+    while ((s[lo] as number) <= (s[hi] as number) - width) lo++;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] as number;
+}
