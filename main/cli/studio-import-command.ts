@@ -15,13 +15,13 @@ function plural(n: number, one: string, many = `${one}s`): string {
 
 function printReport(out: NodeJS.WritableStream, r: StudioImportReport): void {
   if (r.moved.length === 0 && r.alreadyThere.length === 0) {
-    out.write(`Nothing to move: this machine's own queue (${r.from}) holds no batch.\n`);
+    out.write(`Nothing to move: this machine's own queue (${r.from}) holds no batch.${r.movedBefore.length ? ` Earlier moves are kept as ${r.movedBefore.join(', ')}.` : ''}\n`);
     return;
   }
   out.write(`Moving this machine's own queue into the studio queue (${r.to}):\n`);
   if (r.journalApplied) out.write(`  ${plural(r.journalApplied, 'paid answer')} from this machine's journal written first.\n`);
   for (const b of r.moved) {
-    const parts = [plural(b.rows, 'row'), `${b.done} done`, `${plural(b.paidJobs, 'paid job')} kept with their queue ids`];
+    const parts = [plural(b.rows, 'row'), `${b.done} done`, b.paidJobs === 1 ? '1 paid job kept with its queue id' : `${b.paidJobs} paid jobs kept with their queue ids`];
     if (b.onVenice) parts.push(`${b.onVenice} still on Venice (a worker on the studio queue fetches them)`);
     if (b.inDoubt) parts.push(`${b.inDoubt} in doubt (decide with venice-batch resolve --batch ${b.batchId})`);
     if (b.timeline) parts.push('its timeline');

@@ -66,7 +66,7 @@ export function printStudioView(out: NodeJS.WritableStream, v: StudioView): void
     out.write(`  ${m.host} (${m.role}, pid ${m.pid}): last renewed ${duration(m.secondsSinceRenewal * 1000)} ago; holds ${held}\n`);
   }
   if (v.heldByUnknown) out.write(`  ${v.heldByUnknown} row(s) held by a machine that left: taken over when their lease runs out (within a minute).\n`);
-  if (v.batches.length === 0) out.write('  No batch has work left.\n');
+  if (v.batches.length === 0) out.write('  No batch has work a machine could do now (rows in doubt wait for a person).\n');
   for (const b of v.batches) {
     const parts = Object.entries(b.rows)
       .filter(([, n]) => n)

@@ -11,7 +11,7 @@
  *    those rows again: a ready row sent from both queues would be paid twice. A crash between 3 and 4 is mended by
  *    running the import again: every batch is found already there, and the file is set aside then.
  */
-import { existsSync, realpathSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, renameSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -33,11 +33,15 @@ export interface StudioImportReport extends CopyResult {
   keptAs: string | null;
   /** Paid answers from this machine's journal written into the local queue before the copy. */
   journalApplied: number;
+  /** Local queues set aside by earlier imports, still in the data folder (file names). */
+  movedBefore: string[];
 }
 
 export class StudioImportRefusedError extends Error {
   override readonly name = 'StudioImportRefusedError';
 }
+
+const MOVED_PATTERN = /^queue\.moved-to-studio-.*\.sqlite$/;
 
 /** queue.sqlite -> queue.moved-to-studio-20261128-1130.sqlite (its -wal/-shm companions with it). */
 function setAside(file: string, at: Date): string {
@@ -52,7 +56,8 @@ function setAside(file: string, at: Date): string {
 export async function importLocalQueue(opts: { dataDir: string; url: string; host?: string; now?: () => Date }): Promise<StudioImportReport> {
   const file = path.join(opts.dataDir, 'queue.sqlite');
   const to = describePgUrl(opts.url);
-  const empty: StudioImportReport = { from: file, to, keptAs: null, journalApplied: 0, moved: [], alreadyThere: [], clipProbes: 0 };
+  const movedBefore = existsSync(opts.dataDir) ? readdirSync(opts.dataDir).filter((n) => MOVED_PATTERN.test(n)).sort() : [];
+  const empty: StudioImportReport = { from: file, to, keptAs: null, journalApplied: 0, movedBefore, moved: [], alreadyThere: [], clipProbes: 0 };
   if (!existsSync(file)) return empty;
 
   const local = new QueueStore(file);
@@ -83,11 +88,15 @@ export async function importLocalQueue(opts: { dataDir: string; url: string; hos
     const client = new pg.Client({ connectionString: opts.url, connectionTimeoutMillis: 10_000 });
     await client.connect();
     let copied: CopyResult;
+    // The local queue is read in one write transaction held until the studio's commit: one consistent picture, and
+    // no `resolve` or `retry` from a terminal can change a row in between and be lost with the set-aside file.
+    local.db.exec('BEGIN IMMEDIATE');
     try {
       await migrate(client);
       await client.query(`SET search_path TO ${SCHEMA}`);
       copied = await copyLocalQueue(local.db, client, { host: opts.host ?? os.hostname(), queueFile: realpathSync(file) });
     } finally {
+      local.db.exec('ROLLBACK'); // nothing was written locally
       await client.end().catch(() => {});
     }
 
