@@ -18,6 +18,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../main/core/queue/engine';
 import type { EngineClient } from '../../main/core/queue/engine-context';
 import { canTransition, JOB_STATES } from '../../main/core/queue/job-states';
+import { SqliteQueueStore } from '../../main/core/queue/sqlite-adapter/store';
 import { QueueStore } from '../../main/core/queue/store';
 import { VeniceError } from '../../main/core/venice/errors';
 import type { ResponseMeta } from '../../main/core/venice/response-meta';
@@ -79,6 +80,8 @@ interface Real {
   store: QueueStore;
   venice: ScriptedVenice;
   engine: Engine;
+  /** Ends the current engine's "process": from then on it can write nothing (see processView). */
+  kill: () => void;
   clock: { now: number };
   rowId: number;
   outDir: string;
@@ -86,15 +89,38 @@ interface Real {
 
 type Cmd = fc.AsyncCommand<Model, Real>;
 
-function newEngine(r: Pick<Real, 'store' | 'venice' | 'clock'>): Engine {
-  return new Engine({
-    store: r.store,
+/**
+ * The queue as one engine process sees it. A crash here leaves the old engine object alive in this process (its
+ * hanging request, its scheduled work); a real kill would leave it nothing. So once killed, every call of the old
+ * view fails, as calls on a dead process's connection would, and only the new engine writes.
+ */
+function processView(r: Pick<Real, 'store' | 'clock'>): { queue: SqliteQueueStore; kill: () => void } {
+  const queue = new SqliteQueueStore(r.store, r.store.file, { now: () => r.clock.now });
+  let dead = false;
+  const view = new Proxy(queue, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (dead) throw new Error('this engine process was killed');
+        return (value as (...a: unknown[]) => unknown).apply(receiver, args);
+      };
+    },
+  });
+  return { queue: view, kill: () => (dead = true) };
+}
+
+function newEngine(r: Pick<Real, 'store' | 'venice' | 'clock'>): { engine: Engine; kill: () => void } {
+  const { queue, kill } = processView(r);
+  const engine = new Engine({
+    store: queue,
     connect: async () => ({ client: r.venice.client, apiKey: async () => 'k' }),
     now: () => r.clock.now,
     monotonic: () => r.clock.now,
     random: () => 0.5,
     holdTimings: { probeMs: 1_000, capacityMs: 1_000, capacityMaxMs: 2_000, offlineAfter: 3 },
   });
+  return { engine, kill };
 }
 
 /** The money property, on what the engine really sent: at most one send that may have been charged per consent. */
@@ -131,7 +157,8 @@ class EnginePass implements Cmd {
 class Crash implements Cmd {
   check = () => true;
   async run(m: Model, r: Real) {
-    r.engine = newEngine(r);
+    r.kill();
+    ({ engine: r.engine, kill: r.kill } = newEngine(r));
     await r.engine.start({ loop: false });
     const row = r.store.getRow(r.rowId);
     expect(row?.state).not.toBe('submitting');
@@ -191,7 +218,7 @@ describe('job state machine (model-based, on the engine)', () => {
         const venice = new ScriptedVenice();
         // The very first send meets any answer too (a crash while it hangs is the classic in-doubt case).
         venice.queueAnswer = firstAnswer;
-        const real: Real = { store, venice, clock, rowId, outDir, engine: newEngine({ store, venice, clock }) };
+        const real: Real = { store, venice, clock, rowId, outDir, ...newEngine({ store, venice, clock }) };
         await real.engine.start({ loop: false });
         try {
           await fc.asyncModelRun(() => ({ model: { consents: 0 }, real }), cmds);
