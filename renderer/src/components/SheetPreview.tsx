@@ -30,7 +30,9 @@ export function SheetPreview({ onQueued, onDiscard }: { onQueued: () => void; on
   const checks = rowChecks.list;
   const rehearsal = preview?.rehearsal ?? true;
   // Priced once every row is checked: each pass of the quote walks every row, too much for each progress step.
-  const quote = useLiveQuote(rowChecks.done ? checks : NO_CHECKS, rehearsal);
+  const live = useLiveQuote(rowChecks.done ? checks : NO_CHECKS, rehearsal);
+  // Nothing is totalled before every row is checked: the table says "Pricing…", not $0.00.
+  const quote = rowChecks.done ? live : { ...live, total: { usd: 0, complete: false } };
   const invalid = rowChecks.checked - quote.count.rows;
   const [confirmSpend, setConfirmSpend] = useState(false);
   const [allowDuplicate, setAllowDuplicate] = useState(false);
@@ -75,8 +77,12 @@ export function SheetPreview({ onQueued, onDiscard }: { onQueued: () => void; on
             `Checking rows: ${rowChecks.checked.toLocaleString('en-US')} of ${checks.length.toLocaleString('en-US')}…`
           )}
         </span>
-        {' · '}
-        <span data-testid="clip-count">{clipCountText(quote.count)}</span>
+        {rowChecks.done && (
+          <>
+            {' · '}
+            <span data-testid="clip-count">{clipCountText(quote.count)}</span>
+          </>
+        )}
         {quote.count.rows > 0 && (
           <>
             {' · '}about <span data-testid="quote-total">{amount}</span> {rehearsal ? '(Rehearsal: nothing is charged)' : 'of real money'}
