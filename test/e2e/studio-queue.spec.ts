@@ -7,6 +7,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { startPostgres, type TestPostgres } from '../support/postgres';
+import { expectAccessible } from './axe';
 import { startWebApp, type WebApp } from './support';
 
 test.describe.configure({ mode: 'serial' });
@@ -57,6 +58,7 @@ test('an address is checked by connecting, saved without a password, and used af
   await field.fill(dbUrl);
   await save.click();
   await expect(section.getByRole('alert')).toHaveText(/Leave the password out of the address: put it in ~\/.pgpass/);
+  await expectAccessible(page, 'Settings > Studio queue with a refusal', { include: ['[data-testid="studio-queue"]'] });
 
   await field.fill(`postgres://postgres@127.0.0.1:1/${withPassword.pathname.slice(1)}`);
   await save.click();
@@ -99,6 +101,7 @@ test('VENICE_BATCH_DB overrides the setting, said plainly, its password masked',
     /VENICE_BATCH_DB is set for this run \(postgres:\/\/postgres:•••••@127\.0\.0\.1:\d+\/env_\S+\): it overrides the address below/,
   );
   expect(await page.content()).not.toContain(password);
+  await expectAccessible(page, 'Settings > Studio queue', { include: ['[data-testid="studio-queue"]'] });
   await section.scrollIntoViewIfNeeded();
   await page.screenshot({ path: test.info().outputPath('studio-queue-settings.png') });
 });
