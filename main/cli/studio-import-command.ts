@@ -31,6 +31,7 @@ function printReport(out: NodeJS.WritableStream, r: StudioImportReport): void {
     out.write(`  already there: local batch ${b.localBatchId} "${b.name}" is studio batch ${b.batchId} (moved before; not copied again).\n`);
   }
   if (r.clipProbes) out.write(`  ${plural(r.clipProbes, 'clip check')} carried over.\n`);
+  if (r.recentCalls) out.write(`  ${plural(r.recentCalls, 'call')} to Venice in the last minute now counted by the studio's shared limits.\n`);
   if (r.keptAs) out.write(`This machine's own queue is set aside as ${r.keptAs} (a backup; nothing works from it any more).\n`);
 }
 
@@ -46,7 +47,8 @@ export async function studioImportCommand(session: CliSession, sub: string | und
   }
   let report: StudioImportReport;
   try {
-    report = await importLocalQueue({ dataDir: session.dataDir, url });
+    const apiKey = await session.links.secrets.getKey().catch(() => undefined);
+    report = await importLocalQueue({ dataDir: session.dataDir, url, apiKey: apiKey ?? undefined });
   } catch (e) {
     if (e instanceof StudioImportRefusedError || e instanceof StudioImportConflictError) {
       err.write(`${e.message}\n`);

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountIdFor } from '../../main/core/queue/account-limiter';
 import { PgQueueStore } from '../../main/core/queue/pg/pg-store';
 import { SCHEMA } from '../../main/core/queue/pg/schema';
 import { QueueStore } from '../../main/core/queue/store';
@@ -38,15 +39,17 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function count(url: string, table: string): Promise<number> {
+async function sql(url: string, text: string, values: unknown[] = []): Promise<Array<Record<string, unknown>>> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return Number((await c.query(`SELECT COUNT(*) AS n FROM ${SCHEMA}.${table}`)).rows[0].n);
+    return (await c.query(text, values)).rows;
   } finally {
     await c.end();
   }
 }
+
+const count = async (url: string, table: string) => Number((await sql(url, `SELECT COUNT(*) AS n FROM ${SCHEMA}.${table}`))[0]!.n);
 
 const charges = (prompt: string) => sim.ledger().filter((e) => e.kind === 'charge' && e.prompt === prompt).length;
 
@@ -109,6 +112,10 @@ describe('venice-batch studio import', () => {
     expect(moved.output).toMatch(/moved: local batch 1 .* -> studio batch \d+: 1 row, 1 done, 1 paid job kept with its queue id, its timeline/);
     expect(moved.output).toMatch(/moved: local batch 2 .*: 3 rows, 0 done, 2 paid jobs kept .*2 still on Venice.*1 in doubt/);
     expect(moved.output).toMatch(/set aside as .*queue\.moved-to-studio-.*\.sqlite/);
+    // The last minute of this machine's calls now counts against the account's shared window (by the key's hash).
+    expect(moved.output).toMatch(/\d+ calls to Venice in the last minute now counted by the studio's shared limits/);
+    const slots = await sql(url, `SELECT COUNT(*) AS n FROM ${SCHEMA}.venice_calls WHERE account = $1 AND route = 'queue' AND kind = 'slot'`, [accountIdFor(sim.url, 'sim-key')]);
+    expect(Number(slots[0]!.n)).toBeGreaterThanOrEqual(4);
     expect(moved.output).not.toContain('venice-batch-test'); // the test server's password
     expect(existsSync(path.join(data, 'queue.sqlite'))).toBe(false);
     const backup = readdirSync(data).find((f) => /^queue\.moved-to-studio-.*\.sqlite$/.test(f))!;

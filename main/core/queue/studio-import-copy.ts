@@ -15,6 +15,7 @@
 import type pg from 'pg';
 import type { Db } from './db';
 import type { SqlRow } from './store-records';
+import { copyRecentCalls } from './studio-import-calls';
 
 export const IMPORT_EVENT = 'studio_import';
 /** Same words as a restart's recovery, so the person sees one message for one situation. */
@@ -50,6 +51,8 @@ export interface CopyResult {
   moved: MovedBatch[];
   alreadyThere: Array<{ localBatchId: number; batchId: number; name: string }>;
   clipProbes: number;
+  /** This machine's calls to Venice in the last minute, now counted by the studio's account limiter. */
+  recentCalls: number;
 }
 
 export class StudioImportConflictError extends Error {
@@ -75,8 +78,13 @@ async function importedAs(q: pg.ClientBase, key: string): Promise<number | undef
  * Copies the local queue `db` (read while the caller holds its engine lock) into the shared queue through `q`
  * (connected, schema migrated, search_path on the app's schema). Commits or throws having written nothing.
  */
-export async function copyLocalQueue(db: Db, q: pg.ClientBase, origin: { host: string; queueFile: string }): Promise<CopyResult> {
-  const result: CopyResult = { moved: [], alreadyThere: [], clipProbes: 0 };
+export async function copyLocalQueue(
+  db: Db,
+  q: pg.ClientBase,
+  origin: { host: string; queueFile: string },
+  opts: { apiKey?: string } = {},
+): Promise<CopyResult> {
+  const result: CopyResult = { moved: [], alreadyThere: [], clipProbes: 0, recentCalls: 0 };
   await q.query('BEGIN');
   try {
     // A commit that carries paid queue_ids waits for the server's disk, whatever its default.
@@ -92,6 +100,7 @@ export async function copyLocalQueue(db: Db, q: pg.ClientBase, origin: { host: s
     await refuseKnownQueueIds(db, q, toMove);
     for (const b of toMove) result.moved.push(await copyBatch(db, q, b, origin));
     result.clipProbes = await copyClipProbes(db, q);
+    result.recentCalls = await copyRecentCalls(db, q, opts.apiKey);
     await q.query('COMMIT');
   } catch (e) {
     await q.query('ROLLBACK').catch(() => {});

@@ -53,11 +53,18 @@ function setAside(file: string, at: Date): string {
   return target;
 }
 
-export async function importLocalQueue(opts: { dataDir: string; url: string; host?: string; now?: () => Date }): Promise<StudioImportReport> {
+export async function importLocalQueue(opts: {
+  dataDir: string;
+  url: string;
+  /** Only hashed, to name the account whose last minute of calls is carried over (never stored). */
+  apiKey?: string;
+  host?: string;
+  now?: () => Date;
+}): Promise<StudioImportReport> {
   const file = path.join(opts.dataDir, 'queue.sqlite');
   const to = describePgUrl(opts.url);
   const movedBefore = existsSync(opts.dataDir) ? readdirSync(opts.dataDir).filter((n) => MOVED_PATTERN.test(n)).sort() : [];
-  const empty: StudioImportReport = { from: file, to, keptAs: null, journalApplied: 0, movedBefore, moved: [], alreadyThere: [], clipProbes: 0 };
+  const empty: StudioImportReport = { from: file, to, keptAs: null, journalApplied: 0, movedBefore, moved: [], alreadyThere: [], clipProbes: 0, recentCalls: 0 };
   if (!existsSync(file)) return empty;
 
   const local = new QueueStore(file);
@@ -94,7 +101,7 @@ export async function importLocalQueue(opts: { dataDir: string; url: string; hos
     try {
       await migrate(client);
       await client.query(`SET search_path TO ${SCHEMA}`);
-      copied = await copyLocalQueue(local.db, client, { host: opts.host ?? os.hostname(), queueFile: realpathSync(file) });
+      copied = await copyLocalQueue(local.db, client, { host: opts.host ?? os.hostname(), queueFile: realpathSync(file) }, { apiKey: opts.apiKey });
     } finally {
       local.db.exec('ROLLBACK'); // nothing was written locally
       await client.end().catch(() => {});
