@@ -3,7 +3,8 @@
  * side, STRIP_HEIGHT high, the first from the clip's start) and a music bed's waveform peaks (loud where the
  * music is loud, silent where it is silent), each made once per file version and served from the cache after.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,20 +16,23 @@ import { probeMedia } from '../../main/core/media/probe';
 import { PEAKS_PER_SEC, peaksFromPcm, waveformFor } from '../../main/core/media/waveform';
 import { ProxyMaker } from '../../main/core/media/proxy';
 
+/** ffmpeg and ffprobe run without blocking the test's event loop (the loop watchdog counts a long block as a failure). */
+const run = async (bin: string, args: string[]): Promise<Buffer> => (await promisify(execFile)(bin, args, { encoding: 'buffer', maxBuffer: 64 << 20 })).stdout;
+
 let dir: string;
 let clip: string;
 let music: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'vb-tl-media-'));
   const { ffmpeg } = useMediaBinaries();
   clip = path.join(dir, 'clip.mp4');
   // Black for the first second, white for the second: strip frames 0-4 dark, 5-9 light.
-  execFileSync(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'color=black:s=320x180:r=24:d=1', '-f', 'lavfi', '-i', 'color=white:s=320x180:r=24:d=1',
+  await run(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'color=black:s=320x180:r=24:d=1', '-f', 'lavfi', '-i', 'color=white:s=320x180:r=24:d=1',
     '-filter_complex', '[0][1]concat=n=2:v=1[v]', '-map', '[v]', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-y', clip]);
   music = path.join(dir, 'music.wav');
   // One second of a loud tone, then one second of silence.
-  execFileSync(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1:sample_rate=44100', '-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono',
+  await run(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1:sample_rate=44100', '-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono',
     '-filter_complex', '[0]volume=7[a];[1]atrim=duration=1[b];[a][b]concat=n=2:v=0:a=1[o]', '-map', '[o]', '-y', music]);
 });
 
@@ -43,7 +47,7 @@ describe('timeline media made in main', () => {
     expect(info.video?.width).toBe(STRIP_FRAMES * 160);
     // The brightness of each tile: dark first half, light second half.
     const { ffmpeg } = useMediaBinaries();
-    const gray = execFileSync(ffmpeg, ['-v', 'error', '-i', strip, '-vf', `scale=${STRIP_FRAMES}:1,format=gray`, '-f', 'rawvideo', '-']);
+    const gray = await run(ffmpeg, ['-v', 'error', '-i', strip, '-vf', `scale=${STRIP_FRAMES}:1,format=gray`, '-f', 'rawvideo', '-']);
     const tiles = [...gray];
     expect(tiles.slice(0, 5).every((v) => v < 60)).toBe(true);
     expect(tiles.slice(5).every((v) => v > 190)).toBe(true);
@@ -62,7 +66,7 @@ describe('timeline media made in main', () => {
     expect(info.video?.width).toBe(SCRUB_COLUMNS * 128);
     expect(info.video?.height).toBe(rows * SCRUB_TILE_HEIGHT);
     const { ffmpeg } = useMediaBinaries();
-    const tiles = [...execFileSync(ffmpeg, ['-v', 'error', '-i', sprite, '-vf', `scale=${SCRUB_COLUMNS}:${rows}:flags=area,format=gray`, '-f', 'rawvideo', '-'])];
+    const tiles = [...(await run(ffmpeg, ['-v', 'error', '-i', sprite, '-vf', `scale=${SCRUB_COLUMNS}:${rows}:flags=area,format=gray`, '-f', 'rawvideo', '-']))];
     // Frames 0-23 are black, 24-47 white: the cut falls between tile 23 and tile 24.
     expect(tiles.slice(0, 23).every((v) => v < 60)).toBe(true);
     expect(tiles.slice(24, 48).every((v) => v > 190)).toBe(true);
@@ -90,14 +94,15 @@ describe('timeline media made in main', () => {
     const proxy = await maker.ready(src);
     expect(proxy).toBeDefined();
     const { ffprobe } = useMediaBinaries();
-    const frames = (f: string) =>
-      execFileSync(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time,key_frame', '-of', 'csv=p=0', f], { encoding: 'utf8' })
+    const frames = async (f: string) =>
+      (await run(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time,key_frame', '-of', 'csv=p=0', f]))
+        .toString('utf8')
         .trim()
         .split('\n')
         .filter((l) => l.trim())
         .map((l) => l.split(','));
-    const original = frames(clip);
-    const made = frames(proxy!);
+    const original = await frames(clip);
+    const made = await frames(proxy!);
     expect(made.length).toBe(original.length);
     expect(made.map((f) => Number(f[1]).toFixed(4))).toEqual(original.map((f) => Number(f[1]).toFixed(4)));
     expect(made.every((f) => f[0] === '1')).toBe(true);
