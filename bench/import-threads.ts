@@ -131,7 +131,8 @@ async function importCase(browser: Browser, server: Server, label: string, rows:
     const page: Page = await context.newPage();
     await page.addInitScript(PAGE_PROBE);
     await page.goto(server.openUrl);
-    await page.getByTestId('key-status').waitFor();
+    // Generous: on a busy machine (the cores are shared) the page's start alone took over 30 s.
+    await page.getByTestId('key-status').waitFor({ timeout: 120_000 });
     // Let start-up settle, then count only what happens from the choice of the file on.
     await page.waitForTimeout(500);
     const start = await page.evaluate(() => {

@@ -31,8 +31,10 @@ export function SheetPreview({ onQueued, onDiscard }: { onQueued: () => void; on
   const rehearsal = preview?.rehearsal ?? true;
   // Priced once every row is checked: each pass of the quote walks every row, too much for each progress step.
   const live = useLiveQuote(rowChecks.done ? checks : NO_CHECKS, rehearsal);
-  // Nothing is totalled before every row is checked: the table says "Pricing…", not $0.00.
-  const quote = rowChecks.done ? live : { ...live, total: { usd: 0, complete: false } };
+  // Until every row is checked and counted (a big sheet's quote is worked out in slices too), nothing is totalled:
+  // the summary says how far the checking is, the table "Pricing…" rather than $0.00.
+  const ready = rowChecks.done && !live.pending;
+  const quote = ready ? live : { ...live, total: { usd: 0, complete: false } };
   const invalid = rowChecks.checked - quote.count.rows;
   const [confirmSpend, setConfirmSpend] = useState(false);
   const [allowDuplicate, setAllowDuplicate] = useState(false);
@@ -45,7 +47,7 @@ export function SheetPreview({ onQueued, onDiscard }: { onQueued: () => void; on
   const overBudget = budgetUsd !== null && total.usd > budgetUsd + 1e-9;
   const clips = plural(quote.count.clips, 'clip');
   const blocked = blockedBy({
-    checking: !rowChecks.done,
+    checking: !ready,
     invalid,
     valid: quote.count.rows,
     carryOver: carryOver !== null,
@@ -68,16 +70,16 @@ export function SheetPreview({ onQueued, onDiscard }: { onQueued: () => void; on
         <strong>{preview.fileName}</strong>
         {edited && <span className="muted"> (edited)</span>}:{' '}
         <span data-testid="editor-summary">
-          {rowChecks.done ? (
+          {ready ? (
             <>
               {plural(quote.count.rows, 'row')} ready
               {invalid > 0 && <span className="error">, {plural(invalid, 'needs', 'need')} fixing</span>}
             </>
           ) : (
-            `Checking rows: ${rowChecks.checked.toLocaleString('en-US')} of ${checks.length.toLocaleString('en-US')}…`
+            !rowChecks.done ? `Checking rows: ${rowChecks.checked.toLocaleString('en-US')} of ${checks.length.toLocaleString('en-US')}…` : 'Adding up the rows…'
           )}
         </span>
-        {rowChecks.done && (
+        {ready && (
           <>
             {' · '}
             <span data-testid="clip-count">{clipCountText(quote.count)}</span>
