@@ -211,4 +211,14 @@ describe('venice-batch studio import', () => {
       await shared.close();
     }
   }, 60_000);
+
+  it('says what to set when VENICE_BATCH_DB is missing, and refuses an unknown studio command', async () => {
+    const env = { VENICE_BATCH_DATA: path.join(dir, 'no-db-data'), VENICE_API_KEY: 'sim-key', VENICE_BATCH_DB: '' };
+    const missing = await runCli(['studio', 'import'], env);
+    expect(missing.code).toBe(2);
+    expect(missing.output).toMatch(/Set VENICE_BATCH_DB=postgres:\/\/user:password@host:5432\/database to the studio queue first/);
+    const unknown = await runCli(['studio', 'export'], { ...env, VENICE_BATCH_DB: await server.newDatabase('unknown') });
+    expect(unknown.code).toBe(2);
+    expect(unknown.output).toMatch(/Unknown studio command "export": use `venice-batch studio import`/);
+  }, 60_000);
 });
