@@ -58,7 +58,7 @@ describe('results sheet', () => {
     const created = await call('batch:create', { importId: preview.value.importId, concurrency: 2 });
     expect(created.ok).toBe(true);
     const batchId = created.value.id as number;
-    await until(async () => (await call('batch:get', { batchId })).value.batch.phase === 'finished', 'the batch to finish', 30_000);
+    await until(async () => (await call('batch:get', { batchId })).value.batch.phase === 'finished', 'the batch to finish', 100_000);
 
     const res = await call('batch:resultsSheet', { batchId });
     expect(res.ok).toBe(true);
@@ -86,7 +86,7 @@ describe('results sheet', () => {
     expect(await statusCommand(session, { batch: String(batchId), csv: file }, out)).toBe(0);
     expect(said).toContain(`Wrote the results of batch ${batchId} (2 rows)`);
     expect(readFileSync(file, 'utf8')).toBe(res.value.csv);
-  });
+  }, 120_000);
 });
 
 describe('takes', () => {
@@ -105,7 +105,7 @@ describe('takes', () => {
     expect(created.value.total).toBe(6);
     expect(created.value.quotedUsd).toBeCloseTo(three.value.totalUsd, 2);
     const batchId = created.value.id as number;
-    await until(async () => (await call('batch:get', { batchId })).value.batch.phase === 'finished', 'the batch to finish', 30_000);
+    await until(async () => (await call('batch:get', { batchId })).value.batch.phase === 'finished', 'the batch to finish', 100_000);
     const { rows } = (await call('batch:get', { batchId })).value;
     expect(rows.map((r: any) => [r.row, r.take, r.prompt])).toEqual([
       [1, 1, 'Boats at dawn'],
@@ -125,7 +125,7 @@ describe('takes', () => {
       '002-Market-2.mp4',
       '002-Market-3.mp4',
     ]);
-  });
+  }, 120_000);
 
   it('reads takes per row from a Variants column, and refuses a bad one with a plain message', async () => {
     const csv = 'Prompt,Variants,Duration,Resolution\nBoats at dawn,2,1,480p\nA fish market,,1,480p\nA lighthouse,eleven,1,480p\n';

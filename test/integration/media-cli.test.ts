@@ -160,7 +160,7 @@ describe('venice-batch export <batch-id>', () => {
     } finally {
       await h.close();
     }
-  });
+  }, 180_000);
 
   it('takes the same clips as the app (each row\'s first finished take) and hands off to every suite from the stored probes', async () => {
     const h = await startHarness();
