@@ -2,7 +2,7 @@
  * Studio mode's proof: three render boxes (`venice-batch work`, real processes with their own data folders) and an
  * editor's `venice-batch run` share one PostgreSQL queue, one Venice account (the simulator and its ledger) and one
  * output folder, while random boxes are SIGKILLed and started again (and the editor's run once). CI size: 60 rows
- * and 6 kills with 3 s leases; the issue's 300-row night runs with VENICE_BATCH_STUDIO_ROWS=300 (kills scale with it).
+ * and 6 kills with 5 s leases; the issue's 300-row night runs with VENICE_BATCH_STUDIO_ROWS=300 (kills scale with it).
  * See test/support/studio-workers.ts for what is measured.
  */
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,9 @@ import { describeStudio, runStudio } from '../support/studio-workers';
 
 const ROWS = Number(process.env.VENICE_BATCH_STUDIO_ROWS) || 60;
 const KILLS = Math.max(6, Math.round(ROWS / 10));
-const LEASE_MS = 3_000;
+// Short, so a dead machine's rows are taken over within seconds; not shorter, because a process starved of CPU on
+// a loaded test machine must still renew in time (a lost lease is safe, but its work starts over elsewhere).
+const LEASE_MS = 5_000;
 
 describe('studio: three machines on one PostgreSQL queue, killed at random', () => {
   it(`${ROWS} rows, ${KILLS} kills: every row done or explained, nothing charged twice, no lockout, each clip once, work shared, dead machines' rows taken over`, async () => {
@@ -28,16 +30,20 @@ describe('studio: three machines on one PostgreSQL queue, killed at random', () 
     // The account's limits are shared in the database: no machine ever met a 429, let alone a lockout.
     expect(r.lockouts).toBe(0);
     expect(r.rateLimited).toBe(0);
+    expect(r.maxQueuePerMinute).toBeLessThanOrEqual(40);
+    expect(r.maxRetrievePerMinute).toBeLessThanOrEqual(120);
     // One output folder: each clip once, nothing partial left once a machine has swept.
     expect(r.clipProblems).toEqual([]);
     expect(r.clipFiles).toHaveLength(r.states.done ?? 0);
     expect(r.leftovers).toEqual([]);
     // Work shared: more than one machine finished rows.
     expect(Object.values(r.doneBy).filter((n) => n > 0).length).toBeGreaterThan(1);
-    // A dead machine's rows were taken over once its lease ran out (not before it, not much after it).
+    // A dead machine's rows were taken over once its lease ran out: not before (a live machine's work is never
+    // taken), and within a few leases even on a starved test machine (the sweep runs on the survivors, who may be
+    // waiting for CPU too; the figures are printed above).
     const held = r.takeovers.filter((t) => Object.keys(t.held).length > 0);
     expect(held.length).toBeGreaterThan(0);
-    for (const t of r.takeovers) expect(t.ms).toBeLessThan(LEASE_MS + 4_000);
+    for (const t of held) expect(t.ms).toBeLessThan(LEASE_MS * 4);
     expect(Math.max(...held.map((t) => t.ms))).toBeGreaterThan(LEASE_MS * 0.5);
     // `run` returned when its batch settled: 0 when every row is done, 1 when some wait for a person.
     const waiting = (r.states.in_doubt ?? 0) + (r.states.failed ?? 0);

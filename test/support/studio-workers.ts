@@ -54,6 +54,9 @@ export interface StudioResult {
   lostPaid: string[];
   rateLimited: number;
   lockouts: number;
+  /** The most queue calls (and retrieve calls) the simulator saw in any 60 s, all machines together. */
+  maxQueuePerMinute: number;
+  maxRetrievePerMinute: number;
   /** Clips in the output folder (not temp files), and names of temp/partial files left. */
   clipFiles: string[];
   leftovers: string[];
@@ -99,6 +102,17 @@ function doneRows(output: string): Set<string> {
   return new Set([...output.matchAll(/^batch \d+ row id (\d+): done$/gm)].map((m) => m[1]!));
 }
 
+/** The most instants in any window of 60 s (a sliding window, as Venice counts). */
+function busiestMinute(times: number[]): number {
+  const t = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; i < t.length; i++) {
+    while (t[i]! - t[j]! >= 60_000) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
 export async function runStudio(opts: StudioOptions): Promise<StudioResult> {
   const log = opts.log ?? (() => undefined);
   const random = seededRng(opts.seed ?? 17);
@@ -114,32 +128,36 @@ export async function runStudio(opts: StudioOptions): Promise<StudioResult> {
     postgres = await startPostgres();
     const url = await postgres.newDatabase('studio');
     // Answers take a while and clips trickle in, as over a real network: kills land mid-request and mid-download.
-    sim = await startSimulator({ processingMs: 2_000, seed: opts.seed ?? 17, answerDelayMs: 300, clipBytesPerSecond: 200_000 });
+    sim = await startSimulator({ processingMs: 2_000, seed: opts.seed ?? 17, answerDelayMs: 200, clipBytesPerSecond: 300_000 });
     const sheet = path.join(dir, 'shots.csv');
     const outDir = path.join(dir, 'share', 'clips');
     const lines = ['prompt,duration,resolution,audio,name'];
     for (let i = 1; i <= opts.rows; i++) lines.push(`"Studio shot ${i}, a lighthouse in fog",1s,480p,no,shot ${i}`);
     writeFileSync(sheet, lines.join('\n'));
     const envFor = (machine: string): NodeJS.ProcessEnv => ({
+      ...(process.env.VENICE_BATCH_STUDIO_DEBUG ? { VENICE_BATCH_DEBUG: '1' } : {}),
       VENICE_BATCH_DATA: path.join(dir, `data-${machine}`),
       VENICE_BATCH_DB: url,
       VENICE_BASE_URL: sim!.url,
       VENICE_API_KEY: 'sim-key',
-      VENICE_BATCH_POLL_FLOOR_MS: '400',
+      VENICE_BATCH_POLL_FLOOR_MS: '1000',
       VENICE_BATCH_HOLD_CHECK_MS: '1000',
       VENICE_BATCH_LEASE_MS: String(leaseMs),
+      // Fewer clips at once than Venice allows: four processes verify clips with ffprobe on the test machine's cores.
+      VENICE_BATCH_MAX_IN_FLIGHT: '12',
     });
     const outputs = new Map<string, string[]>();
     const start = async (machine: string, args: string[]) => {
       const run = await startCli(args, envFor(machine));
       procs.add(run);
+      log(`${machine} started: pid ${run.child.pid}`);
       void run.exited.then(() => {
         procs.delete(run);
         outputs.set(machine, [...(outputs.get(machine) ?? []), run.output()]);
       });
       return run;
     };
-    const runArgs = ['run', sheet, '--out', outDir, '--yes', '--model', 'sim-fast-text-to-video', '--concurrency', '8'];
+    const runArgs = ['run', sheet, '--out', outDir, '--yes', '--model', 'sim-fast-text-to-video', '--concurrency', '20'];
 
     // The editor adds the batch; the render boxes join as soon as it is on the queue.
     let editor = await start('editor', runArgs);
@@ -200,9 +218,22 @@ export async function runStudio(opts: StudioOptions): Promise<StudioResult> {
       workers[slot] = await start(`box${slot + 1}`, ['work']);
     }
     log(`${kills} kills after ${((Date.now() - started) / 1000).toFixed(0)} s; waiting for the editor's run`);
-    const timeout = setTimeout(() => editor.child.kill('SIGKILL'), Math.max(300_000, opts.rows * 4_000));
+    const timeout = setTimeout(() => editor.child.kill('SIGKILL'), Math.max(600_000, opts.rows * 6_000));
+    // Where the rows stand every 10 s (for a run that seems slow: which state they wait in).
+    const progress = setInterval(() => {
+      // A held row shows as state@pid: which machine holds it.
+      void query<{ state: string; n: string }>(
+        url,
+        `SELECT r.state || COALESCE('@' || w.pid, CASE WHEN r.lease_token IS NULL THEN '' ELSE '@gone' END) AS state, count(*) AS n
+         FROM rows r LEFT JOIN workers w ON w.id = r.lease_owner GROUP BY 1 ORDER BY 1`,
+      ).then(
+        (rs) => log(`${((Date.now() - started) / 1000).toFixed(0)} s: ${rs.map((x) => `${x.state} ${x.n}`).join(', ')}; sim ${JSON.stringify(sim!.stats().requests)}`),
+        () => undefined,
+      );
+    }, 10_000);
     const runExit = await editor.exited;
     clearTimeout(timeout);
+    clearInterval(progress);
     await Promise.all(pending);
     const runOutput = (outputs.get('editor') ?? []).join('\n----\n') || editor.output();
     runResumed = /Resuming batch 1 /.test(editor.output());
@@ -256,6 +287,12 @@ export async function runStudio(opts: StudioOptions): Promise<StudioResult> {
     doneBy['box-idle'] = doneRows(idle.output).size;
 
     const stats = sim.stats();
+    const exchanges = sim.exchanges();
+    if (process.env.VENICE_BATCH_STUDIO_DEBUG) {
+      for (const [m, outs] of outputs) log(`---- ${m}\n${outs.join('\n----\n').slice(-6000)}`);
+      const events = await query<{ kind: string; message: string; n: string }>(url, 'SELECT kind, left(message, 160) AS message, count(*) AS n FROM events GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 40');
+      log(`---- events\n${events.map((e) => `${e.n} ${e.kind}: ${e.message}`).join('\n')}`);
+    }
     return {
       rows: opts.rows,
       kills,
@@ -270,6 +307,8 @@ export async function runStudio(opts: StudioOptions): Promise<StudioResult> {
       lostPaid,
       rateLimited: stats.rateLimited,
       lockouts: stats.lockouts,
+      maxQueuePerMinute: busiestMinute(exchanges.filter((e) => e.route === 'queue').map((e) => e.at)),
+      maxRetrievePerMinute: busiestMinute(exchanges.filter((e) => e.route === 'retrieve').map((e) => e.at)),
       clipFiles,
       leftovers,
       clipProblems,
@@ -293,7 +332,7 @@ export function describeStudio(r: StudioResult): string {
   return (
     `studio: ${r.kills} kills over ${r.rows} rows in ${(r.wallMs / 1000).toFixed(0)} s; states ${JSON.stringify(r.states)}; ` +
     `done by ${JSON.stringify(r.doneBy)}; dead machines' leases gone after [${t}] s; double charges ${r.doubleCharges.length}, ` +
-    `lost paid ${r.lostPaid.length}, 429s ${r.rateLimited}, lockouts ${r.lockouts}; clips ${r.clipFiles.length}, leftovers ${r.leftovers.length}; ` +
+    `lost paid ${r.lostPaid.length}, 429s ${r.rateLimited}, lockouts ${r.lockouts}, busiest minute ${r.maxQueuePerMinute} queue / ${r.maxRetrievePerMinute} retrieve calls; clips ${r.clipFiles.length}, leftovers ${r.leftovers.length}; ` +
     `run exit ${r.runExit} (resumed: ${r.runResumed}), batches ${r.batches}; SIGTERM exits ${JSON.stringify(r.termExits)}, leases after ${r.leasesAfterTerm}; ` +
     `until-idle exit ${r.idleExit}`
   );
