@@ -4,7 +4,7 @@
  * PostgreSQL. Then another machine (its own data folder) on the shared queue finishes the paid jobs: the simulator's
  * ledger shows no second charge, and the row in doubt waits for a person.
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -119,12 +119,22 @@ describe('venice-batch studio import', () => {
     expect(moved.output).not.toContain('venice-batch-test'); // the test server's password
     expect(existsSync(path.join(data, 'queue.sqlite'))).toBe(false);
     const backup = readdirSync(data).find((f) => /^queue\.moved-to-studio-.*\.sqlite$/.test(f))!;
+    // The set-aside copy's batches were paused before the studio's commit: had the machine died before setting the
+    // file aside, its own engine still would not have sent those rows.
+    const aside = new QueueStore(path.join(data, backup));
+    expect(aside.listBatches().map((b) => [b.status, b.pauseReason])).toEqual([
+      ['paused', expect.stringMatching(/Being moved into the studio queue: run `venice-batch studio import` again/)],
+      ['paused', expect.stringMatching(/Being moved into the studio queue/)],
+    ]);
+    aside.close();
 
     const shared = await PgQueueStore.open(url);
     try {
       const batches = await shared.listBatches();
       expect(batches.map((b) => b.name)).toHaveLength(2);
       const night = batches.find((b) => b.outputDir === nightOut)!;
+      // In the studio each batch keeps the status it had before the move.
+      expect(batches.map((b) => b.status)).toEqual(['active', 'active']);
       const rows = await shared.listRows(night.id);
       expect(rows.map((r) => r.state)).toEqual(['in_doubt', 'queued', 'queued']);
       expect(rows[0]!.errorMessage).toMatch(/Venice may have charged for this clip/);
@@ -152,6 +162,17 @@ describe('venice-batch studio import', () => {
     expect(repeat.output).toMatch(/already there: local batch 2 /);
     expect(repeat.output).not.toMatch(/moved: /);
     expect(await count(url, 'batches')).toBe(2);
+    expect(await count(url, 'rows')).toBe(rowsBefore);
+
+    // A copy of the same queue from another place is refused whole (its paid queue ids are already in the studio),
+    // and its batches are left as they were.
+    const elsewhere = path.join(dir, 'copied-data');
+    mkdirSync(elsewhere);
+    copyFileSync(path.join(data, backup), path.join(elsewhere, 'queue.sqlite'));
+    const conflict = await runCli(['studio', 'import'], { ...studio, VENICE_BATCH_DATA: elsewhere });
+    expect(conflict.code, conflict.output).toBe(2);
+    expect(conflict.output).toMatch(/Paid job \S+ is already in the studio queue \(batch \d+\).*Nothing was moved/);
+    expect(existsSync(path.join(elsewhere, 'queue.sqlite'))).toBe(true);
     expect(await count(url, 'rows')).toBe(rowsBefore);
 
     // 5. Another machine on the shared queue runs the same sheet: it resumes the moved batch, fetches both paid

@@ -18,6 +18,14 @@ import type { SqlRow } from './store-records';
 import { copyRecentCalls } from './studio-import-calls';
 
 export const IMPORT_EVENT = 'studio_import';
+/**
+ * Set on the local batches (paused) for the time of the move, before the studio's commit: if the machine dies after
+ * that commit but before its file is set aside, its own engine still cannot send those rows (the studio may be
+ * sending them). Running the import again finishes the move.
+ */
+export const MOVING_REASON = 'Being moved into the studio queue: run `venice-batch studio import` again to finish. Do not resume it here.';
+/** What a batch caught mid-move by a crash (its real status unknown) says in the studio: a person resumes it. */
+const CAUGHT_MID_MOVE = 'Paused while it was moved into the studio queue: resume it when ready.';
 /** Same words as a restart's recovery, so the person sees one message for one situation. */
 const INTERRUPTED_MESSAGE = 'Venice may have charged for this clip: the app stopped while it was being sent. Re-submit it or mark it lost.';
 /** Any constant unlikely to clash with another application's advisory locks: one import at a time, studio-wide. */
@@ -59,6 +67,11 @@ export class StudioImportConflictError extends Error {
   override readonly name = 'StudioImportConflictError';
 }
 
+/** COMMIT was sent but not answered: the move may or may not be in the studio queue. */
+export class StudioCommitUnknownError extends Error {
+  override readonly name = 'StudioCommitUnknownError';
+}
+
 const all = (db: Db, sql: string, ...args: Array<string | number | null>) => db.prepare(sql).all(...args) as SqlRow[];
 const bool = (v: unknown) => Number(v) === 1;
 const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -82,7 +95,7 @@ export async function copyLocalQueue(
   db: Db,
   q: pg.ClientBase,
   origin: { host: string; queueFile: string },
-  opts: { apiKey?: string } = {},
+  opts: { apiKey?: string; originalStatus?: ReadonlyMap<number, { status: unknown; pauseReason: unknown }> } = {},
 ): Promise<CopyResult> {
   const result: CopyResult = { moved: [], alreadyThere: [], clipProbes: 0, recentCalls: 0 };
   await q.query('BEGIN');
@@ -91,7 +104,10 @@ export async function copyLocalQueue(
     await q.query('SET LOCAL synchronous_commit = on');
     await q.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
     const toMove: SqlRow[] = [];
-    for (const b of all(db, 'SELECT * FROM batches ORDER BY id')) {
+    for (const read of all(db, 'SELECT * FROM batches ORDER BY id')) {
+      // The status the batch had before the move paused it locally.
+      const before = opts.originalStatus?.get(Number(read.id));
+      const b = before ? { ...read, status: before.status, pause_reason: before.pauseReason } : read;
       const key = sourceKey({ ...origin, localBatchId: Number(b.id), createdAt: Number(b.created_at) });
       const existing = await importedAs(q, key);
       if (existing === undefined) toMove.push(b);
@@ -101,10 +117,15 @@ export async function copyLocalQueue(
     for (const b of toMove) result.moved.push(await copyBatch(db, q, b, origin));
     result.clipProbes = await copyClipProbes(db, q);
     result.recentCalls = await copyRecentCalls(db, q, opts.apiKey);
-    await q.query('COMMIT');
   } catch (e) {
     await q.query('ROLLBACK').catch(() => {});
     throw e;
+  }
+  try {
+    await q.query('COMMIT');
+  } catch (e) {
+    // The commit may have landed before the connection broke: nobody can tell from here.
+    throw new StudioCommitUnknownError(`The studio queue did not confirm the move (${(e as Error).message}).`);
   }
   return result;
 }
@@ -140,7 +161,8 @@ async function copyBatch(db: Db, q: pg.ClientBase, b: SqlRow, origin: { host: st
        rehearsal, status, pause_reason, created_at, updated_at, report_seen_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id`,
     [b.name, b.source_path, b.source_hash, b.settings_json, b.output_dir, b.name_template, b.budget_usd, b.base_url,
-      bool(b.rehearsal), b.status, b.pause_reason, b.created_at, b.updated_at, n(b.report_seen_at)],
+      bool(b.rehearsal), b.status, b.pause_reason === MOVING_REASON ? CAUGHT_MID_MOVE : b.pause_reason, b.created_at, b.updated_at,
+      n(b.report_seen_at)],
   );
   const batchId = Number(nb.id);
   const moved: MovedBatch = { localBatchId: localId, batchId, name: String(b.name), rows: 0, paidJobs: 0, onVenice: 0, inDoubt: 0, done: 0, timeline: false };

@@ -22,7 +22,8 @@ import { describePgUrl } from './pg/pg-store';
 import { migrate, SCHEMA } from './pg/schema';
 import { applyPaidAnswerSqlite } from './sqlite-adapter/rules';
 import { QueueStore } from './store';
-import { copyLocalQueue, type CopyResult } from './studio-import-copy';
+import type { SqlRow } from './store-records';
+import { copyLocalQueue, MOVING_REASON, StudioCommitUnknownError, type CopyResult } from './studio-import-copy';
 
 export interface StudioImportReport extends CopyResult {
   /** The local queue that was read. */
@@ -51,6 +52,24 @@ function setAside(file: string, at: Date): string {
   for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, target + suffix);
   renameSync(file, target);
   return target;
+}
+
+type Originals = Map<number, { status: unknown; pauseReason: unknown }>;
+
+/** Pauses every batch that is not cancelled (no hold opened: this is not a person's pause), returning what each was. */
+function holdLocalBatches(local: QueueStore): Originals {
+  return durably(local.db, () => {
+    const rows = local.db.prepare('SELECT id, status, pause_reason FROM batches').all() as SqlRow[];
+    local.db.prepare("UPDATE batches SET status = 'paused', pause_reason = ? WHERE status != 'cancelled'").run(MOVING_REASON);
+    return new Map(rows.map((r) => [Number(r.id), { status: r.status, pauseReason: r.pause_reason }]));
+  });
+}
+
+function restoreLocalBatches(local: QueueStore, originals: Originals): void {
+  durably(local.db, () => {
+    const put = local.db.prepare('UPDATE batches SET status = ?, pause_reason = ? WHERE id = ?');
+    for (const [id, o] of originals) put.run(o.status as string, (o.pauseReason as string | null) ?? null, id);
+  });
 }
 
 export async function importLocalQueue(opts: {
@@ -94,6 +113,9 @@ export async function importLocalQueue(opts: {
 
     const client = new pg.Client({ connectionString: opts.url, connectionTimeoutMillis: 10_000 });
     await client.connect();
+    // Paused here first, durably: should the machine die after the studio's commit and before the file is set
+    // aside, this machine's own engine still sends none of these rows (the studio may be sending them).
+    const originalStatus = holdLocalBatches(local);
     let copied: CopyResult;
     // The local queue is read in one write transaction held until the studio's commit: one consistent picture, and
     // no `resolve` or `retry` from a terminal can change a row in between and be lost with the set-aside file.
@@ -101,9 +123,21 @@ export async function importLocalQueue(opts: {
     try {
       await migrate(client);
       await client.query(`SET search_path TO ${SCHEMA}`);
-      copied = await copyLocalQueue(local.db, client, { host: opts.host ?? os.hostname(), queueFile: realpathSync(file) }, { apiKey: opts.apiKey });
+      copied = await copyLocalQueue(local.db, client, { host: opts.host ?? os.hostname(), queueFile: realpathSync(file) }, { apiKey: opts.apiKey, originalStatus });
+    } catch (e) {
+      local.db.exec('ROLLBACK');
+      if (e instanceof StudioCommitUnknownError) {
+        // Maybe moved, maybe not: the batches stay paused here, so they can never be sent from both queues.
+        throw new StudioImportRefusedError(
+          `${e.message} This machine's batches stay paused in its own queue. Run \`venice-batch studio import\` again: it finishes the move ` +
+            '(batches already in the studio are not copied twice).',
+        );
+      }
+      // Nothing reached the studio: the batches go back to what they were.
+      restoreLocalBatches(local, originalStatus);
+      throw e;
     } finally {
-      local.db.exec('ROLLBACK'); // nothing was written locally
+      if (local.db.isTransaction) local.db.exec('ROLLBACK'); // the read transaction wrote nothing
       await client.end().catch(() => {});
     }
 
