@@ -242,4 +242,32 @@ describe('venice-batch studio import', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.output).toMatch(/Unknown studio command "export": use `venice-batch studio import`/);
   }, 60_000);
+
+  it('a refused move leaves the local batches as they were (active, or paused by the person)', async () => {
+    const url = await server.newDatabase('restore');
+    const paidQueue = async (data: string, status: 'active' | 'paused') => {
+      const file = path.join(data, 'queue.sqlite');
+      const local = new QueueStore(file);
+      const batchId = await addBatch(new SqliteQueueStore(local, file), 1);
+      const row = local.listRows(batchId)[0]!;
+      const attemptId = local.beginSubmit(row.id, 'm', '{}', 0.5);
+      local.patchAttempt(attemptId, { state: 'queued', queueId: 'q-same-job', charged: true });
+      local.transitionRow(row.id, 'submitting', 'queued');
+      if (status === 'paused') local.setBatchStatus(batchId, 'paused', 'Paused by you');
+      local.close();
+      return file;
+    };
+    await paidQueue(path.join(dir, 'restore-first'), 'active');
+    await importLocalQueue({ dataDir: path.join(dir, 'restore-first'), url });
+    const second = await paidQueue(path.join(dir, 'restore-second'), 'paused');
+    await expect(importLocalQueue({ dataDir: path.join(dir, 'restore-second'), url })).rejects.toThrow(/Paid job q-same-job is already in the studio queue/);
+    const left = new QueueStore(second);
+    expect(left.listBatches().map((b) => [b.status, b.pauseReason])).toEqual([['paused', 'Paused by you']]);
+    left.close();
+    const third = await paidQueue(path.join(dir, 'restore-third'), 'active');
+    await expect(importLocalQueue({ dataDir: path.join(dir, 'restore-third'), url })).rejects.toThrow(/already in the studio queue/);
+    const active = new QueueStore(third);
+    expect(active.listBatches().map((b) => [b.status, b.pauseReason])).toEqual([['active', null]]);
+    active.close();
+  }, 60_000);
 });
