@@ -5,7 +5,12 @@
  * and 6 kills with 5 s leases; the issue's 300-row night runs with VENICE_BATCH_STUDIO_ROWS=300 (kills scale with it).
  * See test/support/studio-workers.ts for what is measured.
  */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startSimulator } from '../../main/core/venice/simulator';
+import { runCli, startCli } from '../support/cli-process';
 import { describeStudio, runStudio } from '../support/studio-workers';
 
 const ROWS = Number(process.env.VENICE_BATCH_STUDIO_ROWS) || 60;
@@ -55,4 +60,50 @@ describe('studio: three machines on one PostgreSQL queue, killed at random', () 
     expect(r.idleOutput).toMatch(/Working on the studio queue: PostgreSQL 127\.0\.0\.1:\d+\/studio_/);
     expect(r.idleOutput).not.toMatch(/venice-batch-test/); // never the password
   }, 900_000);
+});
+
+describe('work on the local queue (no studio database)', () => {
+  it('`work --until-idle` finishes a batch another command added and left, then exits 0; nothing to do is exit 0 at once', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vb-work-local-'));
+    const sim = await startSimulator({ processingMs: 500, seed: 5 });
+    try {
+      const sheet = path.join(dir, 'two.csv');
+      writeFileSync(sheet, 'prompt,duration,resolution,audio\n"Local shot one",1s,480p,no\n"Local shot two",1s,480p,no\n');
+      const env = { VENICE_BATCH_DATA: path.join(dir, 'data'), VENICE_BASE_URL: sim.url, VENICE_API_KEY: 'sim-key', VENICE_BATCH_POLL_FLOOR_MS: '300' };
+      const empty = await runCli(['work', '--until-idle'], env);
+      expect(empty.code, empty.output).toBe(0);
+      expect(empty.output).toMatch(/Working on this machine's queue: Local queue .*queue\.sqlite/);
+      expect(empty.output).toMatch(/Nothing left to do on the queue\./);
+
+      // An editor adds the batch with `run` and closes the laptop while Venice refuses every send (429: nothing
+      // charged, nothing in doubt), so the rows are left ready for another machine.
+      sim.injectFault({ kind: 'rate_limit_429', route: 'queue', forMs: 4_000 });
+      const refusedUntil = Date.now() + 4_000;
+      const run = await startCli(['run', sheet, '--out', path.join(dir, 'clips'), '--yes', '--model', 'sim-fast-text-to-video'], env);
+      const until = Date.now() + 30_000;
+      while (sim.stats().requests.queue === 0 && run.child.exitCode === null && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
+      run.child.kill('SIGKILL');
+      await run.exited;
+      expect(run.output()).toMatch(/Batch 1:/);
+      expect(sim.ledger()).toHaveLength(0);
+      await new Promise((r) => setTimeout(r, Math.max(0, refusedUntil - Date.now())));
+
+      const work = await runCli(['work', '--until-idle'], env);
+      expect(work.code, work.output).toBe(0);
+      expect(work.output.match(/^batch 1 row id \d+: done$/gm)).toHaveLength(2);
+      expect(readdirSync(path.join(dir, 'clips')).filter((f) => f.endsWith('.mp4') && !f.startsWith('.'))).toHaveLength(2);
+      expect(sim.ledger().filter((e) => e.kind === 'charge')).toHaveLength(2);
+    } finally {
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('a studio address that is not one is refused with a plain message (exit 2), its password never printed', async () => {
+    const r = await runCli(['work', '--until-idle'], { VENICE_BATCH_DATA: mkdtempSync(path.join(os.tmpdir(), 'vb-work-bad-')), VENICE_BATCH_DB: 'mysql://me:s3cret-pw@db/studio' });
+    expect(r.code).toBe(2);
+    expect(r.output).toMatch(/must start with postgres:\/\//);
+    expect(r.output).not.toMatch(/s3cret-pw/);
+  }, 60_000);
 });
