@@ -202,6 +202,8 @@ export const AppInfoSchema = z.object({
   dataDir: z.string(),
   engine: z.object({ state: z.enum(['running', 'busy', 'stopped']), message: Text.nullable() }),
   media: z.object({ found: z.boolean(), source: z.enum(['setting', 'bundled', 'path']).nullable(), message: Text.nullable() }),
+  /** The queue this machine works on (a studio's address has its password masked), and why it cannot, if so. */
+  queue: z.object({ kind: z.enum(['local', 'studio']), description: Text, problem: Text.nullable() }),
 });
 
 /** Settings > Studio queue: what the app is on, what overrides it, and whether a restart is needed. */

@@ -84,6 +84,8 @@ test('an address is checked by connecting, saved without a password, and used af
   );
   await expect(section.getByTestId('studio-queue-restart')).toHaveCount(0);
   await expect(section.getByTestId('studio-queue-url')).toHaveValue(address);
+  // The top bar says it too, wherever the editor is.
+  await expect(page.getByTestId('queue-status')).toHaveText('Studio queue');
   expect(await page.content()).not.toContain(password);
 });
 

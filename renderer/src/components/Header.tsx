@@ -28,6 +28,11 @@ export function Header() {
       <span className={key?.set ? 'muted' : 'warn'} data-testid="key-status">
         {key === undefined ? '' : key.set ? `API key …${key.last4 ?? ''} (${key.source === 'environment' ? 'from VENICE_API_KEY' : 'in the keychain'})` : 'No API key'}
       </span>
+      {info?.queue.kind === 'studio' && (
+        <span className={info.queue.problem ? 'warn' : 'muted'} data-testid="queue-status" title={info.queue.problem ?? info.queue.description}>
+          {info.queue.problem ? 'Studio queue unreachable' : 'Studio queue'}
+        </span>
+      )}
       {info && <span className="muted">{info.mode === 'browser' ? 'browser mode' : `v${info.version}`}</span>}
       {!connected && <span className="warn">Reconnecting…</span>}
       <span className="header-buttons">
