@@ -192,3 +192,33 @@ export function decodeBytes(bytes: Uint8Array, override?: string): DecodedText {
   const guess = guessSingleByte(bytes);
   return { text: decodeSingleByte(bytes, guess.encoding), encoding: guess.encoding, hadBom: false, sure: guess.sure, alternatives: guess.alternatives };
 }
+
+/** From this size on, decodeBytesInSlices decodes a slice at a time. */
+const SLICED_DECODE_BYTES = 4 * 1024 * 1024;
+const DECODE_SLICE_BYTES = 1024 * 1024;
+
+/**
+ * decodeBytes, with a big UTF-8 file (with or without BOM: the usual case) decoded a slice at a time, `pause()`
+ * awaited between slices: 18 MB at once held main's event loop (Electron's main process, in the app) for up to a
+ * second on a busy machine. The answer is decodeBytes' own; anything else (a small file, an override, UTF-16, an
+ * invalid or suspicious UTF-8 file that may be single-byte) goes to decodeBytes as it is.
+ */
+export async function decodeBytesInSlices(bytes: Uint8Array, override: string | undefined, pause: () => Promise<void>): Promise<DecodedText> {
+  if ((override !== undefined && override.trim() !== '') || bytes.length < SLICED_DECODE_BYTES) return decodeBytes(bytes, override);
+  const bom = sniffBom(bytes);
+  if (bom ? bom.encoding !== 'utf-8' : sniffUtf16(bytes) !== null || invalidUtf8Early(bytes)) return decodeBytes(bytes, override);
+  const from = bom ? bom.length : 0;
+  // The streaming decoder keeps a character cut by a slice's edge for the next slice.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const parts: string[] = [];
+  for (let at = from; at < bytes.length; at += DECODE_SLICE_BYTES) {
+    if (at > from) await pause();
+    parts.push(decoder.decode(bytes.subarray(at, at + DECODE_SLICE_BYTES), { stream: true }));
+  }
+  parts.push(decoder.decode());
+  const text = parts.join('');
+  if (bom) return { text, encoding: 'utf-8', hadBom: true, sure: true, alternatives: [] };
+  // An invalid sequence (or a U+FFFD really written), or UTF-8 a single-byte file can also be: decodeBytes decides.
+  if (text.includes('\ufffd') || suspiciousUtf8(text)) return decodeBytes(bytes, override);
+  return { text, encoding: 'utf-8', hadBom: false, sure: true, alternatives: [] };
+}

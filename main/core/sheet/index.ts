@@ -4,7 +4,7 @@
  * nor Electron's main process freezes while 200,000 rows are read.
  */
 import { columnLetter, mapColumns, type ColumnPlan } from './columns';
-import { decodeBytes, encodingName } from './decode';
+import { decodeBytesInSlices, encodingName } from './decode';
 import { SheetReadError, tooManyRows, type SheetReadErrorDetails } from './errors';
 import { formatCount, formatMegabytes } from './format';
 import { chooseHeader } from './header-row';
@@ -99,7 +99,7 @@ interface Read {
 }
 
 async function readText(bytes: Uint8Array, opts: ImportOptions, notes: SheetIssue[]): Promise<Read> {
-  const decoded = decodeBytes(bytes, opts.encoding);
+  const decoded = await decodeBytesInSlices(bytes, opts.encoding, () => new Promise((resolve) => setTimeout(resolve, 0)));
   if (looksBinary(decoded.text)) throw new SheetReadError('not-a-sheet', `This file does not look like a spreadsheet. ${WHAT_TO_SAVE}`);
   if (opts.encoding === undefined && decoded.encoding !== 'utf-8' && !decoded.encoding.startsWith('utf-16')) {
     const others = decoded.alternatives.map(encodingName);
