@@ -211,14 +211,19 @@ export async function decodeBytesInSlices(bytes: Uint8Array, override: string | 
   // The streaming decoder keeps a character cut by a slice's edge for the next slice.
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const parts: string[] = [];
+  // An invalid sequence (or a U+FFFD really written) is looked for slice by slice too, not in the whole text after.
+  let replaced = false;
   for (let at = from; at < bytes.length; at += DECODE_SLICE_BYTES) {
     if (at > from) await pause();
-    parts.push(decoder.decode(bytes.subarray(at, at + DECODE_SLICE_BYTES), { stream: true }));
+    const part = decoder.decode(bytes.subarray(at, at + DECODE_SLICE_BYTES), { stream: true });
+    replaced ||= part.includes('\ufffd');
+    parts.push(part);
   }
   parts.push(decoder.decode());
+  replaced ||= parts.at(-1)!.includes('\ufffd');
   const text = parts.join('');
   if (bom) return { text, encoding: 'utf-8', hadBom: true, sure: true, alternatives: [] };
-  // An invalid sequence (or a U+FFFD really written), or UTF-8 a single-byte file can also be: decodeBytes decides.
-  if (text.includes('\ufffd') || suspiciousUtf8(text)) return decodeBytes(bytes, override);
+  // Not valid UTF-8, or UTF-8 a single-byte file can also be: decodeBytes decides.
+  if (replaced || suspiciousUtf8(text)) return decodeBytes(bytes, override);
   return { text, encoding: 'utf-8', hadBom: false, sure: true, alternatives: [] };
 }
