@@ -28,7 +28,10 @@ export interface WaitingForPeople {
 
 /** True when no batch has a row a machine could still finish (everything done, failed, in doubt, paused or cancelled). */
 export async function queueIdle(queue: QueueStoreApi): Promise<boolean> {
-  for (const b of await queue.listBatches()) if (!(await batchSettled(queue, b.id))) return false;
+  // One query narrows a studio's long history to the batches with rows in flight or ready; of those, a batch whose
+  // only remaining work is a best-effort /video/complete counts as settled (a complete that keeps failing must
+  // not keep a render box up for ever).
+  for (const id of await queue.liveBatchIds()) if (!(await batchSettled(queue, id))) return false;
   return true;
 }
 

@@ -63,7 +63,7 @@ describe('studio: three machines on one PostgreSQL queue, killed at random', () 
 });
 
 describe('work on the local queue (no studio database)', () => {
-  it('`work --until-idle` finishes a batch another command added and left, then exits 0; nothing to do is exit 0 at once', async () => {
+  it('`work --until-idle` works a batch another machine added and left: exit 1 while a row waits for a person, 0 once it is settled; nothing to do is exit 0 at once', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vb-work-local-'));
     const sim = await startSimulator({ processingMs: 500, seed: 5 });
     try {
@@ -75,23 +75,27 @@ describe('work on the local queue (no studio database)', () => {
       expect(empty.output).toMatch(/Working on this machine's queue: Local queue .*queue\.sqlite/);
       expect(empty.output).toMatch(/Nothing left to do on the queue\./);
 
-      // An editor adds the batch with `run` and closes the laptop while Venice refuses every send (429: nothing
-      // charged, nothing in doubt), so the rows are left ready for another machine.
-      sim.injectFault({ kind: 'rate_limit_429', route: 'queue', forMs: 4_000 });
-      const refusedUntil = Date.now() + 4_000;
+      // An editor adds the batch with `run`, and its machine dies while the first row's send is unanswered.
+      sim.injectFault({ kind: 'hang', route: 'queue' });
       const run = await startCli(['run', sheet, '--out', path.join(dir, 'clips'), '--yes', '--model', 'sim-fast-text-to-video'], env);
-      const until = Date.now() + 30_000;
+      const until = Date.now() + 60_000;
       while (sim.stats().requests.queue === 0 && run.child.exitCode === null && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 300));
       run.child.kill('SIGKILL');
       await run.exited;
       expect(run.output()).toMatch(/Batch 1:/);
-      expect(sim.ledger()).toHaveLength(0);
-      await new Promise((r) => setTimeout(r, Math.max(0, refusedUntil - Date.now())));
 
+      // A render box takes the rest: the other row is done, the one cut off mid-send waits for a person (exit 1).
       const work = await runCli(['work', '--until-idle'], env);
-      expect(work.code, work.output).toBe(0);
-      expect(work.output.match(/^batch 1 row id \d+: done$/gm)).toHaveLength(2);
+      expect(work.code, work.output).toBe(1);
+      expect(work.output.match(/^batch 1 row id \d+: done$/gm)).toHaveLength(1);
+      expect(work.output).toMatch(/waiting for a person: 1 row\(s\) in doubt/);
+      expect(sim.stats().requests.queue).toBe(2); // the row in doubt was not sent again
+
+      // The person decides to send it again; the next `work --until-idle` finishes the batch.
+      expect((await runCli(['resolve', '--batch', '1', '--rows', '1', '--resubmit'], env)).code).toBe(0);
+      const again = await runCli(['work', '--until-idle'], env);
+      expect(again.code, again.output).toBe(0);
+      expect(again.output).toMatch(/Nothing left to do on the queue\./);
       expect(readdirSync(path.join(dir, 'clips')).filter((f) => f.endsWith('.mp4') && !f.startsWith('.'))).toHaveLength(2);
       expect(sim.ledger().filter((e) => e.kind === 'charge')).toHaveLength(2);
     } finally {
