@@ -25,6 +25,8 @@ describe('studio: three machines on one PostgreSQL queue, killed at random', () 
     console.log(describeStudio(r));
 
     expect(r.kills).toBe(KILLS);
+    // `run` ended by itself (0 or 1), not by a crash (2) or the harness's timeout (null): its output says why.
+    expect([0, 1], r.runOutput.slice(-4000)).toContain(r.runExit);
     expect(r.batches, 'running the same `run` again resumes the shared batch').toBe(1);
     expect(r.runResumed, r.runOutput).toBe(true);
     expect(r.unexplained, 'rows neither done nor failed/in doubt with a reason').toEqual([]);
