@@ -20,6 +20,9 @@ import { useEditDrag } from '../timeline/ui/use-edit-drag';
 import { VideoLane, VIDEO_LANE_HEIGHT } from '../timeline/ui/VideoLane';
 import { MusicControl } from './MusicControl';
 
+/** A zoom gesture is over once no wheel step has come for this long; then the lane re-renders at the new zoom. */
+const ZOOM_SETTLE_MS = 150;
+
 export function TimelineTrack({ clips, bin, lay }: { clips: TimelineClip[]; bin: BinClip[]; lay: Layout }) {
   const pps = useTimelineView((s) => s.pps);
   const zoomedByUser = useTimelineView((s) => s.zoomedByUser);
@@ -36,6 +39,10 @@ export function TimelineTrack({ clips, bin, lay }: { clips: TimelineClip[]; bin:
   view.current = { pps, scrollLeft, width, totalSec };
 
   const { start } = useEditDrag(pps);
+  /** True during a Ctrl+wheel or pinch gesture: the video lane keeps the clips it shows instead of re-rendering. */
+  const [zooming, setZooming] = useState(false);
+  const settle = useRef(0);
+  useEffect(() => () => window.clearTimeout(settle.current), []);
 
   // The scroller's width, for fit, the visible range and the canvases.
   useEffect(() => {
@@ -49,16 +56,19 @@ export function TimelineTrack({ clips, bin, lay }: { clips: TimelineClip[]; bin:
 
   const zoomTo = useCallback(
     (factor: number, anchorPx?: number) => {
-      const el = scroller.current;
-      if (!el) return;
+      if (!scroller.current) return;
       const v = view.current;
+      // The scroll and width are the ones this component last set and measured, not read back from the scroller:
+      // a read right after a zoom step forces a layout inside the wheel handler, every step (the zoom bench's cost).
+      const scrollLeft = Math.max(0, Math.min(v.scrollLeft, Math.max(v.width, timeToX(v.totalSec, v.pps) + 240) - v.width));
       // Keys and buttons keep the playhead still (or the middle, when the playhead is out of view).
-      const playheadPx = timeToX(currentFrame() / fpsOf(lay.rate), v.pps) - el.scrollLeft;
-      const anchor = anchorPx ?? (playheadPx >= 0 && playheadPx <= el.clientWidth ? playheadPx : el.clientWidth / 2);
-      const next = zoomAround({ pps: v.pps, scrollLeft: el.scrollLeft }, factor, anchor);
+      const playheadPx = timeToX(currentFrame() / fpsOf(lay.rate), v.pps) - scrollLeft;
+      const anchor = anchorPx ?? (playheadPx >= 0 && playheadPx <= v.width ? playheadPx : v.width / 2);
+      const next = zoomAround({ pps: v.pps, scrollLeft }, factor, anchor);
       // The zoom and its scroll land in one render; the layout effect then moves the scroller without reading it
       // back (a read would force a second layout in the same frame).
       pendingScroll.current = next.scrollLeft;
+      view.current = { ...v, pps: next.pps, scrollLeft: next.scrollLeft };
       setScrollLeft(next.scrollLeft);
       setPps(next.pps);
     },
@@ -106,18 +116,39 @@ export function TimelineTrack({ clips, bin, lay }: { clips: TimelineClip[]; bin:
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
+    // Steps of one gesture are gathered and applied once per animation frame (a trackpad sends several per frame),
+    // and the scroller's left edge is read once per gesture, not per step (each read would force a layout).
+    let boxLeft = 0;
+    let lastWheel = -Infinity;
+    let pending: { factor: number; anchor: number } | undefined;
+    let frame = 0;
     const onWheel = (e: WheelEvent) => {
       if (e.ctrlKey || e.metaKey) {
         e.preventDefault();
-        const box = el.getBoundingClientRect();
-        zoomTo(Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0025)), e.clientX - box.left);
+        if (e.timeStamp - lastWheel > 250) boxLeft = el.getBoundingClientRect().left;
+        lastWheel = e.timeStamp;
+        const factor = Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0025));
+        pending = { factor: (pending?.factor ?? 1) * factor, anchor: e.clientX - boxLeft };
+        setZooming(true);
+        window.clearTimeout(settle.current);
+        settle.current = window.setTimeout(() => setZooming(false), ZOOM_SETTLE_MS);
+        if (!frame)
+          frame = requestAnimationFrame(() => {
+            frame = 0;
+            const p = pending;
+            pending = undefined;
+            if (p) zoomTo(p.factor, p.anchor);
+          });
       } else if (Math.abs(e.deltaY) > Math.abs(e.deltaX)) {
         e.preventDefault();
         el.scrollLeft += e.deltaY;
       }
     };
     el.addEventListener('wheel', onWheel, { passive: false });
-    return () => el.removeEventListener('wheel', onWheel);
+    return () => {
+      el.removeEventListener('wheel', onWheel);
+      cancelAnimationFrame(frame);
+    };
   }, [zoomTo]);
 
   // Scroll position drives what is drawn; read once per frame at most.
@@ -157,7 +188,7 @@ export function TimelineTrack({ clips, bin, lay }: { clips: TimelineClip[]; bin:
         <div className="tl-strip" style={{ width: stripWidth }} onPointerDown={onBackground}>
           <Ruler pps={pps} scrollLeft={scrollLeft} width={width} lay={lay} />
           <div className="tl-lanes" onPointerDown={onBackground}>
-            <VideoLane lay={lay} clips={clips} bin={bin} pps={pps} from={from} to={to} scrollLeft={scrollLeft} width={width} onEdge={start} />
+            <VideoLane lay={lay} clips={clips} bin={bin} pps={pps} from={from} to={to} scrollLeft={scrollLeft} width={width} zooming={zooming} onEdge={start} />
             <TakesLane lay={lay} bin={bin} pps={pps} from={from} to={to} />
             <MusicLane totalSec={totalSec} pps={pps} scrollLeft={scrollLeft} width={width} />
           </div>

@@ -8,10 +8,26 @@ import { SCRUB_COLUMNS, SCRUB_TILE_HEIGHT } from '../../../main/contract-names';
 import { framesUrl } from './media';
 
 const KEEP = 24;
-const cache = new Map<number, { img: HTMLImageElement; ready: boolean; failed: boolean }>();
+/** A sprite ready to draw: decoded into an ImageBitmap (from a blob fetched ahead) or an <img> (fetched on demand). */
+export type Sprite = ImageBitmap | HTMLImageElement;
+const cache = new Map<number, { img: Sprite | undefined; ready: boolean; failed: boolean }>();
+/**
+ * The sprites fetched ahead, kept as their compressed bytes (a few tens of kB each) up to a budget: a scrub that lands
+ * in another clip decodes one with createImageBitmap, off the main thread, without going back through the network
+ * stack and HTTP cache (that round trip was most of a jump's wait on a busy machine).
+ */
+const blobs = new Map<number, Blob>();
+const BLOB_BUDGET_BYTES = 96 * 1024 * 1024;
+let blobBytes = 0;
 
-/** The decoded sprite if it is ready now; otherwise starts loading it and calls `onReady` once it is. */
-export function spriteFor(rowId: number, onReady?: () => void): HTMLImageElement | undefined {
+function forget(rowId: number): void {
+  const old = cache.get(rowId);
+  cache.delete(rowId);
+  if (old?.img && 'close' in old.img) old.img.close();
+}
+
+/** The decoded sprite if it is ready now; otherwise starts decoding (or loading) it and calls `onReady` once it is. */
+export function spriteFor(rowId: number, onReady?: () => void): Sprite | undefined {
   let entry = cache.get(rowId);
   if (entry) {
     // Most recently used last, so the oldest goes first when the cache is full.
@@ -19,16 +35,27 @@ export function spriteFor(rowId: number, onReady?: () => void): HTMLImageElement
     cache.set(rowId, entry);
     return entry.ready ? entry.img : undefined;
   }
-  const img = new Image();
-  img.decoding = 'async';
-  entry = { img, ready: false, failed: false };
+  entry = { img: undefined, ready: false, failed: false };
   cache.set(rowId, entry);
-  if (cache.size > KEEP) cache.delete(cache.keys().next().value as number);
-  img.src = framesUrl(rowId);
+  if (cache.size > KEEP) forget(cache.keys().next().value as number);
   const e = entry;
-  img
-    .decode()
-    .then(() => {
+  const blob = blobs.get(rowId);
+  const decoded: Promise<Sprite> = blob
+    ? createImageBitmap(blob)
+    : (() => {
+        const img = new Image();
+        img.decoding = 'async';
+        img.src = framesUrl(rowId);
+        return img.decode().then(() => img);
+      })();
+  decoded
+    .then((img) => {
+      // Evicted while it decoded: let it go.
+      if (cache.get(rowId) !== e) {
+        if ('close' in img) img.close();
+        return;
+      }
+      e.img = img;
       e.ready = true;
       onReady?.();
     })
@@ -39,12 +66,13 @@ export function spriteFor(rowId: number, onReady?: () => void): HTMLImageElement
 }
 
 /** Draws frame `n` of a sprite into the canvas, fitted like the video (contain); false if the sprite has no such frame. */
-export function drawSpriteFrame(canvas: HTMLCanvasElement, img: HTMLImageElement, n: number): boolean {
-  const tileW = img.naturalWidth / SCRUB_COLUMNS;
+export function drawSpriteFrame(canvas: HTMLCanvasElement, img: Sprite, n: number): boolean {
+  const [imgW, imgH] = 'naturalWidth' in img ? [img.naturalWidth, img.naturalHeight] : [img.width, img.height];
+  const tileW = imgW / SCRUB_COLUMNS;
   const tileH = SCRUB_TILE_HEIGHT;
   const col = n % SCRUB_COLUMNS;
   const row = Math.floor(n / SCRUB_COLUMNS);
-  if (n < 0 || (row + 1) * tileH > img.naturalHeight + 0.5) return false;
+  if (n < 0 || (row + 1) * tileH > imgH + 0.5) return false;
   const w = canvas.clientWidth;
   const h = canvas.clientHeight;
   if (canvas.width !== w || canvas.height !== h) {
@@ -75,10 +103,15 @@ function pump(): void {
     if (prefetched.has(rowId) || cache.has(rowId)) continue;
     prefetched.add(rowId);
     running++;
-    // Into the HTTP cache only (the sprite is cacheable): decoding waits until a scrub needs it, so memory stays
-    // small, and the decode of a cached image takes milliseconds.
+    // Kept compressed (and in the HTTP cache): decoding waits until a scrub needs it, so memory stays small.
     void fetch(framesUrl(rowId), { priority: 'low', cache: 'force-cache' } as RequestInit)
-      .then((r) => r.arrayBuffer())
+      .then(async (r) => {
+        if (!r.ok) throw new Error(`sprite ${rowId}: HTTP ${r.status}`);
+        const blob = await r.blob();
+        if (blobBytes + blob.size > BLOB_BUDGET_BYTES) return;
+        blobs.set(rowId, blob);
+        blobBytes += blob.size;
+      })
       .catch(() => prefetched.delete(rowId))
       .finally(() => {
         running--;

@@ -182,8 +182,15 @@ function drawOverview(canvas: HTMLCanvasElement, lay: Layout, pps: number, scrol
   }
 }
 
-export function VideoLane(props: { lay: Layout; clips: TimelineClip[]; bin: BinClip[]; pps: number; from: number; to: number; scrollLeft: number; width: number; onEdge: ClipProps['onEdge'] }) {
-  const { lay, clips, bin, pps, from, to, scrollLeft, width, onEdge } = props;
+/** How one clip in the DOM is drawn: kept through a zoom gesture so that its element is not re-rendered per step. */
+interface Shown {
+  span: Span;
+  labelled: boolean;
+  tiles: number;
+}
+
+export function VideoLane(props: { lay: Layout; clips: TimelineClip[]; bin: BinClip[]; pps: number; from: number; to: number; scrollLeft: number; width: number; zooming?: boolean; onEdge: ClipProps['onEdge'] }) {
+  const { lay, clips, bin, pps, from, to, scrollLeft, width, zooming = false, onEdge } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
   const selected = useTimelineStore((s) => s.selected);
   const ids = useMemo(() => idsOf(clips), [clips]);
@@ -253,7 +260,25 @@ export function VideoLane(props: { lay: Layout; clips: TimelineClip[]; bin: BinC
 
   const fps = lay.rate.num / lay.rate.den;
   const wide = (s: Span) => ((s.recOut - s.recIn) / fps) * pps >= MIN_DOM_CLIP_PX;
-  const visible = lay.spans.filter((s) => s.recOut / fps >= from && s.recIn / fps <= to && wide(s));
+  const inView = (s: Span) => s.recOut / fps >= from && s.recIn / fps <= to;
+  // During a zoom gesture the lane keeps the clip elements it has (dropping those that leave the view) with their
+  // filmstrip and label as they were: positions are percentages of the sequence, so only its width changes per step
+  // and no clip re-renders; clips that grow wide enough to get an element meanwhile show on the canvas until the
+  // gesture settles (ZOOM_SETTLE_MS later). Mounting dozens of clips with their filmstrips mid-gesture was what made
+  // a zoom step miss frames with 500 clips.
+  const kept = useRef<{ lay: Layout; shown: Shown[] } | undefined>(undefined);
+  let shown: Shown[];
+  if (zooming && kept.current?.lay === lay) shown = kept.current.shown.filter((c) => inView(c.span));
+  else
+    shown = lay.spans
+      .filter((s) => inView(s) && wide(s))
+      .map((s) => {
+        const px = ((s.recOut - s.recIn) / fps) * pps;
+        return { span: s, labelled: px >= 30, tiles: tilesFor(px, binById.get(s.rowId)) };
+      });
+  kept.current = { lay, shown };
+  const visible = shown.map((c) => c.span);
+  const inDom = new Set(visible.map((s) => s.index));
   useEffect(() => {
     if (canvas.current) drawOverview(canvas.current, lay, pps, scrollLeft, width, selected);
   }, [lay, pps, scrollLeft, width, selected]);
@@ -263,8 +288,7 @@ export function VideoLane(props: { lay: Layout; clips: TimelineClip[]; bin: BinC
     <div className="tl-lane tl-video" style={{ height: VIDEO_LANE_HEIGHT }} role="group" aria-label="Video track">
       <canvas ref={canvas} className="tl-lane-canvas" style={{ left: scrollLeft, width }} aria-hidden="true" />
       <div className="tl-seq" ref={seq} style={{ left: GUTTER_PX, width: (lay.totalFrames / fps) * pps }}>
-        {visible.map((s) => {
-          const px = ((s.recOut - s.recIn) / fps) * pps;
+        {shown.map(({ span: s, labelled, tiles }) => {
           return (
             <ClipItem
               key={ids[s.index]}
@@ -276,8 +300,8 @@ export function VideoLane(props: { lay: Layout; clips: TimelineClip[]; bin: BinC
               count={clips.length}
               selected={selected === s.index}
               bin={binById.get(s.rowId)}
-              labelled={px >= 30}
-              tiles={tilesFor(px, binById.get(s.rowId))}
+              labelled={labelled}
+              tiles={tiles}
               onEdge={onEdge}
               onBody={onBody}
               dragged={dragged}
@@ -285,7 +309,7 @@ export function VideoLane(props: { lay: Layout; clips: TimelineClip[]; bin: BinC
           );
         })}
         {visible.map((s) =>
-          s.index > 0 && wide(lay.spans[s.index - 1]!) ? (
+          s.index > 0 && (zooming ? inDom.has(s.index - 1) : wide(lay.spans[s.index - 1]!)) ? (
             <Edit key={`e${ids[s.index]}`} span={s} prev={lay.spans[s.index - 1]!} total={lay.totalFrames} lay={lay} label={labelOf(s.rowId)} showLength={((lay.spans[s.index - 1]!.recOut - s.recIn) / fps) * pps > 56} onEdge={onEdge} />
           ) : null,
         )}
