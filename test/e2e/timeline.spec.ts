@@ -360,3 +360,34 @@ test('a clip moves from the keyboard by its grip, announced by name; the music b
   expect((await saved()).music).toMatchObject({ volume: 0.5, fadeOutSec: 2 });
   await page.screenshot({ path: 'test-results/e2e-timeline-music.png' });
 });
+
+test('Ctrl+wheel zooms around the pointer: the cut under it stays put and the clips are redrawn at the new zoom', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(web.url);
+  const clips = page.getByTestId('timeline-clip');
+  await expect(clips).toHaveCount(3, { timeout: 15_000 });
+  const zoomText = await page.getByTestId('timeline-zoom').textContent();
+  const before = (await clips.nth(1).boundingBox())!;
+  // Six steps in, one per animation frame (a steady hand on a wheel), with the pointer on the cut into clip 2.
+  await page.evaluate(
+    ({ x, y }) =>
+      new Promise<void>((resolve) => {
+        const el = document.querySelector('[data-testid="timeline-scroller"]') as HTMLElement;
+        let n = 0;
+        const tick = () => {
+          el.dispatchEvent(new WheelEvent('wheel', { deltaY: -40, ctrlKey: true, clientX: x, clientY: y, bubbles: true, cancelable: true }));
+          if (++n < 6) requestAnimationFrame(tick);
+          else resolve();
+        };
+        requestAnimationFrame(tick);
+      }),
+    { x: before.x, y: before.y + before.height / 2 },
+  );
+  // exp(0.0025 * 40 * 6): the steps multiply, none is lost when several land in one frame.
+  const factor = Math.exp(0.0025 * 40 * 6);
+  await expect(page.getByTestId('timeline-zoom')).not.toHaveText(zoomText ?? '');
+  await expect.poll(async () => (await clips.nth(1).boundingBox())?.width ?? 0).toBeGreaterThan(before.width * factor - 2);
+  const after = (await clips.nth(1).boundingBox())!;
+  expect(after.width).toBeLessThan(before.width * factor + 2);
+  expect(Math.abs(after.x - before.x)).toBeLessThan(2);
+});
