@@ -9,6 +9,7 @@
  * by the late-answer rules, now or when the journal is replayed. Any failure that leaves the outcome unknown makes
  * the row `in_doubt`, which nothing ever re-sends on its own.
  */
+import { performance } from 'node:perf_hooks';
 import { isVeniceError, type VeniceError } from '../venice/errors';
 import { buildQueueRequest, RowInputError, requestForHistory } from './build-request';
 import { noteRequest, type EngineContext, type Work } from './engine-context';
@@ -42,7 +43,17 @@ async function failRowBeforeSending(ctx: EngineContext, row: RowRecord, guard: W
   return 'failed';
 }
 
-export async function submitJob(ctx: EngineContext, claimed: ClaimedRow, work: Work): Promise<SubmitOutcome> {
+/**
+ * How old (ms, monotonic) the queue slot taken by the scheduler may be when the request is about to leave. The
+ * account's window counts a slot from when it was taken, with a 1 s margin (ACCOUNT_WINDOW_MS); a machine slowed
+ * since (a starved CPU, a busy database: seen in the studio proof test) would send later than its slot says, and a
+ * 41st call could land inside Venice's minute. An older slot is replaced by a fresh one just before the row is
+ * committed as sending; the old one stays counted (counting too much is safe, too little is a 429).
+ */
+const SLOT_FRESH_MS = 250;
+
+/** `slotTakenAt`: performance.now() when the scheduler took this send's queue slot. */
+export async function submitJob(ctx: EngineContext, claimed: ClaimedRow, work: Work, slotTakenAt?: number): Promise<SubmitOutcome> {
   const row = claimed.row;
   const guard: WriteGuard = { lease: work.lease };
   let request;
@@ -67,6 +78,16 @@ export async function submitJob(ctx: EngineContext, claimed: ClaimedRow, work: W
   }
   const priorMs = await ctx.store.recentEstimateMs(row.params).catch(() => undefined);
   const firstPollMs = pollDelayMs({ priorMs: priorMs ?? null, elapsedMs: 0 }, ctx.pollBudget, ctx.pollPolicy);
+
+  if (slotTakenAt !== undefined && performance.now() - slotTakenAt > SLOT_FRESH_MS) {
+    const fresh = await ctx.limiter.acquire('queue');
+    if (!fresh.ok) {
+      // Nothing sent, nothing committed: the row waits for the window like any other.
+      await ctx.store.patchRow(row.id, { nextActionAt: ctx.now() + fresh.waitMs }, { lease: work.lease, release: true });
+      work.released = true;
+      return 'retry_later';
+    }
+  }
 
   let attemptId: number;
   try {
