@@ -3,7 +3,7 @@
  * (store-records.ts) build the same records from either database; only what differs is here: `$n` placeholders,
  * native booleans, and `next_action_at` stored as 0 (not NULL) for "due now".
  */
-import type { AttemptPatch, RowPatch } from '../store-records';
+import { ATTEMPT_COLUMNS, ROW_COLUMNS, type AttemptPatch, type RowPatch } from '../store-records';
 
 export type PgValue = string | number | boolean | null;
 
@@ -30,35 +30,6 @@ export function attemptColumns(alias = ''): string {
     .join(', ');
 }
 
-const ROW_PATCH_COLUMNS: Record<keyof RowPatch, string> = {
-  currentAttemptId: 'current_attempt_id',
-  quoteUsd: 'quote_usd',
-  errorKind: 'error_kind',
-  errorMessage: 'error_message',
-  suggestedPrompt: 'suggested_prompt',
-  filePath: 'file_path',
-  nextActionAt: 'next_action_at',
-};
-
-const ATTEMPT_PATCH_COLUMNS: Record<keyof AttemptPatch, string> = {
-  state: 'state',
-  queueId: 'queue_id',
-  downloadUrlEnc: 'download_url_enc',
-  charged: 'charged',
-  queuedAt: 'queued_at',
-  finishedAt: 'finished_at',
-  avgExecutionMs: 'avg_execution_ms',
-  executionMs: 'execution_ms',
-  polls: 'polls',
-  downloadTries: 'download_tries',
-  bytes: 'bytes',
-  filePath: 'file_path',
-  remoteDeleted: 'remote_deleted',
-  errorKind: 'error_kind',
-  errorMessage: 'error_message',
-  requestId: 'request_id',
-};
-
 /**
  * `col = $n, ...` for the defined keys of a patch, numbering placeholders after `values` already taken. Pushes the
  * values onto `values`. Unknown keys are ignored (a patch is typed; this is a second fence).
@@ -76,11 +47,11 @@ function setClause<P extends object>(patch: P, columns: Record<keyof P, string>,
 
 export function rowSet(patch: RowPatch, values: PgValue[]): string {
   // "No wait" is 0 here: the claim's range predicate then needs no OR IS NULL.
-  return setClause(patch, ROW_PATCH_COLUMNS, values, (k, v) => (k === 'nextActionAt' && v === null ? 0 : (v as PgValue)));
+  return setClause(patch, ROW_COLUMNS, values, (k, v) => (k === 'nextActionAt' && v === null ? 0 : (v as PgValue)));
 }
 
 export function attemptSet(patch: AttemptPatch, values: PgValue[]): string {
-  return setClause(patch, ATTEMPT_PATCH_COLUMNS, values, (_k, v) => (v === null ? null : (v as PgValue)));
+  return setClause(patch, ATTEMPT_COLUMNS, values, (_k, v) => (v === null ? null : (v as PgValue)));
 }
 
 export function placeholders(values: PgValue[], items: readonly PgValue[]): string {
