@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RowValidation } from '../../main/core/sheet';
 import { PriceCache, quoteKey } from '../../renderer/src/editor/quotes';
 import { clipCountText, countClips, liveQuote } from '../../renderer/src/editor/live-quote';
-import { blockedBy } from '../../renderer/src/editor/queue-gate';
+import { blockedBy, spendConfirmed } from '../../renderer/src/editor/queue-gate';
 
 const ok = (row: number, over: Partial<NonNullable<RowValidation['resolved']>> = {}, takes = 1): RowValidation => ({
   row,
@@ -100,5 +100,21 @@ describe('the queue gate', () => {
     expect(blockedBy({ ...real, quote: priced(false, 'Prices need a Venice API key.') })).toBe('Prices need a Venice API key.');
     expect(blockedBy(real)).toBe('Tick the box to confirm the spend.');
     expect(blockedBy({ ...real, confirmSpend: true })).toBeNull();
+  });
+});
+
+describe('the spend confirmation', () => {
+  const ticked = { usd: 12.5, clips: 10 };
+  it('holds for the settled quote it was given, to the cent and the clip', () => {
+    expect(spendConfirmed(ticked, { settled: true, usd: 12.5, clips: 10 })).toBe(true);
+    expect(spendConfirmed(ticked, { settled: true, usd: 12.504, clips: 10 })).toBe(true);
+    expect(spendConfirmed(ticked, { settled: true, usd: 12.51, clips: 10 })).toBe(false);
+    expect(spendConfirmed(ticked, { settled: true, usd: 12.5, clips: 11 })).toBe(false);
+    expect(spendConfirmed(null, { settled: true, usd: 12.5, clips: 10 })).toBe(false);
+  });
+  it('confirms nothing while the quote is worked out again, and holds again when it settles on the same figures', () => {
+    // A big sheet's quote after an edit: pending (total 0 so far), then the same total as before.
+    expect(spendConfirmed(ticked, { settled: false, usd: 0, clips: 10 })).toBe(false);
+    expect(spendConfirmed(ticked, { settled: true, usd: 12.5, clips: 10 })).toBe(true);
   });
 });

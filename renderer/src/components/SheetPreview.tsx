@@ -3,10 +3,10 @@
  * the queue button. Every figure about money here comes from ONE live quote (useLiveQuote), so the total, the cap
  * check, the confirmation and the button always agree with the table; and the button says why when it is off.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { usd, withModelNames } from '../format';
 import { clipCountText, NO_CHECKS, plural } from '../editor/live-quote';
-import { blockedBy } from '../editor/queue-gate';
+import { blockedBy, spendConfirmed, type SpendConfirmation } from '../editor/queue-gate';
 import { useLiveQuote } from '../editor/useLiveQuote';
 import { useRowChecks } from '../editor/useRowChecks';
 import { useEditorStore } from '../state/editor';
@@ -36,10 +36,12 @@ export function SheetPreview({ onQueued, onDiscard }: { onQueued: () => void; on
   const ready = rowChecks.done && !live.pending;
   const quote = ready ? live : { ...live, total: { usd: 0, complete: false } };
   const invalid = rowChecks.checked - quote.count.rows;
-  const [confirmSpend, setConfirmSpend] = useState(false);
+  // A confirmed amount is that amount for that many clips: when the quote settles on another, the user confirms
+  // again. A quote still being worked out (a big sheet's is, in slices, after each edit) neither confirms nor
+  // clears a confirmation: an edit that leaves the total as it was keeps the tick.
+  const [confirmed, setConfirmed] = useState<SpendConfirmation | null>(null);
+  const confirmSpend = spendConfirmed(confirmed, { settled: ready, usd: quote.total.usd, clips: quote.count.clips });
   const [allowDuplicate, setAllowDuplicate] = useState(false);
-  // A confirmed amount is that amount: when the quote changes, the user confirms again.
-  useEffect(() => setConfirmSpend(false), [quote.total.usd, quote.count.clips]);
   if (!preview) return null;
 
   const total = quote.total;
@@ -61,7 +63,7 @@ export function SheetPreview({ onQueued, onDiscard }: { onQueued: () => void; on
   const send = () =>
     void queue({ confirmSpend, allowDuplicate, confirmedUsd: total.usd }).then((result) => {
       if (result === 'queued') onQueued();
-      if (result === 'repriced') setConfirmSpend(false);
+      if (result === 'repriced') setConfirmed(null);
     });
 
   return (
@@ -120,7 +122,12 @@ export function SheetPreview({ onQueued, onDiscard }: { onQueued: () => void; on
       )}
       {!rehearsal && (
         <label className="confirm">
-          <input type="checkbox" checked={confirmSpend} disabled={!total.complete} onChange={(e) => setConfirmSpend(e.target.checked)} /> I understand this
+          <input
+            type="checkbox"
+            checked={confirmSpend}
+            disabled={!total.complete}
+            onChange={(e) => setConfirmed(e.target.checked ? { usd: total.usd, clips: quote.count.clips } : null)}
+          /> I understand this
           spends about {usd(total.usd)} of my Venice balance for {clips}.
         </label>
       )}

@@ -27,3 +27,18 @@ export function blockedBy(o: {
   if (o.real && !o.confirmSpend) return 'Tick the box to confirm the spend.';
   return null;
 }
+
+/** The amount and clip count the user ticked "I understand this spends…" for. */
+export interface SpendConfirmation {
+  usd: number;
+  clips: number;
+}
+
+/**
+ * Whether a confirmation still holds: only for a settled quote of the same amount (to the cent) and the same number
+ * of clips. A quote being worked out again after an edit (a big sheet's, in slices) shows nothing confirmed, and
+ * once it settles back on the confirmed figures the confirmation holds again: an edit that changes no price keeps it.
+ */
+export function spendConfirmed(confirmed: SpendConfirmation | null, quote: { settled: boolean; usd: number; clips: number }): boolean {
+  return quote.settled && confirmed !== null && Math.abs(confirmed.usd - quote.usd) < 0.005 && confirmed.clips === quote.clips;
+}
