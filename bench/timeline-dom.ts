@@ -8,7 +8,8 @@
  * so both sides of each ratio see the same load). Each p95 frame time is compared with its idle windows' (goal:
  * within 2x). Last, once main has made the
  * scrubbing proxies, the time from a press on the ruler to the viewer painting the exact frame under it, for jumps that land in another clip and for moves
- * inside one clip (goal: under 100 ms), and how soon the strip frame shows first.
+ * inside one clip (goal: under 100 ms), and how soon the strip frame shows first. SCRUB_PARTS=1 prints each press
+ * with the page's performance.measure entries (the sprite decodes) relative to it, to see where a jump's wait went.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, readdirSync } from 'node:fs';
@@ -134,6 +135,7 @@ async function scrubLatency(page: Page, x: number, y: number): Promise<{ first: 
         (e) => {
           clearTimeout(miss);
           const t0 = e.timeStamp;
+          performance.clearMeasures();
           let first = Number.NaN;
           const check = (t: number) => {
             const viewer = document.querySelector<HTMLElement>('[data-testid="viewer"]')!;
@@ -144,7 +146,12 @@ async function scrubLatency(page: Page, x: number, y: number): Promise<{ first: 
             const exact = !!video && !video.seeking && video.readyState >= 2 && Math.abs(video.currentTime - want) < 0.002;
             // The same frame drawn small from the scrub sprite counts as shown (it is that frame, not a neighbour).
             const drawn = !!sprite && !sprite.hidden && sprite.dataset.shown === `${rowId}:${viewer.dataset.time}`;
-            if (Number.isNaN(first) && (exact || drawn)) first = t - t0;
+            if (Number.isNaN(first) && (exact || drawn)) {
+              first = t - t0;
+              // Where the wait went (performance.measure in the viewer and scrub-sprites.ts), for the report.
+              const parts = performance.getEntriesByType('measure').map((m) => `${m.name}@${(m.startTime - t0).toFixed(0)}+${m.duration.toFixed(0)}`);
+              (window as unknown as { __parts: string[] }).__parts = parts;
+            }
             // The frame is on screen once the animation frame after it was decoded has run.
             if (exact) return requestAnimationFrame((t2) => resolve({ first, exact: t2 - t0 }));
             if (t - t0 > 5000) {
@@ -163,6 +170,7 @@ async function scrubLatency(page: Page, x: number, y: number): Promise<{ first: 
   await page.mouse.down();
   const r = await page.evaluate(() => (window as unknown as { __scrub: Promise<{ first: number; exact: number }> }).__scrub);
   await page.mouse.up();
+  if (process.env.SCRUB_PARTS) console.log(`  scrub ${JSON.stringify(r)} ${JSON.stringify(await page.evaluate(() => (window as unknown as { __parts?: string[] }).__parts ?? []))}`);
   return r;
 }
 

@@ -11,7 +11,7 @@ import { useTimelineView } from '../state/timeline-view';
 import { goToEdit } from '../timeline/commands';
 import { fpsOf, framesToSec, rateFromText, timecode } from '../timeline/frames';
 import { musicUrl } from '../timeline/media';
-import { drawSpriteFrame, prefetchSprites, spriteFor } from '../timeline/scrub-sprites';
+import { drawSpriteFrame, prefetchSprites, spriteDecoding, spriteFor } from '../timeline/scrub-sprites';
 import { rateLabel } from '../timeline/shuttle';
 import type { Layout } from '../timeline/frames';
 import { useSequence } from '../timeline/use-sequence';
@@ -30,7 +30,6 @@ function useViewerSync(lay: Layout, screen: React.RefObject<HTMLDivElement | nul
       const s = transport.getState();
       const { plans, layers } = planViewer(lay, s);
       const els = videos.current;
-      plans.forEach((p, i) => els?.[i] && applyPlan(els[i]!, p, s.rate, s.scrubbing));
       const top = plans.find((p) => p?.top);
       const frame = Math.floor(s.pos + 1e-6);
       if (tc.current) tc.current.textContent = timecode(frame, lay.rate);
@@ -42,10 +41,12 @@ function useViewerSync(lay: Layout, screen: React.RefObject<HTMLDivElement | nul
         root.dataset.mix = layers.length === 2 ? layers[1]!.mix.toFixed(4) : '1';
       }
       // While scrubbing or trimming, the exact frame is drawn at once from the clip's scrub sprite (every frame,
-      // small), until the video has sought to it at full size.
+      // small), until the video has sought to it at full size. The sprite comes first, before the videos are told
+      // where to go: a jump to another clip switches a video's source, and that work would delay the sprite's decode.
       const el = top ? els?.find((v) => v?.dataset.rowId === String(top.rowId)) : undefined;
       const waiting = !!top && (!el || el.seeking || el.readyState < 2 || Math.abs(el.currentTime - top.time) > 0.002);
       const sprite = strip.current;
+      let holdVideos = false;
       if (sprite) {
         let drawn = false;
         if ((s.scrubbing || s.preview) && waiting && top) {
@@ -53,12 +54,19 @@ function useViewerSync(lay: Layout, screen: React.RefObject<HTMLDivElement | nul
           const srcFps = rateFromText(view?.bin.find((b) => b.rowId === top.rowId)?.fps);
           const img = spriteFor(top.rowId, sync);
           if (img && srcFps) drawn = drawSpriteFrame(sprite, img, Math.floor(top.time * fpsOf(srcFps) + 1e-6));
-          // The clips either side are fetched ahead: a drag across a cut lands on a sprite already decoded.
-          if (span) for (const near of [lay.spans[span.index - 1], lay.spans[span.index + 1]]) if (near) spriteFor(near.rowId);
+          // The clips either side are decoded ahead, so a drag across a cut lands on a sprite ready to draw; but only
+          // once this clip's is drawn: decodes started together share the cores and all finish late.
+          if (span && img) for (const near of [lay.spans[span.index - 1], lay.spans[span.index + 1]]) if (near) spriteFor(near.rowId);
           if (drawn) sprite.dataset.shown = `${top.rowId}:${top.time}`;
+          // A press that lands in another clip: its sprite decodes in a few ms on an idle machine, but the new
+          // source the video would start loading meanwhile (demuxing, decoding) takes the same cores and made that
+          // decode about four times slower (~100 ms against ~28 ms in the bench). So the video switch waits for the
+          // sprite (spriteFor calls sync once it is decoded, failed or dropped), and the frame is on screen first.
+          holdVideos = !drawn && spriteDecoding(top.rowId);
         }
         sprite.hidden = !drawn;
       }
+      if (!holdVideos) plans.forEach((p, i) => els?.[i] && applyPlan(els[i]!, p, s.rate, s.scrubbing));
       const a = audio.current;
       if (a && music) {
         const t = s.pos / fps;

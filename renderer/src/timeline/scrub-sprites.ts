@@ -10,7 +10,8 @@ import { framesUrl } from './media';
 const KEEP = 24;
 /** A sprite ready to draw: decoded into an ImageBitmap (from a blob fetched ahead) or an <img> (fetched on demand). */
 export type Sprite = ImageBitmap | HTMLImageElement;
-const cache = new Map<number, { img: Sprite | undefined; ready: boolean; failed: boolean }>();
+/** `waiters`: everyone who asked while it decoded, called once it is ready, failed or evicted (see spriteDecoding). */
+const cache = new Map<number, { img: Sprite | undefined; ready: boolean; failed: boolean; fromBlob: boolean; waiters: (() => void)[] }>();
 /**
  * The sprites fetched ahead, kept as their compressed bytes (a few tens of kB each) up to a budget: a scrub that lands
  * in another clip decodes one with createImageBitmap, off the main thread, without going back through the network
@@ -33,13 +34,16 @@ export function spriteFor(rowId: number, onReady?: () => void): Sprite | undefin
     // Most recently used last, so the oldest goes first when the cache is full.
     cache.delete(rowId);
     cache.set(rowId, entry);
+    if (!entry.ready && !entry.failed && onReady && !entry.waiters.includes(onReady)) entry.waiters.push(onReady);
     return entry.ready ? entry.img : undefined;
   }
-  entry = { img: undefined, ready: false, failed: false };
+  const blob = blobs.get(rowId);
+  entry = { img: undefined, ready: false, failed: false, fromBlob: !!blob, waiters: onReady ? [onReady] : [] };
   cache.set(rowId, entry);
   if (cache.size > KEEP) forget(cache.keys().next().value as number);
   const e = entry;
-  const blob = blobs.get(rowId);
+  const askedAt = performance.now();
+  const done = () => e.waiters.splice(0).forEach((f) => f());
   const decoded: Promise<Sprite> = blob
     ? createImageBitmap(blob)
     : (() => {
@@ -53,16 +57,26 @@ export function spriteFor(rowId: number, onReady?: () => void): Sprite | undefin
       // Evicted while it decoded: let it go.
       if (cache.get(rowId) !== e) {
         if ('close' in img) img.close();
-        return;
+        return done();
       }
       e.img = img;
       e.ready = true;
-      onReady?.();
+      // One entry per decode (not per frame drawn): the bench reads it to say where a jump's wait went.
+      performance.measure(blob ? 'scrub-sprite-decode' : 'scrub-sprite-load', { start: askedAt });
+      done();
     })
     .catch(() => {
       e.failed = true;
+      // Called all the same: whoever held something back for this sprite (the viewer's video switch) goes on.
+      done();
     });
   return undefined;
+}
+
+/** True while this clip's sprite is being decoded from bytes already here (a matter of milliseconds, not a download). */
+export function spriteDecoding(rowId: number): boolean {
+  const entry = cache.get(rowId);
+  return !!entry && entry.fromBlob && !entry.ready && !entry.failed;
 }
 
 /** Draws frame `n` of a sprite into the canvas, fitted like the video (contain); false if the sprite has no such frame. */
