@@ -86,6 +86,13 @@ describe('timeline media made in main', () => {
     expect(await waveformFor({ file: music, key: 'music-1', cacheDir })).toEqual(wave);
   });
 
+  it('answers several requests for the same bed at once with one waveform (none loses its samples to another)', async () => {
+    const cacheDir = path.join(dir, 'waves-at-once');
+    const waves = await Promise.all([1, 2, 3, 4].map(() => waveformFor({ file: music, key: 'music-2', cacheDir })));
+    for (const w of waves) expect(w).toEqual(waves[0]);
+    expect(waves[0]?.peaks.length).toBe(Math.round(2 * PEAKS_PER_SEC));
+  });
+
   it('makes an all-intra proxy with the same frames at the same times, in the background, once', async () => {
     const maker = new ProxyMaker(path.join(dir, 'proxies'));
     const src = { file: clip, key: 'proxy-1', height: 180, hasAudio: false };

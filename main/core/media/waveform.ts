@@ -35,10 +35,25 @@ export function peaksFromPcm(pcm: Buffer, sampleRate: number, perSec: number): n
   return peaks;
 }
 
+/**
+ * Waveforms being made, by their cache file: a second request for the same bed while the first is at work (the page
+ * asks again on a re-render) shares its answer. Made twice at once, one would delete the samples the other was
+ * about to read (ENOENT, seen in the timeline e2e test).
+ */
+const making = new Map<string, Promise<Waveform>>();
+
 export async function waveformFor(opts: { file: string; key: string; cacheDir: string }): Promise<Waveform> {
   const json = await cachedPath({ ...opts, ext: 'peaks.json' });
   const cached = await readFile(json, 'utf8').then((t) => JSON.parse(t) as Waveform).catch(() => undefined);
   if (cached) return cached;
+  const under = making.get(json);
+  if (under) return under;
+  const made = makeWaveform(opts, json).finally(() => making.delete(json));
+  making.set(json, made);
+  return made;
+}
+
+async function makeWaveform(opts: { file: string; key: string; cacheDir: string }, json: string): Promise<Waveform> {
   const pcmFile = await cachedRender({
     ...opts,
     ext: 'pcm',
