@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { defaultDataDir } from '../core/paths';
-import { engineOptionsFromEnv } from './engine-options';
+import { engineOptionsFromEnv } from './engine-env';
 import { openQueue, type OpenedQueue } from '../core/queue/open-queue';
 import type { QueueStore } from '../core/queue/store';
 import type { QueueStoreApi } from '../core/queue/store-api';
