@@ -16,6 +16,7 @@ import type { NewRow } from '../main/core/queue/types';
 import { VeniceClient } from '../main/core/venice/client';
 import { DEFAULT_LIMITS, startSimulator } from '../main/core/venice/simulator';
 import { mulberry32 } from './prng';
+import { maxInWindow } from './sliding-window';
 import { fmt, type BenchRow } from './table';
 import { detail, makeTempDir, removeTempDir } from './temp';
 
@@ -49,18 +50,6 @@ export function idealWallMs(rows: number, queuePerMinute: number, concurrency: n
     end = Math.max(end, t + processingMs);
   }
   return end;
-}
-
-/** Most timestamps that fall in any half-open window (t - width, t]: what a sliding-window limiter counts. */
-function maxInWindow(times: number[], width: number): number {
-  const s = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let lo = 0;
-  for (let hi = 0; hi < s.length; hi++) {
-    while ((s[lo] as number) <= (s[hi] as number) - width) lo++;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
 }
 
 export async function benchBatchWallTime(opts: { quick: boolean }): Promise<BenchRow[]> {

@@ -10,6 +10,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AppServices } from '../main/core/services/app-services';
 import { startLoopWatchdog } from '../main/core/loop-watchdog';
 import { startWebServer } from '../main/web';
+import { blockMeter } from './sheet-parse-work';
 
 export interface ServerLoopReport {
   /** Longest gap between two ticks of a 1 ms timer since the mark. */
@@ -36,29 +37,23 @@ async function main(): Promise<void> {
   const dog = startLoopWatchdog({ thresholdMs: 100, log: (line) => stalls.push(line) });
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   histogram.enable();
-  let last = performance.now();
-  let longest = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-  }, 1);
+  const meter = blockMeter();
 
   process.on('message', (m: { kind: string }) => {
     if (m.kind === 'mark') {
-      longest = 0;
+      meter.reset();
       stalls = [];
       histogram.reset();
     } else if (m.kind === 'report') {
       const report: ServerLoopReport = {
-        longestMs: Math.max(longest, performance.now() - last),
+        longestMs: meter.longestMs(),
         delayMaxMs: histogram.max / 1e6,
         delayP99Ms: histogram.percentile(99) / 1e6,
         stalls: [...stalls],
       };
       process.send?.({ kind: 'report', report } satisfies ServerMessage);
     } else if (m.kind === 'stop') {
-      clearInterval(timer);
+      meter.stop();
       dog.stop();
       void web
         .close()

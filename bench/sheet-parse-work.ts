@@ -110,10 +110,10 @@ export async function makeXlsxBytes(rows: number): Promise<Uint8Array> {
 }
 
 /**
- * Runs `work` while a 1 ms timer ticks, and returns the longest gap between ticks: how long the thread was held at
- * once, which is what freezes a window (or Electron's main process) during an import.
+ * A 1 ms timer whose longest gap between ticks is how long the thread was held at once: what freezes a window (or
+ * Electron's main process) during an import. `reset` starts a new measurement; `stop` ends the timer.
  */
-export async function longestBlock<T>(work: () => Promise<T>): Promise<{ result: T; longestMs: number }> {
+export function blockMeter(): { longestMs: () => number; reset: () => void; stop: () => void } {
   let last = performance.now();
   let longest = 0;
   const timer = setInterval(() => {
@@ -121,12 +121,21 @@ export async function longestBlock<T>(work: () => Promise<T>): Promise<{ result:
     longest = Math.max(longest, now - last);
     last = now;
   }, 1);
+  return {
+    longestMs: () => Math.max(longest, performance.now() - last),
+    reset: () => (longest = 0),
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** Runs `work` under a block meter and returns its longest block. */
+export async function longestBlock<T>(work: () => Promise<T>): Promise<{ result: T; longestMs: number }> {
+  const meter = blockMeter();
   try {
     const result = await work();
-    longest = Math.max(longest, performance.now() - last);
-    return { result, longestMs: longest };
+    return { result, longestMs: meter.longestMs() };
   } finally {
-    clearInterval(timer);
+    meter.stop();
   }
 }
 

@@ -62,18 +62,6 @@ export function accountBoundMs(trueMs: readonly number[], perWindow: number, win
   return { rowOrder, anyOrder };
 }
 
-/** Most timestamps in any half-open window (t - width, t]: what a sliding-window limiter counts. */
-export function maxInWindow(times: readonly number[], width: number): number {
-  const s = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let lo = 0;
-  for (let hi = 0; hi < s.length; hi++) {
-    while ((s[lo] as number) <= (s[hi] as number) - width) lo++;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
-}
-
 export function percentile(values: readonly number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
   if (s.length === 0) return Number.NaN;

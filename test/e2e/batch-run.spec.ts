@@ -4,10 +4,8 @@
  * the answer to another after charging. The refused row takes the suggested prompt and the in-doubt row is sent again,
  * and the test waits on the status text each row shows.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { SHEET } from './support';
+import { injectQueueFault, SHEET } from './support';
 import { useWebApp } from './web-app-fixture';
 
 const web = useWebApp();
@@ -25,19 +23,6 @@ async function queue(page: Page, name: string, csv: string): Promise<void> {
   await page.getByRole('button', { name: 'Queue 3 clips in Rehearsal' }).click();
 }
 
-/** The simulator Rehearsal started writes its port in its state file and its admin token beside it. */
-async function injectFault(kind: string): Promise<void> {
-  const dir = path.join(web.dir, 'data', 'rehearsal');
-  const state = JSON.parse(readFileSync(path.join(dir, 'simulator-state.json'), 'utf8')) as { port: number };
-  const token = readFileSync(path.join(dir, 'simulator-state.admin-token'), 'utf8').trim();
-  const res = await fetch(`http://127.0.0.1:${state.port}/_sim/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-sim-admin-token': token },
-    body: JSON.stringify({ kind, route: 'queue' }),
-  });
-  expect(res.status, await res.text()).toBe(200);
-}
-
 test('shows progress, resends a refused row with the suggested prompt and an in-doubt row on request', async ({ page }) => {
   await page.goto(web.url);
   await expect(page.getByRole('status')).toContainText('Rehearsal mode');
@@ -49,8 +34,8 @@ test('shows progress, resends a refused row with the suggested prompt and an in-
   await expect(header.getByTestId('batch-stats')).toContainText('would have cost');
   await expect(header.getByTestId('batch-header-phase')).toHaveText('finished');
 
-  await injectFault('content_policy_422');
-  await injectFault('charge_then_drop');
+  await injectQueueFault(web, 'content_policy_422');
+  await injectQueueFault(web, 'charge_then_drop');
   await queue(page, 'docks.csv', SECOND);
 
   const rows = page.getByTestId('batch-rows');

@@ -3,25 +3,11 @@
  * policy, and the report panel says what happened (clips done, what it would have cost against the quote, the row
  * that needs a decision, why, and what to do). "Got it" puts it away for good: a reload does not bring it back.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { SHEET } from './support';
+import { injectQueueFault, SHEET } from './support';
 import { useWebApp } from './web-app-fixture';
 
 const web = useWebApp();
-
-async function injectFault(kind: string): Promise<void> {
-  const dir = path.join(web.dir, 'data', 'rehearsal');
-  const state = JSON.parse(readFileSync(path.join(dir, 'simulator-state.json'), 'utf8')) as { port: number };
-  const token = readFileSync(path.join(dir, 'simulator-state.admin-token'), 'utf8').trim();
-  const res = await fetch(`http://127.0.0.1:${state.port}/_sim/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-sim-admin-token': token },
-    body: JSON.stringify({ kind, route: 'queue' }),
-  });
-  expect(res.status, await res.text()).toBe(200);
-}
 
 test('a finished batch leaves a morning report: clips, spend against quote, the decision it needs; put away for good', async ({ page }) => {
   await page.goto(web.url);
@@ -29,7 +15,7 @@ test('a finished batch leaves a morning report: clips, spend against quote, the 
   // The Rehearsal simulator starts with the first call that needs it: the first batch starts it.
   await page.getByTestId('sheet-input').setInputFiles({ name: 'harbour.csv', mimeType: 'text/csv', buffer: Buffer.from(SHEET) });
   await expect(page.getByText('3 rows ready')).toBeVisible();
-  await injectFault('content_policy_422');
+  await injectQueueFault(web, 'content_policy_422');
   await page.getByRole('button', { name: 'Queue 3 clips in Rehearsal' }).click();
 
   const report = page.getByTestId('morning-report');

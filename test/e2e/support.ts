@@ -3,7 +3,7 @@
  * fast simulated clips, and reads the address it prints.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -74,3 +74,28 @@ export const SHEET = [
   'Market,"Handheld walk through a busy fish market",sim-fast-text-to-video,1,480p,no',
   'Closing,"Boats returning at sunset, long shadows",sim-fast-text-to-video,1,480p,no',
 ].join('\n');
+
+/**
+ * Tells the Rehearsal simulator of a running browser-mode app to strike the next /video/queue with a fault. The
+ * simulator writes its port in its state file and its admin token beside it; throws unless it took the fault.
+ */
+export async function injectQueueFault(web: Pick<WebApp, 'dir'>, kind: string): Promise<void> {
+  const dir = path.join(web.dir, 'data', 'rehearsal');
+  const state = JSON.parse(readFileSync(path.join(dir, 'simulator-state.json'), 'utf8')) as { port: number };
+  const token = readFileSync(path.join(dir, 'simulator-state.admin-token'), 'utf8').trim();
+  const res = await fetch(`http://127.0.0.1:${state.port}/_sim/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-sim-admin-token': token },
+    body: JSON.stringify({ kind, route: 'queue' }),
+  });
+  if (res.status !== 200) throw new Error(`The simulator refused the fault ${kind}: ${res.status} ${await res.text()}`);
+}
+
+/** Calls the app the way the page does (with the token of its start address), for facts a test checks against. */
+export async function callApp<T>(web: Pick<WebApp, 'url'>, name: string, input: unknown): Promise<T> {
+  const token = new URL(web.url).searchParams.get('token') ?? '';
+  const res = await fetch(new URL(`/api/${name}`, web.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-venice-token': token }, body: JSON.stringify(input) });
+  const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
+  if (!body.ok) throw new Error(`${name}: ${body.error?.message}`);
+  return body.value;
+}

@@ -4,18 +4,12 @@
  * trim stays (the takes are the same length), one undo step, saved.
  */
 import { expect, test } from '@playwright/test';
-import { SHEET } from './support';
+import { SHEET, callApp } from './support';
 import { useWebApp } from './web-app-fixture';
 
 const web = useWebApp();
 
-async function call<T>(name: string, input: unknown): Promise<T> {
-  const token = new URL(web.url).searchParams.get('token') ?? '';
-  const res = await fetch(new URL(`/api/${name}`, web.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-venice-token': token }, body: JSON.stringify(input) });
-  const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!body.ok) throw new Error(`${name}: ${body.error?.message}`);
-  return body.value;
-}
+const call = <T>(name: string, input: unknown): Promise<T> => callApp<T>(web, name, input);
 
 
 test('the other takes wait under the clip; swapping one keeps the trim', async ({ page }) => {

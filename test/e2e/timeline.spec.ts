@@ -6,6 +6,7 @@
  * each step the test checks the timeline's saved state through the app and what the viewer's <video> shows.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { callApp } from './support';
 import { useWebApp } from './web-app-fixture';
 
 const web = useWebApp();
@@ -30,14 +31,7 @@ interface View {
   markers: { id: string; at: number; note: string }[];
 }
 
-/** Calls the app the way the page does (the token from the start address), for facts the test checks against. */
-async function call<T>(name: string, input: unknown): Promise<T> {
-  const token = new URL(web.url).searchParams.get('token') ?? '';
-  const res = await fetch(new URL(`/api/${name}`, web.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-venice-token': token }, body: JSON.stringify(input) });
-  const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!body.ok) throw new Error(`${name}: ${body.error?.message}`);
-  return body.value;
-}
+const call = <T>(name: string, input: unknown): Promise<T> => callApp<T>(web, name, input);
 
 let batchId = 0;
 let fps = 24;
