@@ -25,6 +25,14 @@ export interface TestPostgres {
   port: number;
   /** Creates an empty database and returns its URL. */
   newDatabase: (prefix?: string) => Promise<string>;
+  /**
+   * Stops the server as an outage would (fast shutdown: open connections are cut), keeping its data folder and
+   * port, so that `resume()` brings the same databases back at the same address.
+   */
+  pause: () => Promise<void>;
+  /** Starts the paused server again on the same data folder and port (nothing if it is not paused). */
+  resume: () => Promise<void>;
+  /** Stops the server (paused or not) and deletes its folder. */
   stop: () => Promise<void>;
 }
 
@@ -103,6 +111,21 @@ async function templateDir(): Promise<string> {
   return target;
 }
 
+/** Starts the server process, or fails after START_TIMEOUT_MS. */
+async function startWithin(server: EmbeddedPostgres): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      server.start(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`PostgreSQL did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function startPostgres(opts: { fsync?: boolean } = {}): Promise<TestPostgres> {
   const template = await templateDir();
   const base = openTempDir('vb-pg-');
@@ -119,30 +142,24 @@ export async function startPostgres(opts: { fsync?: boolean } = {}): Promise<Tes
     user: USER,
     password: PASSWORD,
     port,
-    persistent: false,
+    // Kept across pause()/resume(); stop() deletes the whole base folder itself.
+    persistent: true,
     createPostgresUser: isRoot(),
     // Loopback TCP only: no Unix socket in a shared folder; fsync off unless asked (tests need no power-cut safety).
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', `fsync=${opts.fsync ? 'on' : 'off'}`],
     onLog: () => {},
     onError: () => {},
   });
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      server.start(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`PostgreSQL did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
-      }),
-    ]);
+    await startWithin(server);
   } catch (e) {
     await server.stop().catch(() => {});
     rmSync(base, { recursive: true, force: true });
     throw e;
-  } finally {
-    clearTimeout(timer);
   }
   const urlFor = (db: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${db}`;
   let counter = 0;
+  let paused = false;
   return {
     adminUrl: urlFor('postgres'),
     port,
@@ -156,6 +173,16 @@ export async function startPostgres(opts: { fsync?: boolean } = {}): Promise<Tes
         await c.end();
       }
       return urlFor(name);
+    },
+    pause: async () => {
+      await server.stop();
+      paused = true;
+    },
+    resume: async () => {
+      // Only a paused server: a second postmaster on the same folder would fail, and leave the handle on it.
+      if (!paused) return;
+      await startWithin(server);
+      paused = false;
     },
     stop: async () => {
       await server.stop();
