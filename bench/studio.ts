@@ -104,6 +104,8 @@ async function runStudio(workers: number, mix: readonly MixRow[], scale: number,
   const sim: Simulator = await startSimulator({
     seed: 7,
     balanceUsd: 10_000,
+    // Venice renders on its own machines: here the simulator's ffmpeg would take the cores from the workers.
+    shareRenders: true,
     limits: { windowMs, errorWindowMs: DEFAULT_LIMITS.errorWindowMs / scale, lockoutMs: DEFAULT_LIMITS.lockoutMs / scale },
     jobTiming: (job) => {
       const row = byIndex.get(rowIndexOfPrompt(job.prompt) ?? -1);

@@ -36,7 +36,7 @@ const kinds: Array<{ name: string; make: () => Promise<AccountLimiter> }> = [
 describe.each(kinds)('account limiter: $name', ({ make }) => {
   it('lets 40 queue calls through in a window and holds the 41st for most of a minute', async () => {
     const l = await make();
-    for (let i = 0; i < 40; i++) expect(await l.acquire('queue')).toEqual({ ok: true });
+    for (let i = 0; i < 40; i++) expect(await l.acquire('queue')).toMatchObject({ ok: true });
     const held = await l.acquire('queue');
     expect(held.ok).toBe(false);
     if (!held.ok) {
@@ -60,6 +60,24 @@ describe.each(kinds)('account limiter: $name', ({ make }) => {
       if (!got.ok) expect(got.waitMs).toBeLessThanOrEqual(VENICE_LIMITS.errorWindowMs);
     }
     expect((await l.usage()).recentErrors).toBe(VENICE_LIMITS.errorBudget);
+  });
+
+  it('moves a slot to the instant its request leaves, without taking a second one', async () => {
+    const l = await make();
+    const first = await l.acquire('queue');
+    if (!first.ok) throw new Error('the first slot was refused');
+    // The machine is slow between taking the slot and sending: the other 39 slots are taken meanwhile.
+    await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 39; i++) expect((await l.acquire('queue')).ok).toBe(true);
+    const before = await l.acquire('queue');
+    expect(await l.restamp(first.slot)).toBe(true);
+    const after = await l.acquire('queue');
+    expect((await l.usage()).queue.used).toBe(40);
+    // The window now opens when the second slot ages out, ~500 ms later than the first would have.
+    if (before.ok || after.ok) throw new Error('a 41st slot was granted');
+    expect(after.waitMs - before.waitMs).toBeGreaterThan(250);
+    // A slot unknown to the window (or gone from it) cannot be moved: the caller takes a new one.
+    expect(await l.restamp({ bucket: 'queue', id: 123_456_789 })).toBe(false);
   });
 
   it("obeys a 429's reset time on its route only", async () => {

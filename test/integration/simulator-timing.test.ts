@@ -1,6 +1,6 @@
 /**
- * The simulator's time-scale options, used by the studio bench: a shorter limit window, and a run time and estimate
- * per job (generations of 30 s to 6 min, each job its own).
+ * The simulator's options for the studio bench: a shorter limit window, a run time and estimate per job
+ * (generations of 30 s to 6 min, each job its own), and one shared render per clip spec.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../main/core/venice/simulator';
@@ -53,5 +53,20 @@ describe('simulator time scale', () => {
     await done.arrayBuffer();
     const still = await post(s, '/video/retrieve', { model: FAST, queue_id: long.queue_id });
     expect(await still.json()).toMatchObject({ status: 'PROCESSING' });
+  });
+
+  it('renders once per clip spec when asked to share renders, and every job still gets a whole clip', async () => {
+    const s = await sim({ processingMs: 100, shareRenders: true });
+    const jobs = [await queueJob(s, clip('first')), await queueJob(s, clip('second')), await queueJob(s, { ...clip('third'), duration: '2s' })];
+    const bodies = [];
+    for (const j of jobs) {
+      const done = await waitUntilDone(s, FAST, j.queue_id, {}, 15_000);
+      expect(done.headers.get('content-type')).toMatch(/^video\//);
+      bodies.push(Buffer.from(await done.arrayBuffer()));
+    }
+    // The two 1 s jobs share one render (the same bytes); the 2 s job has its own.
+    expect(bodies[0]!.length).toBeGreaterThan(1_000);
+    expect(bodies[0]!.equals(bodies[1]!)).toBe(true);
+    expect(bodies[2]!.equals(bodies[0]!)).toBe(false);
   });
 });

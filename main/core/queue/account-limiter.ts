@@ -11,11 +11,18 @@
  * 429's reset time for every machine; `usage` tells the poll policy how much of the budget is left.
  */
 import { createHash } from 'node:crypto';
-import { VENICE_LIMITS, type LimitedRoute, type RateLimiter, type RateLimits } from './rate-limiter';
+import { routeBucket, VENICE_LIMITS, type LimitedRoute, type RateLimiter, type RateLimits } from './rate-limiter';
 
 export type { LimitedRoute } from './rate-limiter';
 
-export type Acquired = { ok: true } | { ok: false; waitMs: number };
+/** The place a request holds in its route's window, so that it can be moved to the instant the request leaves. */
+export interface SlotRef {
+  readonly bucket: LimitedRoute;
+  /** The studio limiter's row id, the local limiter's instant. */
+  readonly id: number;
+}
+
+export type Acquired = { ok: true; slot: SlotRef } | { ok: false; waitMs: number };
 
 export interface RouteUsage {
   used: number;
@@ -34,6 +41,13 @@ export interface AccountUsage {
 export interface AccountLimiter {
   /** Takes a slot for one request on `route` if the account's window, error budget and any 429 block allow. */
   acquire(route: string): Promise<Acquired>;
+  /**
+   * The request of this slot leaves now: its place in the window moves from when it was taken to now, so a machine
+   * slowed between the two (a starved CPU, a busy database) cannot send later than its window counts it. Moving a
+   * slot later inside the window never lets a window hold more than the limit (every slot taken meanwhile counted
+   * it), and it costs no second slot. False when the slot has left the window meanwhile: take a new one.
+   */
+  restamp(slot: SlotRef): Promise<boolean>;
   /** Counts a non-2xx answer (Venice counts them all toward its lockout, whatever the cause). */
   recordError(route: string): Promise<void>;
   /** Obeys a 429's reset time (store-clock ms) on this route, for every machine of the account. */
@@ -80,8 +94,13 @@ export class LocalAccountLimiter implements AccountLimiter {
   }
 
   async acquire(route: string): Promise<Acquired> {
-    if (this.limiter.tryAcquire(route)) return { ok: true };
+    const at = this.limiter.take(route);
+    if (at !== null) return { ok: true, slot: { bucket: routeBucket(route), id: at } };
     return { ok: false, waitMs: Math.max(1, this.limiter.waitMs(route)) };
+  }
+
+  async restamp(slot: SlotRef): Promise<boolean> {
+    return this.limiter.restamp(slot.bucket, slot.id);
   }
 
   async recordError(_route: string): Promise<void> {

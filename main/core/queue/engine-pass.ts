@@ -7,7 +7,6 @@
  *   4. one new submission, within the batch's concurrency, the queue's in-flight cap and the batch's budget.
  * A claimed row that the account limiter refuses goes straight back, due when the limiter says.
  */
-import { performance } from 'node:perf_hooks';
 import { finishClip, completeRemote } from './finish-clip';
 import type { EngineContext, Work } from './engine-context';
 import type { FolderGate } from './folder-wait';
@@ -120,11 +119,10 @@ export async function passOverEndpoint(d: PassDeps, ctx: EngineContext, batches:
       await d.giveBack(c, work, now + slot.waitMs);
       return Math.min(nextDue, now + slot.waitMs);
     }
-    const slotTakenAt = performance.now();
     d.markSending(ctx.baseUrl, c.row.id, true);
     d.launch(c, work, async () => {
       try {
-        if (await d.folders.ready(batch)) await submitJob(ctx, c, work, slotTakenAt);
+        if (await d.folders.ready(batch)) await submitJob(ctx, c, work, slot.slot);
       } finally {
         d.markSending(ctx.baseUrl, c.row.id, false);
       }

@@ -92,8 +92,28 @@ export class RateLimiter {
 
   /** Takes a slot if one is free now. The caller sends the request only when this returns true. */
   tryAcquire(route: string): boolean {
-    if (this.waitMs(route) > 0) return false;
-    this.sent[routeBucket(route)].push(this.now());
+    return this.take(route) !== null;
+  }
+
+  /** Takes a slot if one is free now and returns its instant (to `restamp` it), or null. */
+  take(route: string): number | null {
+    if (this.waitMs(route) > 0) return null;
+    const at = this.now();
+    this.sent[routeBucket(route)].push(at);
+    return at;
+  }
+
+  /**
+   * The request of the slot taken at `takenAt` leaves now: the slot moves to now (the list stays sorted, as now is
+   * the latest instant). False when the slot has left the window meanwhile: the caller must take a new one.
+   */
+  restamp(bucket: LimitedRoute, takenAt: number): boolean {
+    const now = this.now();
+    const list = this.sent[bucket];
+    const i = list.lastIndexOf(takenAt);
+    if (i < 0 || takenAt <= now - WINDOW_MS) return false;
+    list.splice(i, 1);
+    list.push(Math.max(takenAt, now));
     return true;
   }
 

@@ -9,9 +9,9 @@
  * by the late-answer rules, now or when the journal is replayed. Any failure that leaves the outcome unknown makes
  * the row `in_doubt`, which nothing ever re-sends on its own.
  */
-import { performance } from 'node:perf_hooks';
 import { isVeniceError, type VeniceError } from '../venice/errors';
 import { buildQueueRequest, RowInputError, requestForHistory } from './build-request';
+import type { SlotRef } from './account-limiter';
 import { noteRequest, type EngineContext, type Work } from './engine-context';
 import type { HoldCause } from './hold-store';
 import { pollDelayMs } from './poll-budget';
@@ -43,17 +43,8 @@ async function failRowBeforeSending(ctx: EngineContext, row: RowRecord, guard: W
   return 'failed';
 }
 
-/**
- * How old (ms, monotonic) the queue slot taken by the scheduler may be when the request is about to leave. The
- * account's window counts a slot from when it was taken, with a 1 s margin (ACCOUNT_WINDOW_MS); a machine slowed
- * since (a starved CPU, a busy database: seen in the studio proof test) would send later than its slot says, and a
- * 41st call could land inside Venice's minute. An older slot is replaced by a fresh one just before the row is
- * committed as sending; the old one stays counted (counting too much is safe, too little is a 429).
- */
-const SLOT_FRESH_MS = 250;
-
-/** `slotTakenAt`: performance.now() when the scheduler took this send's queue slot. */
-export async function submitJob(ctx: EngineContext, claimed: ClaimedRow, work: Work, slotTakenAt?: number): Promise<SubmitOutcome> {
+/** `slot`: the queue slot the scheduler took for this send. */
+export async function submitJob(ctx: EngineContext, claimed: ClaimedRow, work: Work, slot: SlotRef): Promise<SubmitOutcome> {
   const row = claimed.row;
   const guard: WriteGuard = { lease: work.lease };
   let request;
@@ -79,16 +70,6 @@ export async function submitJob(ctx: EngineContext, claimed: ClaimedRow, work: W
   const priorMs = await ctx.store.recentEstimateMs(row.params).catch(() => undefined);
   const firstPollMs = pollDelayMs({ priorMs: priorMs ?? null, elapsedMs: 0 }, ctx.pollBudget, ctx.pollPolicy);
 
-  if (slotTakenAt !== undefined && performance.now() - slotTakenAt > SLOT_FRESH_MS) {
-    const fresh = await ctx.limiter.acquire('queue');
-    if (!fresh.ok) {
-      // Nothing sent, nothing committed: the row waits for the window like any other.
-      await ctx.store.patchRow(row.id, { nextActionAt: ctx.now() + fresh.waitMs }, { lease: work.lease, release: true });
-      work.released = true;
-      return 'retry_later';
-    }
-  }
-
   let attemptId: number;
   try {
     attemptId = await ctx.store.beginSubmit(guard, request.model, requestForHistory(request), row.quoteUsd);
@@ -96,6 +77,16 @@ export async function submitJob(ctx: EngineContext, claimed: ClaimedRow, work: W
     // Taken over (or changed by a person) before anything was sent: nothing to do, nothing spent.
     if (e instanceof LeaseLostError || (e as Error).name === 'RowStateError') return 'lost_lease';
     throw e;
+  }
+  const window = await slotForSending(ctx, slot);
+  if (!window.ok) {
+    // Nothing sent: the attempt is closed as never sent, and the row waits for the window like any other.
+    await ctx.store.tx(async (t) => {
+      await t.patchAttempt(attemptId, { state: 'refused', errorKind: 'not_sent', errorMessage: 'Not sent: the rate window was full.', finishedAt: ctx.now() }, guard);
+      await t.transitionRow(row.id, 'submitting', 'ready', { nextActionAt: ctx.now() + window.waitMs }, { lease: work.lease, release: true });
+    });
+    work.released = true;
+    return 'retry_later';
   }
   ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state: 'submitting', message: 'Sending to Venice' });
 
@@ -156,6 +147,25 @@ export async function submitJob(ctx: EngineContext, claimed: ClaimedRow, work: W
   }
   ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state: 'queued', message: 'Queued on Venice' });
   return 'queued';
+}
+
+/**
+ * The account's window counts the slot from when the scheduler took it; the request leaves now. A machine slowed
+ * since (a starved CPU, a busy database: seen in the studio proof test and the studio bench) would send later than
+ * its slot says, and a 41st call could land inside Venice's minute. So the slot moves to now, after the attempt is
+ * committed and right before the request leaves (or, gone from the window after a long stall, is taken anew). If
+ * the limiter cannot be reached to move it, the request leaves on the slot as taken a moment ago (the answer then
+ * goes to the local journal, like any answer the store cannot take).
+ */
+async function slotForSending(ctx: EngineContext, slot: SlotRef): Promise<{ ok: true } | { ok: false; waitMs: number }> {
+  try {
+    if (await ctx.limiter.restamp(slot)) return { ok: true };
+  } catch (e) {
+    ctx.storeTrouble(e);
+    return { ok: true };
+  }
+  const fresh = await ctx.limiter.acquire('queue');
+  return fresh.ok ? { ok: true } : fresh;
 }
 
 async function handleQueueError(ctx: EngineContext, row: RowRecord, work: Work, attemptId: number, err: VeniceError | undefined, raw: unknown): Promise<SubmitOutcome> {

@@ -1,11 +1,11 @@
 /**
  * The account limiter of the studio queue: every machine's calls to Venice in one table (`venice_calls`), checked
- * and taken in one function call under an advisory lock (`vb_take_slot`, schema.ts), by the database clock. BullMQ's
+ * and taken in one function call under an advisory lock (`vb_take_call_slot`, schema.ts), by the database clock. BullMQ's
  * Postgres limiter counts claims in a fixed window (2x the limit can pass across a boundary) and takes "now" from
  * its callers; this one counts requests in a sliding window and asks the server for the time.
  */
 import type pg from 'pg';
-import { ACCOUNT_WINDOW_MS, limitOf, type Acquired, type AccountLimiter, type AccountUsage } from '../account-limiter';
+import { ACCOUNT_WINDOW_MS, limitOf, type Acquired, type AccountLimiter, type AccountUsage, type SlotRef } from '../account-limiter';
 import { routeBucket, VENICE_LIMITS, type LimitedRoute, type RateLimits } from '../rate-limiter';
 import type { SqlRow } from '../store-records';
 
@@ -34,7 +34,7 @@ export class PgAccountLimiter implements AccountLimiter {
 
   async acquire(route: string): Promise<Acquired> {
     const bucket = routeBucket(route);
-    const r = await this.pool.query('SELECT vb_take_slot($1, $2, $3, $4, $5, $6) AS wait', [
+    const r = await this.pool.query('SELECT wait, slot_id FROM vb_take_call_slot($1, $2, $3, $4, $5, $6)', [
       this.account,
       bucket,
       limitOf(this.limits, bucket),
@@ -43,8 +43,18 @@ export class PgAccountLimiter implements AccountLimiter {
       this.limits.errorWindowMs,
     ]);
     if (Math.random() < 0.02) await this.prune();
-    const wait = Number((r.rows[0] as SqlRow).wait);
-    return wait > 0 ? { ok: false, waitMs: wait } : { ok: true };
+    const row = r.rows[0] as SqlRow;
+    const wait = Number(row.wait);
+    return wait > 0 ? { ok: false, waitMs: wait } : { ok: true, slot: { bucket, id: Number(row.slot_id) } };
+  }
+
+  async restamp(slot: SlotRef): Promise<boolean> {
+    // No advisory lock needed: a slot only moves later, within the window, and every slot taken meanwhile counted it.
+    const r = await this.pool.query(
+      `UPDATE venice_calls SET at = GREATEST(at, vb_now_ms()) WHERE id = $1 AND kind = 'slot' AND at > vb_now_ms() - $2 RETURNING id`,
+      [slot.id, this.windowMs],
+    );
+    return (r.rowCount ?? 0) > 0;
   }
 
   async recordError(route: string): Promise<void> {

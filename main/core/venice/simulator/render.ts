@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { link, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { findMediaBinaries } from '../../media/ffmpeg-binaries';
 import { ffmpegArgs, type RenderArgsInput } from './render-args';
@@ -28,6 +28,8 @@ interface Pending {
 
 export class Renderer {
   private readonly pending: Pending[] = [];
+  /** With `shareRenders`: one render per clip spec (size, length, audio...), the first job's, linked for the rest. */
+  private readonly shared = new Map<string, Promise<string | Error>>();
   private readonly running = new Set<ChildProcess>();
   private readonly exits = new Set<Promise<void>>();
   private closed = false;
@@ -36,6 +38,11 @@ export class Renderer {
   constructor(
     readonly dir: string,
     ffmpegPath?: string,
+    /**
+     * Benchmarks: the simulator's ffmpeg must not take the machine from the engine being measured (two renders at
+     * a time are two cores here). Each job's clip is then a hard link to one render per spec, captioned for none.
+     */
+    private readonly shareRenders = false,
   ) {
     this.ffmpeg = ffmpegPath;
   }
@@ -54,8 +61,36 @@ export class Renderer {
 
   enqueue(job: RenderJob, done: RenderDone): void {
     if (this.closed) return;
+    if (this.shareRenders) return this.linkShared(job, done);
     this.pending.push({ job, done });
     this.pump();
+  }
+
+  private linkShared(job: RenderJob, done: RenderDone): void {
+    const key = JSON.stringify(job.args);
+    let render = this.shared.get(key);
+    if (!render) {
+      const id = `shared-${this.shared.size + 1}`;
+      render = new Promise((resolve) => {
+        const shared = { queueId: id, caption: 'Venice simulator: one render shared by every job of this spec', args: job.args };
+        this.pending.push({ job: shared, done: (ok, error) => resolve(ok ? this.clipPath(id) : new Error(error)) });
+        this.pump();
+      });
+      this.shared.set(key, render);
+    }
+    void render.then(async (file) => {
+      if (this.closed) return;
+      if (file instanceof Error) {
+        this.shared.delete(key); // the next job of this spec tries again
+        return done(false, file.message);
+      }
+      try {
+        await link(file, this.clipPath(job.queueId));
+        done(true);
+      } catch (e) {
+        done(false, (e as Error).message);
+      }
+    });
   }
 
   /** Drops queued renders, kills running ones and waits for them to exit. */

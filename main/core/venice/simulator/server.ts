@@ -66,7 +66,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const workDir = opts.workDir ?? (await mkdtemp(path.join(os.tmpdir(), 'venice-sim-')));
   await mkdir(workDir, { recursive: true });
 
-  const renderer = new Renderer(workDir, opts.ffmpegPath);
+  const renderer = new Renderer(workDir, opts.ffmpegPath, opts.shareRenders);
   const core = new SimCore({
     apiKeys: opts.apiKeys ?? [DEFAULT_API_KEY],
     processingMs: opts.processingMs ?? 3000,

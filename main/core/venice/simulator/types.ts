@@ -122,6 +122,11 @@ export interface SimulatorOptions {
   statePath?: string;
   /** The ffmpeg binary; default the one the media layer finds (setting, bundled, PATH). */
   ffmpegPath?: string;
+  /**
+   * One render per clip spec, hard-linked for every job of that spec (captioned for none): benchmarks, where the
+   * simulator's ffmpeg would otherwise take the cores from the engine being measured. Default false.
+   */
+  shareRenders?: boolean;
   /** Each API answer waits a seeded random 0..this many ms (a real network and server take time). Default 0. */
   answerDelayMs?: number;
   /** Clip bodies are sent at this rate (bytes per second), so a download takes a while. Default: unthrottled. */

@@ -1,0 +1,71 @@
+/**
+ * A queue slot counts from the instant its request leaves, not from when the scheduler took it: a machine slowed in
+ * between (a starved CPU, a busy database) would otherwise send later than the account's window counts it, and a
+ * 41st call could land inside Venice's minute. Real engine, real SQLite, the simulator over HTTP; the account
+ * limiter is the local one, watched (and once, made to lose a slot) by a thin wrapper.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalAccountLimiter, type Acquired, type SlotRef } from '../../main/core/queue/account-limiter';
+import { RateLimiter, VENICE_LIMITS } from '../../main/core/queue/rate-limiter';
+import { startHarness, type Harness } from '../support/engine-harness';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+/** The local limiter, recording what the engine asks of it; `loseNext` makes the next restamp find its slot gone. */
+class WatchedLimiter extends LocalAccountLimiter {
+  readonly restamped: SlotRef[] = [];
+  queueSlots = 0;
+  loseNext = false;
+  refuseNextQueue = false;
+
+  override async acquire(route: string): Promise<Acquired> {
+    if (route === 'queue' && this.refuseNextQueue) {
+      this.refuseNextQueue = false;
+      return { ok: false, waitMs: 300 };
+    }
+    const got = await super.acquire(route);
+    if (route === 'queue' && got.ok) this.queueSlots++;
+    return got;
+  }
+
+  override async restamp(slot: SlotRef): Promise<boolean> {
+    this.restamped.push(slot);
+    if (this.loseNext) {
+      // As after a stall longer than the window: the slot aged out, and the window is full right now.
+      this.loseNext = false;
+      this.refuseNextQueue = true;
+      return false;
+    }
+    return super.restamp(slot);
+  }
+}
+
+describe('engine: the queue slot of a send', () => {
+  it('moves every send’s slot to when it leaves, and never sends on a slot that left the window', async () => {
+    const limiter = new WatchedLimiter(new RateLimiter(VENICE_LIMITS));
+    limiter.loseNext = true;
+    h = await startHarness({ engine: { accountLimiter: () => limiter } });
+    const batchId = h.addBatch([{}, {}, {}], { concurrency: 3 });
+    await h.engine.start();
+    await h.engine.waitUntilSettled(batchId);
+
+    // Every row done and charged once; the first send found its slot gone and the window full, so it was not sent
+    // then: its attempt is closed as never sent, and the row went out later on a slot of its own.
+    expect(h.store.listRows(batchId).map((r) => r.state)).toEqual(['done', 'done', 'done']);
+    const charges = h.sim.ledger().filter((e) => e.kind === 'charge');
+    expect(charges).toHaveLength(3);
+    expect(h.sim.stats().requests.queue).toBe(3);
+    const attempts = h.store.listRows(batchId).flatMap((r) => h!.store.listAttempts(r.id));
+    const notSent = attempts.filter((a) => a.errorKind === 'not_sent');
+    expect(notSent).toHaveLength(1);
+    expect(notSent[0]).toMatchObject({ state: 'refused', charged: false, queueId: null });
+    // One restamp per send the scheduler started (the lost one included), each on the slot taken for it.
+    expect(limiter.restamped).toHaveLength(4);
+    expect(limiter.queueSlots).toBe(4);
+    expect(limiter.restamped.every((s) => s.bucket === 'queue')).toBe(true);
+  });
+});
