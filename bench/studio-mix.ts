@@ -67,3 +67,48 @@ export function percentile(values: readonly number[], p: number): number {
   if (s.length === 0) return Number.NaN;
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] as number;
 }
+
+/** One charged job as the simulator saw it (bench time units). */
+export interface JobPolls {
+  queuedAt: number;
+  /** When its clip was really ready (queued + its true run time). */
+  readyAt: number;
+  /** The retrieve that delivered the clip; undefined if the run stopped first. */
+  deliveredAt: number | undefined;
+  retrieves: number;
+  genMs: number;
+  /** How full the account's retrieve window was (0..1) in the window before the delivering retrieve. */
+  fillAtDelivery: number;
+}
+
+export interface PollFigures {
+  jobs: number;
+  retrievesPerJob: number;
+  /** Mean time from ready to delivered, and the mean run time of the same jobs. */
+  meanLagMs: number;
+  meanGenMs: number;
+}
+
+/**
+ * Splits the jobs by the budget they were polled under. 'tight': queued early enough (by `tightUntil`, the last
+ * queue call minus the longest run time) that the whole generation fell while new jobs still arrived at the
+ * account's queue limit, when 120 retrieve calls a minute leave 3 per job. 'spare': delivered while the account's
+ * retrieve window was less than `spareBelow` full (the batch's tail), when the policy may poll as often as it likes.
+ * Jobs not delivered are left out; jobs in neither group (the turn from tight to spare) only count in the totals.
+ */
+export function pollFigures(jobs: readonly JobPolls[], tightUntil: number, spareBelow = 0.75): { tight: PollFigures; spare: PollFigures } {
+  const figures = (list: readonly JobPolls[]): PollFigures => {
+    const n = Math.max(1, list.length);
+    return {
+      jobs: list.length,
+      retrievesPerJob: list.reduce((s, j) => s + j.retrieves, 0) / n,
+      meanLagMs: list.reduce((s, j) => s + Math.max(0, (j.deliveredAt ?? 0) - j.readyAt), 0) / n,
+      meanGenMs: list.reduce((s, j) => s + j.genMs, 0) / n,
+    };
+  };
+  const delivered = jobs.filter((j) => j.deliveredAt !== undefined);
+  return {
+    tight: figures(delivered.filter((j) => j.queuedAt <= tightUntil)),
+    spare: figures(delivered.filter((j) => j.queuedAt > tightUntil && j.fillAtDelivery < spareBelow)),
+  };
+}

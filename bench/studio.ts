@@ -27,7 +27,7 @@ import { PgQueueStore } from '../main/core/queue/pg/pg-store';
 import type { NewRow } from '../main/core/queue/types';
 import { DEFAULT_LIMITS, startSimulator, type Simulator } from '../main/core/venice/simulator';
 import { startPostgres } from '../test/support/postgres';
-import { accountBoundMs, makeMix, percentile, promptOf, rowIndexOfPrompt, type MixRow } from './studio-mix';
+import { accountBoundMs, makeMix, percentile, pollFigures, promptOf, rowIndexOfPrompt, type JobPolls, type MixRow, type PollFigures } from './studio-mix';
 import { maxInWindow } from './sliding-window';
 import type { StudioWorkerConfig, StudioWorkerReport } from './studio-worker';
 import { mean } from './prng';
@@ -51,9 +51,11 @@ interface RunResult {
   select1P95Ms: number;
   claimCalls: number;
   submissionsByWorker: number[];
+  /** All retrieve calls over all charged jobs. */
   retrievesPerJob: number;
-  meanLagRealMs: number;
-  meanGenRealMs: number;
+  /** Jobs polled while new jobs arrived at the queue limit (3 retrieve calls each fit), and the rest (bench units). */
+  tight: PollFigures;
+  spare: PollFigures;
   doubleCharges: number;
   charges: number;
   http429: number;
@@ -201,17 +203,24 @@ async function runStudio(workers: number, mix: readonly MixRow[], scale: number,
     chargesPerRow.set(i, (chargesPerRow.get(i) ?? 0) + 1);
   }
   // Detection lag: from the instant the clip was due (queued + its run time) to the retrieve that delivered it (the
-  // job's last one). A render the simulator had not finished by then (two ffmpeg at a time) counts as lag too.
-  const lastRetrieve = new Map<string, number>();
-  for (const x of exchanges) if (x.route === 'retrieve' && x.queueId && x.status === 200) lastRetrieve.set(x.queueId, Math.max(lastRetrieve.get(x.queueId) ?? 0, x.at));
-  const lags: number[] = [];
-  for (const c of charges) {
-    const row = byIndex.get(rowIndexOfPrompt(c.prompt) ?? -1);
-    const seen = lastRetrieve.get(c.queueId);
-    const readyAt = row ? c.at + row.trueMs / scale : Number.NaN;
-    // Jobs still generating when a run was stopped have no delivering answer yet: left out.
-    if (seen !== undefined && seen >= readyAt) lags.push((seen - readyAt) * scale);
+  // job's last one). Retrieve calls counted per job, so the jobs polled under a tight budget can be told apart.
+  const retrievesOf = new Map<string, { n: number; delivered?: number }>();
+  for (const x of exchanges) {
+    if (x.route !== 'retrieve' || !x.queueId) continue;
+    const r = retrievesOf.get(x.queueId) ?? { n: 0 };
+    r.n++;
+    if (x.status === 200) r.delivered = Math.max(r.delivered ?? 0, x.at);
+    retrievesOf.set(x.queueId, r);
   }
+  const retrieveAt = exchanges.filter((x) => x.route === 'retrieve').map((x) => x.at);
+  const jobs: JobPolls[] = charges.map((c) => {
+    const row = byIndex.get(rowIndexOfPrompt(c.prompt) ?? -1);
+    const genMs = row ? row.trueMs / scale : Number.NaN;
+    const r = retrievesOf.get(c.queueId);
+    const delivered = r?.delivered;
+    const fillAtDelivery = delivered === undefined ? 1 : retrieveAt.filter((t) => t > delivered - windowMs && t <= delivered).length / DEFAULT_LIMITS.retrievePerMinute;
+    return { queuedAt: c.at, readyAt: c.at + genMs, deliveredAt: delivered, retrieves: r?.n ?? 0, genMs, fillAtDelivery };
+  });
   const queueAt = exchanges.filter((x) => x.route === 'queue').map((x) => x.at).sort((a, b) => a - b);
   const gaps = queueAt.slice(1).map((t, i) => t - (queueAt[i] as number));
   const claimMs = reports.flatMap((r) => r.claims.map((c) => c.ms));
@@ -232,8 +241,7 @@ async function runStudio(workers: number, mix: readonly MixRow[], scale: number,
     claimCalls: claimMs.length,
     submissionsByWorker: reports.sort((a, b) => a.index - b.index).map((r) => r.claims.filter((c) => c.method === 'claimSubmissions').reduce((n, c) => n + c.rows, 0)),
     retrievesPerJob: stats.requests.retrieve / Math.max(1, charges.length),
-    meanLagRealMs: mean(lags),
-    meanGenRealMs: mean(mix.map((r) => r.trueMs)),
+    ...pollFigures(jobs, (queueAt.at(-1) ?? 0) - Math.max(...mix.map((r) => r.trueMs / scale))),
     doubleCharges: [...chargesPerRow.values()].filter((n) => n > 1).length,
     charges: charges.length,
     http429: stats.statusCounts['429'] ?? 0,
@@ -277,13 +285,22 @@ function rowsOf(r: RunResult, scale: number, scope: string): BenchRow[] {
         `${r.claimCalls} claim calls; submissions by worker ${r.submissionsByWorker.join('/')}`,
     },
     {
-      name: `${w}: retrieve calls / job`,
-      measured: fmt.n(r.retrievesPerJob),
+      name: `${w}: retrieve calls / job, tight budget`,
+      measured: fmt.n(r.tight.retrievesPerJob),
       baseline: '3.00',
-      ratio: r.retrievesPerJob / 3,
+      ratio: r.tight.retrievesPerJob / 3,
       note:
-        `goal <= 3 (tight budget); mean detection lag ${real(r.meanLagRealMs)} real = ${((100 * r.meanLagRealMs) / r.meanGenRealMs).toFixed(1)}% ` +
-        `of mean generation ${real(r.meanGenRealMs)} (goal <= 10%); peak retrieve window ${r.maxRetrieveInWindow}/${DEFAULT_LIMITS.retrievePerMinute}`,
+        `goal <= 3 with mean lag <= 10% of generation: ${r.tight.jobs} jobs polled while 40 new jobs a window arrived; lag ${real(r.tight.meanLagMs * scale)} = ` +
+        `${((100 * r.tight.meanLagMs) / r.tight.meanGenMs).toFixed(1)}% of their mean generation ${real(r.tight.meanGenMs * scale)}; peak retrieve window ${r.maxRetrieveInWindow}/${DEFAULT_LIMITS.retrievePerMinute}`,
+    },
+    {
+      name: `${w}: detection lag, spare budget`,
+      measured: real(r.spare.meanLagMs * scale),
+      baseline: '6.7 s',
+      ratio: (r.spare.meanLagMs * scale) / 6_700,
+      note:
+        `goal: today's lag (6.7 s at 6.8 calls/job) or better once the budget is spare; ${r.spare.jobs} jobs delivered with the retrieve window under 3/4 full, ` +
+        `${fmt.n(r.spare.retrievesPerJob)} retrieve calls each; all jobs ${fmt.n(r.retrievesPerJob)} calls each`,
     },
     {
       name: `${w}: double charges / 429s / max queue calls in a window`,
@@ -317,7 +334,7 @@ export async function benchStudio(opts: { quick: boolean }): Promise<BenchRow[]>
       results.push(r);
       detail(
         `${workers} worker(s): wall ${fmt.s(r.wallMs)} vs bound ${fmt.s(r.boundMs)} (${(r.wallMs / r.boundMs).toFixed(3)}x), done ${r.done}/${r.rows}, ` +
-          `claim p95 ${fmt.ms(r.claimP95Ms)} (SELECT 1 p95 ${fmt.ms(r.select1P95Ms)}), retrieve/job ${fmt.n(r.retrievesPerJob)}, lag ${fmt.s(r.meanLagRealMs)} real, ` +
+          `claim p95 ${fmt.ms(r.claimP95Ms)} (SELECT 1 p95 ${fmt.ms(r.select1P95Ms)}), retrieve/job ${fmt.n(r.tight.retrievesPerJob)} tight / ${fmt.n(r.spare.retrievesPerJob)} spare, lag ${fmt.s(r.tight.meanLagMs * scale)} / ${fmt.s(r.spare.meanLagMs * scale)} real, ` +
           `double charges ${r.doubleCharges}, 429s ${r.http429}, max queue/window ${r.maxQueueInWindow}, submissions ${r.submissionsByWorker.join('/')}`,
       );
       detail(

@@ -36,7 +36,12 @@ const kinds: Array<{ name: string; make: () => Promise<AccountLimiter> }> = [
 describe.each(kinds)('account limiter: $name', ({ make }) => {
   it('lets 40 queue calls through in a window and holds the 41st for most of a minute', async () => {
     const l = await make();
+    expect(await l.freeInMs('queue')).toBe(0);
     for (let i = 0; i < 40; i++) expect(await l.acquire('queue')).toMatchObject({ ok: true });
+    // Asked without taking: the same wait the 41st acquire gets.
+    const free = await l.freeInMs('queue');
+    expect(free).toBeGreaterThan(50_000);
+    expect(free).toBeLessThanOrEqual(61_000);
     const held = await l.acquire('queue');
     expect(held.ok).toBe(false);
     if (!held.ok) {

@@ -1,7 +1,7 @@
 /**
  * A queue slot counts from the instant its request leaves, not from when the scheduler took it: a machine slowed in
  * between (a starved CPU, a busy database) would otherwise send later than the account's window counts it, and a
- * 41st call could land inside Venice's minute. Real engine, real SQLite, the simulator over HTTP; the account
+ * 41st call could land inside Venice's minute. Once answered, it moves again: the request has arrived by then. Real engine, real SQLite, the simulator over HTTP; the account
  * limiter is the local one, watched (and once, made to lose a slot) by a thin wrapper.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -63,8 +63,9 @@ describe('engine: the queue slot of a send', () => {
     const notSent = attempts.filter((a) => a.errorKind === 'not_sent');
     expect(notSent).toHaveLength(1);
     expect(notSent[0]).toMatchObject({ state: 'refused', charged: false, queueId: null });
-    // One restamp per send the scheduler started (the lost one included), each on the slot taken for it.
-    expect(limiter.restamped).toHaveLength(4);
+    // Each sent request's slot moved twice (as it left, and once answered: Venice counts it from its arrival); the
+    // lost one's once. Four slots were taken for the four sends the scheduler started.
+    expect(limiter.restamped).toHaveLength(3 * 2 + 1);
     expect(limiter.queueSlots).toBe(4);
     expect(limiter.restamped.every((s) => s.bucket === 'queue')).toBe(true);
   });

@@ -48,6 +48,8 @@ export interface AccountLimiter {
    * it), and it costs no second slot. False when the slot has left the window meanwhile: take a new one.
    */
   restamp(slot: SlotRef): Promise<boolean>;
+  /** How long until `acquire(route)` would give a slot (0: now), without taking one. */
+  freeInMs(route: string): Promise<number>;
   /** Counts a non-2xx answer (Venice counts them all toward its lockout, whatever the cause). */
   recordError(route: string): Promise<void>;
   /** Obeys a 429's reset time (store-clock ms) on this route, for every machine of the account. */
@@ -97,6 +99,10 @@ export class LocalAccountLimiter implements AccountLimiter {
     const at = this.limiter.take(route);
     if (at !== null) return { ok: true, slot: { bucket: routeBucket(route), id: at } };
     return { ok: false, waitMs: Math.max(1, this.limiter.waitMs(route)) };
+  }
+
+  async freeInMs(route: string): Promise<number> {
+    return this.limiter.waitMs(route);
   }
 
   async restamp(slot: SlotRef): Promise<boolean> {

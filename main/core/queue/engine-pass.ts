@@ -4,7 +4,8 @@
  *   1. downloads another machine (or this one, before a restart) did not finish;
  *   2. polls of paid jobs, as many as the account's retrieve window has room for;
  *   3. /video/complete for clips already safe, only while polling leaves the window room (it can wait);
- *   4. one new submission, within the batch's concurrency, the queue's in-flight cap and the batch's budget.
+ * New submissions (one at a time, within the batch's concurrency, the queue's in-flight cap and the batch's budget)
+ * are engine-send.ts's, run before this pass and again as soon as a send ends.
  * A claimed row that the account limiter refuses goes straight back, due when the limiter says.
  */
 import { finishClip, completeRemote } from './finish-clip';
@@ -13,7 +14,6 @@ import type { FolderGate } from './folder-wait';
 import { pollJob } from './poll-job';
 import { takeOverDownload } from './recover';
 import type { ClaimedRow, QueueStoreApi } from './store-api';
-import { submitJob } from './submit-job';
 import type { BatchRecord } from './types';
 
 export interface PassDeps {
@@ -29,9 +29,14 @@ export interface PassDeps {
   giveBack: (claimed: ClaimedRow, work: Work, dueAt: number | null) => Promise<void>;
   /** Rows of this machine being polled or downloaded right now. */
   pollsInFlight: () => number;
-  /** A /video/queue request of this machine to the endpoint is under way (one at a time: see below). */
+  /** A /video/queue request of this machine to the endpoint is under way, or being prepared (engine-send.ts). */
   sending: (baseUrl: string) => boolean;
+  /** rowId 0: the send is reserved, its row not yet claimed. */
   markSending: (baseUrl: string, rowId: number, on: boolean) => void;
+  /** A send to the endpoint ended: the next may leave at once. */
+  sendEnded: (baseUrl: string) => void;
+  /** The account's queue window frees a slot at `at` (engine clock): the next send is tried then. */
+  sendAt: (baseUrl: string, at: number) => void;
   /** The batch's spend cap stops it: paused, with the reason. */
   budgetReached: (batch: BatchRecord, reached: { spentUsd: number; budgetUsd: number }) => Promise<void>;
 }
@@ -99,36 +104,6 @@ export async function passOverEndpoint(d: PassDeps, ctx: EngineContext, batches:
     }
   }
 
-  // 4. One submission per pass. One /video/queue request in flight per endpoint and machine: a crash (or a lost
-  // answer) can then leave at most one row in doubt. Venice's 40 a minute allow far more than one answer per 1.5 s
-  // needs.
-  if (ctx.holds.endpointHold(ctx.baseUrl, 'submit') || d.sending(ctx.baseUrl)) return nextDue;
-  if (usage.queue.used >= usage.queue.limit) return Math.min(nextDue, now + 1_000);
-  for (const batch of workable) {
-    if (batch.status !== 'active') continue;
-    const claim = await d.queue.claimSubmissions(d.workerId, batch.id, { limit: 1, maxInFlight: d.maxInFlight });
-    if (claim.budgetReached && claim.claimed.length === 0) {
-      await d.budgetReached(batch, claim.budgetReached);
-      continue;
-    }
-    const c = claim.claimed[0];
-    if (!c) continue;
-    const work = d.take(c);
-    const slot = await ctx.limiter.acquire('queue');
-    if (!slot.ok) {
-      await d.giveBack(c, work, now + slot.waitMs);
-      return Math.min(nextDue, now + slot.waitMs);
-    }
-    d.markSending(ctx.baseUrl, c.row.id, true);
-    d.launch(c, work, async () => {
-      try {
-        if (await d.folders.ready(batch)) await submitJob(ctx, c, work, slot.slot);
-      } finally {
-        d.markSending(ctx.baseUrl, c.row.id, false);
-      }
-    });
-    break;
-  }
   return nextDue;
 }
 

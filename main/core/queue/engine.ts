@@ -13,6 +13,7 @@ import { ClockWatch } from './clock-watch';
 import { DEFAULT_PROCESSING_LIMITS, leaseTag, type EngineContext, type EngineEvent, type ProcessingLimits, type SharedContext, type VeniceLink, type Work } from './engine-context';
 import { LeaseKeeper } from './engine-leases';
 import { passOverEndpoint, type PassDeps } from './engine-pass';
+import { sendNext } from './engine-send';
 import { afterClockJump, probeEndpoint } from './engine-upkeep';
 import { FolderGate } from './folder-wait';
 import { DEFAULT_HOLD_TIMINGS, Holds, type HoldTimings } from './holds';
@@ -97,6 +98,10 @@ export class Engine {
   private readonly busy = new Map<number, Promise<void>>();
   private readonly polling = new Set<number>();
   private readonly sendingTo = new Map<string, number>();
+  /** The live batches of each endpoint, as the last scheduling pass saw them (for a send started between passes). */
+  private batchesByEndpoint = new Map<string, BatchRecord[]>();
+  private readonly sendsStarting = new Set<Promise<void>>();
+  private readonly sendTimers = new Map<string, NodeJS.Timeout>();
   private wake: (() => void) | undefined;
   private loopDone: Promise<void> | undefined;
   private listeners = new Set<(e: EngineEvent) => void>();
@@ -240,6 +245,10 @@ export class Engine {
     this.running = false;
     this.wake?.();
     await this.loopDone;
+    for (const t of this.sendTimers.values()) clearTimeout(t);
+    this.sendTimers.clear();
+    // A send being started between passes launches its work before it settles: wait for it first.
+    await Promise.allSettled([...this.sendsStarting]);
     await Promise.allSettled([...this.busy.values(), ...this.probing.values()]);
     await Promise.allSettled([...this.links.values()].filter((l) => l instanceof Promise));
     await this.keeper.stop();
@@ -336,11 +345,14 @@ export class Engine {
     let nextDue = this.shared.holds.nextProbeAt() ?? Number.POSITIVE_INFINITY;
     const byEndpoint = new Map<string, BatchRecord[]>();
     for (const b of batches) byEndpoint.set(b.baseUrl, [...(byEndpoint.get(b.baseUrl) ?? []), b]);
+    this.batchesByEndpoint = byEndpoint;
     for (const [baseUrl, list] of byEndpoint) {
       const ctx = this.contextFor(baseUrl);
       if (!ctx) continue;
       await this.priceRetrieves(ctx);
-      nextDue = Math.min(nextDue, await passOverEndpoint(this.passDeps(this.worker.id), ctx, list, now));
+      const deps = this.passDeps(this.worker.id);
+      nextDue = Math.min(nextDue, await sendNext(deps, ctx, list, now));
+      nextDue = Math.min(nextDue, await passOverEndpoint(deps, ctx, list, now));
     }
     if (batches.length) nextDue = Math.min(nextDue, (await this.queue.nextDueAt(['ready', 'queued', 'processing'])) ?? Number.POSITIVE_INFINITY);
     return nextDue;
@@ -375,6 +387,8 @@ export class Engine {
         if (on) this.sendingTo.set(baseUrl, rowId);
         else if (this.sendingTo.get(baseUrl) === rowId) this.sendingTo.delete(baseUrl);
       },
+      sendEnded: (baseUrl) => this.sendAgain(baseUrl),
+      sendAt: (baseUrl, at) => this.sendAgainAt(baseUrl, at),
       budgetReached: async (batch, r) => {
         const reason = `Budget reached: $${r.spentUsd.toFixed(2)} of $${r.budgetUsd.toFixed(2)} spent; the next clip would exceed it. Raise the budget to continue.`;
         await this.queue.setBatchStatus(batch.id, 'paused', reason, 'budget');
@@ -382,6 +396,39 @@ export class Engine {
         this.shared.emit({ type: 'batch', batchId: batch.id, status: 'paused', reason });
       },
     };
+  }
+
+  /**
+   * A send to the endpoint ended: the next one starts now, with the batches the last pass saw (claimSubmissions
+   * checks each batch's state in the store again), rather than after whatever the current pass is doing.
+   */
+  private sendAgain(baseUrl: string): void {
+    const list = this.batchesByEndpoint.get(baseUrl);
+    const ctx = this.running && this.keeper.down === null && this.worker && list ? this.contextFor(baseUrl) : undefined;
+    if (!ctx || !list || !this.worker) return;
+    const p = sendNext(this.passDeps(this.worker.id), ctx, list, this.shared.now())
+      .then(() => undefined)
+      .catch((e: unknown) => {
+        if (isStoreUnreachable(e)) this.keeper.trouble(e);
+        else this.shared.emit({ type: 'notice', level: 'error', message: `Scheduler error: ${(e as Error).message}` });
+      })
+      .finally(() => {
+        this.sendsStarting.delete(p);
+        this.wake?.();
+      });
+    this.sendsStarting.add(p);
+  }
+
+  /** One timer per endpoint: the instant its queue window frees a slot. */
+  private sendAgainAt(baseUrl: string, at: number): void {
+    if (!this.running) return;
+    clearTimeout(this.sendTimers.get(baseUrl));
+    const timer = setTimeout(() => {
+      this.sendTimers.delete(baseUrl);
+      this.sendAgain(baseUrl);
+    }, Math.max(0, at - this.shared.now()));
+    timer.unref();
+    this.sendTimers.set(baseUrl, timer);
   }
 
   /** Every endpoint context opened so far. */

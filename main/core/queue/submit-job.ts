@@ -96,6 +96,7 @@ export async function submitJob(ctx: EngineContext, claimed: ClaimedRow, work: W
   } catch (e) {
     const err: VeniceError | undefined = isVeniceError(e) ? e : undefined;
     const outcome = await handleQueueError(ctx, row, work, attemptId, err, e);
+    await stampAnswered(ctx, slot);
     await noteRequest(ctx, 'queue', false, err);
     return outcome;
   }
@@ -139,6 +140,7 @@ export async function submitJob(ctx: EngineContext, claimed: ClaimedRow, work: W
     }
     if (!(e instanceof LeaseLostError)) ctx.storeTrouble(e);
   }
+  await stampAnswered(ctx, slot);
   await noteRequest(ctx, 'queue', true);
   ctx.holds.noteQueued(ctx.baseUrl);
   if (result.meta.balanceUsd !== undefined) ctx.emit({ type: 'balance', balanceUsd: result.meta.balanceUsd });
@@ -166,6 +168,16 @@ async function slotForSending(ctx: EngineContext, slot: SlotRef): Promise<{ ok: 
   }
   const fresh = await ctx.limiter.acquire('queue');
   return fresh.ok ? { ok: true } : fresh;
+}
+
+/**
+ * The answer is in, so the request reached Venice by now: its slot moves to now once more. Venice counts a request
+ * when it arrives, which is later than the slot says when this machine was held up after the slot moved (a blocked
+ * event loop, a starved process) or the request was slow on the way; counting it from the answer errs on the safe
+ * side, and stops the next request from filling a window Venice still sees full. Best effort.
+ */
+async function stampAnswered(ctx: EngineContext, slot: SlotRef): Promise<void> {
+  await ctx.limiter.restamp(slot).catch((e: unknown) => ctx.storeTrouble(e));
 }
 
 async function handleQueueError(ctx: EngineContext, row: RowRecord, work: Work, attemptId: number, err: VeniceError | undefined, raw: unknown): Promise<SubmitOutcome> {

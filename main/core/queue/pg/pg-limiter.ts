@@ -48,6 +48,19 @@ export class PgAccountLimiter implements AccountLimiter {
     return wait > 0 ? { ok: false, waitMs: wait } : { ok: true, slot: { bucket, id: Number(row.slot_id) } };
   }
 
+  async freeInMs(route: string): Promise<number> {
+    const bucket = routeBucket(route);
+    const r = await this.pool.query('SELECT vb_slot_wait($1, $2, $3, $4, $5, $6, vb_now_ms()) AS wait', [
+      this.account,
+      bucket,
+      limitOf(this.limits, bucket),
+      this.windowMs,
+      this.limits.errorBudget,
+      this.limits.errorWindowMs,
+    ]);
+    return Number((r.rows[0] as SqlRow).wait);
+  }
+
   async restamp(slot: SlotRef): Promise<boolean> {
     // No advisory lock needed: a slot only moves later, within the window, and every slot taken meanwhile counted it.
     const r = await this.pool.query(

@@ -220,35 +220,39 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
   // 3: a slot's id comes back with it, so the request's place in the window can move to the instant it leaves
-  // (AccountLimiter.restamp): a machine slowed between taking a slot and sending no longer needs a second slot.
+  // (AccountLimiter.restamp): a machine slowed between taking a slot and sending no longer needs a second slot. And
+  // the wait until a slot frees can be asked without taking one (AccountLimiter.freeInMs).
   `
   DROP FUNCTION vb_take_slot(text, text, integer, bigint, integer, bigint);
 
+  -- How long until a request on the route may leave (0: now), by the database clock t: a 429's block, the route's
+  -- sliding window (full while the p_limit-th newest slot is still in it), and the error budget, which covers every
+  -- route and sits far below Venice's lockout.
+  CREATE FUNCTION vb_slot_wait(p_account text, p_route text, p_limit integer, p_window_ms bigint,
+                               p_error_budget integer, p_error_window_ms bigint, t bigint) RETURNS bigint
+  LANGUAGE sql STABLE AS $$
+    SELECT GREATEST(0,
+      COALESCE((SELECT MAX(until) - t FROM venice_calls
+                WHERE account = p_account AND kind = 'block' AND route = p_route AND until > t), 0),
+      COALESCE((SELECT at + p_window_ms - t FROM venice_calls
+                WHERE account = p_account AND kind = 'slot' AND route = p_route AND at > t - p_window_ms
+                ORDER BY at DESC OFFSET p_limit - 1 LIMIT 1), 0),
+      COALESCE((SELECT at + p_error_window_ms - t FROM venice_calls
+                WHERE account = p_account AND kind = 'error' AND at > t - p_error_window_ms
+                ORDER BY at DESC OFFSET p_error_budget - 1 LIMIT 1), 0))
+  $$;
+
+  -- Check and take, under the account's advisory lock as before, now also returning the slot's id.
   CREATE FUNCTION vb_take_call_slot(p_account text, p_route text, p_limit integer, p_window_ms bigint,
                                     p_error_budget integer, p_error_window_ms bigint,
                                     OUT wait bigint, OUT slot_id bigint)
   LANGUAGE plpgsql VOLATILE AS $$
   DECLARE
-    t    bigint;
-    edge bigint;
+    t bigint;
   BEGIN
-    wait := 0;
     PERFORM pg_advisory_xact_lock(hashtextextended('venice-batch limiter ' || p_account, 0));
     t := vb_now_ms();
-    -- A 429 told us when Venice lets this route back in.
-    SELECT MAX(until) - t INTO edge FROM venice_calls
-      WHERE account = p_account AND kind = 'block' AND route = p_route AND until > t;
-    wait := GREATEST(wait, COALESCE(edge, 0));
-    -- The window is full while the p_limit-th newest slot is still in it.
-    SELECT at + p_window_ms - t INTO edge FROM venice_calls
-      WHERE account = p_account AND kind = 'slot' AND route = p_route AND at > t - p_window_ms
-      ORDER BY at DESC OFFSET p_limit - 1 LIMIT 1;
-    wait := GREATEST(wait, COALESCE(edge, 0));
-    -- The error budget (far below Venice's lockout) covers every route.
-    SELECT at + p_error_window_ms - t INTO edge FROM venice_calls
-      WHERE account = p_account AND kind = 'error' AND at > t - p_error_window_ms
-      ORDER BY at DESC OFFSET p_error_budget - 1 LIMIT 1;
-    wait := GREATEST(wait, COALESCE(edge, 0));
+    wait := vb_slot_wait(p_account, p_route, p_limit, p_window_ms, p_error_budget, p_error_window_ms, t);
     IF wait > 0 THEN
       RETURN;
     END IF;

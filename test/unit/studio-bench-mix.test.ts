@@ -1,0 +1,32 @@
+/**
+ * The studio bench's yardsticks (bench/studio-mix.ts): the account-limit bound and the split of jobs by the retrieve
+ * budget they were polled under. A wrong yardstick would pass or fail the scheduler for the wrong reason.
+ */
+import { describe, expect, it } from 'vitest';
+import { accountBoundMs, pollFigures, type JobPolls } from '../../bench/studio-mix';
+
+describe('studio bench yardsticks', () => {
+  it('bounds the wall time by the queue window: 40 sends a window, each clip ready its run time after', () => {
+    // 80 jobs of 10 s: the second 40 leave one window (60 s) later, so the last is ready at 70 s.
+    expect(accountBoundMs(Array(80).fill(10_000), 40, 60_000)).toEqual({ rowOrder: 70_000, anyOrder: 70_000 });
+    // A long job last in the sheet waits for its window; sent first (any order), it does not.
+    const b = accountBoundMs([...Array(40).fill(1_000), 100_000], 40, 60_000);
+    expect(b.rowOrder).toBe(160_000);
+    expect(b.anyOrder).toBe(100_000);
+  });
+
+  it('tells the jobs polled under a tight budget from the tail, and leaves undelivered jobs out', () => {
+    const job = (queuedAt: number, genMs: number, lagMs: number | undefined, retrieves: number, fillAtDelivery = 0.5): JobPolls => ({
+      queuedAt,
+      readyAt: queuedAt + genMs,
+      deliveredAt: lagMs === undefined ? undefined : queuedAt + genMs + lagMs,
+      retrieves,
+      genMs,
+      fillAtDelivery,
+    });
+    // After the tight phase, a job delivered while the window was still nearly full is in neither group.
+    const f = pollFigures([job(0, 100, 10, 3), job(50, 100, 20, 2), job(200, 100, 4, 6), job(205, 100, 9, 4, 0.95), job(210, 100, undefined, 5)], 100);
+    expect(f.tight).toEqual({ jobs: 2, retrievesPerJob: 2.5, meanLagMs: 15, meanGenMs: 100 });
+    expect(f.spare).toEqual({ jobs: 1, retrievesPerJob: 6, meanLagMs: 4, meanGenMs: 100 });
+  });
+});
