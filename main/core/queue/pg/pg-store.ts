@@ -67,6 +67,27 @@ function leaseOf(r: SqlRow): ClaimedRow {
   };
 }
 
+/**
+ * A connection taken from the pool for several statements. The pool listens for errors of idle connections only:
+ * one that breaks while checked out (the server stopped mid-transaction) emits 'error' on the client, which unheard
+ * would end the process. The failing query rejects by itself; a broken connection is thrown away, not given back.
+ */
+async function checkOut(pool: pg.Pool): Promise<{ client: pg.PoolClient; giveBack: (broken?: boolean) => void }> {
+  const client = await pool.connect();
+  let lost = false;
+  const onError = () => {
+    lost = true;
+  };
+  client.on('error', onError);
+  return {
+    client,
+    giveBack: (broken = false) => {
+      client.off('error', onError);
+      client.release(broken || lost);
+    },
+  };
+}
+
 export class PgQueueStore extends PgOps implements QueueStoreApi {
   readonly kind = 'postgres' as const;
   readonly timelines: PgTimelines;
@@ -100,11 +121,11 @@ export class PgQueueStore extends PgOps implements QueueStoreApi {
     pool.on('error', (e) => opts.onConnectionError?.(e));
     const store = new PgQueueStore(pool, url, opts);
     try {
-      const client = await pool.connect();
+      const { client, giveBack } = await checkOut(pool);
       try {
         await migrate(client);
       } finally {
-        client.release();
+        giveBack();
       }
       await store.measureClock();
     } catch (e) {
@@ -135,7 +156,7 @@ export class PgQueueStore extends PgOps implements QueueStoreApi {
   }
 
   private async inTransaction<T>(fn: (q: Queryable) => Promise<T>, opts: { durable?: boolean } = {}): Promise<T> {
-    const client = await this.pool.connect();
+    const { client, giveBack } = await checkOut(this.pool);
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -150,7 +171,7 @@ export class PgQueueStore extends PgOps implements QueueStoreApi {
       });
       throw e;
     } finally {
-      client.release(broken);
+      giveBack(broken);
     }
   }
 
