@@ -41,6 +41,21 @@ export interface PassDeps {
   budgetReached: (batch: BatchRecord, reached: { spentUsd: number; budgetUsd: number }) => Promise<void>;
 }
 
+/**
+ * A store or limiter call between taking a claim and starting its work. If it throws (the database went away just
+ * then), the claim is let go of: kept, the keeper would renew its lease for ever with nothing working on the row, and
+ * no other machine could take it over (the database-loss test saw exactly that). Its lease in the database is then
+ * given back by the keeper's unused-lease rule once the database answers again.
+ */
+export async function orLetGo<T>(d: PassDeps, c: ClaimedRow, work: Work, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    await d.giveBack(c, work, null).catch(() => undefined);
+    throw e;
+  }
+}
+
 /** Share of the retrieve window that must be free before a /video/complete may take a slot. */
 const COMPLETE_ROOM_SHARE = 0.25;
 
@@ -73,12 +88,13 @@ export async function passOverEndpoint(d: PassDeps, ctx: EngineContext, batches:
     for (const c of await d.queue.claimPolls(d.workerId, { limit: pollRoom, batchIds: pollIds })) {
       const work = d.take(c);
       const batch = byId.get(c.row.batchId);
-      const attempt = c.row.currentAttemptId ? await d.queue.getAttempt(c.row.currentAttemptId) : undefined;
+      const attemptId = c.row.currentAttemptId;
+      const attempt = attemptId ? await orLetGo(d, c, work, () => d.queue.getAttempt(attemptId)) : undefined;
       if (!batch || !attempt) {
         await d.giveBack(c, work, null);
         continue;
       }
-      const slot = await ctx.limiter.acquire('retrieve');
+      const slot = await orLetGo(d, c, work, () => ctx.limiter.acquire('retrieve'));
       if (!slot.ok) {
         pollStarved = true;
         nextDue = Math.min(nextDue, now + slot.waitMs);
@@ -95,7 +111,7 @@ export async function passOverEndpoint(d: PassDeps, ctx: EngineContext, batches:
   if (!pollStarved && pollIds.length > 0 && freeRetrieve > usage.retrieve.limit * COMPLETE_ROOM_SHARE) {
     for (const c of await d.queue.claimCompletes(d.workerId, { limit: 2, batchIds: pollIds })) {
       const work = d.take(c);
-      const slot = await ctx.limiter.acquire('complete');
+      const slot = await orLetGo(d, c, work, () => ctx.limiter.acquire('complete'));
       if (!slot.ok) {
         await d.giveBack(c, work, null);
         break;

@@ -8,7 +8,7 @@
  * the account's queue window would go unused (the studio bench saw 1.4x the time the window allows).
  */
 import type { EngineContext } from './engine-context';
-import type { PassDeps } from './engine-pass';
+import { orLetGo, type PassDeps } from './engine-pass';
 import { submitJob } from './submit-job';
 import type { BatchRecord } from './types';
 
@@ -39,7 +39,7 @@ export async function sendNext(d: PassDeps, ctx: EngineContext, batches: readonl
       const c = claim.claimed[0];
       if (!c) continue;
       const work = d.take(c);
-      const slot = await ctx.limiter.acquire('queue');
+      const slot = await orLetGo(d, c, work, () => ctx.limiter.acquire('queue'));
       if (!slot.ok) {
         await d.giveBack(c, work, now + slot.waitMs);
         return now + slot.waitMs;

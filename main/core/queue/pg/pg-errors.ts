@@ -8,7 +8,7 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTF
 /** SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, restart, cannot connect now). */
 const SQLSTATE = /^(08\d{3}|57P0[1-4]|53300)$/;
 
-const MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)|Cannot use a pool after calling end/i;
+const MESSAGES = /Connection terminated|Query read timeout|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)|Cannot use a pool after calling end/i;
 
 export function isStoreUnreachable(e: unknown): boolean {
   const err = e as { code?: unknown; message?: unknown; cause?: unknown } | undefined;

@@ -116,6 +116,12 @@ export class PgQueueStore extends PgOps implements QueueStoreApi {
       // Every connection works in the app's own schema.
       options: `-c search_path=${SCHEMA}`,
       connectionTimeoutMillis: 10_000,
+      // A database that vanished without closing its connections (a cable pulled, a VPN dropped) must not leave a
+      // query waiting for ever: the scheduler would hold a claim or a send reservation with nothing behind it. Any
+      // call past this fails as "cannot be reached" and the engine pauses as for any other outage.
+      query_timeout: 60_000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     // An idle connection that breaks must not crash the process: report it; the next query reconnects.
     pool.on('error', (e) => opts.onConnectionError?.(e));
