@@ -8,6 +8,7 @@
  * log-range), so the engine's prior for a new job ("the latest estimate of clips like it") is close but not exact,
  * as for real clips of one model, length and resolution.
  */
+import { nextPollDelayMs, type PollPolicy } from '../main/core/queue/timing';
 import { gaussian, mulberry32 } from './prng';
 
 const Z80 = 0.8416;
@@ -77,6 +78,8 @@ export interface JobPolls {
   deliveredAt: number | undefined;
   retrieves: number;
   genMs: number;
+  /** Venice's estimate for the job. */
+  estimateMs: number;
   /** How full the account's retrieve window was (0..1) in the window before the delivering retrieve. */
   fillAtDelivery: number;
 }
@@ -87,6 +90,24 @@ export interface PollFigures {
   /** Mean time from ready to delivered, and the mean run time of the same jobs. */
   meanLagMs: number;
   meanGenMs: number;
+  /** The same jobs under today's policy (timing.ts) with the budget all theirs: its mean lag and calls per job. */
+  todayLagMs: number;
+  todayCallsPerJob: number;
+}
+
+/**
+ * Today's policy (timing.ts: sleep through 40% of the estimate, then poll every tenth of it, within the floor and
+ * ceiling) on one job with no limit on calls: when it would have seen the clip, and with how many calls. Times in
+ * the units of the arguments (the policy's floor and ceiling scaled to match).
+ */
+export function todaysPolls(estimateMs: number, trueMs: number, policy: PollPolicy): { lagMs: number; calls: number } {
+  let t = policy.floorMs; // the first poll: nothing is known yet
+  let calls = 1;
+  while (t < trueMs) {
+    t += nextPollDelayMs(estimateMs, t, policy);
+    calls++;
+  }
+  return { lagMs: t - trueMs, calls };
 }
 
 /**
@@ -96,14 +117,17 @@ export interface PollFigures {
  * retrieve window was less than `spareBelow` full (the batch's tail), when the policy may poll as often as it likes.
  * Jobs not delivered are left out; jobs in neither group (the turn from tight to spare) only count in the totals.
  */
-export function pollFigures(jobs: readonly JobPolls[], tightUntil: number, spareBelow = 0.75): { tight: PollFigures; spare: PollFigures } {
+export function pollFigures(jobs: readonly JobPolls[], tightUntil: number, policy: PollPolicy, spareBelow = 0.75): { tight: PollFigures; spare: PollFigures } {
   const figures = (list: readonly JobPolls[]): PollFigures => {
     const n = Math.max(1, list.length);
+    const today = list.map((j) => todaysPolls(j.estimateMs, j.genMs, policy));
     return {
       jobs: list.length,
       retrievesPerJob: list.reduce((s, j) => s + j.retrieves, 0) / n,
       meanLagMs: list.reduce((s, j) => s + Math.max(0, (j.deliveredAt ?? 0) - j.readyAt), 0) / n,
       meanGenMs: list.reduce((s, j) => s + j.genMs, 0) / n,
+      todayLagMs: today.reduce((s, t) => s + t.lagMs, 0) / n,
+      todayCallsPerJob: today.reduce((s, t) => s + t.calls, 0) / n,
     };
   };
   const delivered = jobs.filter((j) => j.deliveredAt !== undefined);

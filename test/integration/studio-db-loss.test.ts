@@ -182,6 +182,15 @@ const holdEvents = (r: Rig, active: boolean) => r.events.filter((e) => e.type ==
 /** /video/queue requests that reached the simulator in [from, to). */
 const queueRequestsBetween = (r: Rig, from: number, to: number) => r.sim.exchanges().filter((x) => x.route === 'queue' && x.at >= from && x.at < to);
 
+/** Row 3 (a model whose answer brings a download link) is paid on the simulator, its answer held back; then the database goes away. */
+async function paidAndHeldThenDatabaseAway(r: Rig): Promise<NonNullable<HeldAnswerClient['held']>> {
+  r.client.holdFirst((req) => req.model === PRIVATE_MODEL);
+  await r.engine.start();
+  await until(() => r.client.held !== undefined, 'row 3 to be paid for', BOUND_MS);
+  await server.pause();
+  return r.client.held!;
+}
+
 function chargesByPrompt(sim: Simulator): Map<string, number> {
   const m = new Map<string, number>();
   for (const e of sim.ledger()) if (e.kind === 'charge') m.set(e.prompt, (m.get(e.prompt) ?? 0) + 1);
@@ -277,12 +286,8 @@ describe('studio queue: the database goes away under a running engine', () => {
     // back while the database goes away.
     rig = await startRig({ concurrency: 2, privateRows: [3] });
     const r = rig;
-    r.client.holdFirst((req) => req.model === PRIVATE_MODEL);
-    await r.engine.start();
-    await until(() => r.client.held !== undefined, 'row 3 to be paid for', BOUND_MS);
-    const held = r.client.held!;
+    const held = await paidAndHeldThenDatabaseAway(r);
     expect(held.downloadUrl).toMatch(/^https?:\/\/.*\/_share\//);
-    await server.pause();
     r.client.letGo();
 
     await until(() => holdEvents(r, true).length === 1, 'the engine to say the queue is away');
@@ -325,11 +330,7 @@ describe('studio queue: the database goes away under a running engine', () => {
   it('an answer that arrives only after the database is back, its lease run out meanwhile, still lands on its row, charged once', async () => {
     rig = await startRig({ concurrency: 2, privateRows: [3] });
     const r = rig;
-    r.client.holdFirst((req) => req.model === PRIVATE_MODEL);
-    await r.engine.start();
-    await until(() => r.client.held !== undefined, 'row 3 to be paid for', BOUND_MS);
-    const held = r.client.held!;
-    await server.pause();
+    const held = await paidAndHeldThenDatabaseAway(r);
     await until(() => holdEvents(r, true).length === 1, 'the engine to say the queue is away');
     const downAt = holdEvents(r, true)[0]!.at;
     await until(() => Date.now() - downAt > LEASE.leaseMs + 1_000, 'the outage to outlast a lease');

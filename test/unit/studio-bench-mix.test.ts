@@ -3,7 +3,7 @@
  * budget they were polled under. A wrong yardstick would pass or fail the scheduler for the wrong reason.
  */
 import { describe, expect, it } from 'vitest';
-import { accountBoundMs, pollFigures, type JobPolls } from '../../bench/studio-mix';
+import { accountBoundMs, pollFigures, todaysPolls, type JobPolls } from '../../bench/studio-mix';
 
 describe('studio bench yardsticks', () => {
   it('bounds the wall time by the queue window: 40 sends a window, each clip ready its run time after', () => {
@@ -22,11 +22,21 @@ describe('studio bench yardsticks', () => {
       deliveredAt: lagMs === undefined ? undefined : queuedAt + genMs + lagMs,
       retrieves,
       genMs,
+      estimateMs: genMs,
       fillAtDelivery,
     });
     // After the tight phase, a job delivered while the window was still nearly full is in neither group.
-    const f = pollFigures([job(0, 100, 10, 3), job(50, 100, 20, 2), job(200, 100, 4, 6), job(205, 100, 9, 4, 0.95), job(210, 100, undefined, 5)], 100);
-    expect(f.tight).toEqual({ jobs: 2, retrievesPerJob: 2.5, meanLagMs: 15, meanGenMs: 100 });
-    expect(f.spare).toEqual({ jobs: 1, retrievesPerJob: 6, meanLagMs: 4, meanGenMs: 100 });
+    const policy = { floorMs: 5, ceilingMs: 60 };
+    const f = pollFigures([job(0, 100, 10, 3), job(50, 100, 20, 2), job(200, 100, 4, 6), job(205, 100, 9, 4, 0.95), job(210, 100, undefined, 5)], 100, policy);
+    const today = todaysPolls(100, 100, policy);
+    expect(f.tight).toEqual({ jobs: 2, retrievesPerJob: 2.5, meanLagMs: 15, meanGenMs: 100, todayLagMs: today.lagMs, todayCallsPerJob: today.calls });
+    expect(f.spare).toMatchObject({ jobs: 1, retrievesPerJob: 6, meanLagMs: 4, meanGenMs: 100 });
+  });
+
+  it("replays today's policy on one job: a first poll at the floor, quiet until 40% of the estimate, then every tenth", () => {
+    // Estimate 100 s, ready at 73 s: polls at 5 s, 40 s, 50 s, 60 s, 70 s, 80 s: seen 7 s late, with 6 calls.
+    expect(todaysPolls(100_000, 73_000, { floorMs: 5_000, ceilingMs: 60_000 })).toEqual({ lagMs: 7_000, calls: 6 });
+    // Ready before the first poll: seen at it.
+    expect(todaysPolls(100_000, 2_000, { floorMs: 5_000, ceilingMs: 60_000 })).toEqual({ lagMs: 3_000, calls: 1 });
   });
 });

@@ -159,8 +159,11 @@ async function rememberProbe(ctx: EngineContext, file: string, info: MediaInfo):
 /** /video/complete, best effort: the clip is safe locally; a failure only means Venice keeps its copy longer. */
 export async function completeRemote(ctx: EngineContext, attempt: AttemptRecord, slotTaken = false): Promise<void> {
   if (!attempt.queueId) return;
+  // While polling needs the account's retrieve budget (its price is above the floor), a complete waits: it shares
+  // the retrieve window, and at 40 new jobs a minute completes sent at once would take a third of it from the polls
+  // of paid jobs. The pass offers it again when the window has room (claimCompletes).
+  if (!slotTaken && ctx.pollBudget.priceMs() > ctx.pollPolicy.minPriceMs) return;
   try {
-    // While polling needs the account's retrieve budget, a complete waits (claimCompletes offers it again later).
     if (!slotTaken && !(await ctx.limiter.acquire('complete')).ok) return;
   } catch (e) {
     ctx.storeTrouble(e);

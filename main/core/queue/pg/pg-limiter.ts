@@ -34,14 +34,7 @@ export class PgAccountLimiter implements AccountLimiter {
 
   async acquire(route: string): Promise<Acquired> {
     const bucket = routeBucket(route);
-    const r = await this.pool.query('SELECT wait, slot_id FROM vb_take_call_slot($1, $2, $3, $4, $5, $6)', [
-      this.account,
-      bucket,
-      limitOf(this.limits, bucket),
-      this.windowMs,
-      this.limits.errorBudget,
-      this.limits.errorWindowMs,
-    ]);
+    const r = await this.pool.query('SELECT wait, slot_id FROM vb_take_call_slot($1, $2, $3, $4, $5, $6)', this.windowArgs(bucket));
     if (Math.random() < 0.02) await this.prune();
     const row = r.rows[0] as SqlRow;
     const wait = Number(row.wait);
@@ -49,16 +42,13 @@ export class PgAccountLimiter implements AccountLimiter {
   }
 
   async freeInMs(route: string): Promise<number> {
-    const bucket = routeBucket(route);
-    const r = await this.pool.query('SELECT vb_slot_wait($1, $2, $3, $4, $5, $6, vb_now_ms()) AS wait', [
-      this.account,
-      bucket,
-      limitOf(this.limits, bucket),
-      this.windowMs,
-      this.limits.errorBudget,
-      this.limits.errorWindowMs,
-    ]);
+    const r = await this.pool.query('SELECT vb_slot_wait($1, $2, $3, $4, $5, $6, vb_now_ms()) AS wait', this.windowArgs(routeBucket(route)));
     return Number((r.rows[0] as SqlRow).wait);
+  }
+
+  /** The account, the route and its window, and the error budget: what vb_take_call_slot and vb_slot_wait read. */
+  private windowArgs(bucket: LimitedRoute): Array<string | number> {
+    return [this.account, bucket, limitOf(this.limits, bucket), this.windowMs, this.limits.errorBudget, this.limits.errorWindowMs];
   }
 
   async restamp(slot: SlotRef): Promise<boolean> {
