@@ -82,7 +82,7 @@ export async function submitJob(ctx: EngineContext, claimed: ClaimedRow, work: W
   if (!window.ok) {
     // Nothing sent: the attempt is closed as never sent, and the row waits for the window like any other.
     await ctx.store.tx(async (t) => {
-      await t.patchAttempt(attemptId, { state: 'refused', errorKind: 'not_sent', errorMessage: 'Not sent: the rate window was full.', finishedAt: ctx.now() }, guard);
+      await t.patchAttempt(attemptId, { state: 'refused', errorKind: 'not_sent', errorMessage: "Not sent: the account's rate window was full. It goes out by itself shortly.", finishedAt: ctx.now() }, guard);
       await t.transitionRow(row.id, 'submitting', 'ready', { nextActionAt: ctx.now() + window.waitMs }, { lease: work.lease, release: true });
     });
     work.released = true;
