@@ -102,3 +102,15 @@ describe('rows fetched while events arrive', () => {
     ]);
   });
 });
+
+describe('a late answer about a batch', () => {
+  it('never puts back an older state than the one an event brought', () => {
+    const paused = batch({ status: 'paused', phase: 'paused', pauseReason: 'Spend cap reached', updatedAt: 2_000 });
+    const staleActive = batch({ status: 'active', phase: 'running', updatedAt: 1_000 });
+    expect(newerOf([staleActive], [paused])).toEqual([paused]);
+    // A newer answer (or one as new) is taken.
+    const resumed = batch({ status: 'active', phase: 'running', updatedAt: 3_000 });
+    expect(newerOf([resumed], [paused])).toEqual([resumed]);
+    expect(newerOf([{ ...paused, spentUsd: 0.02 }], [paused])[0]!.spentUsd).toBe(0.02);
+  });
+});

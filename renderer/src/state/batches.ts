@@ -61,7 +61,7 @@ export const useBatchStore = create<BatchState>((set, get) => ({
   },
   load: async () => {
     try {
-      const batches = unwrap(await bridge.batch.list());
+      const batches = newerOf(unwrap(await bridge.batch.list()), get().batches);
       set({ batches });
       useAppStore.getState().pruneNotices(batches);
       const { selectedId } = get();
@@ -87,6 +87,8 @@ export const useBatchStore = create<BatchState>((set, get) => ({
   upsertBatch: (b) => {
     set((s) => {
       const i = s.batches.findIndex((x) => x.id === b.id);
+      // An answer older than the copy held (an event overtook it) changes nothing.
+      if (i >= 0 && newerOf([b], s.batches)[0] !== b) return {};
       // A batch that runs again has nothing left to explain about a refused resume.
       const problems = b.status === 'active' ? without(s.problems, b.id) : s.problems;
       if (i < 0) return { batches: [b, ...s.batches], problems };

@@ -68,8 +68,12 @@ export function duration(ms: number): string {
   return `about ${h} h${m ? ` ${m} min` : ''}`;
 }
 
-/** The fetched rows, each replaced by the copy already held when that copy is newer (it came from an event). */
-export function newerOf(fetched: RowView[], held: RowView[]): RowView[] {
+/**
+ * The fetched rows (or batches), each replaced by the copy already held when that copy is newer (it came from an
+ * event while the answer was on its way). A late answer must not put back a batch's old state: its notices are
+ * pruned by that state, and a paused batch seen as active for a moment lost its "paused" notice for good.
+ */
+export function newerOf<T extends { id: number; updatedAt: number }>(fetched: T[], held: readonly T[]): T[] {
   const byId = new Map(held.map((r) => [r.id, r]));
   return fetched.map((r) => {
     const h = byId.get(r.id);
