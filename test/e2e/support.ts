@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expect, type Page } from '@playwright/test';
 
 export interface WebApp {
   url: string;
@@ -98,4 +99,22 @@ export async function callApp<T>(web: Pick<WebApp, 'url'>, name: string, input: 
   const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
   if (!body.ok) throw new Error(`${name}: ${body.error?.message}`);
   return body.value;
+}
+
+/**
+ * A number read from the page once it has stopped changing (two reads 250 ms apart agree): on a loaded machine the
+ * first layout can land after the elements appear, and a value read too early measures a layout that is gone.
+ */
+export async function settledValue(page: Page, read: () => Promise<number>, tolerance = 0): Promise<number> {
+  let last = await read();
+  await expect
+    .poll(async () => {
+      await page.waitForTimeout(250);
+      const now = await read();
+      const same = Math.abs(now - last) <= tolerance;
+      last = now;
+      return same;
+    })
+    .toBe(true);
+  return last;
 }

@@ -6,7 +6,7 @@
  * each step the test checks the timeline's saved state through the app and what the viewer's <video> shows.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { callApp } from './support';
+import { callApp, settledValue } from './support';
 import { useWebApp } from './web-app-fixture';
 
 const web = useWebApp();
@@ -213,23 +213,10 @@ async function drag(page: Page, handle: ReturnType<Page['locator']>, dx: number,
 
 const pps = async (page: Page) => Number((await page.getByTestId('timeline-zoom').textContent())?.replace(/[^\d.]/g, ''));
 /**
- * The zoom once the track has settled: on a loaded machine the first fit to the window can land after the clips
- * appear, and a drag measured in pixels at the earlier zoom moves a different number of frames (a trim of 4 frames
- * then snapped back to where it started, and the viewer kept the old frame: seen once in a full run).
+ * The zoom once the track has settled: a drag measured in pixels at an earlier zoom moves a different number of
+ * frames (a trim of 4 frames snapped back to where it started, and the viewer kept the old frame: seen once).
  */
-async function settledPps(page: Page): Promise<number> {
-  let last = await pps(page);
-  await expect
-    .poll(async () => {
-      await page.waitForTimeout(250);
-      const now = await pps(page);
-      const same = now === last;
-      last = now;
-      return same;
-    })
-    .toBe(true);
-  return last;
-}
+const settledPps = (page: Page) => settledValue(page, () => pps(page));
 
 test('edges trim with the frame in the viewer, a cut pulls out into a crossfade that plays mixed, a cut rolls, M drops a marker', async ({ page }) => {
   test.setTimeout(120_000);

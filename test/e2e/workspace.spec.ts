@@ -7,7 +7,7 @@
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { SHEET } from './support';
+import { SHEET, settledValue } from './support';
 import { useWebApp } from './web-app-fixture';
 
 const web = useWebApp();
@@ -22,20 +22,8 @@ async function timelineShare(page: Page): Promise<number> {
   return (timeline.height / (upper.height + timeline.height)) * 100;
 }
 
-/** The share once the panes have settled: read at first paint, a loaded machine can catch them mid-layout (41.0 against 42.0 once). */
-async function settledShare(page: Page): Promise<number> {
-  let last = await timelineShare(page);
-  await expect
-    .poll(async () => {
-      await page.waitForTimeout(250);
-      const now = await timelineShare(page);
-      const same = Math.abs(now - last) < 0.01;
-      last = now;
-      return same;
-    })
-    .toBe(true);
-  return last;
-}
+/** The share once the panes have settled: read at first paint it caught them mid-layout once (41.0 against 42.0). */
+const settledShare = (page: Page) => settledValue(page, () => timelineShare(page), 0.01);
 
 test('panes fill the window; a dragged divider is remembered, clamped and reset', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
