@@ -24,6 +24,12 @@ describe.each([sqliteKind(), postgresKind()])('queue store contract: $name', (ki
     await kind.teardown();
   });
 
+  /**
+   * A time the database surely counts as past: the store's clock is the database's, estimated to within half a
+   * round trip, so a row stamped `store.now()` can lie a millisecond in the database's future and not be due yet.
+   */
+  const due = (store: QueueStoreApi) => store.now() - 1_000;
+
   /** Claims one row for sending and records the attempt; returns the claim and the attempt id. */
   async function send(store: QueueStoreApi, worker: string, batchId: number): Promise<{ claim: ClaimedRow; attemptId: number }> {
     const { claimed } = await store.claimSubmissions(worker, batchId, { limit: 1, maxInFlight: 100 });
@@ -38,7 +44,7 @@ describe.each([sqliteKind(), postgresKind()])('queue store contract: $name', (ki
     const sent = await send(store, worker, batchId);
     await store.tx(async (t) => {
       await t.patchAttempt(sent.attemptId, { state: 'queued', queueId, charged: true, queuedAt: store.now() }, { lease: sent.claim.lease });
-      await t.transitionRow(sent.claim.row.id, 'submitting', 'queued', { nextActionAt: store.now() }, { lease: sent.claim.lease, release: true });
+      await t.transitionRow(sent.claim.row.id, 'submitting', 'queued', { nextActionAt: due(store) }, { lease: sent.claim.lease, release: true });
       await t.addEvent(batchId, sent.claim.row.id, 'queued', 'Queued on Venice', { queueId });
     });
     return sent;
@@ -182,12 +188,12 @@ describe.each([sqliteKind(), postgresKind()])('queue store contract: $name', (ki
     const w = await store.registerWorker('test');
     const batchId = await addBatch(store, 3);
     const q = await queued(store, w.id, batchId, 'q-1');
-    await store.patchRow(q.claim.row.id, { nextActionAt: store.now() });
+    await store.patchRow(q.claim.row.id, { nextActionAt: due(store) });
     const [poll] = await store.claimPolls(w.id, { limit: 5 });
     expect(poll?.row.id).toBe(q.claim.row.id);
     await store.patchRow(poll!.row.id, { nextActionAt: store.now() + 3_600_000 }, { lease: poll!.lease });
     const d = await queued(store, w.id, batchId, 'q-2');
-    await store.patchRow(d.claim.row.id, { nextActionAt: store.now() });
+    await store.patchRow(d.claim.row.id, { nextActionAt: due(store) });
     const [dl] = (await store.claimPolls(w.id, { limit: 5 })).filter((c) => c.row.id === d.claim.row.id);
     await store.transitionRow(dl!.row.id, 'queued', 'downloading', {}, { lease: dl!.lease });
     const ready = await store.claimSubmissions(w.id, batchId, { limit: 1, maxInFlight: 10 });
@@ -245,9 +251,9 @@ describe.each([sqliteKind(), postgresKind()])('queue store contract: $name', (ki
     const q = await queued(store, w.id, batchId, 'q-9');
     expect(await store.listLeases(batchId)).toEqual([]);
     expect((await store.getAttempt(q.attemptId))?.queueId).toBe('q-9');
-    await store.patchRow(q.claim.row.id, { nextActionAt: store.now() });
+    await store.patchRow(q.claim.row.id, { nextActionAt: due(store) });
     const [first] = await store.claimPolls(w.id, { limit: 1 });
-    await store.transitionRow(first!.row.id, 'queued', 'processing', { nextActionAt: store.now() }, { lease: first!.lease, release: true });
+    await store.transitionRow(first!.row.id, 'queued', 'processing', { nextActionAt: due(store) }, { lease: first!.lease, release: true });
     const [second] = await store.claimPolls(w.id, { limit: 1 });
     expect(second?.lease.token).not.toBe(first!.lease.token);
     // The first claim's token is dead even though the same worker holds the row again.
@@ -418,8 +424,8 @@ describe.each([sqliteKind(), postgresKind()])('queue store contract: $name', (ki
     const b = await addBatch(store, 1);
     const qa = await queued(store, w.id, a, 'q-a');
     const qb = await queued(store, w.id, b, 'q-b');
-    await store.patchRow(qa.claim.row.id, { nextActionAt: store.now() });
-    await store.patchRow(qb.claim.row.id, { nextActionAt: store.now() });
+    await store.patchRow(qa.claim.row.id, { nextActionAt: due(store) });
+    await store.patchRow(qb.claim.row.id, { nextActionAt: due(store) });
     expect((await store.claimPolls(w.id, { limit: 5, batchIds: [b] })).map((c) => c.row.id)).toEqual([qb.claim.row.id]);
     expect(await store.claimPolls(w.id, { limit: 5, batchIds: [] })).toEqual([]);
     expect((await store.claimPolls(w.id, { limit: 5 })).map((c) => c.row.id)).toEqual([qa.claim.row.id]);
