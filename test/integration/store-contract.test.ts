@@ -431,6 +431,43 @@ describe.each([sqliteKind(), postgresKind()])('queue store contract: $name', (ki
     expect((await store.claimPolls(w.id, { limit: 5 })).map((c) => c.row.id)).toEqual([qa.claim.row.id]);
   });
 
+  it('brings a poll forward only while the row still waits for it, nobody holds it, and only ever earlier', async () => {
+    const store = await fresh();
+    const w = await store.registerWorker('test');
+    const batchId = await addBatch(store, 4);
+    const far = store.now() + 600_000;
+    const soon = store.now() + 5_000;
+    const rows: number[] = [];
+    for (const q of ['q-1', 'q-2', 'q-3', 'q-4']) {
+      const r = await queued(store, w.id, batchId, q);
+      await store.patchRow(r.claim.row.id, { nextActionAt: far });
+      rows.push(r.claim.row.id);
+    }
+    const [a, b, c, d] = rows as [number, number, number, number];
+    // b was rescheduled since (a backoff after an error): it no longer waits for `far`.
+    await store.patchRow(b, { nextActionAt: far + 1 });
+    // c is being polled by a machine right now.
+    await store.patchRow(c, { nextActionAt: due(store) });
+    const [taken] = await store.claimPolls(w.id, { limit: 1, batchIds: [batchId] });
+    expect(taken?.row.id).toBe(c);
+    await store.patchRow(c, { nextActionAt: far }, { lease: taken!.lease });
+    // d is being downloaded: no poll to move.
+    await store.patchRow(d, { nextActionAt: due(store) });
+    const [dl] = await store.claimPolls(w.id, { limit: 1, batchIds: [batchId] });
+    await store.transitionRow(d, 'queued', 'downloading', { nextActionAt: far }, { lease: dl!.lease });
+
+    const moved = await store.advancePolls([a, b, c, d].map((rowId) => ({ rowId, from: far, to: soon })));
+    expect(moved).toEqual([a]);
+    expect((await store.getRow(a))?.nextActionAt).toBe(soon);
+    expect((await store.getRow(b))?.nextActionAt).toBe(far + 1);
+    expect((await store.getRow(c))?.nextActionAt).toBe(far);
+    expect((await store.getRow(d))?.nextActionAt).toBe(far);
+    // Never later, and nothing to do is nothing done.
+    expect(await store.advancePolls([{ rowId: a, from: soon, to: far }])).toEqual([]);
+    expect((await store.getRow(a))?.nextActionAt).toBe(soon);
+    expect(await store.advancePolls([])).toEqual([]);
+  });
+
   it('keeps the editor timeline and music bed per batch', async () => {
     const store = await fresh();
     const batchId = await addBatch(store, 1);

@@ -6,6 +6,7 @@ import type { AccountLimiter } from './account-limiter';
 import type { Holds } from './holds';
 import type { PaidJournal } from './paid-journal';
 import type { BudgetedPollPolicy, PollBudget } from './poll-budget';
+import type { PollSchedule } from './poll-schedule';
 import type { Lease, QueueStoreApi } from './store-api';
 
 export type { EngineEvent } from './engine-events';
@@ -44,6 +45,8 @@ export interface EngineContext {
   /** The poll schedule's bounds and its price of a retrieve call, set from the account's budget (poll-budget.ts). */
   pollPolicy: BudgetedPollPolicy;
   pollBudget: PollBudget;
+  /** The polls this machine placed, brought forward when a retrieve call gets cheaper (poll-schedule.ts). */
+  pollSchedule: PollSchedule;
   processingLimits: ProcessingLimits;
   maxDownloadTries: number;
   /** Base of the full-jitter backoff after a transient failure (503 waits five times longer). */
@@ -64,7 +67,7 @@ export interface EngineContext {
 }
 
 /** The part of the context every endpoint shares (the engine's own). */
-export type SharedContext = Omit<EngineContext, 'baseUrl' | 'client' | 'limiter' | 'apiKey' | 'pollBudget'>;
+export type SharedContext = Omit<EngineContext, 'baseUrl' | 'client' | 'limiter' | 'apiKey' | 'pollBudget' | 'pollSchedule'>;
 
 /**
  * One claimed row's work: the lease every write about the row carries, and the signal that stops a download when

@@ -22,6 +22,7 @@ import { folderProblem } from './local-faults';
 import { PaidJournal } from './paid-journal';
 import { isStoreUnreachable } from './pg/pg-errors';
 import { DEFAULT_BUDGETED_POLICY, PollBudget, type BudgetedPollPolicy } from './poll-budget';
+import { PollSchedule } from './poll-schedule';
 import { RateLimiter, VENICE_LIMITS, type RateLimits } from './rate-limiter';
 import { recoverAfterStart, type Recovered } from './recover';
 import { SqliteQueueStore } from './sqlite-adapter/store';
@@ -110,7 +111,8 @@ export class Engine {
   private readonly probing = new Map<number, Promise<void>>();
   private readonly folders: FolderGate;
   private readonly keeper: LeaseKeeper;
-  private pricedAt = Number.NEGATIVE_INFINITY;
+  /** When each endpoint's retrieve price was last set (per endpoint: each has its own account and budget). */
+  private readonly pricedAt = new Map<string, number>();
 
   constructor(private readonly opts: EngineOptions) {
     this.leaseTiming = { ...DEFAULT_LEASE_TIMING, ...opts.lease };
@@ -187,7 +189,7 @@ export class Engine {
       .connect(baseUrl)
       .then(async (l) => {
         const limiter = await this.limiterFor(baseUrl, l);
-        this.links.set(baseUrl, { ...this.shared, baseUrl, client: l.client, apiKey: l.apiKey, limiter, pollBudget: new PollBudget(this.shared.pollPolicy) });
+        this.links.set(baseUrl, { ...this.shared, baseUrl, client: l.client, apiKey: l.apiKey, limiter, pollBudget: new PollBudget(this.shared.pollPolicy), pollSchedule: new PollSchedule() });
       })
       .catch((e: Error) => {
         this.links.set(baseUrl, { error: e, at: this.shared.now() });
@@ -361,10 +363,14 @@ export class Engine {
   /** The price of a retrieve call from every job being polled on the account (poll-budget.ts), every few seconds. */
   private async priceRetrieves(ctx: EngineContext): Promise<void> {
     const now = this.shared.now();
-    if (now - this.pricedAt < (this.opts.pollPriceEveryMs ?? POLL_PRICE_EVERY_MS) && now >= this.pricedAt) return;
-    this.pricedAt = now;
+    const last = this.pricedAt.get(ctx.baseUrl) ?? Number.NEGATIVE_INFINITY;
+    if (now - last < (this.opts.pollPriceEveryMs ?? POLL_PRICE_EVERY_MS) && now >= last) return;
+    this.pricedAt.set(ctx.baseUrl, now);
     const usage = await ctx.limiter.usage();
-    ctx.pollBudget.update(await this.queue.pollingJobs(), { limit: usage.retrieve.limit, windowMs: usage.windowMs });
+    const priceMs = ctx.pollBudget.update(await this.queue.pollingJobs(), { limit: usage.retrieve.limit, windowMs: usage.windowMs });
+    // Polls placed while calls were dear would otherwise wait out their long gaps after the budget freed up.
+    const moves = ctx.pollSchedule.cheaper(priceMs, this.shared.now(), ctx.pollPolicy);
+    if (moves.length) ctx.pollSchedule.settle(moves, await this.queue.advancePolls(moves), priceMs);
   }
 
   private passDeps(workerId: string): PassDeps {
@@ -439,7 +445,7 @@ export class Engine {
   /** After a clock jump, remembered instants mean nothing: failed connections. */
   private forgetTimes(): void {
     for (const [url, l] of this.links) if ('error' in l) this.links.delete(url);
-    this.pricedAt = Number.NEGATIVE_INFINITY;
+    this.pricedAt.clear();
   }
 
   /** Checks, in the background, every hold whose cause is due for another look. */

@@ -68,15 +68,19 @@ export async function pollJob(ctx: EngineContext, batch: BatchRecord, claimed: C
         await failStuck(ctx, row, attempt, work, () => state.now, move, ranMs, estimateMs ?? attempt.avgExecutionMs);
         return;
       }
-      const delay = pollDelayMs({ estimateMs, elapsedMs: res.executionDurationMs ?? ctx.now() - queuedAt }, ctx.pollBudget, ctx.pollPolicy);
+      const placedAt = ctx.now();
+      const job = { estimateMs, elapsedMs: res.executionDurationMs ?? placedAt - queuedAt, priorMs: null };
+      const priceMs = ctx.pollBudget.priceMs();
+      const dueAt = placedAt + pollDelayMs(job, ctx.pollBudget, ctx.pollPolicy);
       await ctx.store.tx(async (t) => {
         await t.patchAttempt(
           attempt.id,
           { state: 'processing', polls: attempt.polls + 1, avgExecutionMs: estimateMs, executionMs: res.executionDurationMs ?? null },
           guard,
         );
-        await move('processing', { nextActionAt: ctx.now() + delay }, { t, release: true });
+        await move('processing', { nextActionAt: dueAt }, { t, release: true });
       });
+      ctx.pollSchedule.note({ rowId: row.id, job, placedAt, dueAt, priceMs });
       ctx.failureStreak.delete(attempt.id);
       if (row.state === 'queued') ctx.emit({ type: 'row', batchId: row.batchId, rowId: row.id, state: 'processing', message: 'Generating' });
       return;

@@ -231,6 +231,13 @@ export interface QueueOps {
   rowEvents(rowId: number): Promise<RowEvent[]>;
 }
 
+/** A row's poll to bring forward from `from` to `to`, if the row still waits for `from` (advancePolls). */
+export interface PollMove {
+  rowId: number;
+  from: number;
+  to: number;
+}
+
 export interface PollingJob {
   rowId: number;
   estimateMs: number | null;
@@ -326,6 +333,12 @@ export interface QueueStoreApi extends QueueOps {
   saveClipProbe(filePath: string, probe: KnownProbe): Promise<void>;
   clipProbe(filePath: string): Promise<KnownProbe | undefined>;
 
+  /**
+   * Brings polls forward (the price of a retrieve call fell, poll-schedule.ts): each row moves from `from` to `to`
+   * only while it is still queued or processing, waits for exactly `from`, and nobody holds it, so a backoff or a
+   * poll placed since stands. Never moves a row later. Returns the ids of the rows moved.
+   */
+  advancePolls(moves: readonly PollMove[]): Promise<number[]>;
   /** After a restart of the only worker (SQLite): every job on Venice not held by anyone is due now. */
   pollAllNow(): Promise<number>;
   /** 'ok', or what is wrong with the database. */

@@ -235,6 +235,14 @@ export class QueueStore {
   }
 
   /** Makes every job on Venice due now (after a restart), in one statement. Returns how many there are. */
+  /** Moves each row's poll from `from` to `to` if it is still polled and waits for exactly `from`; ids moved. */
+  advancePolls(moves: readonly { rowId: number; from: number; to: number }[]): number[] {
+    const stmt = this.db.prepare(
+      "UPDATE rows SET next_action_at = ? WHERE id = ? AND next_action_at = ? AND ? < ? AND state IN ('queued', 'processing')",
+    );
+    return this.tx(() => moves.filter((m) => Number(stmt.run(m.to, m.rowId, m.from, m.to, m.from).changes) === 1).map((m) => m.rowId));
+  }
+
   pollAllNow(at: number): number {
     const res = this.db
       .prepare("UPDATE rows SET next_action_at = ?, updated_at = ? WHERE state IN ('queued', 'processing')")

@@ -68,7 +68,9 @@ export async function submitJob(ctx: EngineContext, claimed: ClaimedRow, work: W
     return 'paused';
   }
   const priorMs = await ctx.store.recentEstimateMs(row.params).catch(() => undefined);
-  const firstPollMs = pollDelayMs({ priorMs: priorMs ?? null, elapsedMs: 0 }, ctx.pollBudget, ctx.pollPolicy);
+  const firstPoll = { estimateMs: null, priorMs: priorMs ?? null, elapsedMs: 0 };
+  const firstPollPriceMs = ctx.pollBudget.priceMs();
+  const firstPollMs = pollDelayMs(firstPoll, ctx.pollBudget, ctx.pollPolicy);
 
   let attemptId: number;
   try {
@@ -125,6 +127,7 @@ export async function submitJob(ctx: EngineContext, claimed: ClaimedRow, work: W
   work.released = true;
   try {
     await committed;
+    ctx.pollSchedule.note({ rowId: row.id, job: firstPoll, placedAt: at, dueAt: answer.nextActionAt, priceMs: firstPollPriceMs });
   } catch (e) {
     // The lease ran out while the request was away (the row may be in doubt by now), or the store is unreachable:
     // the late-answer rules decide; if even that fails, the journal keeps the answer until the store is back.

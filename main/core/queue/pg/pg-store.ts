@@ -22,6 +22,7 @@ import {
   type LeaseView,
   type PaidAnswer,
   type PaidAnswerOutcome,
+  type PollMove,
   type QueueStoreApi,
   type QueueTx,
   type SubmissionClaim,
@@ -351,6 +352,19 @@ export class PgQueueStore extends PgOps implements QueueStoreApi {
     } catch {
       return undefined;
     }
+  }
+
+  async advancePolls(moves: readonly PollMove[]): Promise<number[]> {
+    if (moves.length === 0) return [];
+    const r = await this.pool.query(
+      `UPDATE rows r SET next_action_at = m.to_at
+       FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(id, from_at, to_at)
+       WHERE r.id = m.id AND r.next_action_at = m.from_at AND m.to_at < m.from_at
+         AND r.state IN ('queued', 'processing') AND r.lease_token IS NULL
+       RETURNING r.id`,
+      [moves.map((m) => m.rowId), moves.map((m) => Math.round(m.from)), moves.map((m) => Math.round(m.to))],
+    );
+    return r.rows.map((x) => Number((x as SqlRow).id));
   }
 
   async pollAllNow(): Promise<number> {

@@ -24,6 +24,7 @@ import {
   type LeaseView,
   type PaidAnswer,
   type PaidAnswerOutcome,
+  type PollMove,
   type QueueStoreApi,
   type QueueTx,
   type SubmissionClaim,
@@ -321,6 +322,10 @@ export class SqliteQueueStore extends SqliteOps implements QueueStoreApi {
 
   clipProbe(filePath: string): Promise<KnownProbe | undefined> {
     return this.run(() => clipProbe(this.store.db, filePath));
+  }
+
+  advancePolls(moves: readonly PollMove[]): Promise<number[]> {
+    return this.run(() => this.store.advancePolls(moves.filter((m) => !this.leases.isHeld(m.rowId))));
   }
 
   pollAllNow(): Promise<number> {
