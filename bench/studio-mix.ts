@@ -110,14 +110,29 @@ export function todaysPolls(estimateMs: number, trueMs: number, policy: PollPoli
   return { lagMs: t - trueMs, calls };
 }
 
+/** When the batch's retrieve budget was tight: from the window first filling up to the last job queued into it. */
+export interface TightPhase {
+  /** The retrieve window first (nearly) full: until then calls were free and polls were placed at the floor price. */
+  from: number;
+  /** The last queue call minus the longest run time: jobs queued by then ran while 40 new jobs a window arrived. */
+  until: number;
+}
+
 /**
- * Splits the jobs by the budget they were polled under. 'tight': queued early enough (by `tightUntil`, the last
- * queue call minus the longest run time) that the whole generation fell while new jobs still arrived at the
- * account's queue limit, when 120 retrieve calls a minute leave 3 per job. 'spare': delivered while the account's
- * retrieve window was less than `spareBelow` full (the batch's tail), when the policy may poll as often as it likes.
- * Jobs not delivered are left out; jobs in neither group (the turn from tight to spare) only count in the totals.
+ * Splits the jobs by the budget they were polled under. 'tight': queued within the tight phase, so that the whole
+ * generation fell while the retrieve window was full and new jobs still arrived at the account's queue limit, when
+ * 120 retrieve calls a minute leave 3 per job. 'fillUp': queued in the same stream but before the window first
+ * filled (the batch's first minute), when calls were still spare and the policy rightly polled more. 'spare':
+ * delivered while the account's retrieve window was less than `spareBelow` full (the batch's tail), when the policy
+ * may poll as often as it likes. Jobs not delivered are left out; jobs in none (the turn from tight to spare) only
+ * count in the totals.
  */
-export function pollFigures(jobs: readonly JobPolls[], tightUntil: number, policy: PollPolicy, spareBelow = 0.75): { tight: PollFigures; spare: PollFigures } {
+export function pollFigures(
+  jobs: readonly JobPolls[],
+  phase: TightPhase,
+  policy: PollPolicy,
+  spareBelow = 0.75,
+): { tight: PollFigures; fillUp: PollFigures; spare: PollFigures } {
   const figures = (list: readonly JobPolls[]): PollFigures => {
     const n = Math.max(1, list.length);
     const today = list.map((j) => todaysPolls(j.estimateMs, j.genMs, policy));
@@ -132,7 +147,8 @@ export function pollFigures(jobs: readonly JobPolls[], tightUntil: number, polic
   };
   const delivered = jobs.filter((j) => j.deliveredAt !== undefined);
   return {
-    tight: figures(delivered.filter((j) => j.queuedAt <= tightUntil)),
-    spare: figures(delivered.filter((j) => j.queuedAt > tightUntil && j.fillAtDelivery < spareBelow)),
+    tight: figures(delivered.filter((j) => j.queuedAt >= phase.from && j.queuedAt <= phase.until)),
+    fillUp: figures(delivered.filter((j) => j.queuedAt < phase.from && j.queuedAt <= phase.until)),
+    spare: figures(delivered.filter((j) => j.queuedAt > phase.until && j.fillAtDelivery < spareBelow)),
   };
 }

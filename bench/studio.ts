@@ -29,7 +29,7 @@ import type { NewRow } from '../main/core/queue/types';
 import { DEFAULT_LIMITS, startSimulator, type Simulator } from '../main/core/venice/simulator';
 import { startPostgres } from '../test/support/postgres';
 import { accountBoundMs, makeMix, percentile, pollFigures, promptOf, rowIndexOfPrompt, type JobPolls, type MixRow, type PollFigures } from './studio-mix';
-import { maxInWindow } from './sliding-window';
+import { firstFullAt, maxInWindow } from './sliding-window';
 import type { StudioWorkerConfig, StudioWorkerReport } from './studio-worker';
 import { mean } from './prng';
 import { fmt, type BenchRow } from './table';
@@ -56,6 +56,7 @@ interface RunResult {
   retrievesPerJob: number;
   /** Jobs polled while new jobs arrived at the queue limit (3 retrieve calls each fit), and the rest (bench units). */
   tight: PollFigures;
+  fillUp: PollFigures;
   spare: PollFigures;
   doubleCharges: number;
   charges: number;
@@ -224,6 +225,10 @@ async function runStudio(workers: number, mix: readonly MixRow[], scale: number,
     return { queuedAt: c.at, readyAt: c.at + genMs, deliveredAt: delivered, retrieves: r?.n ?? 0, genMs, estimateMs, fillAtDelivery };
   });
   const queueAt = exchanges.filter((x) => x.route === 'queue').map((x) => x.at).sort((a, b) => a - b);
+  const tightPhase = {
+    from: firstFullAt(retrieveAt, windowMs, Math.ceil(0.95 * DEFAULT_LIMITS.retrievePerMinute)) ?? Number.POSITIVE_INFINITY,
+    until: (queueAt.at(-1) ?? 0) - Math.max(...mix.map((r) => r.trueMs / scale)),
+  };
   const gaps = queueAt.slice(1).map((t, i) => t - (queueAt[i] as number));
   const claimMs = reports.flatMap((r) => r.claims.map((c) => c.ms));
   const bound = accountBoundMs(
@@ -243,7 +248,7 @@ async function runStudio(workers: number, mix: readonly MixRow[], scale: number,
     claimCalls: claimMs.length,
     submissionsByWorker: reports.sort((a, b) => a.index - b.index).map((r) => r.claims.filter((c) => c.method === 'claimSubmissions').reduce((n, c) => n + c.rows, 0)),
     retrievesPerJob: stats.requests.retrieve / Math.max(1, charges.length),
-    ...pollFigures(jobs, (queueAt.at(-1) ?? 0) - Math.max(...mix.map((r) => r.trueMs / scale)), {
+    ...pollFigures(jobs, tightPhase, {
       floorMs: DEFAULT_POLL_POLICY.floorMs / scale,
       ceilingMs: DEFAULT_POLL_POLICY.ceilingMs / scale,
     }),
@@ -295,8 +300,10 @@ function rowsOf(r: RunResult, scale: number, scope: string): BenchRow[] {
       baseline: '3.00',
       ratio: r.tight.retrievesPerJob / 3,
       note:
-        `goal <= 3 with mean lag <= 10% of generation: ${r.tight.jobs} jobs polled while 40 new jobs a window arrived; lag ${real(r.tight.meanLagMs * scale)} = ` +
-        `${((100 * r.tight.meanLagMs) / r.tight.meanGenMs).toFixed(1)}% of their mean generation ${real(r.tight.meanGenMs * scale)}; peak retrieve window ${r.maxRetrieveInWindow}/${DEFAULT_LIMITS.retrievePerMinute}`,
+        `goal <= 3 with mean lag <= 10% of generation: ${r.tight.jobs} jobs queued once the retrieve window had filled, run while 40 new jobs a window arrived; ` +
+        `lag ${real(r.tight.meanLagMs * scale)} = ${((100 * r.tight.meanLagMs) / r.tight.meanGenMs).toFixed(1)}% of their mean generation ${real(r.tight.meanGenMs * scale)}; ` +
+        `peak retrieve window ${r.maxRetrieveInWindow}/${DEFAULT_LIMITS.retrievePerMinute}; the ${r.fillUp.jobs} jobs queued before it filled (calls still spare): ` +
+        `${fmt.n(r.fillUp.retrievesPerJob)} calls each, lag ${((100 * r.fillUp.meanLagMs) / r.fillUp.meanGenMs).toFixed(1)}%`,
     },
     {
       name: `${w}: detection lag, spare budget`,

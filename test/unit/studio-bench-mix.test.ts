@@ -3,6 +3,7 @@
  * budget they were polled under. A wrong yardstick would pass or fail the scheduler for the wrong reason.
  */
 import { describe, expect, it } from 'vitest';
+import { firstFullAt } from '../../bench/sliding-window';
 import { accountBoundMs, pollFigures, todaysPolls, type JobPolls } from '../../bench/studio-mix';
 
 describe('studio bench yardsticks', () => {
@@ -25,12 +26,25 @@ describe('studio bench yardsticks', () => {
       estimateMs: genMs,
       fillAtDelivery,
     });
-    // After the tight phase, a job delivered while the window was still nearly full is in neither group.
+    // Before the retrieve window first filled (at 20), calls were spare: that job is counted apart. After the tight
+    // phase, a job delivered while the window was still nearly full is in neither group.
     const policy = { floorMs: 5, ceilingMs: 60 };
-    const f = pollFigures([job(0, 100, 10, 3), job(50, 100, 20, 2), job(200, 100, 4, 6), job(205, 100, 9, 4, 0.95), job(210, 100, undefined, 5)], 100, policy);
+    const f = pollFigures(
+      [job(0, 100, 2, 7), job(20, 100, 10, 3), job(50, 100, 20, 2), job(200, 100, 4, 6), job(205, 100, 9, 4, 0.95), job(210, 100, undefined, 5)],
+      { from: 20, until: 100 },
+      policy,
+    );
     const today = todaysPolls(100, 100, policy);
     expect(f.tight).toEqual({ jobs: 2, retrievesPerJob: 2.5, meanLagMs: 15, meanGenMs: 100, todayLagMs: today.lagMs, todayCallsPerJob: today.calls });
+    expect(f.fillUp).toMatchObject({ jobs: 1, retrievesPerJob: 7, meanLagMs: 2 });
     expect(f.spare).toMatchObject({ jobs: 1, retrievesPerJob: 6, meanLagMs: 4, meanGenMs: 100 });
+  });
+
+  it('finds when a sliding window first held a given number of calls', () => {
+    expect(firstFullAt([0, 10, 20, 30, 95, 100, 105], 100, 3)).toBe(20);
+    // In any order: 50, 120 and 130 are the first three within one window, (30, 130].
+    expect(firstFullAt([50, 0, 120, 130], 100, 3)).toBe(130);
+    expect(firstFullAt([0, 200, 400], 100, 2)).toBeUndefined();
   });
 
   it("replays today's policy on one job: a first poll at the floor, quiet until 40% of the estimate, then every tenth", () => {
