@@ -267,8 +267,12 @@ describe.each([sqliteKind(), postgresKind()])('queue store contract: $name', (ki
     // A second job of the same kind, not polled yet: its prior is the first one's estimate.
     const batch2 = await addBatch(store, 1);
     const q2 = await queued(store, w.id, batch2, 'q-10');
-    const jobs = await store.pollingJobs();
+    // A job on another endpoint (Rehearsal, or another key) has its own budget: not counted here.
+    const elsewhere = await addBatch(store, 1, { baseUrl: 'rehearsal:' });
+    await queued(store, w.id, elsewhere, 'q-11');
+    const jobs = await store.pollingJobs('http://venice.test');
     expect(jobs).toHaveLength(2);
+    expect(await store.pollingJobs('rehearsal:')).toHaveLength(1);
     const own = jobs.find((j) => j.rowId === q.claim.row.id);
     expect(own).toMatchObject({ estimateMs: 90_000, priorMs: null });
     expect(own!.elapsedMs).toBeGreaterThanOrEqual(30_000);

@@ -70,7 +70,7 @@ export function rowsOf(n: number, quoteUsd = 0.5, model = 'm'): NewRow[] {
 export async function addBatch(
   store: QueueStoreApi,
   n: number,
-  opts: { concurrency?: number; budgetUsd?: number | null; quoteUsd?: number; outputDir?: string } = {},
+  opts: { concurrency?: number; budgetUsd?: number | null; quoteUsd?: number; outputDir?: string; baseUrl?: string } = {},
 ): Promise<number> {
   return store.createBatch(
     {
@@ -79,7 +79,7 @@ export async function addBatch(
       settings: { concurrency: opts.concurrency ?? 4 },
       outputDir: opts.outputDir ?? '/tmp/out',
       nameTemplate: '{row}',
-      baseUrl: 'http://venice.test',
+      baseUrl: opts.baseUrl ?? 'http://venice.test',
       budgetUsd: opts.budgetUsd ?? null,
     },
     rowsOf(n, opts.quoteUsd),

@@ -367,7 +367,7 @@ export class Engine {
     if (now - last < (this.opts.pollPriceEveryMs ?? POLL_PRICE_EVERY_MS) && now >= last) return;
     this.pricedAt.set(ctx.baseUrl, now);
     const usage = await ctx.limiter.usage();
-    const priceMs = ctx.pollBudget.update(await this.queue.pollingJobs(), { limit: usage.retrieve.limit, windowMs: usage.windowMs });
+    const priceMs = ctx.pollBudget.update(await this.queue.pollingJobs(ctx.baseUrl), { limit: usage.retrieve.limit, windowMs: usage.windowMs });
     // Polls placed while calls were dear would otherwise wait out their long gaps after the budget freed up.
     const moves = ctx.pollSchedule.cheaper(priceMs, this.shared.now(), ctx.pollPolicy);
     if (moves.length) ctx.pollSchedule.settle(moves, await this.queue.advancePolls(moves), priceMs);

@@ -30,8 +30,11 @@ export interface PlacedPoll {
   priceMs: number;
 }
 
-/** Only a fall of at least this much re-places polls: small moves of the price are noise, not freed budget. */
-const CHEAPER_BY = 0.7;
+/**
+ * Only a fall to half the price or less re-places polls. The price wobbles while the window is full (jobs come and
+ * go); following every dip while never following a rise would ratchet calls above the budget.
+ */
+const CHEAPER_BY = 0.5;
 /** Moves smaller than this are not worth a write. */
 const MIN_GAIN_MS = 1_000;
 

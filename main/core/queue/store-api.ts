@@ -220,11 +220,11 @@ export interface QueueOps {
   recentEstimateMs(params: Pick<RowParams, 'model' | 'duration' | 'resolution'>): Promise<number | undefined>;
 
   /**
-   * Every job being polled (queued/processing), on every machine: Venice's estimate if it gave one, how long the job
+   * Every job being polled (queued/processing) on one endpoint (its own account and budget), on every machine: Venice's estimate if it gave one, how long the job
    * has run (its last execution_duration plus the time since), and the latest estimate for clips like it. The poll
    * budget (poll-budget.ts) prices a retrieve call from these.
    */
-  pollingJobs(): Promise<PollingJob[]>;
+  pollingJobs(baseUrl: string): Promise<PollingJob[]>;
 
   // ---- events ----
   addEvent(batchId: number, rowId: number | null, kind: string, message: string, data?: unknown): Promise<void>;

@@ -327,18 +327,20 @@ export class PgOps implements QueueOps {
     return r ? Number(r.ms) : undefined;
   }
 
-  async pollingJobs(): Promise<PollingJob[]> {
+  async pollingJobs(baseUrl: string): Promise<PollingJob[]> {
     const rows = await this.rows(
       `WITH polled AS (
          SELECT r.id, a.model, a.avg_execution_ms, a.execution_ms, a.queued_at, r.updated_at,
                 r.params_json::jsonb ->> 'duration' AS duration, COALESCE(r.params_json::jsonb ->> 'resolution', '') AS resolution
-         FROM rows r JOIN attempts a ON a.id = r.current_attempt_id WHERE r.state IN ('queued', 'processing'))
+         FROM rows r JOIN attempts a ON a.id = r.current_attempt_id JOIN batches b ON b.id = r.batch_id
+         WHERE r.state IN ('queued', 'processing') AND b.base_url = $1)
        SELECT p.id, p.avg_execution_ms, p.execution_ms, p.queued_at, p.updated_at, vb_now_ms() AS now, k.prior
        FROM polled p LEFT JOIN LATERAL (
          SELECT a.avg_execution_ms AS prior FROM attempts a JOIN rows r ON r.id = a.row_id
          WHERE p.avg_execution_ms IS NULL AND a.model = p.model AND a.avg_execution_ms IS NOT NULL
            AND (r.params_json::jsonb ->> 'duration') = p.duration AND COALESCE(r.params_json::jsonb ->> 'resolution', '') = p.resolution
          ORDER BY a.id DESC LIMIT 1) k ON true`,
+      [baseUrl],
     );
     return rows.map((r) => pollingJob(r));
   }

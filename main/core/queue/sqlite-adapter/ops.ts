@@ -196,7 +196,7 @@ export class SqliteOps implements QueueTx {
     });
   }
 
-  pollingJobs(): Promise<PollingJob[]> {
+  pollingJobs(baseUrl: string): Promise<PollingJob[]> {
     return this.run(() => {
       const rows = this.store.db
         .prepare(
@@ -207,9 +207,10 @@ export class SqliteOps implements QueueTx {
                  AND json_extract(r2.params_json, '$.duration') = json_extract(r.params_json, '$.duration')
                  AND COALESCE(json_extract(r2.params_json, '$.resolution'), '') = COALESCE(json_extract(r.params_json, '$.resolution'), '')
                ORDER BY a2.id DESC LIMIT 1) END AS prior
-           FROM rows r JOIN attempts a ON a.id = r.current_attempt_id WHERE r.state IN ('queued', 'processing')`,
+           FROM rows r JOIN attempts a ON a.id = r.current_attempt_id JOIN batches b ON b.id = r.batch_id
+           WHERE r.state IN ('queued', 'processing') AND b.base_url = ?`,
         )
-        .all(this.clock()) as SqlRow[];
+        .all(this.clock(), baseUrl) as SqlRow[];
       return rows.map(pollingJob);
     });
   }
