@@ -15,12 +15,17 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** The local limiter, reporting one retrieve call a window to the pricing while `tight` (the account is busy). */
+/**
+ * The local limiter, reporting to the pricing an account that is 'busy' (one retrieve call a window: every call is
+ * dear), 'full' (the budget is there but the window is full right now), or as it is ('spare').
+ */
 class BusyAccount extends LocalAccountLimiter {
-  tight = true;
+  account: 'busy' | 'full' | 'spare' = 'busy';
   override async usage(): Promise<AccountUsage> {
     const u = await super.usage();
-    return this.tight ? { ...u, retrieve: { ...u.retrieve, limit: 1 } } : u;
+    if (this.account === 'busy') return { ...u, retrieve: { ...u.retrieve, limit: 1 } };
+    if (this.account === 'full') return { ...u, retrieve: { ...u.retrieve, used: u.retrieve.limit } };
+    return u;
   }
 }
 
@@ -46,8 +51,14 @@ describe('engine: polls placed at a high price', () => {
       return placedDue > 0;
     }, 'a poll placed far out at the dear price');
 
-    // The account's window empties: the price falls, and the poll comes forward to where the cheap price puts it.
-    limiter.tight = false;
+    // The price falls while the window is still full: nothing moves (in a full window the price wobbles as jobs come
+    // and go, and following its dips would ratchet calls above the budget).
+    limiter.account = 'full';
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(h.store.getRow(rowId)?.nextActionAt).toBe(placedDue);
+
+    // The account's window empties: the poll comes forward to where the cheap price puts it.
+    limiter.account = 'spare';
     await until(() => (h!.store.getRow(rowId)?.nextActionAt ?? placedDue) < placedDue - 3_000 || h!.store.getRow(rowId)?.state !== 'processing', 'the poll brought forward');
     await h.engine.waitUntilSettled(batchId);
 

@@ -30,11 +30,8 @@ export interface PlacedPoll {
   priceMs: number;
 }
 
-/**
- * Only a fall to half the price or less re-places polls. The price wobbles while the window is full (jobs come and
- * go); following every dip while never following a rise would ratchet calls above the budget.
- */
-const CHEAPER_BY = 0.5;
+/** A fall of the price smaller than this is noise, not freed budget. */
+const CHEAPER_BY = 0.8;
 /** Moves smaller than this are not worth a write. */
 const MIN_GAIN_MS = 1_000;
 
