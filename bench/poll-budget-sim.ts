@@ -11,6 +11,7 @@
  */
 import { nextPollDelayMs, DEFAULT_POLL_POLICY } from '../main/core/queue/timing';
 import { budgetedPollDelayMs, DEFAULT_BUDGETED_POLICY, PollBudget, type PolledJob } from '../main/core/queue/poll-budget';
+import { PollSchedule } from '../main/core/queue/poll-schedule';
 import { gaussian, mean, mulberry32 } from './prng';
 
 const Z80 = 0.8416;
@@ -46,7 +47,8 @@ export function makeArrivals(o: MixOptions): SimJob[] {
   return jobs;
 }
 
-export type SimPolicy = { kind: 'today' } | { kind: 'budgeted'; priors: boolean } | { kind: 'fixed'; intervalMs: number };
+/** `pullForward`: polls placed at a higher price come forward when it falls, as the engine does (poll-schedule.ts). */
+export type SimPolicy = { kind: 'today' } | { kind: 'budgeted'; priors: boolean; pullForward?: boolean } | { kind: 'fixed'; intervalMs: number };
 
 export interface SimResult {
   pollsPerJob: number;
@@ -58,12 +60,22 @@ export interface SimResult {
   /** Highest share of the retrieve window used. */
   peakWindowShare: number;
   finalPriceMs: number;
+  /** Each job's detection lag, in the order of `jobs`. */
+  lagByJob: number[];
 }
 
 /** A binary min-heap of events by time (arrivals before polls at the same instant). */
+interface SimEvent {
+  at: number;
+  job: number;
+  arrival: boolean;
+  /** A poll event is void once its job's poll was placed again (brought forward). */
+  token?: number;
+}
+
 class Events {
-  private readonly h: Array<{ at: number; job: number; arrival: boolean }> = [];
-  push(e: { at: number; job: number; arrival: boolean }): void {
+  private readonly h: SimEvent[] = [];
+  push(e: SimEvent): void {
     const h = this.h;
     h.push(e);
     for (let i = h.length - 1; i > 0; ) {
@@ -73,7 +85,7 @@ class Events {
       i = p;
     }
   }
-  pop(): { at: number; job: number; arrival: boolean } | undefined {
+  pop(): SimEvent | undefined {
     const h = this.h;
     const top = h[0];
     const last = h.pop();
@@ -103,6 +115,8 @@ export function simulate(
   limits = { retrievePerWindow: 120, windowMs: 61_000 },
 ): SimResult {
   const budget = new PollBudget(DEFAULT_BUDGETED_POLICY);
+  const schedule = new PollSchedule();
+  const tokens = new Array<number>(jobs.length).fill(0);
   const events = new Events();
   jobs.forEach((j, i) => events.push({ at: j.arrivalMs, job: i, arrival: true }));
   const polls = new Array<number>(jobs.length).fill(0);
@@ -126,15 +140,25 @@ export function simulate(
     return budgetedPollDelayMs({ estimateMs: known[i], elapsedMs: elapsed, priorMs: prior }, budget.priceMs());
   };
 
+  /** Places job i's next poll from `at`, remembered as the engine remembers the polls it placed. */
+  const place = (i: number, at: number, prior: number | null): void => {
+    const dueAt = at + delay(i, at, prior);
+    tokens[i] = (tokens[i] as number) + 1;
+    events.push({ at: dueAt, job: i, arrival: false, token: tokens[i] });
+    const elapsedMs = at - (jobs[i] as SimJob).arrivalMs;
+    if (policy.kind === 'budgeted') schedule.note({ rowId: i, job: { estimateMs: known[i] as number | null, elapsedMs, priorMs: prior }, placedAt: at, dueAt, priceMs: budget.priceMs() });
+  };
+
   for (let e = events.pop(); e; e = events.pop()) {
     const j = jobs[e.job] as SimJob;
     if (e.arrival) {
       active.add(e.job);
       const prior = policy.kind === 'budgeted' && policy.priors ? (latestByKind.get(j.kind) ?? null) : null;
       priorOf[e.job] = prior;
-      events.push({ at: e.at + delay(e.job, e.at, prior), job: e.job, arrival: false });
+      place(e.job, e.at, prior);
       continue;
     }
+    if (e.token !== tokens[e.job]) continue;
     // Wait for a free slot in the account's window (calls go out in the order they fell due).
     let t = Math.max(e.at, clock);
     while (head < slots.length && (slots[head] as number) <= t - limits.windowMs) head++;
@@ -154,8 +178,16 @@ export function simulate(
         priorMs: priorOf[i] as number | null,
         elapsedMs: t - (jobs[i] as SimJob).arrivalMs,
       }));
-      budget.update(polled, { limit: limits.retrievePerWindow, windowMs: limits.windowMs });
+      const price = budget.update(polled, { limit: limits.retrievePerWindow, windowMs: limits.windowMs });
       nextUpdate = t + 5_000;
+      if (policy.pullForward) {
+        const moves = schedule.cheaper(price, t, DEFAULT_BUDGETED_POLICY);
+        for (const m of moves) {
+          tokens[m.rowId] = (tokens[m.rowId] as number) + 1;
+          events.push({ at: m.to, job: m.rowId, arrival: false, token: tokens[m.rowId] });
+        }
+        schedule.settle(moves, moves.map((m) => m.rowId), price);
+      }
     }
 
     const elapsed = t - j.arrivalMs;
@@ -166,7 +198,7 @@ export function simulate(
     }
     known[e.job] = j.estimateMs;
     latestByKind.set(j.kind, j.estimateMs);
-    events.push({ at: t + delay(e.job, t, null), job: e.job, arrival: false });
+    place(e.job, t, null);
   }
 
   const lags = [...lag].sort((a, b) => a - b);
@@ -178,6 +210,7 @@ export function simulate(
     meanSlotWaitMs: slotWait / Math.max(1, polls.reduce((a, b) => a + b, 0)),
     peakWindowShare: peak,
     finalPriceMs: budget.priceMs(),
+    lagByJob: lag,
   };
 }
 

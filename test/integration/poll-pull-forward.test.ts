@@ -15,17 +15,12 @@ afterEach(async () => {
   h = undefined;
 });
 
-/**
- * The local limiter, reporting to the pricing an account that is 'busy' (one retrieve call a window: every call is
- * dear), 'full' (the budget is there but the window is full right now), or as it is ('spare').
- */
+/** The local limiter, reporting to the pricing an account that is 'busy' (one retrieve call a window: every call is dear). */
 class BusyAccount extends LocalAccountLimiter {
-  account: 'busy' | 'full' | 'spare' = 'busy';
+  account: 'busy' | 'spare' = 'busy';
   override async usage(): Promise<AccountUsage> {
     const u = await super.usage();
-    if (this.account === 'busy') return { ...u, retrieve: { ...u.retrieve, limit: 1 } };
-    if (this.account === 'full') return { ...u, retrieve: { ...u.retrieve, used: u.retrieve.limit } };
-    return u;
+    return this.account === 'busy' ? { ...u, retrieve: { ...u.retrieve, limit: 1 } } : u;
   }
 }
 
@@ -50,12 +45,6 @@ describe('engine: polls placed at a high price', () => {
       if (polls >= 1 && r?.state === 'processing' && (r.nextActionAt ?? 0) > Date.now() + 5_000) placedDue = r.nextActionAt ?? 0;
       return placedDue > 0;
     }, 'a poll placed far out at the dear price');
-
-    // The price falls while the window is still full: nothing moves (in a full window the price wobbles as jobs come
-    // and go, and following its dips would ratchet calls above the budget).
-    limiter.account = 'full';
-    await new Promise((r) => setTimeout(r, 1_000));
-    expect(h.store.getRow(rowId)?.nextActionAt).toBe(placedDue);
 
     // The account's window empties: the poll comes forward to where the cheap price puts it.
     limiter.account = 'spare';

@@ -71,8 +71,6 @@ export interface EngineOptions {
 }
 
 const POLL_PRICE_EVERY_MS = 5_000;
-/** Polls placed at a higher price come forward only while the retrieve window is less full than this. */
-const PULL_FORWARD_BELOW = 0.9;
 
 /** The budgeted poll policy on the engine's poll bounds (tests shrink the floor, and the other times with it). */
 function budgetedPolicy(p: PollPolicy): BudgetedPollPolicy {
@@ -370,10 +368,7 @@ export class Engine {
     this.pricedAt.set(ctx.baseUrl, now);
     const usage = await ctx.limiter.usage();
     const priceMs = ctx.pollBudget.update(await this.queue.pollingJobs(ctx.baseUrl), { limit: usage.retrieve.limit, windowMs: usage.windowMs });
-    // Polls placed while calls were dear would otherwise wait out their long gaps after the budget freed up. Only
-    // while the window has room: while it is full the price wobbles as jobs come and go, and following every dip
-    // but no rise would ratchet calls above the budget.
-    if (usage.retrieve.used >= PULL_FORWARD_BELOW * usage.retrieve.limit) return;
+    // Polls placed while calls were dear would otherwise wait out their long gaps after the budget freed up.
     const moves = ctx.pollSchedule.cheaper(priceMs, this.shared.now(), ctx.pollPolicy);
     if (moves.length) ctx.pollSchedule.settle(moves, await this.queue.advancePolls(moves), priceMs);
   }
