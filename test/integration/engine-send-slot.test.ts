@@ -1,7 +1,8 @@
 /**
  * A queue slot counts from the instant its request leaves, not from when the scheduler took it: a machine slowed in
  * between (a starved CPU, a busy database) would otherwise send later than the account's window counts it, and a
- * 41st call could land inside Venice's minute. Once answered, it moves again: the request has arrived by then. Real engine, real SQLite, the simulator over HTTP; the account
+ * 41st call could land inside Venice's minute. Once answered, it moves again: the request has arrived by then. A
+ * poll's slot moves once its answer comes, for the same reason. Real engine, real SQLite, the simulator over HTTP; the account
  * limiter is the local one, watched (and once, made to lose a slot) by a thin wrapper.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -65,8 +66,13 @@ describe('engine: the queue slot of a send', () => {
     expect(notSent[0]).toMatchObject({ state: 'refused', charged: false, queueId: null });
     // Each sent request's slot moved twice (as it left, and once answered: Venice counts it from its arrival); the
     // lost one's once. Four slots were taken for the four sends the scheduler started.
-    expect(limiter.restamped).toHaveLength(3 * 2 + 1);
+    const queueStamps = limiter.restamped.filter((s) => s.bucket === 'queue');
+    expect(queueStamps).toHaveLength(3 * 2 + 1);
     expect(limiter.queueSlots).toBe(4);
-    expect(limiter.restamped.every((s) => s.bucket === 'queue')).toBe(true);
+    // Each poll's slot moves once, when its answer came (Venice counted it by then).
+    const retrieveStamps = limiter.restamped.filter((s) => s.bucket === 'retrieve');
+    expect(retrieveStamps).toHaveLength(h.sim.stats().requests.retrieve);
+    expect(new Set(retrieveStamps.map((s) => s.id)).size).toBe(retrieveStamps.length);
+    expect(limiter.restamped).toHaveLength(queueStamps.length + retrieveStamps.length);
   });
 });

@@ -102,7 +102,7 @@ export async function passOverEndpoint(d: PassDeps, ctx: EngineContext, batches:
         continue;
       }
       freeRetrieve--;
-      d.launch(c, work, () => pollJob(ctx, batch, c, attempt, work));
+      d.launch(c, work, () => pollJob(ctx, batch, c, attempt, work, slot.slot));
     }
   } else if (pollIds.length > 0 && freeRetrieve === 0) pollStarved = true;
 

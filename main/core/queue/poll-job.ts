@@ -9,11 +9,13 @@ import { rm } from 'node:fs/promises';
 import { clipSizeCap } from '../media/verify-clip';
 import { isVeniceError, type VeniceError } from '../venice/errors';
 import { durationSeconds } from '../venice/model-rules';
+import type { SlotRef } from './account-limiter';
 import { noteRequest, tempClipPath, type EngineContext, type Work } from './engine-context';
 import { finishClip } from './finish-clip';
 import { waitForFolder, type RowMove } from './folder-wait';
 import type { JobState } from './job-states';
 import { pollDelayMs } from './poll-budget';
+import { stampAnswered } from './slot-stamp';
 import { stuckMessage, stuckTooLong } from './processing-limit';
 import type { ClaimedRow } from './store-api';
 import { backoffMs } from './timing';
@@ -30,7 +32,7 @@ export function rowMover(ctx: EngineContext, row: RowRecord, work: Work, state: 
   };
 }
 
-export async function pollJob(ctx: EngineContext, batch: BatchRecord, claimed: ClaimedRow, attempt: AttemptRecord, work: Work): Promise<void> {
+export async function pollJob(ctx: EngineContext, batch: BatchRecord, claimed: ClaimedRow, attempt: AttemptRecord, work: Work, slot: SlotRef): Promise<void> {
   const row = claimed.row;
   if (!attempt.queueId) throw new Error(`Row ${row.id} has no queue id to poll`);
   const temp = tempClipPath(batch.outputDir, attempt.id, work.tempTag);
@@ -42,10 +44,14 @@ export async function pollJob(ctx: EngineContext, batch: BatchRecord, claimed: C
   // No answer may be bigger than what the row asked for could be (duration x resolution, generously).
   const maxBytes = clipSizeCap({ durationSec: durationSeconds(row.params.duration), resolution: row.params.resolution });
   let downloading: Promise<void> | undefined;
+  // The call's slot moves to when its answer began to arrive (the clip's headers, or the whole JSON answer).
+  let stamped: Promise<void> | undefined;
+  const stamp = () => (stamped ??= stampAnswered(ctx, slot));
   try {
     let expectedBytes: number | undefined;
-    const res = await ctx.client.retrieve({ model: attempt.model, queue_id: attempt.queueId }, temp, {
+    const retrieving = ctx.client.retrieve({ model: attempt.model, queue_id: attempt.queueId }, temp, {
       onVideo: () => {
+        void stamp();
         downloading = startDownload(ctx, row, attempt, work, move);
         // Awaited once the bytes are in; until then a failure of this write must not count as unhandled.
         downloading.catch(() => undefined);
@@ -53,6 +59,7 @@ export async function pollJob(ctx: EngineContext, batch: BatchRecord, claimed: C
       maxBytes,
       signal: work.signal,
     });
+    const res = await retrieving.finally(stamp);
     // The move to `downloading` was written while the bytes streamed; a lost lease surfaces here.
     await downloading;
     await noteRequest(ctx, 'retrieve', true);

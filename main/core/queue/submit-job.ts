@@ -15,6 +15,7 @@ import type { SlotRef } from './account-limiter';
 import { noteRequest, type EngineContext, type Work } from './engine-context';
 import type { HoldCause } from './hold-store';
 import { pollDelayMs } from './poll-budget';
+import { stampAnswered } from './slot-stamp';
 import { LeaseLostError, type ClaimedRow, type PaidAnswer, type WriteGuard } from './store-api';
 import { backoffMs } from './timing';
 import type { RowRecord } from './types';
@@ -171,16 +172,6 @@ async function slotForSending(ctx: EngineContext, slot: SlotRef): Promise<{ ok: 
   }
   const fresh = await ctx.limiter.acquire('queue');
   return fresh.ok ? { ok: true } : fresh;
-}
-
-/**
- * The answer is in, so the request reached Venice by now: its slot moves to now once more. Venice counts a request
- * when it arrives, which is later than the slot says when this machine was held up after the slot moved (a blocked
- * event loop, a starved process) or the request was slow on the way; counting it from the answer errs on the safe
- * side, and stops the next request from filling a window Venice still sees full. Best effort.
- */
-async function stampAnswered(ctx: EngineContext, slot: SlotRef): Promise<void> {
-  await ctx.limiter.restamp(slot).catch((e: unknown) => ctx.storeTrouble(e));
 }
 
 async function handleQueueError(ctx: EngineContext, row: RowRecord, work: Work, attemptId: number, err: VeniceError | undefined, raw: unknown): Promise<SubmitOutcome> {
