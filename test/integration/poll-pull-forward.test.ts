@@ -1,12 +1,12 @@
 /**
  * A poll placed while retrieve calls were dear is brought forward once the account's budget frees up (the tail of a
  * batch): it would otherwise wait out a gap priced for a full window. Real engine, real SQLite, the simulator over
- * HTTP. The account limiter is the local one; only the budget it reports to the pricing is turned from tight to
- * spare, as a studio's window empties when the other machines' jobs finish.
+ * HTTP, the real limiter. The price comes from a budget that says "dear" until the test lets it price as it would:
+ * one young job can never make calls dear by itself (it has nothing to gain from polls yet), and a price that
+ * depended on a busy account's timing would make the test depend on the machine's speed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalAccountLimiter, type AccountUsage } from '../../main/core/queue/account-limiter';
-import { RateLimiter, VENICE_LIMITS } from '../../main/core/queue/rate-limiter';
+import { PollBudget, type PolledJob, type RetrieveWindow } from '../../main/core/queue/poll-budget';
 import { startHarness, until, type Harness } from '../support/engine-harness';
 
 let h: Harness | undefined;
@@ -15,22 +15,25 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** The local limiter, reporting to the pricing an account that is 'busy' (one retrieve call a window: every call is dear). */
-class BusyAccount extends LocalAccountLimiter {
-  account: 'busy' | 'spare' = 'busy';
-  override async usage(): Promise<AccountUsage> {
-    const u = await super.usage();
-    return this.account === 'busy' ? { ...u, retrieve: { ...u.retrieve, limit: 1 } } : u;
+/** The dearest price of a retrieve call the policy knows, while `dear`; the real pricing after. */
+class HeldBudget extends PollBudget {
+  dear = true;
+  override update(jobs: readonly PolledJob[], window: RetrieveWindow): number {
+    const price = super.update(jobs, window);
+    return this.dear ? this.priceMs() : price;
+  }
+  override priceMs(): number {
+    return this.dear ? 600_000 : super.priceMs();
   }
 }
 
 describe('engine: polls placed at a high price', () => {
   it('come forward when the retrieve budget frees up, and the clip is fetched long before the placed poll', async () => {
-    const limiter = new BusyAccount(new RateLimiter(VENICE_LIMITS));
+    let budget: HeldBudget | undefined;
     // A 4 s job that Venice estimates at 10 s: at the dear price its next poll waits out the whole estimate.
     h = await startHarness({
       sim: { jobTiming: () => ({ processingMs: 4_000, estimateMs: 10_000 }) },
-      engine: { accountLimiter: () => limiter, pollPriceEveryMs: 100, pollPolicy: { floorMs: 150, ceilingMs: 10_000 } },
+      engine: { pollBudget: (_url, policy) => (budget = new HeldBudget(policy)), pollPriceEveryMs: 100, pollPolicy: { floorMs: 150, ceilingMs: 10_000 } },
     });
     const batchId = h.addBatch([{}]);
     await h.engine.start();
@@ -44,11 +47,11 @@ describe('engine: polls placed at a high price', () => {
       const polls = r?.currentAttemptId ? (h!.store.getAttempt(r.currentAttemptId)?.polls ?? 0) : 0;
       if (polls >= 1 && r?.state === 'processing' && (r.nextActionAt ?? 0) > Date.now() + 5_000) placedDue = r.nextActionAt ?? 0;
       return placedDue > 0;
-    }, 'a poll placed far out at the dear price');
+    }, 'a poll placed far out at the dear price', 20_000);
 
-    // The account's window empties: the poll comes forward to where the cheap price puts it.
-    limiter.account = 'spare';
-    await until(() => (h!.store.getRow(rowId)?.nextActionAt ?? placedDue) < placedDue - 3_000 || h!.store.getRow(rowId)?.state !== 'processing', 'the poll brought forward');
+    // The budget frees up (the batch's tail): the poll comes forward to where the cheap price puts it.
+    budget!.dear = false;
+    await until(() => (h!.store.getRow(rowId)?.nextActionAt ?? placedDue) < placedDue - 3_000 || h!.store.getRow(rowId)?.state !== 'processing', 'the poll brought forward', 20_000);
     await h.engine.waitUntilSettled(batchId);
 
     // The clip came with the last retrieve (the ones before answered PROCESSING).
@@ -60,5 +63,5 @@ describe('engine: polls placed at a high price', () => {
     expect(retrieves.length).toBeLessThanOrEqual(8);
     expect(h.sim.ledger().filter((e) => e.kind === 'charge')).toHaveLength(1);
     expect(h.sim.stats().statusCounts['429'] ?? 0).toBe(0);
-  }, 30_000);
+  }, 60_000);
 });

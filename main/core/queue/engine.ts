@@ -68,6 +68,8 @@ export interface EngineOptions {
   accountLimiter?: (baseUrl: string, apiKey: string | undefined) => AccountLimiter;
   /** How often the price of a retrieve call is worked out again (default 5 s; a bench on a time scale shrinks it). */
   pollPriceEveryMs?: number;
+  /** The retrieve budget of an endpoint (default: poll-budget.ts's, priced from the account's window). */
+  pollBudget?: (baseUrl: string, policy: BudgetedPollPolicy) => PollBudget;
 }
 
 const POLL_PRICE_EVERY_MS = 5_000;
@@ -189,7 +191,9 @@ export class Engine {
       .connect(baseUrl)
       .then(async (l) => {
         const limiter = await this.limiterFor(baseUrl, l);
-        this.links.set(baseUrl, { ...this.shared, baseUrl, client: l.client, apiKey: l.apiKey, limiter, pollBudget: new PollBudget(this.shared.pollPolicy), pollSchedule: new PollSchedule() });
+        this.links.set(baseUrl, { ...this.shared, baseUrl, client: l.client, apiKey: l.apiKey, limiter, pollBudget: this.opts.pollBudget?.(baseUrl, this.shared.pollPolicy) ?? new PollBudget(this.shared.pollPolicy),
+          pollSchedule: new PollSchedule(),
+        });
       })
       .catch((e: Error) => {
         this.links.set(baseUrl, { error: e, at: this.shared.now() });
