@@ -191,9 +191,8 @@ export class Engine {
       .connect(baseUrl)
       .then(async (l) => {
         const limiter = await this.limiterFor(baseUrl, l);
-        this.links.set(baseUrl, { ...this.shared, baseUrl, client: l.client, apiKey: l.apiKey, limiter, pollBudget: this.opts.pollBudget?.(baseUrl, this.shared.pollPolicy) ?? new PollBudget(this.shared.pollPolicy),
-          pollSchedule: new PollSchedule(),
-        });
+        const pollBudget = this.opts.pollBudget?.(baseUrl, this.shared.pollPolicy) ?? new PollBudget(this.shared.pollPolicy);
+        this.links.set(baseUrl, { ...this.shared, baseUrl, client: l.client, apiKey: l.apiKey, limiter, pollBudget, pollSchedule: new PollSchedule() });
       })
       .catch((e: Error) => {
         this.links.set(baseUrl, { error: e, at: this.shared.now() });

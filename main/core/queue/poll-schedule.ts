@@ -31,10 +31,10 @@ export interface PlacedPoll {
 }
 
 /**
- * A fall of the price smaller than this is noise, not freed budget. Why not gate on the window's fill instead: in
- * the virtual bench (`npm run bench -- poll`) a fill gate saved 0.06 calls a job, but in the studio bench a window
- * kept nearly full by the very polls placed too far out held the batch's tail back (1.5-2x today's lag against
- * 0.24-0.34x without it).
+ * A fall of the price smaller than this is noise, not freed budget. Why not also wait for the window to have room:
+ * in the virtual bench (`npm run bench -- poll`) such a gate saved 0.06 calls a job, but in the studio bench the
+ * window stays nearly full through a batch's tail, filled by the very polls placed too far out, and the gate kept
+ * them there (tail lag 1.5-2x today's policy with it).
  */
 const CHEAPER_BY = 0.7;
 /** Moves smaller than this are not worth a write. */

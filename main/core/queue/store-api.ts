@@ -220,9 +220,10 @@ export interface QueueOps {
   recentEstimateMs(params: Pick<RowParams, 'model' | 'duration' | 'resolution'>): Promise<number | undefined>;
 
   /**
-   * Every job being polled (queued/processing) on one endpoint (its own account and budget), on every machine: Venice's estimate if it gave one, how long the job
-   * has run (its last execution_duration plus the time since), and the latest estimate for clips like it. The poll
-   * budget (poll-budget.ts) prices a retrieve call from these.
+   * Every job being polled (queued/processing) on one endpoint (it has its own account and budget), on every
+   * machine: Venice's estimate if it gave one, how long the job has run (its last execution_duration plus the time
+   * since), and the latest estimate for clips like it. The poll budget (poll-budget.ts) prices a retrieve call from
+   * these.
    */
   pollingJobs(baseUrl: string): Promise<PollingJob[]>;
 

@@ -234,7 +234,6 @@ export class QueueStore {
     if (Number(res.changes) !== 1) throw new Error(`Row ${rowId} cannot be changed in its current state`);
   }
 
-  /** Makes every job on Venice due now (after a restart), in one statement. Returns how many there are. */
   /** Moves each row's poll from `from` to `to` if it is still polled and waits for exactly `from`; ids moved. */
   advancePolls(moves: readonly { rowId: number; from: number; to: number }[]): number[] {
     const stmt = this.db.prepare(
@@ -243,6 +242,7 @@ export class QueueStore {
     return this.tx(() => moves.filter((m) => Number(stmt.run(m.to, m.rowId, m.from, m.to, m.from).changes) === 1).map((m) => m.rowId));
   }
 
+  /** Makes every job on Venice due now (after a restart), in one statement. Returns how many there are. */
   pollAllNow(at: number): number {
     const res = this.db
       .prepare("UPDATE rows SET next_action_at = ?, updated_at = ? WHERE state IN ('queued', 'processing')")
