@@ -126,6 +126,10 @@ export class PgQueueStore extends PgOps implements QueueStoreApi {
     });
     // An idle connection that breaks must not crash the process: report it; the next query reconnects.
     pool.on('error', (e) => opts.onConnectionError?.(e));
+    // Nor one being thrown away: a connection given back broken is ended with no listener of the pool's on it, and
+    // the server's "terminating connection" can still arrive on it (seen once as an uncaught error when the
+    // database stopped under a running engine). Its queries fail by themselves; the event itself is news to no one.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const store = new PgQueueStore(pool, url, opts);
     try {
       const { client, giveBack } = await checkOut(pool);
