@@ -51,6 +51,8 @@ interface RunResult {
   /** A bare `SELECT 1` round trip from the parent during the run: what the machine itself costs a query. */
   select1P95Ms: number;
   claimCalls: number;
+  /** The same p95 per claim method (claimSubmissions, claimPolls, ...): which one drives the overall figure. */
+  claimByMethod: ClaimMethodFigures[];
   submissionsByWorker: number[];
   /** All retrieve calls over all charged jobs. */
   retrievesPerJob: number;
@@ -72,6 +74,25 @@ interface RunResult {
   files: number;
   notices: string[];
 }
+
+interface ClaimMethodFigures {
+  method: string;
+  calls: number;
+  /** Calls that took at least one row. */
+  hits: number;
+  p95Ms: number;
+}
+
+function claimFigures(reports: readonly StudioWorkerReport[]): ClaimMethodFigures[] {
+  const all = reports.flatMap((r) => r.claims);
+  return [...new Set(all.map((c) => c.method))].sort().map((method) => {
+    const mine = all.filter((c) => c.method === method);
+    return { method, calls: mine.length, hits: mine.filter((c) => c.rows > 0).length, p95Ms: percentile(mine.map((c) => c.ms), 0.95) };
+  });
+}
+
+const describeClaims = (figures: readonly ClaimMethodFigures[]) =>
+  figures.map((f) => `${f.method} p95 ${fmt.ms(f.p95Ms)} (${f.calls} calls, ${f.hits} took rows)`).join(', ');
 
 function countClips(dir: string): number {
   try {
@@ -246,6 +267,7 @@ async function runStudio(workers: number, mix: readonly MixRow[], scale: number,
     claimP95Ms: percentile(claimMs, 0.95),
     select1P95Ms: percentile(select1, 0.95),
     claimCalls: claimMs.length,
+    claimByMethod: claimFigures(reports),
     submissionsByWorker: reports.sort((a, b) => a.index - b.index).map((r) => r.claims.filter((c) => c.method === 'claimSubmissions').reduce((n, c) => n + c.rows, 0)),
     retrievesPerJob: stats.requests.retrieve / Math.max(1, charges.length),
     ...pollFigures(jobs, tightPhase, {
@@ -292,7 +314,7 @@ function rowsOf(r: RunResult, scale: number, scope: string): BenchRow[] {
       ratio: r.claimP95Ms / 20,
       note:
         `goal < 20 ms with 4 workers; control: a bare SELECT 1 from the parent p95 ${fmt.ms(r.select1P95Ms)}; ` +
-        `${r.claimCalls} claim calls; submissions by worker ${r.submissionsByWorker.join('/')}`,
+        `${r.claimCalls} claim calls: ${describeClaims(r.claimByMethod)}; submissions by worker ${r.submissionsByWorker.join('/')}`,
     },
     {
       name: `${w}: retrieve calls / job, tight budget`,
@@ -355,6 +377,7 @@ export async function benchStudio(opts: { quick: boolean }): Promise<BenchRow[]>
           `(${(r.queuePhaseMs / r.queuePhaseBoundMs).toFixed(3)}x); median gap between queue calls ${fmt.ms(r.medianSendGapMs, 0)} ` +
           `(the window allows one per ${fmt.ms(MINUTE / scale / DEFAULT_LIMITS.queuePerMinute, 0)} on average)`,
       );
+      detail(`  claims by method: ${describeClaims(r.claimByMethod)}`);
       if (r.notices.length) detail(`  notices (${r.notices.length}): ${r.notices.slice(0, 3).join(' | ')}`);
     }
   } finally {
