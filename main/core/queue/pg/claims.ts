@@ -7,85 +7,48 @@
  * match, renewal by the holder, and expiry that depends on the row's state instead of a blind retry.
  * All times come from `vb_now_ms()`, the database's clock.
  */
-import { LEASE_EXPIRED_IN_DOUBT_MESSAGE, type ExpirySummary, type Lease } from '../store-api';
-import type { SqlRow } from '../store-records';
-import { rowColumns } from './records';
+import { LEASE_EXPIRED_IN_DOUBT_MESSAGE, type ExpirySummary, type Lease, type SubmissionClaim } from '../store-api';
+import { toAttempt, type SqlRow } from '../store-records';
+import type { AttemptRecord } from '../types';
+import { attemptColumns, rowColumns } from './records';
 import type { Queryable } from './queryable';
 
-/** Transaction-level advisory lock keys (constants unlikely to clash with another application's). */
-export const SUBMIT_CLAIM_LOCK = 7_346_201_902;
+/** Transaction-level advisory lock key for expiry (a constant unlikely to clash with another application's). */
 export const EXPIRY_LOCK = 7_346_201_903;
 
-const IN_FLIGHT = `('submitting', 'queued', 'processing', 'downloading', 'verifying')`;
 const TAKE = (owner: string, leaseMs: string) =>
   `lease_owner = ${owner}, lease_token = gen_random_uuid()::text, lease_until = vb_now_ms() + ${leaseMs}`;
 const RETURNING = `RETURNING ${rowColumns('rows')}, rows.lease_owner, rows.lease_token, rows.lease_until`;
 
-export interface SubmissionRoom {
-  /** How many more rows may be taken now (concurrency and in-flight caps). */
-  room: number;
-  budgetUsd: number | null;
-  /** Charged + in doubt + quotes of rows already claimed for sending. */
-  spentUsd: number;
-  active: boolean;
-}
-
-/** What the batch may take now. Run under SUBMIT_CLAIM_LOCK, so nothing in flight changes between this and the claim. */
-export async function submissionRoom(q: Queryable, batchId: number, maxInFlight: number): Promise<SubmissionRoom> {
-  const r = await q.query(
-    `WITH b AS (SELECT status, budget_usd, (settings_json::jsonb ->> 'concurrency')::int AS concurrency FROM batches WHERE id = $1),
-          busy AS (
-            SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE batch_id = $1) AS batch,
-                   COALESCE(SUM(quote_usd) FILTER (WHERE batch_id = $1 AND state = 'ready'), 0) AS reserved
-            FROM rows WHERE state IN ${IN_FLIGHT} OR (state = 'ready' AND lease_token IS NOT NULL)),
-          spent AS (
-            SELECT COALESCE(SUM(CASE WHEN a.charged OR a.state IN ('in_doubt', 'submitting') THEN a.quote_usd END), 0) AS usd
-            FROM attempts a JOIN rows r ON r.id = a.row_id WHERE r.batch_id = $1)
-     SELECT b.status, b.budget_usd, b.concurrency, busy.total, busy.batch, busy.reserved, spent.usd FROM b, busy, spent`,
-    [batchId],
-  );
-  const s = r.rows[0] as SqlRow | undefined;
-  if (!s) return { room: 0, budgetUsd: null, spentUsd: 0, active: false };
-  const room = Math.min(maxInFlight - Number(s.total), Number(s.concurrency ?? 1) - Number(s.batch));
-  return {
-    room: Math.max(0, room),
-    budgetUsd: s.budget_usd === null ? null : Number(s.budget_usd),
-    spentUsd: Number(s.usd) + Number(s.reserved),
-    active: s.status === 'active',
-  };
+export interface ReadyClaim {
+  rows: SqlRow[];
+  budgetReached: SubmissionClaim['budgetReached'];
 }
 
 /**
- * Takes up to `limit` due ready rows of the batch in submission order, stopping before the first row whose quote
- * would pass the budget (a running sum over the candidates).
+ * Takes up to `limit` due ready rows of an active batch in submission order, within its concurrency, the queue-wide
+ * in-flight cap and its budget: one call of `vb_claim_submissions` (schema migration 4), which does the counting and
+ * the taking under the queue-wide submission lock, in one round trip, so the lock is never held across the network.
  */
 export async function claimReady(
   q: Queryable,
-  args: { owner: string; batchId: number; limit: number; leaseMs: number; budgetLeftUsd: number | null },
-): Promise<SqlRow[]> {
+  args: { owner: string; batchId: number; limit: number; leaseMs: number; maxInFlight: number },
+): Promise<ReadyClaim> {
+  const c = '(c.claimed)';
   const r = await q.query(
-    `WITH cand AS (
-       SELECT id, position, COALESCE(quote_usd, 0) AS quote FROM rows
-       WHERE batch_id = $2 AND state = 'ready' AND lease_token IS NULL AND next_action_at <= vb_now_ms()
-       ORDER BY position, id LIMIT $3 FOR UPDATE SKIP LOCKED),
-     ranked AS (SELECT id, SUM(quote) OVER (ORDER BY position, id) AS cum FROM cand),
-     pick AS (SELECT id FROM ranked WHERE $5::double precision IS NULL OR cum <= $5::double precision + 1e-9)
-     UPDATE rows SET ${TAKE('$1', '$4')} FROM pick WHERE rows.id = pick.id ${RETURNING}`,
-    [args.owner, args.batchId, args.limit, args.leaseMs, args.budgetLeftUsd],
+    `SELECT ${rowColumns(c)}, ${c}.lease_owner, ${c}.lease_token, ${c}.lease_until, c.batch_budget_usd, c.batch_spent_usd, c.next_quote_usd
+     FROM vb_claim_submissions($1, $2, $3, $4, $5) AS c`,
+    [args.owner, args.batchId, args.limit, args.leaseMs, args.maxInFlight],
   );
-  return (r.rows as SqlRow[]).sort((a, b) => Number(a.position) - Number(b.position) || Number(a.id) - Number(b.id));
-}
-
-/** The first due, unheld ready row of the batch (the one a budget would stop). */
-export async function nextReadyQuote(q: Queryable, batchId: number): Promise<number | undefined> {
-  const r = await q.query(
-    `SELECT COALESCE(quote_usd, 0) AS quote FROM rows
-     WHERE batch_id = $1 AND state = 'ready' AND lease_token IS NULL AND next_action_at <= vb_now_ms()
-     ORDER BY position, id LIMIT 1`,
-    [batchId],
-  );
-  const row = r.rows[0] as SqlRow | undefined;
-  return row ? Number(row.quote) : undefined;
+  const out = r.rows as SqlRow[];
+  // The function's last row, when the budget stopped it, carries the figures and no claimed row.
+  const stop = out.find((x) => x.batch_budget_usd !== null);
+  return {
+    rows: out.filter((x) => x !== stop).sort((a, b) => Number(a.position) - Number(b.position) || Number(a.id) - Number(b.id)),
+    budgetReached: stop
+      ? { spentUsd: Number(stop.batch_spent_usd), budgetUsd: Number(stop.batch_budget_usd), nextQuoteUsd: Number(stop.next_quote_usd) }
+      : null,
+  };
 }
 
 /** Claims unheld rows in `states` that are due, earliest first (polls), or in id order (resumes). */
@@ -107,14 +70,20 @@ export async function claimDue(
   return (r.rows as SqlRow[]).sort((a, b) => Number(a.next_action_at ?? 0) - Number(b.next_action_at ?? 0) || Number(a.id) - Number(b.id));
 }
 
+/** The attempt's columns beside the row's in one result: each prefixed, as both tables share most names. */
+const ATTEMPT_NAMES = attemptColumns().split(', ');
+const ATTEMPT_AS = ATTEMPT_NAMES.map((c) => `a.${c} AS attempt_${c}`).join(', ');
+const attemptOf = (r: SqlRow): AttemptRecord => toAttempt(Object.fromEntries(ATTEMPT_NAMES.map((c) => [c, r[`attempt_${c}`]])));
+
 /**
  * Claims rows holding a done attempt whose copy on Venice is still to be deleted, and marks the try on the attempt
- * (so the next offer waits a minute, whatever happens to this one).
+ * (so the next offer waits a minute, whatever happens to this one). The attempt comes back with its row, as this
+ * statement read it: only the row's holder writes to it, and the row was unheld (its try mark is not in the record).
  */
 export async function claimOwedCompletes(
   q: Queryable,
   args: { owner: string; limit: number; leaseMs: number; batchIds?: readonly number[] },
-): Promise<Array<{ row: SqlRow; attemptId: number }>> {
+): Promise<Array<{ row: SqlRow; attempt: AttemptRecord }>> {
   const r = await q.query(
     `WITH owed AS (
        SELECT a.row_id, MIN(a.id) AS attempt_id FROM attempts a
@@ -126,10 +95,11 @@ export async function claimOwedCompletes(
        SELECT r.id, owed.attempt_id FROM rows r JOIN owed ON owed.row_id = r.id
        WHERE r.lease_token IS NULL FOR UPDATE OF r SKIP LOCKED),
      tried AS (UPDATE attempts SET complete_tried_at = vb_now_ms() FROM free WHERE attempts.id = free.attempt_id)
-     UPDATE rows SET ${TAKE('$1', '$3')} FROM free WHERE rows.id = free.id ${RETURNING}, free.attempt_id`,
+     UPDATE rows SET ${TAKE('$1', '$3')} FROM free JOIN attempts a ON a.id = free.attempt_id WHERE rows.id = free.id
+     ${RETURNING}, ${ATTEMPT_AS}`,
     [args.owner, args.limit, args.leaseMs, args.batchIds ? [...args.batchIds] : null],
   );
-  return (r.rows as SqlRow[]).map((row) => ({ row, attemptId: Number(row.attempt_id) }));
+  return (r.rows as SqlRow[]).map((row) => ({ row, attempt: attemptOf(row) }));
 }
 
 export async function renew(q: Queryable, owner: string, leaseMs: number): Promise<SqlRow[]> {

@@ -30,7 +30,7 @@ import {
   type WorkerInfo,
   type WriteGuard,
 } from '../store-api';
-import { applyExpiry, claimDue, claimOwedCompletes, claimReady, EXPIRY_LOCK, nextReadyQuote, renew, SUBMIT_CLAIM_LOCK, submissionRoom } from './claims';
+import { applyExpiry, claimDue, claimOwedCompletes, claimReady, EXPIRY_LOCK, renew } from './claims';
 import { applyPaidAnswer } from './paid-answer';
 import { PgHolds } from './pg-holds';
 import { PgAccountLimiter, type PgLimiterOptions } from './pg-limiter';
@@ -253,24 +253,10 @@ export class PgQueueStore extends PgOps implements QueueStoreApi {
   }
 
   async claimSubmissions(workerId: string, batchId: number, opts: SubmissionClaimOptions): Promise<SubmissionClaim> {
-    return this.inTransaction(async (q) => {
-      // Serialises submission claims queue-wide: counting what is in flight and taking rows must be one step, or
-      // two machines could each take the last free slot (or the last dollar of a budget).
-      await q.query('SELECT pg_advisory_xact_lock($1)', [SUBMIT_CLAIM_LOCK]);
-      const room = await submissionRoom(q, batchId, opts.maxInFlight);
-      const limit = Math.min(opts.limit, room.room);
-      if (!room.active || limit <= 0) return { claimed: [], budgetReached: null };
-      const budgetLeftUsd = room.budgetUsd === null ? null : room.budgetUsd - room.spentUsd;
-      const rows = await claimReady(q, { owner: workerId, batchId, limit, leaseMs: this.lease.leaseMs, budgetLeftUsd });
-      const claimed = rows.map(leaseOf);
-      let budgetReached: SubmissionClaim['budgetReached'] = null;
-      if (room.budgetUsd !== null && claimed.length < limit) {
-        const next = await nextReadyQuote(q, batchId);
-        const spentUsd = room.spentUsd + claimed.reduce((s, c) => s + (c.row.quoteUsd ?? 0), 0);
-        if (next !== undefined && spentUsd + next > room.budgetUsd + 1e-9) budgetReached = { spentUsd, budgetUsd: room.budgetUsd, nextQuoteUsd: next };
-      }
-      return { claimed, budgetReached };
-    });
+    // One call on the pool: its own transaction, so the queue-wide lock it takes goes at its commit. Not durable (no
+    // claim is): beginSubmit's durable commit, which a send waits for, flushes the claim's with it.
+    const got = await claimReady(this.pool, { owner: workerId, batchId, limit: opts.limit, leaseMs: this.lease.leaseMs, maxInFlight: opts.maxInFlight });
+    return { claimed: got.rows.map(leaseOf), budgetReached: got.budgetReached };
   }
 
   async claimPolls(workerId: string, opts: ClaimOptions): Promise<ClaimedRow[]> {
@@ -283,12 +269,7 @@ export class PgQueueStore extends PgOps implements QueueStoreApi {
 
   async claimCompletes(workerId: string, opts: ClaimOptions): Promise<ClaimedCompletion[]> {
     const got = await claimOwedCompletes(this.pool, { owner: workerId, limit: opts.limit, leaseMs: this.lease.leaseMs, batchIds: opts.batchIds });
-    const out: ClaimedCompletion[] = [];
-    for (const g of got) {
-      const attempt = await this.getAttempt(g.attemptId);
-      if (attempt) out.push({ ...leaseOf(g.row), attempt });
-    }
-    return out;
+    return got.map((g) => ({ ...leaseOf(g.row), attempt: g.attempt }));
   }
 
   async renewLeases(workerId: string): Promise<Lease[]> {

@@ -259,6 +259,92 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO venice_calls (account, route, kind, at) VALUES (p_account, p_route, 'slot', t) RETURNING id INTO slot_id;
   END $$;
   `,
+  // 4: a submission claim in one round trip. It was five or six (BEGIN, the lock, the room, the claim, sometimes
+  // the next quote, COMMIT), with the queue-wide lock held across every one of them: four machines on a busy network
+  // or CPU queued behind each other's waits. Now the lock is held for the server's own work only. Same rules as the
+  // statements it replaces (SQLite's store keeps them too).
+  `
+  -- Claims up to p_limit due, unheld ready rows of an ACTIVE batch for p_owner, in submission order, within the
+  -- batch's concurrency, the queue-wide cap on rows in flight (p_max_in_flight) and the batch's budget (a running sum
+  -- over the candidates stops before the first row whose quote would pass it). Each lease gets a fresh random token.
+  -- Returns one row per claimed row (claimed = the row as leased); then, only when the budget stopped the claim (a
+  -- due row is left that would pass it), one more row with claimed NULL: the budget, what is spent (charges, money
+  -- in doubt or being sent, rows claimed for sending, this claim's included) and that next row's quote.
+  --
+  -- A function, not one statement: the counts must be read AFTER the lock is taken. One statement reads from a
+  -- snapshot taken as it starts, before any lock it takes; each statement of a VOLATILE PL/pgSQL function takes a
+  -- fresh one, so the counts below see every claim the lock's last holder committed. The lock is transaction-level:
+  -- called on its own (autocommit), the call is its transaction and the lock goes at its commit.
+  CREATE FUNCTION vb_claim_submissions(p_owner text, p_batch_id bigint, p_limit integer, p_lease_ms bigint,
+                                       p_max_in_flight integer)
+    RETURNS TABLE (claimed rows, batch_budget_usd double precision, batch_spent_usd double precision,
+                   next_quote_usd double precision)
+  LANGUAGE plpgsql VOLATILE AS $$
+  DECLARE
+    v_status      text;
+    v_budget      double precision;
+    v_concurrency integer;
+    v_total       bigint;
+    v_batch       bigint;
+    v_reserved    double precision;
+    v_spent       double precision := 0;
+    v_left        double precision;
+    v_limit       bigint;
+    v_taken       bigint := 0;
+  BEGIN
+    -- Submission claims, queue-wide, one at a time: counting what is in flight and taking rows must be one step,
+    -- or two machines could each take the last free slot (or the last dollar of a budget).
+    PERFORM pg_advisory_xact_lock(7346201902);
+    SELECT b.status, b.budget_usd, COALESCE((b.settings_json::jsonb ->> 'concurrency')::int, 1)
+      INTO v_status, v_budget, v_concurrency FROM batches b WHERE b.id = p_batch_id;
+    IF NOT FOUND OR v_status <> 'active' THEN
+      RETURN;
+    END IF;
+    -- In flight, queue-wide and for this batch: sent or being sent, and ready rows already claimed for sending.
+    SELECT COUNT(*), COUNT(*) FILTER (WHERE r.batch_id = p_batch_id),
+           COALESCE(SUM(r.quote_usd) FILTER (WHERE r.batch_id = p_batch_id AND r.state = 'ready'), 0)
+      INTO v_total, v_batch, v_reserved
+      FROM rows r
+      WHERE r.state IN ('submitting', 'queued', 'processing', 'downloading', 'verifying')
+         OR (r.state = 'ready' AND r.lease_token IS NOT NULL);
+    v_limit := LEAST(p_limit, p_max_in_flight - v_total, v_concurrency - v_batch);
+    IF v_limit <= 0 THEN
+      RETURN;
+    END IF;
+    IF v_budget IS NOT NULL THEN
+      SELECT COALESCE(SUM(CASE WHEN a.charged OR a.state IN ('in_doubt', 'submitting') THEN a.quote_usd END), 0) + v_reserved
+        INTO v_spent FROM attempts a JOIN rows r ON r.id = a.row_id WHERE r.batch_id = p_batch_id;
+      v_left := v_budget - v_spent;
+    END IF;
+    FOR claimed IN
+      WITH cand AS (
+        SELECT r.id, r.position, COALESCE(r.quote_usd, 0) AS quote FROM rows r
+        WHERE r.batch_id = p_batch_id AND r.state = 'ready' AND r.lease_token IS NULL AND r.next_action_at <= vb_now_ms()
+        ORDER BY r.position, r.id LIMIT v_limit FOR UPDATE SKIP LOCKED),
+      ranked AS (SELECT cand.id, SUM(cand.quote) OVER (ORDER BY cand.position, cand.id) AS cum FROM cand),
+      pick AS (SELECT ranked.id FROM ranked WHERE v_left IS NULL OR ranked.cum <= v_left + 1e-9)
+      UPDATE rows r SET lease_owner = p_owner, lease_token = gen_random_uuid()::text, lease_until = vb_now_ms() + p_lease_ms
+      FROM pick WHERE r.id = pick.id
+      RETURNING r.*
+    LOOP
+      v_taken := v_taken + 1;
+      v_spent := v_spent + COALESCE(claimed.quote_usd, 0);
+      RETURN NEXT;
+    END LOOP;
+    IF v_budget IS NOT NULL AND v_taken < v_limit THEN
+      -- The first due row still unclaimed: the one the budget stopped, if it did.
+      SELECT COALESCE(r.quote_usd, 0) INTO next_quote_usd FROM rows r
+        WHERE r.batch_id = p_batch_id AND r.state = 'ready' AND r.lease_token IS NULL AND r.next_action_at <= vb_now_ms()
+        ORDER BY r.position, r.id LIMIT 1;
+      IF FOUND AND v_spent + next_quote_usd > v_budget + 1e-9 THEN
+        claimed := NULL;
+        batch_budget_usd := v_budget;
+        batch_spent_usd := v_spent;
+        RETURN NEXT;
+      END IF;
+    END IF;
+  END $$;
+  `,
 ];
 
 export class SchemaTooNewError extends Error {
