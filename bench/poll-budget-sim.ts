@@ -5,12 +5,14 @@
  * own functions (timing.ts, poll-budget.ts); nothing sleeps.
  *
  * Jobs come in kinds (model x length x resolution): Venice's estimate is the model's P80 run time, so clips of one
- * kind share an estimate (with a little drift), and the latest one seen is a prior for the next clip of that kind.
+ * kind share an estimate (with a little drift), and the recent ones seen make the prior for the next clip of that
+ * kind (poll-prior.ts, as the engine).
  * Estimates are log-uniform over 30 s .. 6 min as in the poll bench; true run times lognormal with 80% done by the
  * estimate. `priors: false` gives every job an unrelated estimate (nothing to learn from other jobs).
  */
 import { nextPollDelayMs, DEFAULT_POLL_POLICY } from '../main/core/queue/timing';
 import { budgetedPollDelayMs, DEFAULT_BUDGETED_POLICY, PollBudget, type PolledJob } from '../main/core/queue/poll-budget';
+import { NO_PRIOR, PRIOR_SAMPLE, pollPrior, type PollPrior } from '../main/core/queue/poll-prior';
 import { PollSchedule } from '../main/core/queue/poll-schedule';
 import { gaussian, mean, mulberry32 } from './prng';
 
@@ -30,6 +32,8 @@ export interface MixOptions {
   seed: number;
   priors: boolean;
   kinds?: number;
+  /** How far estimates of one kind spread (factor from shortest to longest, log-uniform); absent: 5% drift only. */
+  kindSpread?: number;
 }
 
 export function makeArrivals(o: MixOptions): SimJob[] {
@@ -41,14 +45,21 @@ export function makeArrivals(o: MixOptions): SimJob[] {
   const jobs: SimJob[] = [];
   for (let i = 0; i < o.count; i++) {
     const kind = Math.floor(random() * kinds);
-    const estimateMs = o.priors ? (base[kind] as number) * Math.exp(0.05 * gaussian(random)) : Math.exp(lo + (hi - lo) * random());
+    const within = o.kindSpread ? o.kindSpread ** (random() - 0.5) : Math.exp(0.05 * gaussian(random));
+    const estimateMs = o.priors ? (base[kind] as number) * within : Math.exp(lo + (hi - lo) * random());
     jobs.push({ arrivalMs: (i * 60_000) / o.perMinute, kind, estimateMs, trueMs: estimateMs * Math.exp(o.sigma * (gaussian(random) - Z80)) });
   }
   return jobs;
 }
 
-/** `pullForward`: polls placed at a higher price come forward when it falls, as the engine does (poll-schedule.ts). */
-export type SimPolicy = { kind: 'today' } | { kind: 'budgeted'; priors: boolean; pullForward?: boolean } | { kind: 'fixed'; intervalMs: number };
+/**
+ * `pullForward`: polls placed at a higher price come forward when it falls, as the engine does (poll-schedule.ts).
+ * `latestOnly`: the prior is the latest estimate of the kind alone (before poll-prior.ts), for comparison.
+ */
+export type SimPolicy =
+  | { kind: 'today' }
+  | { kind: 'budgeted'; priors: boolean; pullForward?: boolean; latestOnly?: boolean }
+  | { kind: 'fixed'; intervalMs: number };
 
 export interface SimResult {
   pollsPerJob: number;
@@ -123,8 +134,9 @@ export function simulate(
   const lag = new Array<number>(jobs.length).fill(Number.NaN);
   const known = new Array<number | null>(jobs.length).fill(null);
   const active = new Set<number>();
-  const latestByKind = new Map<number, number>();
-  const priorOf = new Array<number | null>(jobs.length).fill(null);
+  /** Per kind, the estimates seen, newest first (as the store's recentEstimatesMs). */
+  const recentByKind = new Map<number, number[]>();
+  const priorOf = new Array<PollPrior>(jobs.length).fill(NO_PRIOR);
   const slots: number[] = [];
   let head = 0;
   let clock = 0;
@@ -132,28 +144,30 @@ export function simulate(
   let peak = 0;
   let nextUpdate = 0;
 
-  const delay = (i: number, at: number, prior: number | null): number => {
+  const delay = (i: number, at: number, prior: PollPrior): number => {
     const j = jobs[i] as SimJob;
     const elapsed = at - j.arrivalMs;
     if (policy.kind === 'fixed') return policy.intervalMs;
     if (policy.kind === 'today') return nextPollDelayMs(known[i] ?? undefined, known[i] === null ? undefined : elapsed, DEFAULT_POLL_POLICY);
-    return budgetedPollDelayMs({ estimateMs: known[i], elapsedMs: elapsed, priorMs: prior }, budget.priceMs());
+    return budgetedPollDelayMs({ estimateMs: known[i], elapsedMs: elapsed, ...prior }, budget.priceMs());
   };
 
   /** Places job i's next poll from `at`, remembered as the engine remembers the polls it placed. */
-  const place = (i: number, at: number, prior: number | null): void => {
+  const place = (i: number, at: number, prior: PollPrior): void => {
     const dueAt = at + delay(i, at, prior);
     tokens[i] = (tokens[i] as number) + 1;
     events.push({ at: dueAt, job: i, arrival: false, token: tokens[i] });
     const elapsedMs = at - (jobs[i] as SimJob).arrivalMs;
-    if (policy.kind === 'budgeted') schedule.note({ rowId: i, job: { estimateMs: known[i] as number | null, elapsedMs, priorMs: prior }, placedAt: at, dueAt, priceMs: budget.priceMs() });
+    if (policy.kind === 'budgeted') schedule.note({ rowId: i, job: { estimateMs: known[i] as number | null, elapsedMs, ...prior }, placedAt: at, dueAt, priceMs: budget.priceMs() });
   };
 
   for (let e = events.pop(); e; e = events.pop()) {
     const j = jobs[e.job] as SimJob;
     if (e.arrival) {
       active.add(e.job);
-      const prior = policy.kind === 'budgeted' && policy.priors ? (latestByKind.get(j.kind) ?? null) : null;
+      const recent = recentByKind.get(j.kind) ?? [];
+      const prior =
+        policy.kind === 'budgeted' && policy.priors ? pollPrior(policy.latestOnly ? recent.slice(0, 1) : recent, DEFAULT_BUDGETED_POLICY.sigma) : NO_PRIOR;
       priorOf[e.job] = prior;
       place(e.job, e.at, prior);
       continue;
@@ -175,7 +189,7 @@ export function simulate(
     if (policy.kind === 'budgeted' && t >= nextUpdate) {
       const polled: PolledJob[] = [...active].map((i) => ({
         estimateMs: known[i] as number | null,
-        priorMs: priorOf[i] as number | null,
+        ...(priorOf[i] as PollPrior),
         elapsedMs: t - (jobs[i] as SimJob).arrivalMs,
       }));
       const price = budget.update(polled, { limit: limits.retrievePerWindow, windowMs: limits.windowMs });
@@ -196,9 +210,9 @@ export function simulate(
       active.delete(e.job);
       continue;
     }
+    if (known[e.job] === null) recentByKind.set(j.kind, [j.estimateMs, ...(recentByKind.get(j.kind) ?? [])].slice(0, PRIOR_SAMPLE));
     known[e.job] = j.estimateMs;
-    latestByKind.set(j.kind, j.estimateMs);
-    place(e.job, t, null);
+    place(e.job, t, NO_PRIOR);
   }
 
   const lags = [...lag].sort((a, b) => a - b);

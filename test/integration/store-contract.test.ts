@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IllegalTransitionError } from '../../main/core/queue/job-states';
 import { LeaseLostError, RowStateError, type ClaimedRow, type QueueStoreApi } from '../../main/core/queue/store-api';
+import { PRIOR_SAMPLE } from '../../main/core/queue/poll-prior';
 import { addBatch, postgresKind, sqliteKind } from '../support/store-under-test';
 
 const SHORT_LEASE = { leaseMs: 1_200 };
@@ -261,10 +262,10 @@ describe.each([sqliteKind(), postgresKind()])('queue store contract: $name', (ki
     await expect(store.patchRow(first!.row.id, { nextActionAt: 1 }, { lease: first!.lease })).rejects.toThrow(LeaseLostError);
     await store.patchAttempt(q.attemptId, { polls: 1, avgExecutionMs: 90_000 }, { lease: second!.lease });
     expect(await store.getAttempt(q.attemptId)).toMatchObject({ polls: 1, avgExecutionMs: 90_000 });
-    expect(await store.recentEstimateMs({ model: 'm', duration: '5s', resolution: '720p' })).toBe(90_000);
-    expect(await store.recentEstimateMs({ model: 'm', duration: '10s', resolution: '720p' })).toBeUndefined();
+    expect(await store.recentEstimatesMs({ model: 'm', duration: '5s', resolution: '720p' })).toEqual([90_000]);
+    expect(await store.recentEstimatesMs({ model: 'm', duration: '10s', resolution: '720p' })).toEqual([]);
     await store.patchAttempt(q.attemptId, { executionMs: 30_000 }, { lease: second!.lease });
-    // A second job of the same kind, not polled yet: its prior is the first one's estimate.
+    // A second job of the same kind, not polled yet: its prior is made of the first one's estimate.
     const batch2 = await addBatch(store, 1);
     const q2 = await queued(store, w.id, batch2, 'q-10');
     // A job on another endpoint (Rehearsal, or another key) has its own budget: not counted here.
@@ -274,10 +275,25 @@ describe.each([sqliteKind(), postgresKind()])('queue store contract: $name', (ki
     expect(jobs).toHaveLength(2);
     expect(await store.pollingJobs('rehearsal:')).toHaveLength(1);
     const own = jobs.find((j) => j.rowId === q.claim.row.id);
-    expect(own).toMatchObject({ estimateMs: 90_000, priorMs: null });
+    expect(own).toMatchObject({ estimateMs: 90_000, recentEstimatesMs: [] });
     expect(own!.elapsedMs).toBeGreaterThanOrEqual(30_000);
     expect(own!.elapsedMs).toBeLessThan(40_000);
-    expect(jobs.find((j) => j.rowId === q2.claim.row.id)).toMatchObject({ estimateMs: null, priorMs: 90_000 });
+    expect(jobs.find((j) => j.rowId === q2.claim.row.id)).toMatchObject({ estimateMs: null, recentEstimatesMs: [90_000] });
+  });
+
+  it('gives the recent estimates of clips like a job newest first, at most PRIOR_SAMPLE of them', async () => {
+    const store = await fresh();
+    const w = await store.registerWorker('test');
+    const batchId = await addBatch(store, PRIOR_SAMPLE + 3, { concurrency: 100 });
+    for (let i = 0; i < PRIOR_SAMPLE + 2; i++) {
+      const q = await queued(store, w.id, batchId, `q-e${i}`);
+      await store.patchAttempt(q.attemptId, { avgExecutionMs: 60_000 + i * 1_000 });
+    }
+    const newestFirst = Array.from({ length: PRIOR_SAMPLE }, (_, k) => 60_000 + (PRIOR_SAMPLE + 1 - k) * 1_000);
+    expect(await store.recentEstimatesMs({ model: 'm', duration: '5s', resolution: '720p' })).toEqual(newestFirst);
+    const waiting = await queued(store, w.id, batchId, 'q-e-new');
+    const job = (await store.pollingJobs('http://venice.test')).find((j) => j.rowId === waiting.claim.row.id);
+    expect(job).toMatchObject({ estimateMs: null, recentEstimatesMs: newestFirst });
   });
 
   it('offers each owed /video/complete at most once a minute, to one machine', async () => {

@@ -23,6 +23,7 @@ import { PaidJournal } from './paid-journal';
 import { isStoreUnreachable } from './pg/pg-errors';
 import { DEFAULT_BUDGETED_POLICY, PollBudget, type BudgetedPollPolicy } from './poll-budget';
 import { PollSchedule } from './poll-schedule';
+import { pollPrior } from './poll-prior';
 import { RateLimiter, VENICE_LIMITS, type RateLimits } from './rate-limiter';
 import { recoverAfterStart, type Recovered } from './recover';
 import { SqliteQueueStore } from './sqlite-adapter/store';
@@ -370,7 +371,12 @@ export class Engine {
     if (now - last < (this.opts.pollPriceEveryMs ?? POLL_PRICE_EVERY_MS) && now >= last) return;
     this.pricedAt.set(ctx.baseUrl, now);
     const usage = await ctx.limiter.usage();
-    const priceMs = ctx.pollBudget.update(await this.queue.pollingJobs(ctx.baseUrl), { limit: usage.retrieve.limit, windowMs: usage.windowMs });
+    const jobs = (await this.queue.pollingJobs(ctx.baseUrl)).map((j) => ({
+      estimateMs: j.estimateMs,
+      elapsedMs: j.elapsedMs,
+      ...pollPrior(j.recentEstimatesMs, ctx.pollPolicy.sigma),
+    }));
+    const priceMs = ctx.pollBudget.update(jobs, { limit: usage.retrieve.limit, windowMs: usage.windowMs });
     // Polls placed while calls were dear would otherwise wait out their long gaps after the budget freed up.
     const moves = ctx.pollSchedule.cheaper(priceMs, this.shared.now(), ctx.pollPolicy);
     if (moves.length) ctx.pollSchedule.settle(moves, await this.queue.advancePolls(moves), priceMs);

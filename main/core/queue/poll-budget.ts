@@ -17,8 +17,9 @@
  * polled on the account right now (all machines), fits the retrieve window. Spare budget: the price falls to its
  * floor and lag is today's or better. Tight budget: calls per job fall to what the account allows.
  *
- * Before a job's first answer there is no estimate of its own: the latest estimate for clips like it (same model,
- * length and resolution, from any machine) stands in; with none at all, one blind early poll fetches it.
+ * Before a job's first answer there is no estimate of its own: what clips like it (same model, length and
+ * resolution, from any machine) were estimated at lately stands in, with their spread (poll-prior.ts); with none at
+ * all, one blind early poll fetches it.
  */
 export interface BudgetedPollPolicy {
   /** Never poll one job more often than this (Venice documents 5 s). */
@@ -93,26 +94,36 @@ export function kellerDelayMs(estimateMs: number, elapsedMs: number, priceMs: nu
   return Math.round(Math.min(maxGapMs, Math.max(policy.floorMs, (r - r0) * estimateMs)));
 }
 
-/**
- * The wait before the next poll of a job. `estimateMs`/`elapsedMs` come from Venice's last PROCESSING answer
- * (absent before the first); `priorMs` is the latest estimate seen for clips like this one.
- */
-export function budgetedPollDelayMs(
-  job: { estimateMs?: number | null; elapsedMs?: number | null; priorMs?: number | null },
-  priceMs: number,
-  policy: BudgetedPollPolicy = DEFAULT_BUDGETED_POLICY,
-): number {
-  const estimate = job.estimateMs && job.estimateMs > 0 ? job.estimateMs : job.priorMs && job.priorMs > 0 ? job.priorMs : undefined;
-  if (estimate === undefined) return Math.max(policy.floorMs, policy.blindFirstMs - Math.max(0, job.elapsedMs ?? 0));
-  return kellerDelayMs(estimate, job.elapsedMs ?? 0, priceMs, policy);
+/** What a poll's wait is computed from. */
+export interface PollInputs {
+  /** Venice's estimate from the job's last PROCESSING answer (absent before the first). */
+  estimateMs?: number | null;
+  /** How long the job has run (Venice's execution_duration, or the time since it was queued). */
+  elapsedMs?: number | null;
+  /** The stand-in estimate before the job's own, from clips like it (poll-prior.ts)... */
+  priorMs?: number | null;
+  /** ...and the spread of run times around it (null: the policy's sigma). */
+  priorSigma?: number | null;
+}
+
+/** The estimate a job's polls are placed on, and the spread around it; undefined when nothing is known. */
+function curveOf(job: PollInputs, policy: BudgetedPollPolicy): { estimateMs: number; policy: BudgetedPollPolicy } | undefined {
+  if (job.estimateMs && job.estimateMs > 0) return { estimateMs: job.estimateMs, policy };
+  if (!job.priorMs || job.priorMs <= 0) return undefined;
+  return { estimateMs: job.priorMs, policy: job.priorSigma && job.priorSigma > 0 ? { ...policy, sigma: job.priorSigma } : policy };
+}
+
+/** The wait before the next poll of a job, at a given price of a retrieve call. */
+export function budgetedPollDelayMs(job: PollInputs, priceMs: number, policy: BudgetedPollPolicy = DEFAULT_BUDGETED_POLICY): number {
+  const curve = curveOf(job, policy);
+  if (curve === undefined) return Math.max(policy.floorMs, policy.blindFirstMs - Math.max(0, job.elapsedMs ?? 0));
+  return kellerDelayMs(curve.estimateMs, job.elapsedMs ?? 0, priceMs, curve.policy);
 }
 
 /** A job being polled, as the budget sees it. */
-export interface PolledJob {
+export interface PolledJob extends PollInputs {
   estimateMs: number | null;
   elapsedMs: number;
-  /** The stand-in estimate before the job's own (see budgetedPollDelayMs). */
-  priorMs?: number | null;
 }
 
 /** The account's retrieve budget. */
@@ -152,14 +163,14 @@ export class PollBudget {
   demandPerMs(jobs: readonly PolledJob[], priceMs: number): number {
     let rate = 0;
     for (const j of jobs) {
-      const estimate = j.estimateMs && j.estimateMs > 0 ? j.estimateMs : j.priorMs && j.priorMs > 0 ? j.priorMs : undefined;
-      if (estimate === undefined) {
+      const curve = curveOf(j, this.policy);
+      if (curve === undefined) {
         // One blind poll soon, whatever the price.
         rate += 1 / Math.max(this.policy.floorMs, this.policy.blindFirstMs);
         continue;
       }
-      const h = runTimeHazard(Math.max(j.elapsedMs, 0) / estimate, this.policy.sigma);
-      rate += Math.min(1 / this.policy.floorMs, Math.sqrt(h / (2 * priceMs * estimate)));
+      const h = runTimeHazard(Math.max(j.elapsedMs, 0) / curve.estimateMs, curve.policy.sigma);
+      rate += Math.min(1 / this.policy.floorMs, Math.sqrt(h / (2 * priceMs * curve.estimateMs)));
     }
     return rate;
   }
@@ -191,7 +202,7 @@ export class PollBudget {
  * budget must never make the lag worse); the blind wait only applies when calls are scarce.
  */
 export function pollDelayMs(
-  job: { estimateMs?: number | null; elapsedMs?: number | null; priorMs?: number | null },
+  job: PollInputs,
   budget: Pick<PollBudget, 'priceMs'>,
   policy: BudgetedPollPolicy = DEFAULT_BUDGETED_POLICY,
 ): number {

@@ -18,6 +18,7 @@ export interface PolledJobAt {
   estimateMs: number | null;
   elapsedMs: number;
   priorMs: number | null;
+  priorSigma?: number | null;
 }
 
 export interface PlacedPoll {

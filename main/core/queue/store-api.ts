@@ -214,16 +214,16 @@ export interface QueueOps {
   /** Confirmed charges (by quote) and money possibly spent (in doubt or being sent), for a batch or all. */
   spend(batchId?: number): Promise<{ chargedUsd: number; inDoubtUsd: number }>;
   /**
-   * Venice's latest run-time estimate (average_execution_time) for clips like this one, seen by any machine: the
-   * poll policy's prior before this job's own first answer.
+   * Venice's latest run-time estimates (average_execution_time) for clips like this one, seen by any machine,
+   * newest first, at most PRIOR_SAMPLE: the poll policy's prior before this job's own first answer (poll-prior.ts).
    */
-  recentEstimateMs(params: Pick<RowParams, 'model' | 'duration' | 'resolution'>): Promise<number | undefined>;
+  recentEstimatesMs(params: Pick<RowParams, 'model' | 'duration' | 'resolution'>): Promise<number[]>;
 
   /**
    * Every job being polled (queued/processing) on one endpoint (it has its own account and budget), on every
    * machine: Venice's estimate if it gave one, how long the job has run (its last execution_duration plus the time
-   * since), and the latest estimate for clips like it. The poll budget (poll-budget.ts) prices a retrieve call from
-   * these.
+   * since), and, while it has none, the recent estimates for clips like it. The poll budget (poll-budget.ts) prices
+   * a retrieve call from these.
    */
   pollingJobs(baseUrl: string): Promise<PollingJob[]>;
 
@@ -243,7 +243,8 @@ export interface PollingJob {
   rowId: number;
   estimateMs: number | null;
   elapsedMs: number;
-  priorMs: number | null;
+  /** Only while `estimateMs` is null: as recentEstimatesMs, newest first. */
+  recentEstimatesMs: number[];
 }
 
 /**

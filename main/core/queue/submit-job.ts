@@ -15,6 +15,7 @@ import type { SlotRef } from './account-limiter';
 import { noteRequest, type EngineContext, type Work } from './engine-context';
 import type { HoldCause } from './hold-store';
 import { pollDelayMs } from './poll-budget';
+import { pollPrior } from './poll-prior';
 import { stampAnswered } from './slot-stamp';
 import { LeaseLostError, type ClaimedRow, type PaidAnswer, type WriteGuard } from './store-api';
 import { backoffMs } from './timing';
@@ -68,8 +69,8 @@ export async function submitJob(ctx: EngineContext, claimed: ClaimedRow, work: W
     await ctx.holds.holdEndpoint(ctx.baseUrl, 'key', 'No Venice API key is set. Add one in Settings (or set VENICE_API_KEY): the batch carries on by itself.');
     return 'paused';
   }
-  const priorMs = await ctx.store.recentEstimateMs(row.params).catch(() => undefined);
-  const firstPoll = { estimateMs: null, priorMs: priorMs ?? null, elapsedMs: 0 };
+  const recent = await ctx.store.recentEstimatesMs(row.params).catch(() => []);
+  const firstPoll = { estimateMs: null, elapsedMs: 0, ...pollPrior(recent, ctx.pollPolicy.sigma) };
   const firstPollPriceMs = ctx.pollBudget.priceMs();
   const firstPollMs = pollDelayMs(firstPoll, ctx.pollBudget, ctx.pollPolicy);
 

@@ -7,6 +7,7 @@ import { assertTransition, type JobState } from '../job-states';
 import { toAttempt, toBatch, toRow, type AttemptPatch, type RowPatch, type SqlRow } from '../store-records';
 import { LeaseLostError, RowStateError, type PollingJob, type QueueOps, type WriteGuard } from '../store-api';
 import { pollingJob } from '../polling-job';
+import { PRIOR_SAMPLE } from '../poll-prior';
 import type { AttemptRecord, BatchRecord, BatchStatus, NewBatch, NewRow, RowEvent, RowParams, RowRecord } from '../types';
 import { closeManualHolds, openHold } from './pg-holds';
 import { attemptColumns, attemptSet, placeholders, rowColumns, rowSet, type PgValue } from './records';
@@ -316,15 +317,15 @@ export class PgOps implements QueueOps {
     return { chargedUsd: Number(r?.charged ?? 0), inDoubtUsd: Number(r?.doubt ?? 0) };
   }
 
-  async recentEstimateMs(params: Pick<RowParams, 'model' | 'duration' | 'resolution'>): Promise<number | undefined> {
-    const [r] = await this.rows(
+  async recentEstimatesMs(params: Pick<RowParams, 'model' | 'duration' | 'resolution'>): Promise<number[]> {
+    const rows = await this.rows(
       `SELECT a.avg_execution_ms AS ms FROM attempts a JOIN rows r ON r.id = a.row_id
        WHERE a.model = $1 AND a.avg_execution_ms IS NOT NULL
          AND (r.params_json::jsonb ->> 'duration') = $2 AND COALESCE(r.params_json::jsonb ->> 'resolution', '') = $3
-       ORDER BY a.id DESC LIMIT 1`,
-      [params.model, params.duration, params.resolution ?? ''],
+       ORDER BY a.id DESC LIMIT $4`,
+      [params.model, params.duration, params.resolution ?? '', PRIOR_SAMPLE],
     );
-    return r ? Number(r.ms) : undefined;
+    return rows.map((r) => Number(r.ms));
   }
 
   async pollingJobs(baseUrl: string): Promise<PollingJob[]> {
@@ -334,13 +335,14 @@ export class PgOps implements QueueOps {
                 r.params_json::jsonb ->> 'duration' AS duration, COALESCE(r.params_json::jsonb ->> 'resolution', '') AS resolution
          FROM rows r JOIN attempts a ON a.id = r.current_attempt_id JOIN batches b ON b.id = r.batch_id
          WHERE r.state IN ('queued', 'processing') AND b.base_url = $1)
-       SELECT p.id, p.avg_execution_ms, p.execution_ms, p.queued_at, p.updated_at, vb_now_ms() AS now, k.prior
+       SELECT p.id, p.avg_execution_ms, p.execution_ms, p.queued_at, p.updated_at, vb_now_ms() AS now, k.priors
        FROM polled p LEFT JOIN LATERAL (
-         SELECT a.avg_execution_ms AS prior FROM attempts a JOIN rows r ON r.id = a.row_id
-         WHERE p.avg_execution_ms IS NULL AND a.model = p.model AND a.avg_execution_ms IS NOT NULL
-           AND (r.params_json::jsonb ->> 'duration') = p.duration AND COALESCE(r.params_json::jsonb ->> 'resolution', '') = p.resolution
-         ORDER BY a.id DESC LIMIT 1) k ON true`,
-      [baseUrl],
+         SELECT array_agg(recent.ms ORDER BY recent.id DESC) AS priors FROM (
+           SELECT a.id, a.avg_execution_ms AS ms FROM attempts a JOIN rows r ON r.id = a.row_id
+           WHERE p.avg_execution_ms IS NULL AND a.model = p.model AND a.avg_execution_ms IS NOT NULL
+             AND (r.params_json::jsonb ->> 'duration') = p.duration AND COALESCE(r.params_json::jsonb ->> 'resolution', '') = p.resolution
+           ORDER BY a.id DESC LIMIT $2) recent) k ON true`,
+      [baseUrl, PRIOR_SAMPLE],
     );
     return rows.map((r) => pollingJob(r));
   }

@@ -8,6 +8,7 @@ import type { HoldCause } from '../hold-store';
 import type { JobState } from '../job-states';
 import type { QueueStore } from '../store';
 import { pollingJob } from '../polling-job';
+import { PRIOR_SAMPLE } from '../poll-prior';
 import { LeaseLostError, RowStateError, type PollingJob, type QueueTx, type WriteGuard } from '../store-api';
 import { toAttempt, type AttemptPatch, type RowPatch, type SqlRow } from '../store-records';
 import type { AttemptRecord, BatchRecord, BatchStatus, RowEvent, RowParams, RowRecord } from '../types';
@@ -182,17 +183,17 @@ export class SqliteOps implements QueueTx {
     return this.run(() => this.store.spend(batchId));
   }
 
-  recentEstimateMs(params: Pick<RowParams, 'model' | 'duration' | 'resolution'>): Promise<number | undefined> {
+  recentEstimatesMs(params: Pick<RowParams, 'model' | 'duration' | 'resolution'>): Promise<number[]> {
     return this.run(() => {
-      const r = this.store.db
+      const rows = this.store.db
         .prepare(
           `SELECT a.avg_execution_ms AS ms FROM attempts a JOIN rows r ON r.id = a.row_id
            WHERE a.model = ? AND a.avg_execution_ms IS NOT NULL
              AND json_extract(r.params_json, '$.duration') = ? AND COALESCE(json_extract(r.params_json, '$.resolution'), '') = ?
-           ORDER BY a.id DESC LIMIT 1`,
+           ORDER BY a.id DESC LIMIT ?`,
         )
-        .get(params.model, params.duration, params.resolution ?? '') as { ms: number } | undefined;
-      return r ? Number(r.ms) : undefined;
+        .all(params.model, params.duration, params.resolution ?? '', PRIOR_SAMPLE) as Array<{ ms: number }>;
+      return rows.map((r) => Number(r.ms));
     });
   }
 
@@ -202,15 +203,16 @@ export class SqliteOps implements QueueTx {
         .prepare(
           `SELECT r.id, a.avg_execution_ms, a.execution_ms, a.queued_at, r.updated_at, ? AS now,
              CASE WHEN a.avg_execution_ms IS NULL THEN (
-               SELECT a2.avg_execution_ms FROM attempts a2 JOIN rows r2 ON r2.id = a2.row_id
-               WHERE a2.model = a.model AND a2.avg_execution_ms IS NOT NULL
-                 AND json_extract(r2.params_json, '$.duration') = json_extract(r.params_json, '$.duration')
-                 AND COALESCE(json_extract(r2.params_json, '$.resolution'), '') = COALESCE(json_extract(r.params_json, '$.resolution'), '')
-               ORDER BY a2.id DESC LIMIT 1) END AS prior
+               SELECT json_group_array(recent.ms ORDER BY recent.id DESC) FROM (
+                 SELECT a2.id, a2.avg_execution_ms AS ms FROM attempts a2 JOIN rows r2 ON r2.id = a2.row_id
+                 WHERE a2.model = a.model AND a2.avg_execution_ms IS NOT NULL
+                   AND json_extract(r2.params_json, '$.duration') = json_extract(r.params_json, '$.duration')
+                   AND COALESCE(json_extract(r2.params_json, '$.resolution'), '') = COALESCE(json_extract(r.params_json, '$.resolution'), '')
+                 ORDER BY a2.id DESC LIMIT ?) recent) END AS priors
            FROM rows r JOIN attempts a ON a.id = r.current_attempt_id JOIN batches b ON b.id = r.batch_id
            WHERE r.state IN ('queued', 'processing') AND b.base_url = ?`,
         )
-        .all(this.clock(), baseUrl) as SqlRow[];
+        .all(this.clock(), PRIOR_SAMPLE, baseUrl) as SqlRow[];
       return rows.map(pollingJob);
     });
   }
