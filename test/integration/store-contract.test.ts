@@ -292,8 +292,15 @@ describe.each([sqliteKind(), postgresKind()])('queue store contract: $name', (ki
     const newestFirst = Array.from({ length: PRIOR_SAMPLE }, (_, k) => 60_000 + (PRIOR_SAMPLE + 1 - k) * 1_000);
     expect(await store.recentEstimatesMs({ model: 'm', duration: '5s', resolution: '720p' })).toEqual(newestFirst);
     const waiting = await queued(store, w.id, batchId, 'q-e-new');
-    const job = (await store.pollingJobs('http://venice.test')).find((j) => j.rowId === waiting.claim.row.id);
-    expect(job).toMatchObject({ estimateMs: null, recentEstimatesMs: newestFirst });
+    // A clip of another length: nothing like it was estimated yet, whatever the 5 s clips were.
+    const longer = await store.createBatch(
+      { name: 'b10', sourceHash: 'hash-2', settings: { concurrency: 4 }, outputDir: '/tmp/out', nameTemplate: '{row}', baseUrl: 'http://venice.test', budgetUsd: null },
+      [{ rowIndex: 1, params: { model: 'm', prompt: 'long shot', duration: '10s', resolution: '720p' }, quoteUsd: 0.5 }],
+    );
+    const other = await queued(store, w.id, longer, 'q-e-10s');
+    const jobs = await store.pollingJobs('http://venice.test');
+    expect(jobs.find((j) => j.rowId === waiting.claim.row.id)).toMatchObject({ estimateMs: null, recentEstimatesMs: newestFirst });
+    expect(jobs.find((j) => j.rowId === other.claim.row.id)).toMatchObject({ estimateMs: null, recentEstimatesMs: [] });
   });
 
   it('offers each owed /video/complete at most once a minute, to one machine', async () => {

@@ -329,19 +329,25 @@ export class PgOps implements QueueOps {
   }
 
   async pollingJobs(baseUrl: string): Promise<PollingJob[]> {
+    // The recent estimates are looked up once per kind of clip (model, length, resolution) among the jobs still
+    // without their own, not once per job: the lookup walks attempts newest first and reads each row's params.
     const rows = await this.rows(
       `WITH polled AS (
          SELECT r.id, a.model, a.avg_execution_ms, a.execution_ms, a.queued_at, r.updated_at,
                 r.params_json::jsonb ->> 'duration' AS duration, COALESCE(r.params_json::jsonb ->> 'resolution', '') AS resolution
          FROM rows r JOIN attempts a ON a.id = r.current_attempt_id JOIN batches b ON b.id = r.batch_id
-         WHERE r.state IN ('queued', 'processing') AND b.base_url = $1)
+         WHERE r.state IN ('queued', 'processing') AND b.base_url = $1),
+       kinds AS (SELECT DISTINCT model, duration, resolution FROM polled WHERE avg_execution_ms IS NULL),
+       priors AS (
+         SELECT k.model, k.duration, k.resolution, recent.priors FROM kinds k CROSS JOIN LATERAL (
+           SELECT array_agg(x.ms ORDER BY x.id DESC) AS priors FROM (
+             SELECT a.id, a.avg_execution_ms AS ms FROM attempts a JOIN rows r ON r.id = a.row_id
+             WHERE a.model = k.model AND a.avg_execution_ms IS NOT NULL
+               AND (r.params_json::jsonb ->> 'duration') = k.duration AND COALESCE(r.params_json::jsonb ->> 'resolution', '') = k.resolution
+             ORDER BY a.id DESC LIMIT $2) x) recent)
        SELECT p.id, p.avg_execution_ms, p.execution_ms, p.queued_at, p.updated_at, vb_now_ms() AS now, k.priors
-       FROM polled p LEFT JOIN LATERAL (
-         SELECT array_agg(recent.ms ORDER BY recent.id DESC) AS priors FROM (
-           SELECT a.id, a.avg_execution_ms AS ms FROM attempts a JOIN rows r ON r.id = a.row_id
-           WHERE p.avg_execution_ms IS NULL AND a.model = p.model AND a.avg_execution_ms IS NOT NULL
-             AND (r.params_json::jsonb ->> 'duration') = p.duration AND COALESCE(r.params_json::jsonb ->> 'resolution', '') = p.resolution
-           ORDER BY a.id DESC LIMIT $2) recent) k ON true`,
+       FROM polled p LEFT JOIN priors k
+         ON p.avg_execution_ms IS NULL AND k.model = p.model AND k.duration IS NOT DISTINCT FROM p.duration AND k.resolution = p.resolution`,
       [baseUrl, PRIOR_SAMPLE],
     );
     return rows.map((r) => pollingJob(r));

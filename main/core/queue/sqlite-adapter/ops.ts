@@ -198,21 +198,29 @@ export class SqliteOps implements QueueTx {
   }
 
   pollingJobs(baseUrl: string): Promise<PollingJob[]> {
+    // The recent estimates are looked up once per kind of clip among the jobs still without their own (as pg-ops).
     return this.run(() => {
       const rows = this.store.db
         .prepare(
-          `SELECT r.id, a.avg_execution_ms, a.execution_ms, a.queued_at, r.updated_at, ? AS now,
-             CASE WHEN a.avg_execution_ms IS NULL THEN (
+          `WITH polled AS (
+             SELECT r.id, a.model, a.avg_execution_ms, a.execution_ms, a.queued_at, r.updated_at,
+                    json_extract(r.params_json, '$.duration') AS duration, COALESCE(json_extract(r.params_json, '$.resolution'), '') AS resolution
+             FROM rows r JOIN attempts a ON a.id = r.current_attempt_id JOIN batches b ON b.id = r.batch_id
+             WHERE r.state IN ('queued', 'processing') AND b.base_url = ?),
+           priors AS (
+             SELECT k.model, k.duration, k.resolution, (
                SELECT json_group_array(recent.ms ORDER BY recent.id DESC) FROM (
                  SELECT a2.id, a2.avg_execution_ms AS ms FROM attempts a2 JOIN rows r2 ON r2.id = a2.row_id
-                 WHERE a2.model = a.model AND a2.avg_execution_ms IS NOT NULL
-                   AND json_extract(r2.params_json, '$.duration') = json_extract(r.params_json, '$.duration')
-                   AND COALESCE(json_extract(r2.params_json, '$.resolution'), '') = COALESCE(json_extract(r.params_json, '$.resolution'), '')
-                 ORDER BY a2.id DESC LIMIT ?) recent) END AS priors
-           FROM rows r JOIN attempts a ON a.id = r.current_attempt_id JOIN batches b ON b.id = r.batch_id
-           WHERE r.state IN ('queued', 'processing') AND b.base_url = ?`,
+                 WHERE a2.model = k.model AND a2.avg_execution_ms IS NOT NULL
+                   AND json_extract(r2.params_json, '$.duration') = k.duration
+                   AND COALESCE(json_extract(r2.params_json, '$.resolution'), '') = k.resolution
+                 ORDER BY a2.id DESC LIMIT ?) recent) AS priors
+             FROM (SELECT DISTINCT model, duration, resolution FROM polled WHERE avg_execution_ms IS NULL) k)
+           SELECT p.id, p.avg_execution_ms, p.execution_ms, p.queued_at, p.updated_at, ? AS now, k.priors
+           FROM polled p LEFT JOIN priors k
+             ON p.avg_execution_ms IS NULL AND k.model = p.model AND k.duration IS p.duration AND k.resolution = p.resolution`,
         )
-        .all(this.clock(), PRIOR_SAMPLE, baseUrl) as SqlRow[];
+        .all(baseUrl, PRIOR_SAMPLE, this.clock()) as SqlRow[];
       return rows.map(pollingJob);
     });
   }
