@@ -55,10 +55,11 @@ export function makeArrivals(o: MixOptions): SimJob[] {
 /**
  * `pullForward`: polls placed at a higher price come forward when it falls, as the engine does (poll-schedule.ts).
  * `latestOnly`: the prior is the latest estimate of the kind alone (before poll-prior.ts), for comparison.
+ * `ownFirst`: a bound, not a policy: each job's own estimate is known before its first poll (Venice gives none).
  */
 export type SimPolicy =
   | { kind: 'today' }
-  | { kind: 'budgeted'; priors: boolean; pullForward?: boolean; latestOnly?: boolean }
+  | { kind: 'budgeted'; priors: boolean; pullForward?: boolean; latestOnly?: boolean; ownFirst?: boolean }
   | { kind: 'fixed'; intervalMs: number };
 
 export interface SimResult {
@@ -167,7 +168,11 @@ export function simulate(
       active.add(e.job);
       const recent = recentByKind.get(j.kind) ?? [];
       const prior =
-        policy.kind === 'budgeted' && policy.priors ? pollPrior(policy.latestOnly ? recent.slice(0, 1) : recent, DEFAULT_BUDGETED_POLICY.sigma) : NO_PRIOR;
+        policy.kind !== 'budgeted' || !policy.priors
+          ? NO_PRIOR
+          : policy.ownFirst
+            ? { priorMs: j.estimateMs, priorSigma: null }
+            : pollPrior(policy.latestOnly ? recent.slice(0, 1) : recent, DEFAULT_BUDGETED_POLICY.sigma);
       priorOf[e.job] = prior;
       place(e.job, e.at, prior);
       continue;
