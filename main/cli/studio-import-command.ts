@@ -20,6 +20,12 @@ function printReport(out: NodeJS.WritableStream, r: StudioImportReport): void {
   }
   out.write(`Moving this machine's own queue into the studio queue (${r.to}):\n`);
   if (r.journalApplied) out.write(`  ${plural(r.journalApplied, 'paid answer')} from this machine's journal written first.\n`);
+  if (r.journalSetAside) {
+    out.write(
+      `  ${plural(r.journalSetAside.queueIds.length, 'paid answer')} in this machine's journal name rows its own queue no longer has ` +
+        `(Venice jobs ${r.journalSetAside.queueIds.join(', ')}): kept in ${r.journalSetAside.file}.\n`,
+    );
+  }
   for (const b of r.moved) {
     const parts = [plural(b.rows, 'row'), `${b.done} done`, b.paidJobs === 1 ? '1 paid job kept with its queue id' : `${b.paidJobs} paid jobs kept with their queue ids`];
     if (b.onVenice) parts.push(`${b.onVenice} still on Venice (a worker on the studio queue fetches them)`);

@@ -64,11 +64,35 @@ describe.each([sqliteKind(), postgresKind()])('PaidJournal on the $name queue', 
     j.record('another studio', answer(99, 99, 'q-other'));
 
     const first = await j.replay(store.describe(), (a) => store.applyPaidAnswer(a));
-    expect(first).toEqual({ applied: 1, already: 0, superseded: 0, left: 0 });
+    expect(first).toEqual({ applied: 1, already: 0, superseded: 0, left: 0, setAside: [] });
     expect(await store.getRow(paid.rowId)).toMatchObject({ state: 'queued' });
     expect(await store.getAttempt(paid.attemptId)).toMatchObject({ queueId: 'q-kept', charged: true, downloadUrlEnc: 'v1:sealed' });
     expect(j.pending().map((e) => e.queue)).toEqual(['another studio']);
-    expect(await j.replay(store.describe(), (a) => store.applyPaidAnswer(a))).toEqual({ applied: 0, already: 0, superseded: 0, left: 0 });
+    expect(await j.replay(store.describe(), (a) => store.applyPaidAnswer(a))).toEqual({ applied: 0, already: 0, superseded: 0, left: 0, setAside: [] });
+    await store.close();
+  });
+
+  it('sets aside an answer whose row the queue no longer has, keeps its job id on disk, and still writes the ones after it', async () => {
+    const store = await kind.open();
+    const gone = await paidButUnwritten(store);
+    const later = await paidButUnwritten(store);
+    const file = journalFile();
+    const j = new PaidJournal(file);
+    const queue = store.describe();
+    j.record(queue, answer(gone.rowId + 10_000, gone.attemptId + 10_000, 'q-batch-deleted'));
+    j.record(queue, answer(later.rowId, later.attemptId, 'q-later'));
+
+    const r = await j.replay(queue, (x) => store.applyPaidAnswer(x));
+    expect(r).toMatchObject({ applied: 1, left: 0 });
+    expect(r.error).toBeUndefined();
+    expect(r.setAside.map((a) => a.queueId)).toEqual(['q-batch-deleted']);
+    expect(await store.getAttempt(later.attemptId)).toMatchObject({ queueId: 'q-later', charged: true });
+    expect(j.pending(queue)).toEqual([]);
+    // The paid job's id is kept, with why, in a file of its own; replaying again does not repeat it.
+    const kept = readFileSync(j.setAsideFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { answer: PaidAnswer; reason: string });
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ answer: { queueId: 'q-batch-deleted' }, reason: expect.stringContaining('not in this queue') as unknown });
+    expect((await j.replay(queue, (x) => store.applyPaidAnswer(x))).setAside).toEqual([]);
     await store.close();
   });
 
@@ -91,7 +115,7 @@ describe.each([sqliteKind(), postgresKind()])('PaidJournal on the $name queue', 
 
     const back = await kind.reopenLast();
     const up = await j.replay(queue, (x) => back.applyPaidAnswer(x));
-    expect(up).toEqual({ applied: 1, already: 1, superseded: 0, left: 0 });
+    expect(up).toEqual({ applied: 1, already: 1, superseded: 0, left: 0, setAside: [] });
     expect((await back.getRow(b.rowId))?.state).toBe('queued');
     await back.close();
   });

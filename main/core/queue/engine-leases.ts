@@ -96,6 +96,15 @@ export class LeaseKeeper {
         message: `Wrote ${r.applied + r.superseded} paid answer(s) this machine had kept while the queue could not take them.`,
       });
     }
+    for (const a of r.setAside) {
+      this.emit({
+        type: 'notice',
+        level: 'warning',
+        message:
+          `Venice job ${a.queueId} was paid for, but its row is no longer in ${this.queue.describe()} (was its batch deleted?). ` +
+          `Its record is kept in ${this.journal.setAsideFile} so that it is not lost.`,
+      });
+    }
     if (r.error) throw r.error;
   }
 

@@ -35,6 +35,8 @@ export interface ReplayResult {
   left: number;
   /** The first failure, if any: why entries were left. */
   error?: Error;
+  /** Answers this queue can never take (AnswerNotInQueueError), moved to `setAsideFile` so that none is lost. */
+  setAside: PaidAnswer[];
 }
 
 function isAnswer(a: unknown): a is PaidAnswer {
@@ -56,11 +58,16 @@ export class PaidJournal {
   /** Appends the answer and returns only once it is on disk. Synchronous on purpose: nothing may run in between. */
   record(queue: string, answer: PaidAnswer, at: number = Date.now()): void {
     const entry: JournalEntry = { v: 1, queue, answer, recordedAt: at };
-    const created = !existsSync(this.file);
-    if (created) mkdirSync(path.dirname(this.file), { recursive: true });
-    const fd = openSync(this.file, 'a', 0o600);
+    this.append(this.file, entry);
+  }
+
+  /** One line appended to `file`, on disk before returning. */
+  private append(file: string, value: object): void {
+    const created = !existsSync(file);
+    if (created) mkdirSync(path.dirname(file), { recursive: true });
+    const fd = openSync(file, 'a', 0o600);
     try {
-      writeSync(fd, `${JSON.stringify(entry)}\n`);
+      writeSync(fd, `${JSON.stringify(value)}\n`);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -74,13 +81,22 @@ export class PaidJournal {
     return this.read().filter((e) => queue === undefined || e.queue === queue);
   }
 
+  /** Where answers this machine's queue can never take are kept (one JSON object a line, with the reason). */
+  get setAsideFile(): string {
+    return this.file.replace(/\.jsonl$/, '') + '.set-aside.jsonl';
+  }
+
   /**
    * Writes this queue's entries with `apply`, oldest first, and drops those written. Stops at the first failure
    * (the database is still away) and keeps that entry and every later one. Other queues' entries are kept as they are.
+   *
+   * An answer the queue can never take (AnswerNotInQueueError: its batch was deleted) does not stop the others: it
+   * used to, and then every later paid answer waited behind it for good, and the engine could not even start. It is
+   * moved to `setAsideFile` (appended and fsync'd before the journal drops it), so the paid job's id is never lost.
    */
   async replay(queue: string, apply: (answer: PaidAnswer) => Promise<PaidAnswerOutcome>): Promise<ReplayResult> {
     const all = this.read();
-    const result: ReplayResult = { applied: 0, already: 0, superseded: 0, left: 0 };
+    const result: ReplayResult = { applied: 0, already: 0, superseded: 0, left: 0, setAside: [] };
     const done = new Set<JournalEntry>();
     for (const entry of all) {
       if (entry.queue !== queue) continue;
@@ -88,6 +104,12 @@ export class PaidJournal {
         result[await apply(entry.answer)]++;
         done.add(entry);
       } catch (e) {
+        if ((e as Error).name === 'AnswerNotInQueueError') {
+          this.append(this.setAsideFile, { ...entry, setAsideAt: Date.now(), reason: (e as Error).message });
+          result.setAside.push(entry.answer);
+          done.add(entry);
+          continue;
+        }
         result.error = e as Error;
         break;
       }

@@ -133,6 +133,21 @@ export type PaidAnswerOutcome =
 export const LEASE_EXPIRED_IN_DOUBT_MESSAGE =
   'Venice may have charged for this clip: the machine sending it stopped answering before the answer was saved. Re-submit it or mark it lost.';
 
+/**
+ * A paid answer names an attempt this queue does not have (its batch was deleted, or the database was made anew):
+ * it can never be written here, whatever is retried. The journal sets such answers aside instead of stopping at
+ * them (paid-journal.ts).
+ */
+export class AnswerNotInQueueError extends Error {
+  override readonly name = 'AnswerNotInQueueError';
+  constructor(
+    readonly rowId: number,
+    readonly attemptId: number,
+  ) {
+    super(`Attempt ${attemptId} of row ${rowId} is not in this queue`);
+  }
+}
+
 export class LeaseLostError extends Error {
   override readonly name = 'LeaseLostError';
   constructor(readonly rowId: number) {

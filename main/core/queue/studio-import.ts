@@ -34,6 +34,8 @@ export interface StudioImportReport extends CopyResult {
   keptAs: string | null;
   /** Paid answers from this machine's journal written into the local queue before the copy. */
   journalApplied: number;
+  /** Venice job ids of paid answers naming rows the local queue no longer has, and the file that keeps them. */
+  journalSetAside: { queueIds: string[]; file: string } | null;
   /** Local queues set aside by earlier imports, still in the data folder (file names). */
   movedBefore: string[];
 }
@@ -83,7 +85,7 @@ export async function importLocalQueue(opts: {
   const file = path.join(opts.dataDir, 'queue.sqlite');
   const to = describePgUrl(opts.url);
   const movedBefore = existsSync(opts.dataDir) ? readdirSync(opts.dataDir).filter((n) => MOVED_PATTERN.test(n)).sort() : [];
-  const empty: StudioImportReport = { from: file, to, keptAs: null, journalApplied: 0, movedBefore, moved: [], alreadyThere: [], clipProbes: 0, recentCalls: 0 };
+  const empty: StudioImportReport = { from: file, to, keptAs: null, journalApplied: 0, journalSetAside: null, movedBefore, moved: [], alreadyThere: [], clipProbes: 0, recentCalls: 0 };
   if (!existsSync(file)) return empty;
 
   const local = new QueueStore(file);
@@ -146,7 +148,8 @@ export async function importLocalQueue(opts: {
     release = undefined;
     local.close();
     const keptAs = hadBatches ? setAside(file, (opts.now ?? (() => new Date()))()) : null;
-    return { ...empty, ...copied, keptAs, journalApplied: replay.applied };
+    const journalSetAside = replay.setAside.length ? { queueIds: replay.setAside.map((a) => a.queueId), file: journal.setAsideFile } : null;
+    return { ...empty, ...copied, keptAs, journalApplied: replay.applied, journalSetAside };
   } finally {
     release?.();
     if (local.db.isOpen) local.close();

@@ -4,7 +4,7 @@
  * ran out is now known to be queued (the one move outside the state machine's table, made only with a queue_id in
  * hand), and a row a person marked lost goes back to fetching the clip it paid for.
  */
-import type { PaidAnswer, PaidAnswerOutcome } from '../store-api';
+import { AnswerNotInQueueError, type PaidAnswer, type PaidAnswerOutcome } from '../store-api';
 import type { SqlRow } from '../store-records';
 import type { Queryable } from './queryable';
 
@@ -20,7 +20,7 @@ export async function applyPaidAnswer(q: Queryable, a: PaidAnswer): Promise<Paid
   const att = (await q.query('SELECT id, state, queue_id FROM attempts WHERE id = $1 AND row_id = $2 FOR UPDATE', [a.attemptId, a.rowId])).rows[0] as
     | SqlRow
     | undefined;
-  if (!row || !att) throw new Error(`Attempt ${a.attemptId} of row ${a.rowId} is not in this queue`);
+  if (!row || !att) throw new AnswerNotInQueueError(a.rowId, a.attemptId);
   if (att.queue_id === a.queueId) return 'already';
 
   const current = Number(row.current_attempt_id) === a.attemptId;

@@ -4,7 +4,7 @@
  * transaction.
  */
 import type { QueueStore } from '../store';
-import { LEASE_EXPIRED_IN_DOUBT_MESSAGE, type ExpirySummary, type PaidAnswer, type PaidAnswerOutcome } from '../store-api';
+import { AnswerNotInQueueError, LEASE_EXPIRED_IN_DOUBT_MESSAGE, type ExpirySummary, type PaidAnswer, type PaidAnswerOutcome } from '../store-api';
 import { LATE_ANSWER_NOTE, SUPERSEDED_NOTE } from '../pg/paid-answer';
 import type { RowRecord } from '../types';
 
@@ -36,7 +36,7 @@ export function expireRow(store: QueueStore, row: RowRecord, at: number): keyof 
 export function applyPaidAnswerSqlite(store: QueueStore, a: PaidAnswer): PaidAnswerOutcome {
   const row = store.getRow(a.rowId);
   const attempt = store.getAttempt(a.attemptId);
-  if (!row || !attempt || attempt.rowId !== a.rowId) throw new Error(`Attempt ${a.attemptId} of row ${a.rowId} is not in this queue`);
+  if (!row || !attempt || attempt.rowId !== a.rowId) throw new AnswerNotInQueueError(a.rowId, a.attemptId);
   if (attempt.queueId === a.queueId) return 'already';
   const paid = { queueId: a.queueId, downloadUrlEnc: a.downloadUrlEnc, charged: true, queuedAt: a.queuedAt, requestId: a.requestId };
   const waiting =
