@@ -23,7 +23,15 @@ class WatchedLimiter extends LocalAccountLimiter {
   loseNext = false;
   refuseNextQueue = false;
 
+  /** The next restamp finds its slot gone and the account's limiter (the studio database) cannot be reached. */
+  unreachableNext = false;
+  private failNextQueue = false;
+
   override async acquire(route: string): Promise<Acquired> {
+    if (route === 'queue' && this.failNextQueue) {
+      this.failNextQueue = false;
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    }
     if (route === 'queue' && this.refuseNextQueue) {
       this.refuseNextQueue = false;
       return { ok: false, waitMs: 300 };
@@ -35,6 +43,11 @@ class WatchedLimiter extends LocalAccountLimiter {
 
   override async restamp(slot: SlotRef): Promise<boolean> {
     this.restamped.push(slot);
+    if (this.unreachableNext && slot.bucket === 'queue') {
+      this.unreachableNext = false;
+      this.failNextQueue = true;
+      return false;
+    }
     if (this.loseNext) {
       // As after a stall longer than the window: the slot aged out, and the window is full right now.
       this.loseNext = false;
@@ -74,5 +87,19 @@ describe('engine: the queue slot of a send', () => {
     expect(retrieveStamps).toHaveLength(h.sim.stats().requests.retrieve);
     expect(new Set(retrieveStamps.map((s) => s.id)).size).toBe(retrieveStamps.length);
     expect(limiter.restamped).toHaveLength(queueStamps.length + retrieveStamps.length);
+  });
+
+  it('sends a row whose slot aged out while the limiter cannot be reached, instead of leaving it in doubt unsent', async () => {
+    const limiter = new WatchedLimiter(new RateLimiter(VENICE_LIMITS));
+    limiter.unreachableNext = true;
+    h = await startHarness({ engine: { accountLimiter: () => limiter } });
+    const batchId = h.addBatch([{}, {}], { concurrency: 2 });
+    await h.engine.start();
+    await h.engine.waitUntilSettled(batchId);
+    // The first send could not get a fresh slot (the database away): it went out as the lost-slot path of a stalled
+    // restamp does, and its answer was written as usual. Nothing is left "submitting" for a person to doubt.
+    expect(h.store.listRows(batchId).map((r) => r.state)).toEqual(['done', 'done']);
+    expect(h.sim.ledger().filter((e) => e.kind === 'charge')).toHaveLength(2);
+    expect(h.sim.stats().requests.queue).toBe(2);
   });
 });

@@ -11,9 +11,10 @@
  */
 import { isVeniceError, type VeniceError } from '../venice/errors';
 import { buildQueueRequest, RowInputError, requestForHistory } from './build-request';
-import type { SlotRef } from './account-limiter';
+import type { Acquired, SlotRef } from './account-limiter';
 import { noteRequest, type EngineContext, type Work } from './engine-context';
 import type { HoldCause } from './hold-store';
+import { isStoreUnreachable } from './pg/pg-errors';
 import { pollDelayMs } from './poll-budget';
 import { pollPrior } from './poll-prior';
 import { stampAnswered } from './slot-stamp';
@@ -171,7 +172,18 @@ async function slotForSending(ctx: EngineContext, slot: SlotRef): Promise<{ ok: 
     ctx.storeTrouble(e);
     return { ok: true };
   }
-  const fresh = await ctx.limiter.acquire('queue');
+  // The slot aged out (a stall longer than the window): a fresh one. Should the studio's limiter be unreachable
+  // right now, the request goes out as on a slot that could not be re-dated (above): the row is already
+  // `submitting`, and not sending would leave it for a person to doubt although nothing left. One call past the
+  // shared count at worst; its answer is kept in the journal until the database is back.
+  let fresh: Acquired;
+  try {
+    fresh = await ctx.limiter.acquire('queue');
+  } catch (e) {
+    if (!isStoreUnreachable(e)) throw e;
+    ctx.storeTrouble(e);
+    return { ok: true };
+  }
   return fresh.ok ? { ok: true } : fresh;
 }
 
