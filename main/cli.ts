@@ -15,7 +15,7 @@ import { modelsCommand } from './cli/models-command';
 import { quoteCommand } from './cli/quote-command';
 import { runCommand } from './cli/run-command';
 import { workCommand } from './cli/work-command';
-import { openSession } from './cli/session';
+import { openSession, openSessionWhenReachable } from './cli/session';
 import { StudioQueueUrlError } from './core/queue/open-queue';
 import { SchemaTooNewError } from './core/queue/pg/schema';
 import { validateCommand } from './cli/validate-command';
@@ -44,7 +44,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   let session;
   try {
-    session = await openSession();
+    // A render box (`work`) may start before the studio's database: it waits for it; other commands say why at once.
+    session = command === 'work' ? await openSessionWhenReachable(process.stderr) : await openSession();
   } catch (e) {
     if (e instanceof StudioQueueUrlError || e instanceof SchemaTooNewError) {
       process.stderr.write(`${e.message}\n`);

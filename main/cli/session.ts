@@ -5,7 +5,9 @@
 import path from 'node:path';
 import { defaultDataDir } from '../core/paths';
 import { engineOptionsFromEnv } from './engine-env';
-import { openQueue, type OpenedQueue } from '../core/queue/open-queue';
+import { openQueue, studioQueueUrl, type OpenedQueue } from '../core/queue/open-queue';
+import { isStoreUnreachable } from '../core/queue/pg/pg-errors';
+import { describePgUrl } from '../core/queue/pg/pg-store';
 import type { QueueStore } from '../core/queue/store';
 import type { QueueStoreApi } from '../core/queue/store-api';
 import { ModelCatalog, type Catalog } from '../core/venice/catalog';
@@ -46,4 +48,30 @@ export async function openSession(env: NodeJS.ProcessEnv = process.env): Promise
       await opened.queue.close();
     },
   };
+}
+
+/**
+ * `openSession` for a render box: a machine that starts before the studio's database (a power cut, both booting)
+ * waits for it, saying so once, instead of exiting; anything else (a wrong address, a newer schema) fails as usual.
+ * Ctrl-C stops the wait.
+ */
+export async function openSessionWhenReachable(
+  err: NodeJS.WritableStream,
+  env: NodeJS.ProcessEnv = process.env,
+  retryMs = Number(env.VENICE_BATCH_DB_RETRY_MS) || 5_000,
+): Promise<CliSession> {
+  let told = false;
+  for (;;) {
+    try {
+      return await openSession(env);
+    } catch (e) {
+      if (!isStoreUnreachable(e)) throw e;
+      if (!told) {
+        const where = describePgUrl(studioQueueUrl(env.VENICE_BATCH_DB) ?? '');
+        err.write(`The studio queue (${where}) cannot be reached yet: ${(e as Error).message}. Waiting for it, trying again every ${Math.round(retryMs / 1000)} s (Ctrl-C to stop).\n`);
+        told = true;
+      }
+      await new Promise((r) => setTimeout(r, retryMs));
+    }
+  }
 }
