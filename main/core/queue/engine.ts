@@ -100,6 +100,8 @@ export class Engine {
   private worker: WorkerInfo | undefined;
   /** Rows with work under way in this process. */
   private readonly busy = new Map<number, Promise<void>>();
+  /** The batch of each row in `busy`. */
+  private readonly busyBatch = new Map<number, number>();
   private readonly polling = new Set<number>();
   private readonly sendingTo = new Map<string, number>();
   /** The live batches of each endpoint, as the last scheduling pass saw them (for a send started between passes). */
@@ -503,10 +505,12 @@ export class Engine {
         if (!work.released) await this.queue.releaseLease(work.lease).catch((e) => this.keeper.trouble(e));
         this.polling.delete(rowId);
         this.busy.delete(rowId);
+        this.busyBatch.delete(rowId);
         this.wake?.();
       }
     })();
     this.busy.set(rowId, p);
+    this.busyBatch.set(rowId, claimed.row.batchId);
   }
 
   private async workFailed(claimed: ClaimedRow, work: Work, e: unknown): Promise<void> {
@@ -579,9 +583,13 @@ export class Engine {
     return batchSettled(this.queue, batchId);
   }
 
-  /** Resolves once the batch is settled. */
+  /**
+   * Resolves once the batch is settled and this machine's last steps on its rows have ended too: a row is committed
+   * done before its temp name is removed, its probe kept and Venice's copy deleted, and whoever waits (`run`, a test
+   * looking at the folder) must find the folder as it will stay.
+   */
   async waitUntilSettled(batchId: number, checkEveryMs = 200): Promise<void> {
-    while (!(await this.isSettled(batchId))) {
+    while (!(await this.isSettled(batchId)) || [...this.busyBatch.values()].includes(batchId)) {
       await new Promise((r) => setTimeout(r, checkEveryMs));
     }
   }
