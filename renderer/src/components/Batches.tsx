@@ -34,11 +34,17 @@ export function BatchList() {
             {b.rehearsal ? `would have cost ${usd(b.spentUsd)}` : `${usd(b.spentUsd)} spent`}
             {b.inDoubtUsd > 0 && ` (+ up to ${usd(b.inDoubtUsd)} in doubt)`}
           </span>
-          {b.pauseReason && b.status === 'paused' && <span className="warn">{b.pauseReason}</span>}
-          {b.waitingReason && b.status === 'active' && <span className="warn" data-testid="batch-waiting">{b.waitingReason}</span>}
           <span className="spacer" />
           {b.status === 'active' && b.phase === 'running' && <button aria-label={`Pause ${b.name}`} onClick={() => void act('pause', b.id)}>Pause</button>}
           {b.status === 'paused' && <button aria-label={`Resume ${b.name}`} onClick={() => void act('resume', b.id)}>Resume</button>}
+          {/* The reason goes on a line of its own under the card's first line, so a long one never pushes the
+              Pause/Resume button below the pane's edge. */}
+          {b.pauseReason && b.status === 'paused' && <span className="warn reason">{b.pauseReason}</span>}
+          {b.waitingReason && b.status === 'active' && (
+            <span className="warn reason" data-testid="batch-waiting">
+              {b.waitingReason}
+            </span>
+          )}
           {problems[b.id] && (
             <span className="error problem" role="alert">
               {problems[b.id]}
