@@ -74,6 +74,8 @@ export interface EngineOptions {
 }
 
 const POLL_PRICE_EVERY_MS = 5_000;
+/** Unfinished downloads (a machine stopped mid-download) are looked for every this many ticks (2 s by default). */
+const RESUME_LOOK_PASSES = 8;
 
 /** The budgeted poll policy on the engine's poll bounds (tests shrink the floor, and the other times with it). */
 function budgetedPolicy(p: PollPolicy): BudgetedPollPolicy {
@@ -102,6 +104,8 @@ export class Engine {
   private readonly busy = new Map<number, Promise<void>>();
   /** The batch of each row in `busy`. */
   private readonly busyBatch = new Map<number, number>();
+  /** When each endpoint was last looked at for unfinished downloads (engine-pass.ts). */
+  private readonly resumesLookedAt = new Map<string, number>();
   private readonly polling = new Set<number>();
   private readonly sendingTo = new Map<string, number>();
   /** The live batches of each endpoint, as the last scheduling pass saw them (for a send started between passes). */
@@ -399,6 +403,11 @@ export class Engine {
         work.released = true;
       },
       pollsInFlight: () => this.polling.size,
+      resumes: {
+        due: (baseUrl) => this.shared.now() - (this.resumesLookedAt.get(baseUrl) ?? Number.NEGATIVE_INFINITY) >= RESUME_LOOK_PASSES * this.tickMs,
+        // Found as many as it takes: there may be more, so the next pass looks again.
+        looked: (baseUrl, foundAll) => (foundAll ? this.resumesLookedAt.set(baseUrl, this.shared.now()) : this.resumesLookedAt.delete(baseUrl)),
+      },
       sending: (baseUrl) => this.sendingTo.has(baseUrl),
       markSending: (baseUrl, rowId, on) => {
         if (on) this.sendingTo.set(baseUrl, rowId);
@@ -457,6 +466,7 @@ export class Engine {
   private forgetTimes(): void {
     for (const [url, l] of this.links) if ('error' in l) this.links.delete(url);
     this.pricedAt.clear();
+    this.resumesLookedAt.clear();
   }
 
   /** Checks, in the background, every hold whose cause is due for another look. */
