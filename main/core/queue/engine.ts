@@ -100,10 +100,8 @@ export class Engine {
   private readonly leaseTiming: LeaseTiming;
   private running = false;
   private worker: WorkerInfo | undefined;
-  /** Rows with work under way in this process. */
-  private readonly busy = new Map<number, Promise<void>>();
-  /** The batch of each row in `busy`. */
-  private readonly busyBatch = new Map<number, number>();
+  /** Rows with work under way in this process: the row's batch, and the work's end. */
+  private readonly busy = new Map<number, { batchId: number; done: Promise<void> }>();
   /** When each endpoint was last looked at for unfinished downloads (engine-pass.ts). */
   private readonly resumesLookedAt = new Map<string, number>();
   private readonly polling = new Set<number>();
@@ -261,7 +259,7 @@ export class Engine {
     this.sendTimers.clear();
     // A send being started between passes launches its work before it settles: wait for it first.
     await Promise.allSettled([...this.sendsStarting]);
-    await Promise.allSettled([...this.busy.values(), ...this.probing.values()]);
+    await Promise.allSettled([...[...this.busy.values()].map((w) => w.done), ...this.probing.values()]);
     await Promise.allSettled([...this.links.values()].filter((l) => l instanceof Promise));
     await this.keeper.stop();
     if (this.worker) {
@@ -279,7 +277,7 @@ export class Engine {
     const jump = this.clock.look();
     if (jump) await afterClockJump(this.shared, jump, this.contexts(), () => this.forgetTimes());
     await this.dispatch();
-    const started = [...this.busy.values(), ...this.probing.values(), ...[...this.links.values()].filter((l) => l instanceof Promise)];
+    const started = [...[...this.busy.values()].map((w) => w.done), ...this.probing.values(), ...[...this.links.values()].filter((l) => l instanceof Promise)];
     await Promise.race([Promise.allSettled(started), new Promise((r) => setTimeout(r, settleMs))]);
   }
 
@@ -515,12 +513,10 @@ export class Engine {
         if (!work.released) await this.queue.releaseLease(work.lease).catch((e) => this.keeper.trouble(e));
         this.polling.delete(rowId);
         this.busy.delete(rowId);
-        this.busyBatch.delete(rowId);
         this.wake?.();
       }
     })();
-    this.busy.set(rowId, p);
-    this.busyBatch.set(rowId, claimed.row.batchId);
+    this.busy.set(rowId, { batchId: claimed.row.batchId, done: p });
   }
 
   private async workFailed(claimed: ClaimedRow, work: Work, e: unknown): Promise<void> {
@@ -599,7 +595,7 @@ export class Engine {
    * looking at the folder) must find the folder as it will stay.
    */
   async waitUntilSettled(batchId: number, checkEveryMs = 200): Promise<void> {
-    while (!(await this.isSettled(batchId)) || [...this.busyBatch.values()].includes(batchId)) {
+    while (!(await this.isSettled(batchId)) || [...this.busy.values()].some((w) => w.batchId === batchId)) {
       await new Promise((r) => setTimeout(r, checkEveryMs));
     }
   }

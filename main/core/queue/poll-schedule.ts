@@ -10,20 +10,13 @@
  * time and nobody holds it (`advancePolls`): a backoff after an error, a poll another machine placed since, or a row
  * being worked is never overridden. Polls are only ever moved earlier; the limiter keeps the account in its window.
  */
-import { pollDelayMs, type BudgetedPollPolicy } from './poll-budget';
+import { pollDelayMs, type BudgetedPollPolicy, type PollInputs } from './poll-budget';
 import type { PollMove } from './store-api';
-
-/** What a poll's wait was computed from (the arguments of pollDelayMs). */
-export interface PolledJobAt {
-  estimateMs: number | null;
-  elapsedMs: number;
-  priorMs: number | null;
-  priorSigma?: number | null;
-}
 
 export interface PlacedPoll {
   rowId: number;
-  job: PolledJobAt;
+  /** What the poll's wait was computed from (pollDelayMs's arguments). */
+  job: PollInputs;
   /** When the wait was computed from, and the due time written to the row. */
   placedAt: number;
   dueAt: number;

@@ -20,6 +20,16 @@ const INSERT_CHUNK = 500;
 
 const LEASE_CLEAR = 'lease_owner = NULL, lease_token = NULL, lease_until = NULL';
 
+/**
+ * The newest estimates Venice gave for one kind of clip (model, length, resolution: SQL expressions), newest first:
+ * what a first poll rests on (poll-prior.ts), for one job or for every kind being polled.
+ */
+const recentOfKind = (model: string, duration: string, resolution: string, limit: string) =>
+  `SELECT a.id, a.avg_execution_ms AS ms FROM attempts a JOIN rows r ON r.id = a.row_id
+   WHERE a.model = ${model} AND a.avg_execution_ms IS NOT NULL
+     AND (r.params_json::jsonb ->> 'duration') = ${duration} AND COALESCE(r.params_json::jsonb ->> 'resolution', '') = ${resolution}
+   ORDER BY a.id DESC LIMIT ${limit}`;
+
 export class PgOps implements QueueOps {
   constructor(
     protected readonly q: Queryable,
@@ -318,13 +328,7 @@ export class PgOps implements QueueOps {
   }
 
   async recentEstimatesMs(params: Pick<RowParams, 'model' | 'duration' | 'resolution'>): Promise<number[]> {
-    const rows = await this.rows(
-      `SELECT a.avg_execution_ms AS ms FROM attempts a JOIN rows r ON r.id = a.row_id
-       WHERE a.model = $1 AND a.avg_execution_ms IS NOT NULL
-         AND (r.params_json::jsonb ->> 'duration') = $2 AND COALESCE(r.params_json::jsonb ->> 'resolution', '') = $3
-       ORDER BY a.id DESC LIMIT $4`,
-      [params.model, params.duration, params.resolution ?? '', PRIOR_SAMPLE],
-    );
+    const rows = await this.rows(recentOfKind('$1', '$2', '$3', '$4'), [params.model, params.duration, params.resolution ?? '', PRIOR_SAMPLE]);
     return rows.map((r) => Number(r.ms));
   }
 
@@ -340,11 +344,7 @@ export class PgOps implements QueueOps {
        kinds AS (SELECT DISTINCT model, duration, resolution FROM polled WHERE avg_execution_ms IS NULL),
        priors AS (
          SELECT k.model, k.duration, k.resolution, recent.priors FROM kinds k CROSS JOIN LATERAL (
-           SELECT array_agg(x.ms ORDER BY x.id DESC) AS priors FROM (
-             SELECT a.id, a.avg_execution_ms AS ms FROM attempts a JOIN rows r ON r.id = a.row_id
-             WHERE a.model = k.model AND a.avg_execution_ms IS NOT NULL
-               AND (r.params_json::jsonb ->> 'duration') = k.duration AND COALESCE(r.params_json::jsonb ->> 'resolution', '') = k.resolution
-             ORDER BY a.id DESC LIMIT $2) x) recent)
+           SELECT array_agg(x.ms ORDER BY x.id DESC) AS priors FROM (${recentOfKind('k.model', 'k.duration', 'k.resolution', '$2')}) x) recent)
        SELECT p.id, p.avg_execution_ms, p.execution_ms, p.queued_at, p.updated_at, vb_now_ms() AS now, k.priors
        FROM polled p LEFT JOIN priors k
          ON p.avg_execution_ms IS NULL AND k.model = p.model AND k.duration IS NOT DISTINCT FROM p.duration AND k.resolution = p.resolution`,

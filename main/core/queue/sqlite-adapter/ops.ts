@@ -16,6 +16,16 @@ import type { LeaseBook } from './lease-book';
 
 export type Runner = <T>(fn: () => T) => Promise<T>;
 
+/**
+ * The newest estimates Venice gave for one kind of clip (model, length, resolution: SQL expressions), newest first:
+ * what a first poll rests on (poll-prior.ts), for one job or for every kind being polled (as pg-ops).
+ */
+const recentOfKind = (model: string, duration: string, resolution: string, limit: string) =>
+  `SELECT a.id, a.avg_execution_ms AS ms FROM attempts a JOIN rows r ON r.id = a.row_id
+   WHERE a.model = ${model} AND a.avg_execution_ms IS NOT NULL
+     AND json_extract(r.params_json, '$.duration') = ${duration} AND COALESCE(json_extract(r.params_json, '$.resolution'), '') = ${resolution}
+   ORDER BY a.id DESC LIMIT ${limit}`;
+
 export class SqliteOps implements QueueTx {
   constructor(
     protected readonly store: QueueStore,
@@ -186,12 +196,7 @@ export class SqliteOps implements QueueTx {
   recentEstimatesMs(params: Pick<RowParams, 'model' | 'duration' | 'resolution'>): Promise<number[]> {
     return this.run(() => {
       const rows = this.store.db
-        .prepare(
-          `SELECT a.avg_execution_ms AS ms FROM attempts a JOIN rows r ON r.id = a.row_id
-           WHERE a.model = ? AND a.avg_execution_ms IS NOT NULL
-             AND json_extract(r.params_json, '$.duration') = ? AND COALESCE(json_extract(r.params_json, '$.resolution'), '') = ?
-           ORDER BY a.id DESC LIMIT ?`,
-        )
+        .prepare(recentOfKind('?', '?', '?', '?'))
         .all(params.model, params.duration, params.resolution ?? '', PRIOR_SAMPLE) as Array<{ ms: number }>;
       return rows.map((r) => Number(r.ms));
     });
@@ -209,12 +214,7 @@ export class SqliteOps implements QueueTx {
              WHERE r.state IN ('queued', 'processing') AND b.base_url = ?),
            priors AS (
              SELECT k.model, k.duration, k.resolution, (
-               SELECT json_group_array(recent.ms ORDER BY recent.id DESC) FROM (
-                 SELECT a2.id, a2.avg_execution_ms AS ms FROM attempts a2 JOIN rows r2 ON r2.id = a2.row_id
-                 WHERE a2.model = k.model AND a2.avg_execution_ms IS NOT NULL
-                   AND json_extract(r2.params_json, '$.duration') = k.duration
-                   AND COALESCE(json_extract(r2.params_json, '$.resolution'), '') = k.resolution
-                 ORDER BY a2.id DESC LIMIT ?) recent) AS priors
+               SELECT json_group_array(recent.ms ORDER BY recent.id DESC) FROM (${recentOfKind('k.model', 'k.duration', 'k.resolution', '?')}) recent) AS priors
              FROM (SELECT DISTINCT model, duration, resolution FROM polled WHERE avg_execution_ms IS NULL) k)
            SELECT p.id, p.avg_execution_ms, p.execution_ms, p.queued_at, p.updated_at, ? AS now, k.priors
            FROM polled p LEFT JOIN priors k
