@@ -109,6 +109,8 @@ test('settings edits are checked, saved, and still there after a reload', async 
   await page.getByTestId('setting-when-done').selectOption('sleep');
   await page.screenshot({ path: 'test-results/e2e-table-settings.png', fullPage: true });
   await page.reload();
+  // The app's keys are listened for once the page has drawn; a key pressed before that goes to a blank page.
+  await expect(page.getByTestId('key-status')).toBeVisible();
   await page.keyboard.press('Control+,');
   await expect(page.getByTestId('setting-concurrency')).toHaveValue('5');
   await expect(page.getByTestId('setting-name-template')).toHaveValue('{row} take {take}');
