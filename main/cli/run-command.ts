@@ -45,6 +45,11 @@ async function createBatch(session: CliSession, sheetPath: string, outDir: strin
     io.out.write(`Resuming batch ${existing.id} (${existing.name}) into ${outDir}\n`);
     return existing;
   }
+  // The same sheet into another folder (a typo, the share mounted elsewhere) is a new batch that pays for every clip
+  // again: say which batch it already is before asking to spend.
+  for (const b of (await session.queue.listBatches()).filter((x) => x.sourceHash === file.hash)) {
+    io.err.write(`note: This sheet is already batch ${b.id} (${b.name}), saving to ${b.outputDir}: to resume it, run with --out ${b.outputDir}. A new batch pays for every clip again.\n`);
+  }
   const catalog = await session.catalog(baseUrl);
   for (const n of sheetNotes(file, catalog.warning)) io.err.write(`note: ${n.row ? `row ${n.row}: ` : ''}${n.message}\n`);
   const link = await session.links.link(baseUrl);

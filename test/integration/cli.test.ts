@@ -90,6 +90,14 @@ describe('venice-batch CLI', () => {
     expect(status.rows[0].file).toMatch(/001-gulls-1\.mp4$/);
     expect(status.rows[0].queueId).toBeTruthy();
     expect(JSON.stringify(status)).not.toContain('sim-key');
+
+    // The same sheet with another --out (a typo, another mount of the share) would be a new batch, paid again: the
+    // editor is told which batch it already is, and how to resume it, before being asked to spend.
+    const elsewhere = await runCli(['run', file, '--out', path.join(dir, 'clips-again'), '--model', 'sim-fast-text-to-video', '--audio', 'no'], env);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.output).toContain(`This sheet is already batch 1 (run.csv), saving to ${out}: to resume it, run with --out ${out}.`);
+    expect(elsewhere.output).toMatch(/A new batch pays for every clip again/);
+    expect(sim.ledger().filter((e) => e.kind === 'charge')).toHaveLength(2);
   });
 
   it('refuses to queue a sheet with invalid rows, naming each problem', async () => {
