@@ -563,7 +563,10 @@ export const calls = {
       title: shortText(300),
       fileName: shortText(300),
       rehearsal: z.boolean(),
-      csv: z.string().max(MAX_SHEET_BYTES, 'The sheet is larger than 20 MB.'),
+      /** The edited sheet as a CSV file's bytes (UTF-8), sent as importSheet's are: no string of megabytes to post. */
+      bytes: z
+        .instanceof(Uint8Array)
+        .refine((b) => b.byteLength <= MAX_SHEET_BYTES, 'The sheet is larger than 20 MB.'),
       mapping: DraftMapping,
       defaults: BatchDefaultsSchema,
       budgetUsd: z.number().finite().positive().max(100_000).nullable(),

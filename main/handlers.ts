@@ -79,7 +79,7 @@ export function createHandlers(app: AppServices): Handlers {
       return { ok: true as const };
     },
     'batch:setBudget': ({ batchId, budgetUsd }) => b.setBudget(batchId, budgetUsd),
-    'draft:list': () => ({ drafts: drafts.list() }),
+    'draft:list': async () => ({ drafts: await drafts.list() }),
     'draft:get': ({ id }) => drafts.get(id),
     'draft:save': (input) => drafts.save(input),
     'draft:delete': ({ id }) => drafts.delete(id),

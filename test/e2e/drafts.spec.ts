@@ -74,3 +74,48 @@ test('another file asks before replacing an edited sheet, which survives a resta
   await expect(page.getByTestId('batches')).toContainText('harbor_shots');
   await expect(page.getByTestId('drafts')).toHaveCount(0);
 });
+
+test('an edit made while the sheet is on its way to be queued is kept, not queued without it', async ({ page }) => {
+  const app = await startWebApp();
+  try {
+    await page.goto(app.url);
+    await expect(page.getByTestId('key-status')).toBeVisible();
+    await open(page, 'harbor_shots.csv', SHEET);
+    await expect(page.getByTestId('editor-summary')).toHaveText('3 rows ready');
+    await page.getByTestId('cell-1-prompt').dblclick();
+    await page.getByTestId('cell-input').fill('Slow aerial push over a harbour in rain');
+    await page.keyboard.press('Enter');
+    // The edited rows go to main before the batch is made: held there (the real server answers once let go) while the
+    // editor types one more cell.
+    let letGo: () => void = () => undefined;
+    const held = new Promise<void>((r) => (letGo = r));
+    let sent = false;
+    await page.route('**/api/batch:importSheet', async (route) => {
+      sent = true;
+      await held;
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Queue 3 clips in Rehearsal' }).click();
+    await expect.poll(() => sent).toBe(true);
+    await page.getByTestId('cell-3-prompt').dblclick();
+    await page.getByTestId('cell-input').fill('Boats returning at dusk, harbour lights on');
+    await page.keyboard.press('Enter');
+    letGo();
+    await expect(page.getByRole('alert')).toContainText('You edited the sheet while it was being queued: check it and queue again.');
+    // No batch was made (the Batches pane shows none), and the sheet is still open with both edits.
+    await expect(page.getByTestId('batch-header')).toHaveCount(0);
+    await expect(page.getByTestId('cell-1-prompt')).toHaveText('Slow aerial push over a harbour in rain');
+    await expect(page.getByTestId('cell-3-prompt')).toHaveText('Boats returning at dusk, harbour lights on');
+
+    await page.unroute('**/api/batch:importSheet');
+    await page.getByRole('button', { name: 'Queue 3 clips in Rehearsal' }).click();
+    await expect(page.getByTestId('batch-header').getByRole('heading')).toHaveText('harbor_shots');
+    await expect(page.getByTestId('batch-rows')).toContainText('Boats returning at dusk, harbour lights on');
+    await expect(page.getByTestId('batch-rows')).toContainText('Slow aerial push over a harbour in rain');
+  } catch (e) {
+    console.log(app.output());
+    throw e;
+  } finally {
+    await app.stop();
+  }
+});

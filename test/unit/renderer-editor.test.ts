@@ -5,7 +5,8 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { importSheet } from '../../main/core/sheet';
-import { cellText, checkRow, defaultText, editedCsv, rulesOf, suggestFix, withCell, type EditRow, type ModelView } from '../../renderer/src/editor/rows';
+import { cellText, checkRow, defaultText, rulesOf, suggestFix, withCell, type EditRow, type ModelView } from '../../renderer/src/editor/rows';
+import { editedSheetBytes } from '../../renderer/src/state/edited-sheet';
 import { useEditorStore, validationOf } from '../../renderer/src/state/editor';
 
 const model = (over: Partial<ModelView> = {}): ModelView => ({
@@ -138,16 +139,16 @@ describe('the editor store', () => {
     expect(second[2]).not.toBe(first[2]);
   });
 
-  it('checks 10,000 rows fast enough to stay live', () => {
+  // What keeps a big sheet live while typing (its speed is measured by `npm run bench -- dom`, not timed here).
+  it('an edit on a 10,000-row sheet checks that row again and no other', () => {
     const rows = Array.from({ length: 10_000 }, (_, i) => row(i + 1));
     s().load(rows, {});
-    const t = performance.now();
     const v = validationOf(s().rows, MODELS, { model: 'fast' }, {});
     expect(v.every((x) => x.valid)).toBe(true);
     s().setCell(5_000, 'duration', '7');
     const again = validationOf(s().rows, MODELS, { model: 'fast' }, {});
     expect(again.filter((x) => !x.valid)).toHaveLength(1);
-    expect(performance.now() - t).toBeLessThan(2_000);
+    expect(again.map((x, i) => (x === v[i] ? -1 : i)).filter((i) => i >= 0)).toEqual([4_999]);
   });
 });
 
@@ -158,7 +159,7 @@ describe('queueing the edited rows', () => {
       withCell(withCell(row(2, { extras: { Scene: '12B' } }), 'audio', 'yes'), 'resolution', '720'),
     ];
     const mapping = { prompt: 'Prompt text', duration: 'Duration (s)', model: 'Model' };
-    const sheet = await importSheet(new TextEncoder().encode(editedCsv(rows, mapping)), { fileName: 'edited.csv' });
+    const sheet = await importSheet(await editedSheetBytes(rows, mapping), { fileName: 'edited.csv' });
     expect(sheet.headers).toEqual(['Prompt text', 'Model', 'Duration (s)', 'resolution', 'audio', 'Scene']);
     expect(sheet.rows.map((r) => [r.prompt, r.model, r.duration, r.resolution, r.audio, r.extras])).toEqual([
       ['- wide shot, "quoted", =not a formula\nsecond line', 'fast', '5s', undefined, undefined, { Scene: '12A' }],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importSheet } from '../../main/core/sheet';
-import { escapeFormula, rowsToCsv, rowsToTable, templateCsv, toCsv } from '../../main/core/sheet/serialize';
+import { escapeFormula, rowsToCsv, rowsToCsvSlices, rowsToTable, templateCsv, toCsv } from '../../main/core/sheet/serialize';
 import type { SheetRow } from '../../main/core/sheet/types';
 
 describe('formula-injection escape', () => {
@@ -55,6 +55,34 @@ describe('rowsToCsv / rowsToTable', () => {
   it('imports back what it exports', async () => {
     const back = await importSheet(new TextEncoder().encode(rowsToCsv(rows)));
     expect(back.rows.map(({ raw: _raw, sourceRow: _s, ...r }) => r)).toEqual(rows.map(({ raw: _raw, sourceRow: _s, ...r }) => r));
+  });
+});
+
+describe('rowsToCsvSlices', () => {
+  // Cells that test the quoting on every side of a slice's edge: quotes, delimiters, line breaks, formulas, a BOM,
+  // padding, and extras that only some rows have.
+  const nasty = ['plain', 'a, b', 'say "hi"', 'two\nlines', '=1+1', '\uFEFFbom', ' padded ', '', 'x;y', 'tab\there'];
+  const rows: SheetRow[] = Array.from({ length: 23 }, (_, i) => ({
+    index: i + 1,
+    sourceRow: i + 2,
+    prompt: `${nasty[i % nasty.length]} ${i}`,
+    ...(i % 3 === 0 ? { duration: '5s' } : {}),
+    ...(i % 4 === 1 ? { audio: i % 8 === 1 } : {}),
+    ...(i % 5 === 2 ? { name: nasty[(i * 7) % nasty.length] } : {}),
+    extras: i % 6 === 0 ? { Notes: nasty[(i * 3) % nasty.length]!, [`Only ${i}`]: 'x' } : { Notes: '' },
+    raw: {},
+  }));
+
+  it.each([1, 2, 7, 22, 23, 24, 2_000])('joined, slices of %i rows are exactly rowsToCsv', (size) => {
+    for (const opts of [{}, { escapeFormulas: false, headers: { prompt: 'Prompt' } }, { delimiter: ';' as const, bom: false, lineEnding: '\n' as const, trailingLineEnding: false }]) {
+      const slices = [...rowsToCsvSlices(rows, opts, size)];
+      expect(slices).toHaveLength(Math.ceil(rows.length / size));
+      expect(slices.join('')).toBe(rowsToCsv(rows, opts));
+    }
+  });
+
+  it('an empty sheet is its header, once', () => {
+    expect([...rowsToCsvSlices([], { bom: false }, 5)]).toEqual([rowsToCsv([], { bom: false })]);
   });
 });
 

@@ -1,5 +1,5 @@
 /** A queued batch's spend cap (checked in main before a resume and when changed) and drafts kept in the data folder. */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,34 +62,62 @@ describe('spend cap of a queued batch', () => {
 });
 
 describe('drafts', () => {
-  const input = { title: 'harbor_shots', fileName: 'harbor_shots.csv', rehearsal: true, csv: 'prompt\nfog', mapping: { prompt: 'prompt' }, defaults: { takes: 2 }, budgetUsd: 0.5, rows: 1 };
+  const utf8 = (text: string) => new TextEncoder().encode(text);
+  const input = { title: 'harbor_shots', fileName: 'harbor_shots.csv', rehearsal: true, bytes: utf8('prompt\nfog'), mapping: { prompt: 'prompt' }, defaults: { takes: 2 }, budgetUsd: 0.5, rows: 1 };
 
-  it('keeps a draft across instances (a restart), updates it in place, lists newest first and deletes it', () => {
+  it('keeps a draft across instances (a restart), updates it in place, lists newest first and deletes it', async () => {
     const dir = tempDir();
     let now = 1000;
     const drafts = new Drafts(dir, () => now);
-    const first = drafts.save(input);
+    const first = await drafts.save(input);
     now = 2000;
-    const second = drafts.save({ ...input, title: 'other' });
+    const second = await drafts.save({ ...input, title: 'other' });
     const again = new Drafts(dir, () => now);
-    expect(again.list().map((d) => d.title)).toEqual(['other', 'harbor_shots']);
+    expect((await again.list()).map((d) => d.title)).toEqual(['other', 'harbor_shots']);
     now = 3000;
-    again.save({ ...input, id: first.id, csv: 'prompt\nfog at dawn' });
-    expect(again.get(first.id)).toMatchObject({ csv: 'prompt\nfog at dawn', defaults: { takes: 2 }, budgetUsd: 0.5, savedAt: 3000 });
-    expect(again.list()).toHaveLength(2);
-    expect(again.delete(second.id).drafts.map((d) => d.id)).toEqual([first.id]);
-    expect(() => again.get(second.id)).toThrow(/no longer there/);
-    // Written whole or not at all: no temporary files left behind.
-    expect(readdirSync(path.join(dir, 'drafts')).every((f) => f.endsWith('.json'))).toBe(true);
+    await again.save({ ...input, id: first.id, bytes: utf8('prompt\nfog at dawn') });
+    expect(await again.get(first.id)).toMatchObject({ csv: 'prompt\nfog at dawn', defaults: { takes: 2 }, budgetUsd: 0.5, savedAt: 3000 });
+    expect(await again.list()).toHaveLength(2);
+    expect((await again.delete(second.id)).drafts.map((d) => d.id)).toEqual([first.id]);
+    await expect(again.get(second.id)).rejects.toThrow(/no longer there/);
+    // Written whole or not at all: no temporary files left behind, and nothing of the deleted draft.
+    expect(readdirSync(path.join(dir, 'drafts')).sort()).toEqual([`${first.id}.csv`, `${first.id}.json`]);
   });
 
-  it('skips a draft file that does not parse, and refuses ids that are not its own', () => {
+  it("lists drafts without reading their sheets' text", async () => {
     const dir = tempDir();
     const drafts = new Drafts(dir);
-    const ok = drafts.save(input);
+    const big = await drafts.save({ ...input, bytes: utf8(`prompt\n${'a long prompt for a big sheet\n'.repeat(1000)}`), rows: 1000 });
+    // The details file is small whatever the sheet: the list reads only these.
+    expect(statSync(path.join(dir, 'drafts', `${big.id}.json`)).size).toBeLessThan(1000);
+    // A sheet whose text cannot be read is still listed (it is there to be deleted), and says so when opened.
+    rmSync(path.join(dir, 'drafts', `${big.id}.csv`));
+    expect((await drafts.list()).map((d) => d.rows)).toEqual([1000]);
+    await expect(drafts.get(big.id)).rejects.toThrow(/no longer there/);
+  });
+
+  it('still reads a draft saved with its text inside (before the text had a file of its own)', async () => {
+    const dir = tempDir();
+    const id = '11111111-2222-3333-4444-555555555555';
+    mkdirSync(path.join(dir, 'drafts'), { recursive: true });
+    const { bytes: _bytes, ...details } = input;
+    writeFileSync(path.join(dir, 'drafts', `${id}.json`), JSON.stringify({ ...details, csv: 'prompt\nfog', id, savedAt: 5 }));
+    const drafts = new Drafts(dir);
+    expect(await drafts.list()).toEqual([{ id, title: 'harbor_shots', fileName: 'harbor_shots.csv', rehearsal: true, rows: 1, savedAt: 5 }]);
+    expect(await drafts.get(id)).toMatchObject({ csv: 'prompt\nfog', budgetUsd: 0.5 });
+    // Saved again, it moves to the new form: the text beside the details.
+    await drafts.save({ ...input, id, bytes: utf8('prompt\nfog again') });
+    expect(JSON.parse(readFileSync(path.join(dir, 'drafts', `${id}.json`), 'utf8')).csv).toBeUndefined();
+    expect((await drafts.get(id)).csv).toBe('prompt\nfog again');
+  });
+
+  it('skips a draft file that does not parse, and refuses ids that are not its own', async () => {
+    const dir = tempDir();
+    const drafts = new Drafts(dir);
+    const ok = await drafts.save(input);
     writeFileSync(path.join(dir, 'drafts', '00000000-0000-0000-0000-000000000000.json'), '{ not json');
-    expect(drafts.list().map((d) => d.id)).toEqual([ok.id]);
-    expect(() => drafts.save({ ...input, id: '../../escape' })).toThrow(/not a draft/);
+    expect((await drafts.list()).map((d) => d.id)).toEqual([ok.id]);
+    await expect(drafts.save({ ...input, id: '../../escape' })).rejects.toThrow(/not a draft/);
   });
 });
 

@@ -32,7 +32,7 @@ export { validateRow, MAX_TAKES, type BatchDefaults, type ResolvedRow, type RowI
 export { validateSheet, unknownModelMessage, type ValidateSheetOptions } from './validate-sheet';
 export { classifyImage, imageKindOf, type CheckFile, type FileCheck, type ImageRef } from './image';
 export { IMAGE_LIMIT_BYTES, NEGATIVE_PROMPT_LIMIT, DEFAULT_PROMPT_LIMIT, MAX_SHEET_ROWS } from './limits';
-export { toCsv, rowsToCsv, rowsToTable, templateCsv, escapeFormula, type CsvWriteOptions } from './serialize';
+export { toCsv, rowsToCsv, rowsToCsvSlices, rowsToTable, templateCsv, escapeFormula, type CsvWriteOptions } from './serialize';
 
 const WHAT_TO_SAVE = 'Save it from Excel, Numbers or Google Sheets as .xlsx or CSV.';
 

@@ -64,17 +64,45 @@ function cellOf(row: SheetRow, column: CanonicalColumn): string {
   return row[column] ?? '';
 }
 
-/** SheetRows -> a table whose first row is the header. */
-export function rowsToTable(rows: readonly SheetRow[], opts: RowsToTableOptions = {}): string[][] {
+/** The header of the table of `rows`, and how one row becomes its cells. */
+function tableShape(rows: readonly SheetRow[], opts: RowsToTableOptions): { header: string[]; cellsOf: (r: SheetRow) => string[] } {
   const columns = opts.columns ?? CANONICAL_COLUMNS.filter((c) => c === 'prompt' || rows.some((r) => cellOf(r, c) !== ''));
   const extraKeys = opts.extras === false ? [] : [...new Set(rows.flatMap((r) => Object.keys(r.extras)))];
-  const header = [...columns.map((c) => opts.headers?.[c] ?? c), ...extraKeys];
-  return [header, ...rows.map((r) => [...columns.map((c) => cellOf(r, c)), ...extraKeys.map((k) => r.extras[k] ?? '')])];
+  return {
+    header: [...columns.map((c) => opts.headers?.[c] ?? c), ...extraKeys],
+    cellsOf: (r) => [...columns.map((c) => cellOf(r, c)), ...extraKeys.map((k) => r.extras[k] ?? '')],
+  };
+}
+
+/** SheetRows -> a table whose first row is the header. */
+export function rowsToTable(rows: readonly SheetRow[], opts: RowsToTableOptions = {}): string[][] {
+  const { header, cellsOf: cells } = tableShape(rows, opts);
+  return [header, ...rows.map(cells)];
 }
 
 /** SheetRows -> CSV text. */
 export function rowsToCsv(rows: readonly SheetRow[], opts: CsvWriteOptions & RowsToTableOptions = {}): string {
   return toCsv(rowsToTable(rows, opts), opts);
+}
+
+/**
+ * SheetRows -> the same CSV text as rowsToCsv, in pieces of `sliceRows` rows (the header with the first), for a
+ * caller that must give its thread back between pieces: the page saving a 100,000-row sheet as a draft held its
+ * thread for the whole text at once.
+ */
+export function* rowsToCsvSlices(rows: readonly SheetRow[], opts: CsvWriteOptions & RowsToTableOptions = {}, sliceRows = 2_000): Generator<string> {
+  const { header, cellsOf: cells } = tableShape(rows, opts);
+  const lineEnding = opts.lineEnding ?? '\r\n';
+  for (let from = 0; from === 0 || from < rows.length; from += sliceRows) {
+    const part = rows.slice(from, from + sliceRows).map(cells);
+    const last = from + sliceRows >= rows.length;
+    yield toCsv(from === 0 ? [header, ...part] : part, {
+      ...opts,
+      bom: from === 0 ? opts.bom : false,
+      trailingLineEnding: last ? opts.trailingLineEnding : true,
+      lineEnding,
+    });
+  }
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { RowValidation } from './sheet';
 import { liveQuote, type ClipCount, type LiveQuote } from './live-quote';
 import { quoteKey, type PriceCache, type QuoteParams } from './quotes';
-import { yieldToPage } from './row-checks';
+import { yieldToPage } from './yield-to-page';
 
 /** Rows per part: a few milliseconds of work each. */
 const PART_ROWS = 5_000;

@@ -6,6 +6,7 @@
  */
 import type { BatchDefaults, ColumnMapping, RowValidation } from './sheet';
 import { checkRow, rulesOf, type EditRow, type ModelView } from './rows';
+import { yieldToPage } from './yield-to-page';
 
 /** Up to this many unchecked rows are checked in the same turn (a few milliseconds). */
 export const CHECK_AT_ONCE = 2_000;
@@ -69,19 +70,6 @@ export function checksNow(rows: readonly EditRow[], models: readonly ModelView[]
     list[i] = v;
   }
   return { list, checked: rows.length, done: true };
-}
-
-/** A macrotask without setTimeout's 4 ms clamp (nested timers): the thread is given back, then work goes on. */
-export function yieldToPage(): Promise<void> {
-  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }
 
 const now = () => performance.now();

@@ -4,7 +4,6 @@
  * No React, no bridge: unit-tested on its own.
  */
 import {
-  rowsToCsv,
   normaliseAspectRatio,
   normaliseAudio,
   normaliseDuration,
@@ -148,14 +147,6 @@ export function blankRow(key: number, above?: SheetRow): EditRow {
 /** Renumbers `index` (1-based, as the sheet's rows) after an insert or delete. */
 export function renumber(rows: readonly EditRow[]): EditRow[] {
   return rows.map((r, i) => (r.index === i + 1 ? r : { ...r, index: i + 1 }));
-}
-
-/**
- * The edited rows as a CSV that main reads back to exactly these cells: the sheet's own headers, extra columns kept
- * (for the name template), and no formula escaping (an apostrophe would become part of a prompt such as "- wide").
- */
-export function editedCsv(rows: readonly SheetRow[], mapping: ColumnMapping): string {
-  return rowsToCsv(rows, { headers: mapping, escapeFormulas: false });
 }
 
 /** "row 4 “Whale”": the row's number and its name, or the first words of its prompt (how drags announce a row). */

@@ -5,11 +5,11 @@
  */
 import { create } from 'zustand';
 import type { CallOutput } from '../../../main/contract';
-import { editedCsv } from '../editor/rows';
 import { overrideOf } from '../import/mapping';
 import { unwrap } from '../bridge';
 import { reportError } from './app';
 import { bridge } from './bridge';
+import { editedSheetBytes } from './edited-sheet';
 import { useEditorStore } from './editor';
 import { cleanDefaults, defaultsChanged, useImportStore } from './importer';
 
@@ -44,6 +44,59 @@ export function sheetEdited(): boolean {
 let timer: ReturnType<typeof setTimeout> | undefined;
 /** Bumped when the open sheet is queued: a save still on its way then saved a sheet that no longer needs keeping. */
 let queuedCount = 0;
+/**
+ * One save at a time: the sheet's text is written in slices (the page stays live), so two saves could overlap, the
+ * older landing last or both making a new draft. A save asked for while one runs waits for it, then saves the sheet
+ * as it is by then; further asks meanwhile share that one.
+ */
+let saving: Promise<void> | undefined;
+let next: Promise<void> | undefined;
+/** Bumped when the open sheet is closed: a save on its way then belongs to a sheet no longer open. */
+let detachedCount = 0;
+
+type GetState = () => DraftState;
+type SetState = (partial: Partial<DraftState> | ((s: DraftState) => Partial<DraftState>)) => void;
+
+/** Saves the open sheet as it is now, if it has anything to keep (an edit, or it came from a draft). */
+async function saveOnce(get: GetState, set: SetState): Promise<void> {
+  const im = useImportStore.getState();
+  const ed = useEditorStore.getState();
+  const preview = im.preview;
+  if (!preview || (!sheetEdited() && get().currentId === undefined)) return;
+  set({ saveState: 'saving' });
+  const generation = queuedCount;
+  const detached = detachedCount;
+  const id = get().currentId;
+  const r = await bridge.draft.save({
+    ...(id ? { id } : {}),
+    title: preview.title,
+    fileName: preview.fileName,
+    rehearsal: preview.rehearsal,
+    bytes: await editedSheetBytes(ed.rows, ed.mapping),
+    mapping: ed.mapping,
+    defaults: cleanDefaults(im.defaults),
+    budgetUsd: im.budgetUsd,
+    rows: ed.rows.length,
+  });
+  if (!r.ok) {
+    set({ saveState: 'error' });
+    reportError(new Error(`The edited sheet could not be saved as a draft: ${r.error.message}`));
+    return;
+  }
+  // Queued while this save was on its way: the sheet is a batch now, and the draft just written goes again.
+  if (generation !== queuedCount) {
+    await bridge.draft.delete({ id: r.value.id });
+    return;
+  }
+  // The sheet may have been closed (or another opened) while this save was on its way: it is still a draft, just
+  // not the open one's.
+  const stillOpen = detached === detachedCount && useImportStore.getState().preview !== undefined;
+  set((s) => ({
+    currentId: stillOpen ? r.value.id : s.currentId,
+    saveState: stillOpen ? 'saved' : s.saveState,
+    drafts: [r.value, ...s.drafts.filter((d) => d.id !== r.value.id)],
+  }));
+}
 
 export const useDraftStore = create<DraftState>((set, get) => ({
   drafts: [],
@@ -53,42 +106,23 @@ export const useDraftStore = create<DraftState>((set, get) => ({
     const r = await bridge.draft.list();
     if (r.ok) set({ drafts: r.value.drafts });
   },
-  saveNow: async () => {
+  saveNow: () => {
     clearTimeout(timer);
-    const im = useImportStore.getState();
-    const ed = useEditorStore.getState();
-    const preview = im.preview;
-    if (!preview || (!sheetEdited() && get().currentId === undefined)) return;
-    set({ saveState: 'saving' });
-    const generation = queuedCount;
-    const r = await bridge.draft.save({
-      ...(get().currentId ? { id: get().currentId } : {}),
-      title: preview.title,
-      fileName: preview.fileName,
-      rehearsal: preview.rehearsal,
-      csv: editedCsv(ed.rows, ed.mapping),
-      mapping: ed.mapping,
-      defaults: cleanDefaults(im.defaults),
-      budgetUsd: im.budgetUsd,
-      rows: ed.rows.length,
+    if (next) return next;
+    const start = (): Promise<void> => {
+      saving = saveOnce(get, set)
+        .catch(reportError)
+        .finally(() => {
+          saving = undefined;
+        });
+      return saving;
+    };
+    if (!saving) return start();
+    next = saving.then(() => {
+      next = undefined;
+      return start();
     });
-    if (!r.ok) {
-      set({ saveState: 'error' });
-      reportError(new Error(`The edited sheet could not be saved as a draft: ${r.error.message}`));
-      return;
-    }
-    // Queued while this save was on its way: the sheet is a batch now, and the draft just written goes again.
-    if (generation !== queuedCount) {
-      await bridge.draft.delete({ id: r.value.id });
-      return;
-    }
-    // The sheet may have been closed while this save was on its way: it is still a draft, just not the open one.
-    const stillOpen = useImportStore.getState().preview !== undefined;
-    set((s) => ({
-      currentId: stillOpen ? r.value.id : s.currentId,
-      saveState: 'saved',
-      drafts: [r.value, ...s.drafts.filter((d) => d.id !== r.value.id)],
-    }));
+    return next;
   },
   open: async (id) => {
     try {
@@ -116,6 +150,7 @@ export const useDraftStore = create<DraftState>((set, get) => ({
   },
   detach: () => {
     clearTimeout(timer);
+    detachedCount++;
     set({ currentId: undefined, saveState: 'idle' });
   },
 }));

@@ -19,7 +19,8 @@ interface EditorState {
   nextKey: number;
   load: (rows: EditRow[], mapping: ColumnMapping) => void;
   /** The rows the server now holds (after the edited rows were sent): they are no longer "edited". */
-  markSent: () => void;
+  /** `sent`: the rows main was given (the sheet may have been edited since). */
+  markSent: (sent: EditRow[]) => void;
   setCell: (key: number, field: Field, text: string) => void;
   addRow: (afterKey?: number) => number;
   duplicateRow: (key: number) => number | undefined;
@@ -55,7 +56,7 @@ export const useEditorStore = create<EditorState>((set, get) => {
       for (const r of rows) if (r.key > last) last = r.key;
       set({ rows, baseline: rows, mapping, past: [], future: [], nextKey: last + 1 });
     },
-    markSent: () => set((s) => ({ baseline: s.rows })),
+    markSent: (sent) => set({ baseline: sent }),
     setCell: (key, field, text) => {
       const { rows } = get();
       const i = rows.findIndex((r) => r.key === key);

@@ -5,7 +5,8 @@
 import { create } from 'zustand';
 import type { CallInput, CallOutput } from '../../../main/contract';
 import { isSheetReadError, type SheetReadErrorDetails, type BatchDefaults, type ColumnMapping } from '../editor/sheet';
-import { editedCsv, type EditRow } from '../editor/rows';
+import { type EditRow } from '../editor/rows';
+import { editedSheetBytes } from './edited-sheet';
 import { readSheet, type ReadSheet } from '../import/read-sheet';
 import { overrideOf, profileToApply, type SavedProfile } from '../import/mapping';
 import { reportError } from './app';
@@ -279,11 +280,12 @@ export const useImportStore = create<ImportState>((set, get) => ({
       const defaults = cleanDefaults(get().defaults);
       const editor = useEditorStore.getState();
       if (edited() || keyOf(defaults, editor.mapping) !== get().sentKey) {
-        const text = editedCsv(editor.rows, editor.mapping);
+        const sent = editor.rows;
+        const bytes = await editedSheetBytes(sent, editor.mapping);
         // The CSV keeps the sheet's own headers, so the mapping goes with it (a "Beschreibung" column is not guessed).
         const r = await bridge.batch.importSheet({
           fileName: csvName(preview),
-          text,
+          bytes,
           rehearsal: preview.rehearsal,
           options: { mapping: overrideOf(editor.mapping) },
           ...(Object.keys(defaults).length ? { defaults } : {}),
@@ -293,8 +295,14 @@ export const useImportStore = create<ImportState>((set, get) => ({
           return 'refused';
         }
         preview = r.value;
-        editor.markSent();
+        editor.markSent(sent);
         set({ preview, sentKey: keyOf(defaults, editor.mapping) });
+        // A cell committed while the rows were on their way is not in what main checked and priced: queueing now
+        // would make a batch without it, and the edit would vanish with the editor.
+        if (useEditorStore.getState().rows !== sent) {
+          set({ problem: 'You edited the sheet while it was being queued: check it and queue again.' });
+          return 'refused';
+        }
         if (preview.summary.invalid > 0) {
           set({ problem: 'Some rows still need fixing: see the Check column.' });
           return 'refused';
