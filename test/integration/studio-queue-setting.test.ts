@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SettingsFile, type Settings, type SettingsPatch } from '../../main/core/services/app-settings';
 import type { AppInfo } from '../../main/core/services/app-services';
+import { PgQueueStore } from '../../main/core/queue/pg/pg-store';
 import { checkStudioQueue, setStudioQueue, studioQueueView, type StudioQueueHost } from '../../main/core/services/studio-queue-setting';
 import { startPostgres, type TestPostgres } from '../support/postgres';
 
@@ -47,6 +48,34 @@ const withoutPassword = (url: string) => {
 };
 
 describe('Settings > Studio queue (service)', () => {
+  // First in the file: node-postgres warns once per process, so a pgpass read by an earlier test would hide it.
+  it('reads ~/.pgpass itself: the queue opens from it, with no warning from node-postgres (whose pg 9 stops reading it)', async () => {
+    const url = await server.newDatabase('pgpass_queue');
+    const u = new URL(url);
+    delete process.env.PGPASSWORD;
+    const passfile = path.join(dir, 'pgpass-queue');
+    writeFileSync(passfile, `${u.hostname}:${u.port}:*:${u.username}:${u.password}\n`, { mode: 0o600 });
+    process.env.PGPASSFILE = passfile;
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      await expect(checkStudioQueue(withoutPassword(url))).resolves.toBeUndefined();
+      const store = await PgQueueStore.open(withoutPassword(url));
+      try {
+        expect(await store.listBatches()).toEqual([]);
+      } finally {
+        await store.close();
+      }
+      // Warnings are emitted on the next tick.
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => /pgpass/i.test(w))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      delete process.env.PGPASSFILE;
+    }
+  });
+
   it('connects with the password from a pgpass file, and says plainly when it cannot', async () => {
     const url = await server.newDatabase('setting');
     const u = new URL(url);

@@ -15,6 +15,7 @@ import { existsSync, readdirSync, realpathSync, renameSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { connectionConfig } from './pg/connection-config';
 import { durably } from './db';
 import { acquireEngineLock, EngineBusyError } from './engine-lock';
 import { PaidJournal } from './paid-journal';
@@ -113,7 +114,7 @@ export async function importLocalQueue(opts: {
       );
     }
 
-    const client = new pg.Client({ connectionString: opts.url, connectionTimeoutMillis: 10_000 });
+    const client = new pg.Client({ ...connectionConfig(opts.url), connectionTimeoutMillis: 10_000 });
     await client.connect();
     // Paused here first, durably: should the machine die after the studio's commit and before the file is set
     // aside, this machine's own engine still sends none of these rows (the studio may be sending them).

@@ -7,6 +7,7 @@
  * change "takes effect when the app restarts", and VENICE_BATCH_DB, when set, wins over the setting.
  */
 import pg from 'pg';
+import { connectionConfig } from '../queue/pg/connection-config';
 import { studioQueueUrl } from '../queue/open-queue';
 import { describePgUrl } from '../queue/pg/pg-store';
 import { maskStudioUrl } from '../queue/studio-address';
@@ -96,7 +97,7 @@ function connectionProblem(e: unknown, url: URL): string {
 /** Connects for real (and asks the server its version); throws UserError saying what is wrong. */
 export async function checkStudioQueue(address: string): Promise<void> {
   const url = new URL(address);
-  const client = new pg.Client({ connectionString: address, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const client = new pg.Client({ ...connectionConfig(address), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // A server that drops the connection later must not crash the app.
   client.on('error', () => {});
   try {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
+import { connectionConfig } from './connection-config';
 import type { KnownProbe } from '../../media/media-info';
 import { toRow, type SqlRow } from '../store-records';
 import {
@@ -112,7 +113,7 @@ export class PgQueueStore extends PgOps implements QueueStoreApi {
   /** Connects, creates or migrates the schema, and measures the database's clock. */
   static async open(url: string, opts: PgStoreOptions = {}): Promise<PgQueueStore> {
     const pool = new pg.Pool({
-      connectionString: url,
+      ...connectionConfig(url),
       max: opts.poolSize ?? 4,
       // Every connection works in the app's own schema.
       options: `-c search_path=${SCHEMA}`,
