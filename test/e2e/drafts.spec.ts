@@ -102,6 +102,7 @@ test('an edit made while the sheet is on its way to be queued is kept, not queue
     await page.keyboard.press('Enter');
     letGo();
     await expect(page.getByRole('alert')).toContainText('You edited the sheet while it was being queued: check it and queue again.');
+    await page.screenshot({ path: 'test-results/e2e-drafts-edited-while-queueing.png' });
     // No batch was made (the Batches pane shows none), and the sheet is still open with both edits.
     await expect(page.getByTestId('batch-header')).toHaveCount(0);
     await expect(page.getByTestId('cell-1-prompt')).toHaveText('Slow aerial push over a harbour in rain');
