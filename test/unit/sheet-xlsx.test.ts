@@ -1,10 +1,14 @@
 import ExcelJS from 'exceljs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importSheet, listWorkbookSheets, SheetReadError } from '../../main/core/sheet';
 import { readXlsx } from '../../main/core/sheet/parse-xlsx';
 import { isDateFormat } from '../../main/core/sheet/xlsx-parts';
 import { numberText, serialDateText } from '../../main/core/sheet/xlsx-cells';
+import { locatePart } from '../../main/core/sheet/zip-locate';
+import { listZip, unpackPartAsync, unpackParts } from '../../main/core/sheet/zip-parts';
 import { sheetXml, workbookParts, zip } from '../support/xlsx-writer';
 
 /** A real workbook, written by exceljs the way Excel lays one out. */
@@ -220,5 +224,54 @@ describe('XLSX reader: what real workbooks hold', () => {
     ws.mergeCells('B2:C3');
     const sheet = await importSheet(new Uint8Array(await wb.xlsx.writeBuffer()));
     expect(sheet.rows.map((r) => [r.negative_prompt, r.duration])).toEqual([['blurry', undefined], ['blurry', undefined], [undefined, '5s']]);
+  });
+});
+
+describe('XLSX: the sheet unpacked without holding the thread', () => {
+  const CORPUS = path.join(__dirname, '../fixtures/sheets/corpus');
+  const workbooks = readdirSync(CORPUS).filter((f) => f.endsWith('.xlsx'));
+
+  it('finds every deflated part of workbooks real apps wrote, and unpacks each to the same bytes as in one go', async () => {
+    expect(workbooks.length).toBeGreaterThan(4);
+    for (const name of [...workbooks, 'exceljs (built here)']) {
+      const book = name.endsWith('.xlsx') ? new Uint8Array(readFileSync(path.join(CORPUS, name))) : bytes;
+      for (const entry of listZip(book).values()) {
+        if (entry.compression === 8) expect(locatePart(book, { name: entry.name, packedSize: entry.compressedSize, size: entry.size }), `${name}: ${entry.name}`).toBeDefined();
+        const whole = unpackParts(book, [entry]).get(entry.name.replace(/^\//, ''))!;
+        expect(Buffer.from(await unpackPartAsync(book, entry)).equals(Buffer.from(whole)), `${name}: ${entry.name}`).toBe(true);
+      }
+    }
+  });
+
+  it('lets other work run while it inflates', async () => {
+    // Prompts that do not repeat, so the packed sheet is large enough to take several turns.
+    const xml = sheetXml(20_000).replace(/Shot (\d+)/g, (_, n: string) => `Shot ${n} ${Math.sin(Number(n)).toString(36)}`);
+    const book = zip(workbookParts(xml));
+    const entry = listZip(book).get('xl/worksheets/sheet1.xml')!;
+    let ticked = false;
+    setTimeout(() => (ticked = true), 0);
+    const unpacking = unpackPartAsync(book, entry).then((out) => ({ out, tickedBefore: ticked }));
+    // In one go, the timer could only run once the whole part was inflated.
+    expect(ticked).toBe(false);
+    const { out, tickedBefore } = await unpacking;
+    expect(tickedBefore).toBe(true);
+    expect(new TextDecoder().decode(out)).toBe(xml);
+  });
+
+  it('keeps no more than the directory declares, and names a part whose packed bytes are damaged', async () => {
+    const xml = sheetXml(20_000);
+    const packed = deflateRawSync(Buffer.from(xml), { level: 9 }).length;
+    const liar = zip(workbookParts(xml, packed + 4096));
+    const entry = listZip(liar).get('xl/worksheets/sheet1.xml')!;
+    const unpacked = await unpackPartAsync(liar, entry);
+    expect(unpacked.length).toBe(packed + 4096);
+    expect(Buffer.from(unpacked).equals(Buffer.from(unpackParts(liar, [entry]).get('xl/worksheets/sheet1.xml')!))).toBe(true);
+
+    const book = zip(workbookParts(xml));
+    const sheet = listZip(book).get('xl/worksheets/sheet1.xml')!;
+    const range = locatePart(book, { name: sheet.name, packedSize: sheet.compressedSize, size: sheet.size })!;
+    const broken = book.slice();
+    broken.fill(0xff, range.start + 100, range.start + 400);
+    await expect(unpackPartAsync(broken, sheet)).rejects.toThrow(/the part xl\/worksheets\/sheet1\.xml is damaged, or unpacks to more than its zip directory declares/);
   });
 });

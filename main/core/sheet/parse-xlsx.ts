@@ -9,13 +9,12 @@
  */
 import { SheetReadError } from './errors';
 import { formatMegabytes } from './format';
-import { Pacer } from './pace';
 import { HEADER_SEARCH_ROWS, MAX_SHEET_ROWS, XLSX_MAX_CELLS, XLSX_MAX_UNPACKED_BYTES } from './limits';
 import type { RawRows } from './types';
 import { readDateStyles, readSharedStrings, readWorkbook, relsPathOf, workbookPartOf, type WorkbookInfo } from './xlsx-parts';
 import { pickSheet } from './xlsx-pick';
 import { readWorksheet, type HiddenParts } from './xlsx-sheet';
-import { declaresTooLittle, damagedZip, listZip, unpackParts, type ZipEntry } from './zip-parts';
+import { declaresTooLittle, damagedZip, listZip, unpackPartAsync, unpackParts, type ZipEntry } from './zip-parts';
 
 export interface XlsxSheetInfo {
   name: string;
@@ -108,15 +107,14 @@ export async function readXlsx(bytes: Uint8Array, opts: { sheet?: string | numbe
   const entry = pkg.entries.get(sheet.part!);
   if (!entry) throw damagedZip(`the sheet "${sheet.name}" is missing from the file`);
   // The parts this read needs: their declared sizes together are what the limit is about, checked before any is
-  // unpacked. The sheet is unpacked on its own, after a turn of the event loop: it is the one large inflate.
+  // unpacked. The sheet is unpacked on its own, without holding the thread: it is the one large inflate.
   const { sharedStringsPart, stylesPart } = pkg.workbook;
   const [sheetEntry, ...others] = checkDeclared(pkg, [sheet.part, sharedStringsPart, stylesPart], limits);
   const parts = unpackParts(bytes, others);
   const sharedStrings = await readSharedStrings(sharedStringsPart ?? '', (sharedStringsPart && parts.get(sharedStringsPart)) || null);
   const dateStyles = readDateStyles(stylesPart ?? '', (stylesPart && utf8(parts.get(stylesPart))) || null);
   parts.clear();
-  await new Pacer(0).pause();
-  const sheetBytes = unpackParts(bytes, [sheetEntry!]).get(sheet.part!)!;
+  const sheetBytes = await unpackPartAsync(bytes, sheetEntry!);
   const raw = await readWorksheet(
     sheet.part!,
     sheetBytes,
