@@ -1,8 +1,8 @@
 /**
  * Where one part's packed bytes lie in a zip, read from the zip's own directory (end record, central directory, the
- * part's local header): what an unpack off the thread needs and fflate's one-call unzip does not tell. Anything unusual (a
- * zip64 record, a name or size that does not match what fflate listed, a range past the end) gives undefined, and the
- * caller unpacks the part the plain way, which reports damage as it always did.
+ * part's local header): what an unpack off the thread needs and fflate's one-call unzip does not tell. Anything
+ * unusual (a zip64 record, a name or size that does not match what fflate listed, a range past the end) gives
+ * undefined, and the caller unpacks the part the plain way, which reports damage as it always did.
  */
 const END_SIGNATURE = 0x06054b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
