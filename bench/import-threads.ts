@@ -132,6 +132,22 @@ interface EditResult {
 }
 
 /**
+ * The page's figures once nothing long has run on its thread for QUIET_MS, counted from the later of its last long
+ * task and what `readySince` says (undefined: not ready yet). Throws `problem` past `deadline`.
+ */
+async function quietThreads(page: Page, deadline: number, problem: string, readySince: (t: PageThreads) => number | undefined): Promise<PageThreads> {
+  for (;;) {
+    if (Date.now() > deadline) throw new Error(problem);
+    const threads = await page.evaluate(() => (window as unknown as { __threads: PageThreads }).__threads);
+    const now = await page.evaluate(() => performance.now());
+    const lastLong = Math.max(0, ...threads.longtasks.map((l) => l.start + l.ms));
+    const since = readySince(threads);
+    if (since !== undefined && now - Math.max(lastLong, since) > QUIET_MS) return threads;
+    await page.waitForTimeout(250);
+  }
+}
+
+/**
  * `file` is a path on disk: Chromium reads it itself (a buffer handed to Playwright would be decoded by a script in
  * the page, seconds of work the app never does).
  */
@@ -162,15 +178,7 @@ async function importCase(browser: Browser, server: Server, label: string, rows:
       await page.waitForTimeout(200);
     }
     // Done when the summary counts the rows and nothing long has run (and the summary not changed) for a while.
-    let threads: PageThreads;
-    for (;;) {
-      if (Date.now() > deadline) throw new Error(`${label}: the page never settled`);
-      threads = await page.evaluate(() => (window as unknown as { __threads: PageThreads }).__threads);
-      const now = await page.evaluate(() => performance.now());
-      const lastLong = Math.max(0, ...threads.longtasks.map((l) => l.start + l.ms));
-      if (/\d rows? ready/.test(threads.summary) && now - Math.max(lastLong, threads.summaryAt) > QUIET_MS) break;
-      await page.waitForTimeout(250);
-    }
+    const threads = await quietThreads(page, deadline, `${label}: the page never settled`, (t) => (/\d rows? ready/.test(t.summary) ? t.summaryAt : undefined));
     const longtasks = threads.longtasks.filter((l) => l.start >= start).sort((a, b) => b.ms - a.ms);
     const serverReport = await server.report();
     const pageLongest = Math.max(longtasks[0]?.ms ?? 0, threads.maxGap);
@@ -219,14 +227,7 @@ async function editCase(page: Page, server: Server, draftsDir: string): Promise<
     if (saved && saved.at > before) break;
     await page.waitForTimeout(100);
   }
-  let threads: PageThreads;
-  for (;;) {
-    threads = await page.evaluate(() => (window as unknown as { __threads: PageThreads }).__threads);
-    const now = await page.evaluate(() => performance.now());
-    const lastLong = Math.max(0, ...threads.longtasks.map((l) => l.start + l.ms));
-    if (now - lastLong > QUIET_MS) break;
-    await page.waitForTimeout(250);
-  }
+  const threads = await quietThreads(page, deadline, 'the page never settled after the edit', () => 0);
   const longtasks = threads.longtasks.filter((l) => l.start >= start).sort((a, b) => b.ms - a.ms);
   return {
     server: await server.report(),

@@ -259,7 +259,7 @@ export class Engine {
     this.sendTimers.clear();
     // A send being started between passes launches its work before it settles: wait for it first.
     await Promise.allSettled([...this.sendsStarting]);
-    await Promise.allSettled([...[...this.busy.values()].map((w) => w.done), ...this.probing.values()]);
+    await Promise.allSettled([...this.busyWork(), ...this.probing.values()]);
     await Promise.allSettled([...this.links.values()].filter((l) => l instanceof Promise));
     await this.keeper.stop();
     if (this.worker) {
@@ -277,7 +277,7 @@ export class Engine {
     const jump = this.clock.look();
     if (jump) await afterClockJump(this.shared, jump, this.contexts(), () => this.forgetTimes());
     await this.dispatch();
-    const started = [...[...this.busy.values()].map((w) => w.done), ...this.probing.values(), ...[...this.links.values()].filter((l) => l instanceof Promise)];
+    const started = [...this.busyWork(), ...this.probing.values(), ...[...this.links.values()].filter((l) => l instanceof Promise)];
     await Promise.race([Promise.allSettled(started), new Promise((r) => setTimeout(r, settleMs))]);
   }
 
@@ -461,6 +461,11 @@ export class Engine {
   }
 
   /** After a clock jump, remembered instants mean nothing: failed connections. */
+  /** The end of every piece of work under way in this process (`busy`). */
+  private busyWork(): Array<Promise<void>> {
+    return [...this.busy.values()].map((w) => w.done);
+  }
+
   private forgetTimes(): void {
     for (const [url, l] of this.links) if ('error' in l) this.links.delete(url);
     this.pricedAt.clear();
