@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { build } from 'esbuild';
+import { renameSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,17 +13,26 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const BUNDLE = path.join(ROOT, 'dist', 'test-cli', 'cli.cjs');
 let built: Promise<string> | undefined;
 
+/**
+ * Every test file builds the bundle once, and files run in parallel: each writes its own file and renames it into
+ * place, so a CLI started by another file never reads one half written (an empty bundle ran as a CLI that printed
+ * nothing and exited 0: a full run failed once that way).
+ */
 export function buildCli(): Promise<string> {
+  const own = `${BUNDLE}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   built ??= build({
     entryPoints: [path.join(ROOT, 'main', 'cli.ts')],
-    outfile: BUNDLE,
+    outfile: own,
     bundle: true,
     platform: 'node',
     target: 'node24',
     format: 'cjs',
     logLevel: 'warning',
     external: ['electron', 'keytar', 'fluent-ffmpeg', 'exceljs', 'pg-native'],
-  }).then(() => BUNDLE);
+  }).then(() => {
+    renameSync(own, BUNDLE);
+    return BUNDLE;
+  });
   return built;
 }
 
